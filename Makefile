@@ -1,0 +1,113 @@
+# mailaudit — POP3/IMAP compliance scanner.
+# Targets: all (default), check, asan, demo, lint, format, format-check,
+# fuzz, bench, install, clean. See README.md.
+
+PKGS    := gnutls libcjson
+WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wwrite-strings -Wpointer-arith \
+           -Wno-missing-field-initializers
+WERROR  ?= -Werror
+OPT     ?= -O2 -g
+B       ?= build/release
+PREFIX  ?= /usr/local
+VERSION := 0.1.0
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+CFLAGS  ?=
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) -MMD -MP -I. \
+           -DMAILAUDIT_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS += $(EXTRA_LDFLAGS)
+LDLIBS  += $(PKG_LIBS) -lpthread
+
+LIB_SRC  := $(filter-out scanner/main.c,$(wildcard scanner/*.c probes/*.c reports/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
+INT_SRC  := $(wildcard tests/integration/*.c)
+INT_OBJ  := $(INT_SRC:%.c=$(B)/%.o)
+SRV_SRC  := $(wildcard tests/servers/*.c)
+SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
+
+.PHONY: all check unit integration asan demo lint format format-check \
+        fuzz bench install clean deps
+
+all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libmailaudit.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/mailaudit: $(B)/scanner/main.o $(B)/libmailaudit.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@cp $@ mailaudit 2>/dev/null || true
+
+# Each tests/unit/*.c file exports "Suite *NAME_suite(void)"; the list of
+# suites is generated so adding a file is all it takes.
+$(B)/tests/unit/suites.h: $(UNIT_SRC)
+	@mkdir -p $(@D)
+	@sed -n 's/^\(\w*_suite\)(void)$$/SUITE(\1)/p' $(filter-out tests/unit/run_unit.c,$^) > $@.tmp
+	@mv $@.tmp $@
+
+$(B)/tests/unit/run_unit.o: $(B)/tests/unit/suites.h
+$(B)/tests/unit/run_unit.o: CFLAGS += -I$(B)/tests/unit
+
+$(B)/run_unit: $(UNIT_OBJ) $(B)/libmailaudit.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+$(B)/run_integration: $(INT_OBJ) $(B)/libmailaudit.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+$(B)/servers/%: tests/servers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+deps:
+	@tests/install-deps.sh
+
+unit: $(B)/run_unit
+	$(B)/run_unit
+
+integration: all
+	tests/integration/run.sh $(B)
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) integration
+
+asan: deps
+	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" all
+	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 build/asan/run_unit
+	ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh build/asan
+
+demo: deps
+	$(MAKE) all
+	tests/demo.sh $(B)
+
+FORMAT_SRC = $(wildcard scanner/*.[ch] probes/*.[ch] reports/*.[ch] tests/*/*.[ch])
+
+format:
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+lint: $(B)/tests/unit/suites.h
+	tests/lint.sh $(B)
+
+install: $(B)/mailaudit
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(B)/mailaudit $(DESTDIR)$(PREFIX)/bin/mailaudit
+
+clean:
+	rm -rf build mailaudit
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INT_OBJ:.o=.d) $(B)/scanner/main.d

@@ -1,0 +1,15 @@
+/*
+ * Judgements across the endpoints of one host address: IMPLICIT-TLS-MISSING
+ * (the cleartext port answers but its implicit-TLS counterpart does not).
+ */
+#ifndef MAILAUDIT_PROBES_HOST_CHECKS_H
+#define MAILAUDIT_PROBES_HOST_CHECKS_H
+
+#include <stddef.h>
+
+#include "scanner/result.h"
+
+/* Adds host-level findings to results[0..n) once every endpoint ended. */
+void host_checks_judge(struct endpoint_result *results, size_t n);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * The probe-module interface (ZMap's probe modules, curl's
+ * Curl_protocol). A probe holds one protocol's conversation as a state
+ * machine; the engine (scanner/session.c) owns bytes, sockets and TLS and
+ * calls the probe with whole replies. Probes talk to the engine only
+ * through the probe_* functions below: they ask for TLS, never configure
+ * it, and they never see a socket, GnuTLS or JSON.
+ */
+#ifndef MAILAUDIT_PROBES_PROBE_H
+#define MAILAUDIT_PROBES_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scanner/pingpong.h"
+#include "scanner/result.h"
+
+struct probe_ctx; /* the engine's session, opaque here */
+
+enum probe_step {
+	PROBE_WAIT,        /* a reply is expected: call on_reply */
+	PROBE_UPGRADE_TLS, /* start TLS now: then on_tls_ready/_failed */
+	PROBE_DONE,        /* conversation over: close */
+};
+
+/* How the conversation ended, for finish(). */
+enum probe_end {
+	PROBE_END_DONE,    /* the probe said PROBE_DONE */
+	PROBE_END_CLOSED,  /* the peer closed while a reply was expected */
+	PROBE_END_TIMEOUT, /* a reply or handshake did not come in time */
+	PROBE_END_ERROR,   /* a cap was violated or I/O failed */
+};
+
+struct probe_module {
+	const char *name;   /* "imap", "pop3" */
+	size_t state_size;  /* per-session state, zeroed by the engine */
+	/* The connection is ready: cleartext for STARTTLS services, after
+	 * the handshake for implicit TLS. Usually expects the greeting. */
+	enum probe_step (*start)(struct probe_ctx *c);
+	/* A complete reply for the current expectation arrived. */
+	enum probe_step (*on_reply)(struct probe_ctx *c,
+				    const struct pp_reply *r);
+	/* The upgrade asked for with PROBE_UPGRADE_TLS succeeded. */
+	enum probe_step (*on_tls_ready)(struct probe_ctx *c);
+	/* ... or failed; why is a short escaped text. */
+	enum probe_step (*on_tls_failed)(struct probe_ctx *c, const char *why);
+	/* Called exactly once when the conversation is over, however it
+	 * ended: judge everything seen and emit the findings. */
+	void (*finish)(struct probe_ctx *c, enum probe_end how);
+};
+
+/* Queues line (CRLF appended) for sending and records it in the
+ * transcript. */
+void probe_send(struct probe_ctx *c, const char *line);
+/* Sets how the next reply ends (see scanner/pingpong.h). */
+void probe_expect(struct probe_ctx *c, enum pp_expect e, const char *tag);
+/* A fresh, unpredictable command tag ("M3K7Q1", "M3K7Q2", ...). The
+ * pointer stays valid until the next call. */
+const char *probe_new_tag(struct probe_ctx *c);
+/* Names what the probe waits for ("reply to CAPABILITY"), for timeout
+ * and close messages. what must be a static string. */
+void probe_waiting_for(struct probe_ctx *c, const char *what);
+void *probe_state(struct probe_ctx *c);
+struct endpoint_result *probe_result(struct probe_ctx *c);
+const struct endpoint *probe_endpoint(struct probe_ctx *c);
+bool probe_tls_active(struct probe_ctx *c);
+/* Sets the endpoint's status (first call wins). Any status but
+ * EP_STATUS_OK marks it not assessed. A probe whose conversation ended
+ * early but still answered its question (a close after a refused STLS)
+ * claims the assessment with EP_STATUS_OK and a detail text, so the
+ * engine does not record the close as a protocol error. */
+void probe_set_status(struct probe_ctx *c, enum endpoint_status st,
+		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Bytes received after the current reply that no reply consumed; they are
+ * dropped (never fed to TLS or a parser). Escaped, or NULL. */
+char *probe_take_pending(struct probe_ctx *c);
+
+#endif

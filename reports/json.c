@@ -1,0 +1,340 @@
+/*
+ * --format json: the whole scan as one pretty-printed JSON document
+ * (schema "mailaudit/1", documented field by field in json-fields.md).
+ * Rendering only: every value comes from scan_report or the catalog.
+ * 64-bit quantities (serials, fingerprints) are strings, because cJSON
+ * numbers are doubles; times are ISO-8601 UTC strings.
+ */
+#include "reports/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "probes/catalog.h"
+#include "probes/service.h"
+#include "scanner/xalloc.h"
+
+#define JSON_SCHEMA "mailaudit/1"
+
+extern const struct reporter json_reporter;
+
+/* Adds v as a string, or null when v is NULL. */
+static bool add_str(cJSON *o, const char *key, const char *v)
+{
+	if (!v)
+		return cJSON_AddNullToObject(o, key) != NULL;
+	return cJSON_AddStringToObject(o, key, v) != NULL;
+}
+
+static bool add_num(cJSON *o, const char *key, double v)
+{
+	return cJSON_AddNumberToObject(o, key, v) != NULL;
+}
+
+static bool add_bool(cJSON *o, const char *key, bool v)
+{
+	return cJSON_AddBoolToObject(o, key, v) != NULL;
+}
+
+/* Appends v (or null) to an array. */
+static bool push_str(cJSON *arr, const char *v)
+{
+	cJSON *item = v ? cJSON_CreateString(v) : cJSON_CreateNull();
+
+	if (!item)
+		return false;
+	if (!cJSON_AddItemToArray(arr, item)) {
+		cJSON_Delete(item);
+		return false;
+	}
+	return true;
+}
+
+/* Appends a new empty object to an array; NULL on allocation failure. */
+static cJSON *push_obj(cJSON *arr)
+{
+	cJSON *item = cJSON_CreateObject();
+
+	if (!item)
+		return NULL;
+	if (!cJSON_AddItemToArray(arr, item)) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+/* "2024-05-01T12:00:00Z", or null if the time cannot be represented. */
+static bool add_time(cJSON *o, const char *key, time_t t)
+{
+	struct tm tm;
+	char buf[64];
+
+	if (!gmtime_r(&t, &tm) ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return add_str(o, key, NULL);
+	return add_str(o, key, buf);
+}
+
+static bool add_strlist(cJSON *o, const char *key, const struct strlist *l)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, key);
+
+	if (!arr)
+		return false;
+	for (size_t i = 0; i < l->n; i++)
+		if (!push_str(arr, l->items[i]))
+			return false;
+	return true;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *fa = *(const struct finding *const *)a;
+	const struct finding *fb = *(const struct finding *const *)b;
+	int c;
+
+	if (fa->severity != fb->severity)
+		return fa->severity > fb->severity ? -1 : 1;
+	c = strcmp(fa->check->id, fb->check->id);
+	if (c)
+		return c;
+	/* same check twice cannot happen (findings merge); stay stable */
+	return fa < fb ? -1 : fa > fb;
+}
+
+/* The endpoint's findings, worst first, then by check id. Caller frees. */
+static const struct finding **sorted_findings(const struct endpoint_result *r)
+{
+	const struct finding **v;
+
+	if (r->nfindings == 0)
+		return NULL;
+	v = xreallocarray(NULL, r->nfindings, sizeof(*v));
+	for (size_t i = 0; i < r->nfindings; i++)
+		v[i] = &r->findings[i];
+	qsort(v, r->nfindings, sizeof(*v), cmp_finding);
+	return v;
+}
+
+static bool add_findings(cJSON *e, const struct endpoint_result *r)
+{
+	cJSON *arr = cJSON_AddArrayToObject(e, "findings");
+	const struct finding **v;
+	bool ok = true;
+
+	if (!arr)
+		return false;
+	v = sorted_findings(r);
+	for (size_t i = 0; ok && i < r->nfindings; i++) {
+		const struct check *c = v[i]->check;
+		cJSON *f = push_obj(arr), *refs = NULL;
+
+		ok = f && add_str(f, "check", c->id) &&
+		     add_str(f, "severity", severity_name(v[i]->severity)) &&
+		     add_str(f, "title", c->title) &&
+		     add_str(f, "evidence", v[i]->evidence) &&
+		     (refs = cJSON_AddArrayToObject(f, "references")) != NULL;
+		for (size_t k = 0; ok && k < CHECK_MAX_REFS && c->refs[k]; k++)
+			ok = push_str(refs, c->refs[k]);
+	}
+	free(v);
+	return ok;
+}
+
+static bool add_cert(cJSON *arr, const struct cert_facts *c)
+{
+	cJSON *o = push_obj(arr);
+
+	return o && add_str(o, "subject", c->subject) &&
+	       add_str(o, "issuer", c->issuer) &&
+	       add_str(o, "common_name", c->common_name) &&
+	       add_str(o, "serial", c->serial) &&
+	       add_str(o, "sha256", c->sha256) &&
+	       add_time(o, "not_before", c->not_before) &&
+	       add_time(o, "not_after", c->not_after) &&
+	       add_str(o, "key_algorithm", c->key_algorithm) &&
+	       add_num(o, "key_bits", c->key_bits) &&
+	       add_str(o, "curve", c->curve) &&
+	       add_str(o, "signature_algorithm", c->signature_algorithm) &&
+	       add_bool(o, "signature_weak", c->signature_weak) &&
+	       add_bool(o, "self_issued", c->self_issued) &&
+	       add_bool(o, "self_signed", c->self_signed) &&
+	       add_bool(o, "is_ca", c->is_ca) &&
+	       add_strlist(o, "dns_names", &c->dns_names) &&
+	       add_strlist(o, "ip_addresses", &c->ip_addresses);
+}
+
+static bool add_certificate(cJSON *tls, const struct chain_facts *ch)
+{
+	cJSON *o = cJSON_AddObjectToObject(tls, "certificate");
+	cJSON *chain;
+
+	if (!o || !add_bool(o, "trusted", ch->trusted) ||
+	    !add_bool(o, "needed_unsent_intermediates",
+	              ch->needed_unsent_intermediates) ||
+	    !add_bool(o, "leaf_is_anchor", ch->leaf_is_anchor) ||
+	    !add_bool(o, "order_broken", ch->order_broken) ||
+	    !add_num(o, "verify_status", ch->verify_status) ||
+	    !add_str(o, "verify_text", ch->verify_text))
+		return false;
+	chain = cJSON_AddArrayToObject(o, "chain");
+	if (!chain)
+		return false;
+	for (size_t i = 0; i < ch->ncerts; i++)
+		if (!add_cert(chain, &ch->certs[i]))
+			return false;
+	return true;
+}
+
+/* null when TLS was never attempted (no handshake, no error). */
+static bool add_tls(cJSON *e, const struct tls_facts *t)
+{
+	cJSON *o;
+
+	if (!t->handshake_done && !t->error)
+		return cJSON_AddNullToObject(e, "tls") != NULL;
+	o = cJSON_AddObjectToObject(e, "tls");
+	return o && add_str(o, "version", t->version) &&
+	       add_str(o, "cipher_suite", t->cipher_suite) &&
+	       add_str(o, "kx", t->kx) &&
+	       add_str(o, "description", t->description) &&
+	       add_str(o, "error", t->error) &&
+	       add_bool(o, "ocsp_stapled", t->ocsp_stapled) &&
+	       add_certificate(o, &t->chain);
+}
+
+static bool add_endpoint(cJSON *arr, const struct endpoint_result *r)
+{
+	const struct service *svc = r->endpoint.service;
+	const char *mode = NULL;
+	cJSON *e = push_obj(arr), *caps;
+
+	if (svc)
+		mode = svc->tls == TLS_MODE_IMPLICIT ? "implicit" : "starttls";
+	if (!e || !add_str(e, "host", r->endpoint.host) ||
+	    !add_str(e, "address", r->endpoint.address) ||
+	    !add_num(e, "port", r->endpoint.port) ||
+	    !add_str(e, "service", svc ? svc->name : NULL) ||
+	    !add_str(e, "tls_mode", mode) ||
+	    !add_str(e, "status", endpoint_status_name(r->status)) ||
+	    !add_str(e, "status_detail", r->status_detail) ||
+	    !add_str(e, "banner", r->banner))
+		return false;
+	caps = cJSON_AddObjectToObject(e, "capabilities");
+	if (!caps || !add_strlist(caps, "before_tls", &r->caps_before_tls) ||
+	    !add_strlist(caps, "after_tls", &r->caps_after_tls))
+		return false;
+	return add_tls(e, &r->tls) && add_findings(e, r) &&
+	       add_num(e, "duration_s", r->duration_s) &&
+	       add_str(e, "transcript", r->transcript);
+}
+
+static bool add_summary(cJSON *root, const struct report_summary *s)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "summary");
+	cJSON *st, *fi;
+
+	if (!o || !add_num(o, "endpoints", (double)s->endpoints) ||
+	    !add_num(o, "hosts", (double)s->hosts))
+		return false;
+	st = cJSON_AddObjectToObject(o, "status");
+	if (!st)
+		return false;
+	for (int i = 0; i < EP_STATUS_COUNT; i++)
+		if (!add_num(st, endpoint_status_name((enum endpoint_status)i),
+		             (double)s->by_status[i]))
+			return false;
+	fi = cJSON_AddObjectToObject(o, "findings");
+	if (!fi || !add_num(fi, "total", (double)s->findings))
+		return false;
+	for (int i = SEV_COUNT - 1; i >= 0; i--)
+		if (!add_num(fi, severity_name((enum severity)i),
+		             (double)s->by_severity[i]))
+			return false;
+	return add_num(o, "gate_failures", (double)s->gate_failures) &&
+	       add_num(o, "unassessed", (double)s->unassessed);
+}
+
+static bool add_scanner(cJSON *root, const struct scan_report *rep)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "scanner");
+	cJSON *params;
+
+	if (!o || !add_str(o, "name", "mailaudit") ||
+	    !add_str(o, "version", rep->scanner_version))
+		return false;
+	params = cJSON_AddArrayToObject(o, "parameters");
+	if (!params)
+		return false;
+	for (char **p = rep->argv_summary; p && *p; p++)
+		if (!push_str(params, *p))
+			return false;
+	return true;
+}
+
+static cJSON *build(const struct scan_report *rep,
+                    const struct report_options *opt)
+{
+	struct report_summary sum;
+	cJSON *root = cJSON_CreateObject();
+	cJSON *eps = NULL;
+	bool ok;
+
+	if (!root)
+		return NULL;
+	report_summarize(rep, opt->fail_on, &sum);
+	/* The gate threshold is opt->fail_on, the value gate_failures was
+	 * counted with, so the document cannot contradict itself. */
+	ok = add_str(root, "schema", JSON_SCHEMA) && add_scanner(root, rep) &&
+	     add_time(root, "started", rep->started.tv_sec) &&
+	     add_time(root, "finished", rep->finished.tv_sec) &&
+	     add_str(root, "fail_on",
+	             severity_name((enum severity)opt->fail_on)) &&
+	     add_num(root, "exit_code", opt->exit_code) &&
+	     (eps = cJSON_AddArrayToObject(root, "endpoints")) != NULL;
+	for (size_t i = 0; ok && i < rep->nresults; i++)
+		ok = add_endpoint(eps, &rep->results[i]);
+	if (ok)
+		ok = add_summary(root, &sum);
+	if (!ok) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+static int json_render(FILE *out, const struct scan_report *rep,
+                       const struct report_options *opt)
+{
+	cJSON *root = build(rep, opt);
+	char *text;
+	int rc = 0, saved;
+
+	if (!root) {
+		errno = ENOMEM;
+		return -1;
+	}
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (fputs(text, out) == EOF || putc('\n', out) == EOF ||
+	    fflush(out) == EOF)
+		rc = -1;
+	saved = errno;
+	cJSON_free(text);
+	errno = saved;
+	return rc;
+}
+
+const struct reporter json_reporter = {
+    .name = "json",
+    .render = json_render,
+};

@@ -1,0 +1,391 @@
+/*
+ * --format text: the human report. Endpoints are grouped by host, hosts
+ * with the worst findings first; each endpoint gets one status line and
+ * its findings worst first; a summary block ends the report. Every string
+ * goes through a guard before it reaches the terminal, even though the
+ * results are already escaped: a missed escape must not be able to drive
+ * the terminal.
+ */
+#include "reports/report.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probes/catalog.h"
+#include "probes/service.h"
+#include "scanner/xalloc.h"
+
+/* Evidence longer than this is cut, with "...": the JSON has it all. */
+#define EVIDENCE_SHOWN 160
+/* Width of the severity column ("CRITICAL"). */
+#define SEV_WIDTH 8
+
+#define ANSI_RESET "\033[0m"
+
+extern const struct reporter text_reporter;
+
+/*
+ * Writes s, replacing control bytes, DEL and non-ASCII with '?'. A UTF-8
+ * multi-byte character becomes a single '?' (its continuation bytes are
+ * dropped), except the section sign of catalog references, which becomes
+ * "sec. ". At most max characters of s are shown; longer text ends in
+ * "...".
+ */
+static void put_guarded(FILE *out, const char *s, size_t max)
+{
+	bool in_utf8 = false;
+	size_t shown = 0;
+
+	if (!s)
+		return;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x80 && c < 0xc0 && in_utf8)
+			continue;
+		in_utf8 = c >= 0xc0;
+		if (shown == max) {
+			fputs("...", out);
+			return;
+		}
+		if (c == 0xc2 && (unsigned char)s[1] == 0xa7) {
+			fputs("sec. ", out);
+			s++;
+			in_utf8 = false;
+		} else {
+			putc(c >= 0x20 && c < 0x7f ? c : '?', out);
+		}
+		shown++;
+	}
+}
+
+static const char *severity_color(enum severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL:
+		return "\033[1;31m";
+	case SEV_HIGH:
+		return "\033[31m";
+	case SEV_MEDIUM:
+		return "\033[33m";
+	case SEV_LOW:
+		return "\033[36m";
+	default:
+		return "\033[2m";
+	}
+}
+
+/* The severity word in capitals, coloured if asked, padded to width. */
+static void put_severity(FILE *out, bool color, enum severity s, int width)
+{
+	const char *name = severity_name(s);
+	int len = 0;
+
+	if (color)
+		fputs(severity_color(s), out);
+	for (; name[len]; len++)
+		putc(toupper((unsigned char)name[len]), out);
+	if (color)
+		fputs(ANSI_RESET, out);
+	for (; len < width; len++)
+		putc(' ', out);
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *fa = *(const struct finding *const *)a;
+	const struct finding *fb = *(const struct finding *const *)b;
+	int c;
+
+	if (fa->severity != fb->severity)
+		return fa->severity > fb->severity ? -1 : 1;
+	c = strcmp(fa->check->id, fb->check->id);
+	if (c)
+		return c;
+	return fa < fb ? -1 : fa > fb;
+}
+
+static void put_finding(FILE *out, bool color, const struct finding *f)
+{
+	const struct check *c = f->check;
+
+	fputs("    ", out);
+	put_severity(out, color, f->severity, SEV_WIDTH);
+	fputs("  ", out);
+	put_guarded(out, c->id, SIZE_MAX);
+	fputs("  ", out);
+	put_guarded(out, c->title, SIZE_MAX);
+	if (f->evidence && *f->evidence) {
+		fputs(": ", out);
+		put_guarded(out, f->evidence, EVIDENCE_SHOWN);
+	}
+	putc('\n', out);
+	if (f->severity < SEV_MEDIUM || !c->refs[0])
+		return;
+	fputs("      refs: ", out);
+	for (size_t k = 0; k < CHECK_MAX_REFS && c->refs[k]; k++) {
+		if (k)
+			fputs("; ", out);
+		put_guarded(out, c->refs[k], SIZE_MAX);
+	}
+	putc('\n', out);
+}
+
+static void put_endpoint(FILE *out, bool color, const struct endpoint_result *r,
+                         bool show_address)
+{
+	const struct service *svc = r->endpoint.service;
+	const struct tls_facts *t = &r->tls;
+	const struct finding **v = NULL;
+
+	fputs("  ", out);
+	put_guarded(out, svc ? svc->name : "?", SIZE_MAX);
+	fprintf(out, " %u", (unsigned)r->endpoint.port);
+	if (show_address) {
+		fputs(" (", out);
+		put_guarded(out, r->endpoint.address, SIZE_MAX);
+		putc(')', out);
+	}
+	fputs("  ", out);
+	put_guarded(out, endpoint_status_name(r->status), SIZE_MAX);
+	if (r->status != EP_STATUS_OK && r->status_detail &&
+	    *r->status_detail) {
+		fputs(" - ", out);
+		put_guarded(out, r->status_detail, EVIDENCE_SHOWN);
+	}
+	if (t->handshake_done) {
+		fputs("  ", out);
+		put_guarded(out, t->version ? t->version : "TLS", SIZE_MAX);
+		if (t->cipher_suite) {
+			putc(' ', out);
+			put_guarded(out, t->cipher_suite, SIZE_MAX);
+		}
+	} else if (t->error) {
+		fputs("  TLS failed: ", out);
+		put_guarded(out, t->error, EVIDENCE_SHOWN);
+	}
+	putc('\n', out);
+
+	if (r->nfindings == 0)
+		return;
+	v = xreallocarray(NULL, r->nfindings, sizeof(*v));
+	for (size_t i = 0; i < r->nfindings; i++)
+		v[i] = &r->findings[i];
+	qsort(v, r->nfindings, sizeof(*v), cmp_finding);
+	for (size_t i = 0; i < r->nfindings; i++)
+		put_finding(out, color, v[i]);
+	free(v);
+}
+
+/* An endpoint index with its host, for sorting without global state. */
+struct host_ref {
+	const char *host;
+	size_t index;
+};
+
+/* A run of endpoints sharing a host: refs[start .. start + len). */
+struct host_group {
+	size_t start;
+	size_t len;
+	size_t first; /* index of the host's first endpoint in the report */
+	int worst;    /* worst severity over its endpoints, -1 if none */
+};
+
+static int cmp_host_ref(const void *a, const void *b)
+{
+	const struct host_ref *ra = a, *rb = b;
+	int c = strcmp(ra->host, rb->host);
+
+	if (c)
+		return c;
+	return ra->index < rb->index ? -1 : ra->index > rb->index;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct host_group *ga = a, *gb = b;
+
+	if (ga->worst != gb->worst)
+		return ga->worst > gb->worst ? -1 : 1;
+	return ga->first < gb->first ? -1 : ga->first > gb->first;
+}
+
+/*
+ * Groups the endpoints by host in O(n log n): sort (host, index) pairs,
+ * cut the runs, then order the runs by worst severity and first
+ * appearance. Within a run the endpoints keep the report's order.
+ * Returns the number of groups; *refs_r and *groups_r are for the caller
+ * to free.
+ */
+static size_t group_hosts(const struct scan_report *rep,
+                          struct host_ref **refs_r,
+                          struct host_group **groups_r)
+{
+	size_t n = rep->nresults, ngroups = 0;
+	struct host_ref *refs = xreallocarray(NULL, n, sizeof(*refs));
+	struct host_group *g = xreallocarray(NULL, n, sizeof(*g));
+
+	for (size_t i = 0; i < n; i++) {
+		const char *h = rep->results[i].endpoint.host;
+
+		refs[i].host = h ? h : "";
+		refs[i].index = i;
+	}
+	qsort(refs, n, sizeof(*refs), cmp_host_ref);
+	for (size_t i = 0; i < n; i++) {
+		int w = result_worst_severity(&rep->results[refs[i].index]);
+
+		if (i == 0 || strcmp(refs[i - 1].host, refs[i].host) != 0) {
+			g[ngroups].start = i;
+			g[ngroups].len = 0;
+			g[ngroups].first = refs[i].index;
+			g[ngroups].worst = -1;
+			ngroups++;
+		}
+		g[ngroups - 1].len++;
+		if (w > g[ngroups - 1].worst)
+			g[ngroups - 1].worst = w;
+	}
+	qsort(g, ngroups, sizeof(*g), cmp_group);
+	*refs_r = refs;
+	*groups_r = g;
+	return ngroups;
+}
+
+/* Does the address need showing (known and not the host itself)? */
+static bool address_differs(const struct endpoint *e)
+{
+	return e->address && *e->address &&
+	       (!e->host || strcmp(e->address, e->host) != 0);
+}
+
+static void put_host(FILE *out, bool color, const struct scan_report *rep,
+                     const struct host_ref *members, size_t n)
+{
+	const struct endpoint *e0 = &rep->results[members[0].index].endpoint;
+	bool several = false, listed = false;
+
+	/* An endpoint list rarely has more than a few ports per host. */
+	for (size_t i = 1; i < n && !several; i++) {
+		const char *a = rep->results[members[i].index].endpoint.address;
+
+		several =
+		    strcmp(a ? a : "", e0->address ? e0->address : "") != 0;
+	}
+	put_guarded(out, e0->host && *e0->host ? e0->host : "(no host)",
+	            SIZE_MAX);
+	for (size_t i = 0; i < n; i++) {
+		const struct endpoint *e =
+		    &rep->results[members[i].index].endpoint;
+		bool seen = false;
+
+		if (!address_differs(e))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const char *a =
+			    rep->results[members[j].index].endpoint.address;
+
+			seen = a && strcmp(a, e->address) == 0;
+		}
+		if (seen)
+			continue;
+		fputs(listed ? ", " : " (", out);
+		put_guarded(out, e->address, SIZE_MAX);
+		listed = true;
+	}
+	fputs(listed ? ")\n" : "\n", out);
+	for (size_t i = 0; i < n; i++) {
+		const struct endpoint_result *r =
+		    &rep->results[members[i].index];
+
+		put_endpoint(out, color, r,
+		             several && address_differs(&r->endpoint));
+	}
+}
+
+static const char *exit_code_meaning(int code)
+{
+	switch (code) {
+	case 0:
+		return "no finding at or above the fail-on threshold";
+	case 1:
+		return "finding(s) at or above the fail-on threshold";
+	case 2:
+		return "usage or configuration error";
+	case 3:
+		return "an endpoint was reachable but could not be assessed";
+	default:
+		return "unknown";
+	}
+}
+
+static void put_summary(FILE *out, bool color, const struct report_summary *s,
+                        const struct report_options *opt)
+{
+	bool any = false;
+
+	fprintf(out, "Summary\n  endpoints: %zu", s->endpoints);
+	for (int i = 0; i < EP_STATUS_COUNT; i++) {
+		if (!s->by_status[i])
+			continue;
+		fprintf(out, "%s%s %zu", any ? ", " : " (",
+		        endpoint_status_name((enum endpoint_status)i),
+		        s->by_status[i]);
+		any = true;
+	}
+	fprintf(out, "%s\n  hosts: %zu\n  findings: %zu (", any ? ")" : "",
+	        s->hosts, s->findings);
+	for (int i = SEV_COUNT - 1; i >= 0; i--) {
+		put_severity(out, color, (enum severity)i, 0);
+		fprintf(out, " %zu%s", s->by_severity[i], i ? ", " : ")\n");
+	}
+	fprintf(out,
+	        "  unassessed: %zu endpoint(s) reachable but not assessed\n",
+	        s->unassessed);
+	fputs("  gate: fail-on ", out);
+	if (opt->fail_on >= 0 && opt->fail_on < SEV_COUNT)
+		put_severity(out, color, (enum severity)opt->fail_on, 0);
+	else
+		fputs("?", out);
+	fprintf(out, ": %zu finding(s) at or above\n", s->gate_failures);
+	fprintf(out, "  exit code %d: %s\n", opt->exit_code,
+	        exit_code_meaning(opt->exit_code));
+}
+
+static int text_render(FILE *out, const struct scan_report *rep,
+                       const struct report_options *opt)
+{
+	struct report_summary sum;
+	struct host_group *groups = NULL;
+	struct host_ref *refs = NULL;
+	size_t ngroups = 0;
+
+	errno = 0;
+	report_summarize(rep, opt->fail_on, &sum);
+	if (rep->nresults)
+		ngroups = group_hosts(rep, &refs, &groups);
+	else
+		fputs("No endpoints were scanned.\n", out);
+	for (size_t i = 0; i < ngroups; i++) {
+		put_host(out, opt->color, rep, refs + groups[i].start,
+		         groups[i].len);
+		putc('\n', out);
+	}
+	free(refs);
+	free(groups);
+	put_summary(out, opt->color, &sum, opt);
+	if (fflush(out) == EOF || ferror(out)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+const struct reporter text_reporter = {
+    .name = "text",
+    .render = text_render,
+};

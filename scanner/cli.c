@@ -1,0 +1,343 @@
+/* Command-line parsing: every bad argument is a one-line error, exit 2. */
+#include "scanner/cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probes/service.h"
+#include "scanner/result.h"
+#include "scanner/xalloc.h"
+
+#ifndef MAILAUDIT_VERSION
+#define MAILAUDIT_VERSION "0.0.0"
+#endif
+
+static const char usage_text[] =
+	"usage: mailaudit scan [options] TARGET...\n"
+	"       mailaudit --list-checks [--all]\n"
+	"       mailaudit --version | --help\n"
+	"\n"
+	"Audits POP3 and IMAP endpoints: STARTTLS, implicit TLS, plaintext\n"
+	"authentication exposure and certificates. Sends no credentials and\n"
+	"changes no server state.\n"
+	"\n"
+	"TARGET is one of:\n"
+	"  HOST | ADDRESS | [IPV6]   the four standard services: pop3 110,\n"
+	"                            imap 143, imaps 993, pop3s 995\n"
+	"  HOST:PORT | [IPV6]:PORT   one port; its service from the port\n"
+	"                            number or --service\n"
+	"  imap://HOST[:PORT]        also imaps://, pop3://, pop3s://\n"
+	"  -                         read targets from standard input\n"
+	"\n"
+	"options:\n"
+	"  -iL FILE            read targets from FILE, one per line ('-' =\n"
+	"                      stdin); blank lines and '#' comments skipped\n"
+	"  --service NAME      service for HOST:PORT targets (imap, imaps,\n"
+	"                      pop3, pop3s)\n"
+	"  --ca-file FILE      extra trust anchors (PEM); self-signed ones\n"
+	"                      are anchors, others known intermediates.\n"
+	"                      The system store is always used\n"
+	"  --resolve HOST:ADDR connect to ADDR for HOST (no DNS lookup)\n"
+	"  --timeout SECONDS   per step: connect, greeting, each reply,\n"
+	"                      handshake (default 10); a whole endpoint gets\n"
+	"                      6 times that\n"
+	"  --concurrency N     endpoints scanned at once (default 64)\n"
+	"  --max-per-host N    connections at once to one address (default 2)\n"
+	"  --format FMT        text or json (default: text on a terminal,\n"
+	"                      json otherwise)\n"
+	"  -o FILE             write the report to FILE (atomically)\n"
+	"  --fail-on SEVERITY  exit 1 if a finding is at or above SEVERITY:\n"
+	"                      info, low, medium, high (default), critical\n"
+	"  --no-color          no ANSI colours even on a terminal\n"
+	"  --list-checks       print the check catalog (--all: also checks\n"
+	"                      not implemented yet)\n"
+	"  --version, --help\n"
+	"\n"
+	"exit codes: 0 nothing at or above --fail-on; 1 findings at or above\n"
+	"it; 2 usage or configuration error; 3 an endpoint was reachable but\n"
+	"could not be assessed (timeout, protocol or TLS error).\n";
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mailaudit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see mailaudit --help)\n", stderr);
+	return 2;
+}
+
+static bool
+parse_size(const char *s, size_t min, size_t max, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!*s || *s == '-')
+		return false;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
+struct parse_ctx {
+	struct cli_options *o;
+	const struct service *forced;
+	char **raw;        /* target texts, parsed once options are known */
+	size_t nraw;
+	size_t capraw;
+};
+
+static void
+add_raw(struct parse_ctx *p, const char *t)
+{
+	if (p->nraw == p->capraw) {
+		p->capraw = p->capraw ? p->capraw * 2 : 16;
+		p->raw = xreallocarray(p->raw, p->capraw, sizeof(*p->raw));
+	}
+	p->raw[p->nraw++] = xstrdup(t);
+}
+
+static int
+add_line(const char *line, size_t lineno, void *arg)
+{
+	(void)lineno;
+	add_raw(arg, line);
+	return 0;
+}
+
+static int
+read_list(struct parse_ctx *p, const char *path)
+{
+	char err[256];
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int rc;
+
+	if (!f)
+		return fail("cannot read target list %s: %s", path,
+			    strerror(errno));
+	rc = target_read_lines(f, add_line, p, err, sizeof(err));
+	if (f != stdin)
+		fclose(f);
+	if (rc != 0)
+		return fail("target list %s: %s", path, err);
+	return 0;
+}
+
+static void
+add_parameter(struct cli_options *o, size_t *n, const char *a, const char *b)
+{
+	o->parameters = xreallocarray(o->parameters, *n + 2,
+				      sizeof(*o->parameters));
+	o->parameters[(*n)++] = b ? xasprintf("%s %s", a, b) : xstrdup(a);
+	o->parameters[*n] = NULL;
+}
+
+static void
+free_raw(struct parse_ctx *p)
+{
+	for (size_t i = 0; i < p->nraw; i++)
+		free(p->raw[i]);
+	free(p->raw);
+}
+
+/* Options that take a value; returns it or NULL (error printed). */
+static const char *
+value_of(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		fail("option %s needs a value%s", argv[*i], "");
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int
+parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
+{
+	struct cli_options *o = p->o;
+	const char *a = argv[*i], *v;
+	char err[512];
+
+	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(a, "--version") == 0) {
+		printf("mailaudit %s\n", MAILAUDIT_VERSION);
+		return 0;
+	}
+	if (strcmp(a, "--list-checks") == 0) {
+		o->command = CLI_LIST_CHECKS;
+		return -1;
+	}
+	if (strcmp(a, "--all") == 0) {
+		o->list_all = true;
+		return -1;
+	}
+	if (strcmp(a, "--no-color") == 0) {
+		o->color = false;
+		return -1;
+	}
+	if (strcmp(a, "-") == 0)
+		return read_list(p, "-") ? 2 : -1;
+	if (!(v = value_of(argc, argv, i)))
+		return 2;
+	add_parameter(o, np, a, v);
+	if (strcmp(a, "-iL") == 0)
+		return read_list(p, v) ? 2 : -1;
+	if (strcmp(a, "--service") == 0) {
+		p->forced = service_by_name(v);
+		return p->forced ? -1
+				 : fail("unknown service '%s'%s: use imap, "
+					"imaps, pop3 or pop3s",
+					v, "");
+	}
+	if (strcmp(a, "--ca-file") == 0) {
+		if (access(v, R_OK) != 0)
+			return fail("cannot read --ca-file %s: %s", v,
+				    strerror(errno));
+		o->ca_file = v;
+		return -1;
+	}
+	if (strcmp(a, "--resolve") == 0) {
+		o->resolve = xreallocarray(o->resolve, o->nresolve + 1,
+					   sizeof(*o->resolve));
+		if (resolve_pin_parse(v, &o->resolve[o->nresolve], err,
+				      sizeof(err)) < 0)
+			return fail("%s%s", err, "");
+		o->nresolve++;
+		return -1;
+	}
+	if (strcmp(a, "--timeout") == 0) {
+		char *end;
+
+		errno = 0;
+		o->timeout_s = strtod(v, &end);
+		if (errno || *end || !(o->timeout_s >= 0.1) ||
+		    o->timeout_s > 3600)
+			return fail("bad --timeout '%s': seconds from 0.1 to "
+				    "3600%s",
+				    v, "");
+		return -1;
+	}
+	if (strcmp(a, "--concurrency") == 0)
+		return parse_size(v, 1, 100000, &o->concurrency)
+			       ? -1
+			       : fail("bad --concurrency '%s': 1-100000%s", v,
+				      "");
+	if (strcmp(a, "--max-per-host") == 0)
+		return parse_size(v, 1, 64, &o->max_per_host)
+			       ? -1
+			       : fail("bad --max-per-host '%s': 1-64%s", v, "");
+	if (strcmp(a, "--format") == 0) {
+		if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
+			return fail("unknown --format '%s'%s: use text or json",
+				    v, "");
+		o->format = v;
+		return -1;
+	}
+	if (strcmp(a, "-o") == 0) {
+		o->output = v;
+		return -1;
+	}
+	if (strcmp(a, "--fail-on") == 0) {
+		o->fail_on = severity_parse(v);
+		return o->fail_on >= 0 ? -1
+				       : fail("bad --fail-on '%s'%s: use info, "
+					      "low, medium, high or critical",
+					      v, "");
+	}
+	return fail("unknown option '%s'%s", argv[*i - 1], "");
+}
+
+int
+cli_parse(int argc, char **argv, struct cli_options *o)
+{
+	struct parse_ctx p = {.o = o};
+	size_t np = 0;
+	bool scan = false;
+	int rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	o->command = CLI_SCAN;
+	o->timeout_s = 10;
+	o->concurrency = 64;
+	o->max_per_host = 2;
+	o->fail_on = SEV_HIGH;
+	o->color = isatty(STDOUT_FILENO);
+	for (int i = 1; i < argc && rc < 0; i++) {
+		if (i == 1 && strcmp(argv[i], "scan") == 0) {
+			scan = true;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			rc = parse_option(&p, argc, argv, &i, &np);
+			continue;
+		}
+		if (argv[i][0] == '-')
+			rc = read_list(&p, "-") ? 2 : -1;
+		else
+			add_raw(&p, argv[i]);
+	}
+	if (rc >= 0)
+		goto out;
+	if (o->command == CLI_LIST_CHECKS)
+		goto out;
+	if (!scan && p.nraw == 0) {
+		fputs(usage_text, stderr);
+		rc = 2;
+		goto out;
+	}
+	if (p.nraw == 0) {
+		rc = fail("no targets given%s%s", "", "");
+		goto out;
+	}
+	o->targets = xcalloc(p.nraw, sizeof(*o->targets));
+	for (size_t i = 0; i < p.nraw; i++) {
+		char err[512];
+
+		if (target_parse(p.raw[i], p.forced, &o->targets[o->ntargets],
+				 err, sizeof(err)) < 0) {
+			rc = fail("%s%s", err, "");
+			goto out;
+		}
+		o->ntargets++;
+	}
+	if (!o->format)
+		o->format = (o->output || !isatty(STDOUT_FILENO)) ? "json"
+								  : "text";
+out:
+	free_raw(&p);
+	return rc;
+}
+
+void
+cli_options_free(struct cli_options *o)
+{
+	for (size_t i = 0; i < o->ntargets; i++)
+		target_spec_free(&o->targets[i]);
+	free(o->targets);
+	for (size_t i = 0; i < o->nresolve; i++) {
+		free(o->resolve[i].host);
+		free(o->resolve[i].address);
+	}
+	free(o->resolve);
+	for (size_t i = 0; o->parameters && o->parameters[i]; i++)
+		free(o->parameters[i]);
+	free(o->parameters);
+	memset(o, 0, sizeof(*o));
+}

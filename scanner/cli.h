@@ -1,0 +1,39 @@
+/* Command-line parsing for mailaudit (see usage text in cli.c). */
+#ifndef MAILAUDIT_SCANNER_CLI_H
+#define MAILAUDIT_SCANNER_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scanner/resolve.h"
+#include "scanner/target.h"
+
+enum cli_command {
+	CLI_SCAN,
+	CLI_LIST_CHECKS,
+};
+
+struct cli_options {
+	enum cli_command command;
+	bool list_all;
+	struct target_spec *targets;
+	size_t ntargets;
+	struct resolve_pin *resolve;
+	size_t nresolve;
+	const char *ca_file;
+	double timeout_s;
+	const char *format;   /* "text" or "json" */
+	const char *output;   /* -o FILE, or NULL for stdout */
+	int fail_on;          /* enum severity */
+	size_t concurrency;
+	size_t max_per_host;
+	bool color;
+	char **parameters;    /* NULL-terminated, for the report */
+};
+
+/* Parses argv. Returns -1 when o holds a command to run, or an exit code
+ * (0 after --help/--version, 2 after a one-line error on stderr). */
+int cli_parse(int argc, char **argv, struct cli_options *o);
+void cli_options_free(struct cli_options *o);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * mailaudit: audits POP3 and IMAP endpoints for transport security.
+ * This file only parses the command line and wires the parts together.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probes/catalog_print.h"
+#include "probes/host_checks.h"
+#include "probes/service.h"
+#include "reports/report.h"
+#include "scanner/cli.h"
+#include "scanner/resolve.h"
+#include "scanner/scan.h"
+#include "scanner/tls.h"
+#include "scanner/xalloc.h"
+
+#ifndef MAILAUDIT_VERSION
+#define MAILAUDIT_VERSION "0.0.0"
+#endif
+
+static int
+gate_exit_code(const struct scan_report *rep, int fail_on)
+{
+	struct report_summary sum;
+
+	report_summarize(rep, fail_on, &sum);
+	if (sum.gate_failures > 0)
+		return 1;
+	if (sum.unassessed > 0)
+		return 3;
+	return 0;
+}
+
+/* Writes the report to path atomically (temp file + rename), or to
+ * stdout when path is NULL. */
+static int
+write_report(const struct reporter *rp, const struct scan_report *rep,
+	     const struct report_options *ro, const char *path)
+{
+	char *tmp;
+	FILE *f;
+	int rc;
+
+	if (!path) {
+		rc = rp->render(stdout, rep, ro);
+		return (fflush(stdout) == 0 && rc == 0) ? 0 : -1;
+	}
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	f = fopen(tmp, "w");
+	if (!f) {
+		free(tmp);
+		return -1;
+	}
+	rc = rp->render(f, rep, ro);
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -1;
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static int
+run_scan(struct cli_options *o)
+{
+	char err[512];
+	struct endpoint_result *results;
+	size_t n = 0;
+	struct tls_config *tls;
+	struct scan_options so = {
+		.timeout_s = o->timeout_s,
+		.endpoint_budget_s = o->timeout_s * 6,
+		.concurrency = o->concurrency,
+		.max_per_host = o->max_per_host,
+	};
+	struct scan_report rep = {.scanner_version = MAILAUDIT_VERSION};
+	struct report_options ro = {.fail_on = o->fail_on};
+	const struct reporter *rp = reporter_by_name(o->format);
+	int code;
+
+	tls = tls_config_new(o->ca_file, err, sizeof(err));
+	if (!tls) {
+		fprintf(stderr, "mailaudit: %s\n", err);
+		return 2;
+	}
+	results = resolve_targets(o->targets, o->ntargets, o->resolve,
+				  o->nresolve, &n);
+	so.tls = tls;
+	clock_gettime(CLOCK_REALTIME, &rep.started);
+	scan_run(results, n, &so);
+	clock_gettime(CLOCK_REALTIME, &rep.finished);
+	host_checks_judge(results, n);
+	tls_config_free(tls);
+
+	rep.results = results;
+	rep.nresults = n;
+	rep.fail_on = severity_name((enum severity)o->fail_on);
+	rep.argv_summary = o->parameters;
+	code = gate_exit_code(&rep, o->fail_on);
+	ro.exit_code = code;
+	ro.color = !o->output && o->color;
+	if (write_report(rp, &rep, &ro, o->output) < 0) {
+		fprintf(stderr, "mailaudit: cannot write the report%s%s: %s\n",
+			o->output ? " to " : "", o->output ? o->output : "",
+			strerror(errno));
+		code = 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		endpoint_result_free(&results[i]);
+	free(results);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli_options o;
+	int rc = cli_parse(argc, argv, &o);
+
+	if (rc >= 0) {
+		cli_options_free(&o);
+		return rc;
+	}
+	switch (o.command) {
+	case CLI_LIST_CHECKS:
+		catalog_print(stdout, o.list_all);
+		rc = 0;
+		break;
+	case CLI_SCAN:
+		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+		rc = run_scan(&o);
+		break;
+	}
+	cli_options_free(&o);
+	return rc;
+}

@@ -1,0 +1,231 @@
+/* Endpoint results and findings: construction, merging and release. */
+#include "scanner/result.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "probes/catalog.h"
+#include "scanner/escape.h"
+#include "scanner/xalloc.h"
+
+/* Evidence per finding is bounded so a hostile server cannot grow a
+ * report without limit. */
+#define EVIDENCE_MAX 2048
+
+static const char *const status_names[EP_STATUS_COUNT] = {
+	[EP_STATUS_OK] = "ok",
+	[EP_STATUS_CLOSED] = "closed",
+	[EP_STATUS_FILTERED] = "filtered",
+	[EP_STATUS_UNREACHABLE] = "unreachable",
+	[EP_STATUS_UNRESOLVED] = "unresolved",
+	[EP_STATUS_TIMEOUT] = "timeout",
+	[EP_STATUS_PROTOCOL_ERROR] = "protocol-error",
+	[EP_STATUS_TLS_ERROR] = "tls-error",
+	[EP_STATUS_REJECTED] = "rejected",
+	[EP_STATUS_INTERNAL] = "internal-error",
+};
+
+const char *
+endpoint_status_name(enum endpoint_status s)
+{
+	return s < EP_STATUS_COUNT ? status_names[s] : "unknown";
+}
+
+bool
+endpoint_status_is_unassessed(enum endpoint_status s)
+{
+	switch (s) {
+	case EP_STATUS_OK:
+	case EP_STATUS_CLOSED:
+	case EP_STATUS_FILTERED:
+	case EP_STATUS_UNREACHABLE:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static const char *const severity_names[SEV_COUNT] = {
+	[SEV_INFO] = "info",     [SEV_LOW] = "low",
+	[SEV_MEDIUM] = "medium", [SEV_HIGH] = "high",
+	[SEV_CRITICAL] = "critical",
+};
+
+const char *
+severity_name(enum severity s)
+{
+	return s < SEV_COUNT ? severity_names[s] : "unknown";
+}
+
+int
+severity_parse(const char *name)
+{
+	for (int i = 0; i < SEV_COUNT; i++)
+		if (strcasecmp(name, severity_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+endpoint_result_init(struct endpoint_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	strlist_init(&r->caps_before_tls);
+	strlist_init(&r->caps_after_tls);
+}
+
+void
+cert_facts_free(struct cert_facts *c)
+{
+	free(c->subject);
+	free(c->issuer);
+	free(c->common_name);
+	free(c->serial);
+	free(c->sha256);
+	free(c->key_algorithm);
+	free(c->curve);
+	free(c->signature_algorithm);
+	strlist_free(&c->dns_names);
+	strlist_free(&c->ip_addresses);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+chain_facts_free(struct chain_facts *c)
+{
+	for (size_t i = 0; i < c->ncerts; i++)
+		cert_facts_free(&c->certs[i]);
+	free(c->certs);
+	free(c->verify_text);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+tls_facts_free(struct tls_facts *t)
+{
+	free(t->version);
+	free(t->cipher_suite);
+	free(t->kx);
+	free(t->description);
+	free(t->error);
+	chain_facts_free(&t->chain);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+endpoint_result_free(struct endpoint_result *r)
+{
+	free(r->endpoint.host);
+	free(r->endpoint.address);
+	free(r->status_detail);
+	free(r->banner);
+	strlist_free(&r->caps_before_tls);
+	strlist_free(&r->caps_after_tls);
+	tls_facts_free(&r->tls);
+	for (size_t i = 0; i < r->nfindings; i++)
+		free(r->findings[i].evidence);
+	free(r->findings);
+	free(r->transcript);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+result_add_finding(struct endpoint_result *r, const char *check_id,
+		   const char *evidence)
+{
+	const struct check *c = catalog_find(check_id);
+	char *esc;
+
+	if (!c) {
+		fprintf(stderr, "mailaudit: BUG: unknown check id %s\n",
+			check_id);
+		abort();
+	}
+	esc = escape_printable(evidence, EVIDENCE_MAX);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		struct finding *f = &r->findings[i];
+		char *merged;
+
+		if (f->check != c)
+			continue;
+		if (strstr(f->evidence, esc)) {
+			free(esc);
+			return;
+		}
+		merged = xasprintf("%s; %s", f->evidence, esc);
+		free(esc);
+		free(f->evidence);
+		if (strlen(merged) > EVIDENCE_MAX)
+			strcpy(merged + EVIDENCE_MAX - 3, "...");
+		f->evidence = merged;
+		return;
+	}
+	if (r->nfindings == r->findings_cap) {
+		r->findings_cap = r->findings_cap ? r->findings_cap * 2 : 4;
+		r->findings = xreallocarray(r->findings, r->findings_cap,
+					    sizeof(*r->findings));
+	}
+	r->findings[r->nfindings].check = c;
+	r->findings[r->nfindings].severity = c->severity;
+	r->findings[r->nfindings].evidence = esc;
+	r->nfindings++;
+}
+
+void
+result_add_findingf(struct endpoint_result *r, const char *check_id,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	result_add_finding(r, check_id, s);
+	free(s);
+}
+
+void
+result_add_finding_sev(struct endpoint_result *r, const char *check_id,
+		       enum severity sev, const char *fmt, ...)
+{
+	size_t before = r->nfindings;
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	result_add_finding(r, check_id, s);
+	free(s);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		struct finding *f = &r->findings[i];
+
+		/* a merged finding keeps the worse of the two */
+		if (strcmp(f->check->id, check_id) == 0 &&
+		    (i >= before || sev > f->severity))
+			f->severity = sev;
+	}
+}
+
+bool
+result_has_finding(const struct endpoint_result *r, const char *check_id)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].check->id, check_id) == 0)
+			return true;
+	return false;
+}
+
+int
+result_worst_severity(const struct endpoint_result *r)
+{
+	int worst = -1;
+
+	for (size_t i = 0; i < r->nfindings; i++)
+		if ((int)r->findings[i].severity > worst)
+			worst = (int)r->findings[i].severity;
+	return worst;
+}

@@ -1,0 +1,175 @@
+/*
+ * Results as data: one endpoint_result per scanned endpoint, holding its
+ * status (could it be assessed?), what was observed (banner, capabilities,
+ * TLS and certificate facts) and the findings judged from it. Reporters
+ * read these records; nothing here depends on a socket or on GnuTLS.
+ */
+#ifndef MAILAUDIT_SCANNER_RESULT_H
+#define MAILAUDIT_SCANNER_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "scanner/strlist.h"
+
+struct check;
+struct service;
+
+/*
+ * Why an endpoint could or could not be assessed. Only EP_STATUS_OK means
+ * the conversation ran to its end; every other value means "not assessed"
+ * and must never read as compliant.
+ */
+enum endpoint_status {
+	EP_STATUS_OK = 0,
+	EP_STATUS_CLOSED,         /* connection refused (RST): not listening */
+	EP_STATUS_FILTERED,       /* connect timed out: nothing answered */
+	EP_STATUS_UNREACHABLE,    /* no route, network down */
+	EP_STATUS_UNRESOLVED,     /* the host name did not resolve */
+	EP_STATUS_TIMEOUT,        /* connected, then the server went silent */
+	EP_STATUS_PROTOCOL_ERROR, /* the server broke the protocol or a cap */
+	EP_STATUS_TLS_ERROR,      /* a required TLS handshake failed */
+	EP_STATUS_REJECTED,       /* the server refused us (BYE greeting) */
+	EP_STATUS_INTERNAL,       /* our fault: allocation, fd limit */
+	EP_STATUS_COUNT
+};
+
+/* "ok", "closed", ... : stable names used in JSON and text. */
+const char *endpoint_status_name(enum endpoint_status s);
+
+/* True when the endpoint was reachable but could not be assessed: the
+ * statuses that make a CI gate fail closed (exit code 3). */
+bool endpoint_status_is_unassessed(enum endpoint_status s);
+
+enum severity {
+	SEV_INFO = 0,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_CRITICAL,
+	SEV_COUNT
+};
+
+const char *severity_name(enum severity s);
+/* Parses "info".."critical" (case-insensitive); returns -1 if unknown. */
+int severity_parse(const char *name);
+
+/* The endpoint as requested and resolved. host is what the operator gave
+ * (the reference identity for SNI and certificate name checks). */
+struct endpoint {
+	char *host;
+	char *address;        /* numeric, "" when unresolved */
+	uint16_t port;
+	const struct service *service;
+	bool host_is_ip;      /* host is an IP literal */
+	size_t target_index;  /* which command-line/file target produced it */
+};
+
+/* Facts about one certificate, extracted by scanner/certinfo.c. */
+struct cert_facts {
+	char *subject;            /* RFC 4514 string */
+	char *issuer;
+	char *common_name;        /* last CN of the subject, or NULL */
+	char *serial;             /* hex */
+	char *sha256;             /* hex fingerprint of the DER */
+	time_t not_before;
+	time_t not_after;
+	char *key_algorithm;      /* "RSA", "EC/ECDSA", ... */
+	unsigned key_bits;
+	char *curve;              /* EC only, e.g. "SECP256R1" */
+	char *signature_algorithm; /* "RSA-SHA256" */
+	bool signature_weak;      /* MD5 or SHA-1 (or other insecure) */
+	bool self_issued;         /* subject == issuer */
+	bool self_signed;         /* self-issued and verifies with own key */
+	bool is_ca;
+	struct strlist dns_names; /* SAN dNSName entries */
+	struct strlist ip_addresses; /* SAN iPAddress entries, numeric */
+};
+
+/* The chain as the server sent it (leaf first) and what trust said. */
+struct chain_facts {
+	struct cert_facts *certs;
+	size_t ncerts;
+	bool trusted;          /* a path to an anchor exists (see below) */
+	bool needed_unsent_intermediates; /* path exists only with
+					     intermediates from --ca-file */
+	bool leaf_is_anchor;   /* the leaf itself is in the trust store */
+	bool order_broken;     /* cert i+1 does not issue cert i somewhere */
+	unsigned verify_status; /* raw GnuTLS status bits of the trust pass */
+	char *verify_text;     /* GnuTLS' human reading of verify_status */
+};
+
+struct tls_facts {
+	bool handshake_done;
+	char *version;         /* "TLS1.3" */
+	char *cipher_suite;    /* IANA-style name, "TLS_AES_256_GCM_SHA384" */
+	char *kx;              /* "ECDHE-SECP256R1" style description part */
+	char *description;     /* gnutls_session_get_desc() */
+	char *error;           /* handshake error text when it failed */
+	bool ocsp_stapled;
+	struct chain_facts chain;
+};
+
+struct finding {
+	const struct check *check;
+	enum severity severity; /* the check's default unless the evidence
+				   warrants another (CERT-EXPIRING-SOON) */
+	char *evidence;        /* printable, already escaped */
+};
+
+struct endpoint_result {
+	struct endpoint endpoint;
+	enum endpoint_status status;
+	char *status_detail;   /* why, for any status but ok; escaped */
+	char *banner;          /* greeting line, escaped */
+	struct strlist caps_before_tls;
+	struct strlist caps_after_tls;
+	bool tls_reached;      /* implicit TLS or a successful upgrade */
+	struct tls_facts tls;
+	struct finding *findings;
+	size_t nfindings;
+	size_t findings_cap;
+	char *transcript;      /* escaped conversation excerpt, bounded */
+	struct timespec started; /* CLOCK_REALTIME */
+	double duration_s;
+};
+
+void endpoint_result_init(struct endpoint_result *r);
+void endpoint_result_free(struct endpoint_result *r);
+
+/* Adds a finding for check_id (which must exist in the catalog; an
+ * unknown id is a programming error and aborts). The evidence is copied
+ * and escaped. A finding for the same check on the same endpoint is
+ * merged: the evidence is appended, so each check appears once. */
+void result_add_finding(struct endpoint_result *r, const char *check_id,
+			const char *evidence);
+void result_add_findingf(struct endpoint_result *r, const char *check_id,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* As result_add_findingf, with a severity other than the default. */
+void result_add_finding_sev(struct endpoint_result *r, const char *check_id,
+			    enum severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+bool result_has_finding(const struct endpoint_result *r, const char *check_id);
+
+/* Highest severity among the findings, or -1 if there are none. */
+int result_worst_severity(const struct endpoint_result *r);
+
+void cert_facts_free(struct cert_facts *c);
+void chain_facts_free(struct chain_facts *c);
+void tls_facts_free(struct tls_facts *t);
+
+/* The whole scan, as the reporters see it. */
+struct scan_report {
+	const char *scanner_version;
+	struct timespec started;
+	struct timespec finished;
+	struct endpoint_result *results;
+	size_t nresults;
+	const char *fail_on;       /* severity name the gate uses */
+	char **argv_summary;       /* the parameters, for the report */
+};
+
+#endif

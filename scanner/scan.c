@@ -1,0 +1,520 @@
+/* Connection engine: sockets, TLS and deadlines around sessions. */
+#include "scanner/scan.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "probes/service.h"
+#include "scanner/loop.h"
+#include "scanner/session.h"
+#include "scanner/tls.h"
+#include "scanner/xalloc.h"
+
+#define READ_CHUNK 4096
+
+enum conn_state {
+	CONN_CONNECTING,
+	CONN_HANDSHAKE,
+	CONN_ACTIVE,
+	CONN_DONE,
+};
+
+struct engine;
+
+struct conn {
+	struct engine *eng;
+	struct endpoint_result *res;
+	size_t host_slot;
+	int fd;
+	enum conn_state state;
+	struct tls_conn *tls;
+	struct session sess;
+	bool session_live;
+	struct loop_timer timer;
+	double phase_deadline;
+	double budget_deadline;
+	unsigned seen_phase;
+	double started;
+};
+
+struct host_slot {
+	const char *address;
+	size_t active;
+};
+
+struct engine {
+	struct loop *loop;
+	const struct scan_options *opt;
+	struct endpoint_result *results;
+	size_t n;
+	size_t next;          /* first result not yet started */
+	bool *started;
+	size_t active;
+	struct host_slot *hosts;
+	size_t nhosts;
+	size_t *slot_of;      /* result index -> host slot */
+};
+
+static void conn_pump(struct conn *c);
+
+static void
+conn_arm(struct conn *c)
+{
+	double d = c->phase_deadline < c->budget_deadline ? c->phase_deadline
+							  : c->budget_deadline;
+
+	loop_timer_arm(c->eng->loop, &c->timer, d);
+}
+
+/* A new phase starts: a fresh deadline for it. */
+static void
+conn_new_phase(struct conn *c)
+{
+	c->phase_deadline = loop_now(c->eng->loop) + c->eng->opt->timeout_s;
+	conn_arm(c);
+}
+
+static void
+conn_finish(struct conn *c)
+{
+	struct engine *e = c->eng;
+	struct timespec end;
+
+	if (c->state == CONN_DONE)
+		return;
+	c->state = CONN_DONE;
+	loop_timer_disarm(e->loop, &c->timer);
+	if (c->fd >= 0) {
+		loop_unwatch(e->loop, c->fd);
+		close(c->fd);
+		c->fd = -1;
+	}
+	if (c->session_live)
+		session_free(&c->sess);
+	tls_conn_free(c->tls);
+	c->tls = NULL;
+	clock_gettime(CLOCK_REALTIME, &end);
+	c->res->duration_s = loop_clock() - c->started;
+	e->hosts[c->host_slot].active--;
+	e->active--;
+	free(c);
+}
+
+static void
+conn_set_status(struct conn *c, enum endpoint_status st, const char *detail)
+{
+	c->res->status = st;
+	free(c->res->status_detail);
+	c->res->status_detail = xstrdup(detail);
+}
+
+static void
+on_timer(void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->state == CONN_CONNECTING) {
+		conn_set_status(c, EP_STATUS_FILTERED,
+				"no answer to the TCP connect within the "
+				"timeout");
+		conn_finish(c);
+		return;
+	}
+	if (c->state == CONN_HANDSHAKE && !c->sess.started) {
+		/* implicit TLS, handshake never completed */
+		free(c->res->tls.error);
+		c->res->tls.error = xstrdup("TLS handshake timed out");
+	}
+	session_timeout(&c->sess);
+	conn_finish(c);
+}
+
+static void
+on_io(void *arg, unsigned events)
+{
+	struct conn *c = arg;
+
+	(void)events;
+	conn_pump(c);
+}
+
+static bool
+watch_for(struct conn *c, unsigned events)
+{
+	if (loop_modify(c->eng->loop, c->fd, events, on_io, c) < 0) {
+		session_io_error(&c->sess, "epoll failed");
+		conn_finish(c);
+		return false;
+	}
+	return true;
+}
+
+static void
+handshake_failed(struct conn *c, const char *why)
+{
+	free(c->res->tls.error);
+	c->res->tls.error = xstrdup(why);
+	tls_conn_free(c->tls);
+	c->tls = NULL;
+	c->state = CONN_ACTIVE;
+	session_tls_done(&c->sess, false, why);
+}
+
+/* Drives the handshake; returns true when the caller should go on. */
+static bool
+step_handshake(struct conn *c)
+{
+	switch (tls_conn_handshake(c->tls)) {
+	case TLS_IO_DONE:
+		c->state = CONN_ACTIVE;
+		tls_conn_facts(c->tls, &c->res->tls);
+		session_tls_done(&c->sess, true, NULL);
+		conn_new_phase(c);
+		return true;
+	case TLS_IO_WANT_READ:
+		watch_for(c, LOOP_READ);
+		return false;
+	case TLS_IO_WANT_WRITE:
+		watch_for(c, LOOP_WRITE);
+		return false;
+	case TLS_IO_EOF:
+		handshake_failed(c, "connection closed during the handshake");
+		return true;
+	case TLS_IO_ERROR:
+		handshake_failed(c, tls_conn_error(c->tls));
+		return true;
+	}
+	return false;
+}
+
+static void
+start_tls(struct conn *c)
+{
+	const struct endpoint *ep = &c->res->endpoint;
+
+	c->tls = tls_conn_new(c->eng->opt->tls, c->fd,
+			      ep->host_is_ip ? NULL : ep->host);
+	if (!c->tls) {
+		handshake_failed(c, "cannot create a TLS session");
+		return;
+	}
+	c->state = CONN_HANDSHAKE;
+	conn_new_phase(c);
+}
+
+/* Writes pending output; returns false if the connection ended. */
+static bool
+flush_output(struct conn *c, bool *blocked)
+{
+	size_t n;
+	const char *p = session_output(&c->sess, &n);
+
+	*blocked = false;
+	while (n > 0) {
+		size_t put = 0;
+
+		if (c->tls) {
+			enum tls_io io = tls_conn_write(c->tls, p, n, &put);
+
+			if (io == TLS_IO_WANT_WRITE || io == TLS_IO_WANT_READ) {
+				*blocked = true;
+				break;
+			}
+			if (io != TLS_IO_DONE) {
+				session_io_error(&c->sess, tls_conn_error(c->tls));
+				return false;
+			}
+		} else {
+			ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+
+			if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+				*blocked = true;
+				break;
+			}
+			if (w < 0) {
+				session_io_error(&c->sess, strerror(errno));
+				return false;
+			}
+			put = (size_t)w;
+		}
+		session_output_consumed(&c->sess, put);
+		p = session_output(&c->sess, &n);
+	}
+	return true;
+}
+
+/* Reads what is available; returns false if the connection ended. */
+static bool
+read_input(struct conn *c)
+{
+	char buf[READ_CHUNK];
+
+	while (c->sess.want == SESSION_WANT_IO && !c->sess.finished) {
+		size_t got = 0;
+
+		if (c->tls) {
+			enum tls_io io =
+				tls_conn_read(c->tls, buf, sizeof(buf), &got);
+
+			if (io == TLS_IO_WANT_READ || io == TLS_IO_WANT_WRITE)
+				return true;
+			if (io == TLS_IO_EOF) {
+				session_eof(&c->sess);
+				return false;
+			}
+			if (io == TLS_IO_ERROR) {
+				session_io_error(&c->sess, tls_conn_error(c->tls));
+				return false;
+			}
+		} else {
+			ssize_t r = recv(c->fd, buf, sizeof(buf), 0);
+
+			if (r < 0 && (errno == EAGAIN || errno == EINTR))
+				return true;
+			if (r == 0) {
+				session_eof(&c->sess);
+				return false;
+			}
+			if (r < 0) {
+				session_io_error(&c->sess, strerror(errno));
+				return false;
+			}
+			got = (size_t)r;
+		}
+		session_receive(&c->sess, buf, got);
+	}
+	return true;
+}
+
+static void
+conn_connected(struct conn *c)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err == EINPROGRESS)
+		return;
+	if (err != 0) {
+		conn_set_status(c,
+				err == ECONNREFUSED ? EP_STATUS_CLOSED
+				: err == ETIMEDOUT  ? EP_STATUS_FILTERED
+						    : EP_STATUS_UNREACHABLE,
+				err == ECONNREFUSED ? "connection refused"
+						    : strerror(err));
+		conn_finish(c);
+		return;
+	}
+	session_init(&c->sess, c->res,
+		     (unsigned long)random() ^ (unsigned long)c->fd);
+	c->session_live = true;
+	if (c->res->endpoint.service->tls == TLS_MODE_IMPLICIT)
+		start_tls(c);
+	else {
+		c->state = CONN_ACTIVE;
+		conn_new_phase(c);
+		session_start(&c->sess);
+	}
+}
+
+static void
+conn_pump(struct conn *c)
+{
+	for (int rounds = 0; rounds < 64; rounds++) {
+		bool blocked;
+
+		if (c->state == CONN_CONNECTING) {
+			conn_connected(c);
+			if (c->state == CONN_DONE || c->state == CONN_CONNECTING)
+				return;
+			continue;
+		}
+		if (c->sess.want == SESSION_WANT_CLOSE) {
+			conn_finish(c);
+			return;
+		}
+		if (c->state == CONN_ACTIVE &&
+		    c->sess.want == SESSION_WANT_TLS) {
+			start_tls(c);
+			continue;
+		}
+		if (c->state == CONN_HANDSHAKE) {
+			if (!step_handshake(c))
+				return;
+			continue;
+		}
+		if (c->sess.phase_seq != c->seen_phase) {
+			/* a command went out or TLS is due: a new deadline */
+			c->seen_phase = c->sess.phase_seq;
+			conn_new_phase(c);
+		}
+		if (!flush_output(c, &blocked) || !read_input(c)) {
+			conn_finish(c);
+			return;
+		}
+		if (c->sess.want == SESSION_WANT_IO &&
+		    !(c->tls && tls_conn_has_pending(c->tls))) {
+			size_t queued;
+
+			session_output(&c->sess, &queued);
+			/* output queued by the reply we just read goes now */
+			if (queued > 0 && !blocked)
+				continue;
+			watch_for(c, LOOP_READ | (blocked ? LOOP_WRITE : 0));
+			return;
+		}
+	}
+	/* a peer that keeps us busy this long gets its turn later */
+	watch_for(c, LOOP_READ | LOOP_WRITE);
+}
+
+static int
+make_socket(const struct endpoint *ep, struct sockaddr_storage *ss,
+	    socklen_t *len)
+{
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST |
+					     AI_NUMERICSERV,
+				 .ai_socktype = SOCK_STREAM};
+	struct addrinfo *ai = NULL;
+	char port[8];
+	int fd;
+
+	snprintf(port, sizeof(port), "%u", ep->port);
+	if (getaddrinfo(ep->address, port, &hints, &ai) != 0 || !ai)
+		return -1;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	freeaddrinfo(ai);
+	if (fd >= 0) {
+		int one = 1;
+
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
+	return fd;
+}
+
+static void
+conn_start(struct engine *e, size_t idx)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+
+	c->eng = e;
+	c->res = &e->results[idx];
+	c->host_slot = e->slot_of[idx];
+	c->fd = -1;
+	c->state = CONN_CONNECTING;
+	c->started = loop_clock();
+	clock_gettime(CLOCK_REALTIME, &c->res->started);
+	loop_timer_init(&c->timer, on_timer, c);
+	e->hosts[c->host_slot].active++;
+	e->active++;
+	c->fd = make_socket(&c->res->endpoint, &ss, &len);
+	if (c->fd < 0) {
+		conn_set_status(c, errno == EMFILE || errno == ENFILE
+					   ? EP_STATUS_INTERNAL
+					   : EP_STATUS_UNREACHABLE,
+				strerror(errno));
+		conn_finish(c);
+		return;
+	}
+	c->budget_deadline = loop_now(e->loop) + e->opt->endpoint_budget_s;
+	if (connect(c->fd, (struct sockaddr *)&ss, len) < 0 &&
+	    errno != EINPROGRESS) {
+		conn_set_status(c,
+				errno == ECONNREFUSED ? EP_STATUS_CLOSED
+						      : EP_STATUS_UNREACHABLE,
+				strerror(errno));
+		conn_finish(c);
+		return;
+	}
+	if (loop_watch(e->loop, c->fd, LOOP_WRITE, on_io, c) < 0) {
+		conn_set_status(c, EP_STATUS_INTERNAL, "epoll failed");
+		conn_finish(c);
+		return;
+	}
+	conn_new_phase(c);
+}
+
+/* Starts what the caps allow, in input order, skipping endpoints whose
+ * address is at its per-host limit. */
+static void
+schedule(struct engine *e)
+{
+	while (e->next < e->n && e->started[e->next])
+		e->next++;
+	for (size_t i = e->next; i < e->n && e->active < e->opt->concurrency;
+	     i++) {
+		if (e->started[i])
+			continue;
+		if (e->hosts[e->slot_of[i]].active >= e->opt->max_per_host)
+			continue;
+		e->started[i] = true;
+		conn_start(e, i);
+	}
+}
+
+static void
+assign_host_slots(struct engine *e)
+{
+	e->hosts = xcalloc(e->n ? e->n : 1, sizeof(*e->hosts));
+	e->slot_of = xcalloc(e->n ? e->n : 1, sizeof(*e->slot_of));
+	for (size_t i = 0; i < e->n; i++) {
+		const char *a = e->results[i].endpoint.address;
+		size_t s;
+
+		/* linear: fine for the few addresses of one scan; the fleet
+		 * engine replaces this with a hash */
+		for (s = 0; s < e->nhosts; s++)
+			if (strcmp(e->hosts[s].address, a) == 0)
+				break;
+		if (s == e->nhosts)
+			e->hosts[e->nhosts++].address = a;
+		e->slot_of[i] = s;
+	}
+}
+
+void
+scan_run(struct endpoint_result *results, size_t n,
+	 const struct scan_options *opt)
+{
+	struct engine e = {.opt = opt, .results = results, .n = n};
+
+	e.loop = loop_new();
+	if (!e.loop) {
+		for (size_t i = 0; i < n; i++)
+			if (results[i].status == EP_STATUS_OK) {
+				results[i].status = EP_STATUS_INTERNAL;
+				results[i].status_detail =
+					xstrdup("cannot create the event loop");
+			}
+		return;
+	}
+	e.started = xcalloc(n ? n : 1, sizeof(*e.started));
+	for (size_t i = 0; i < n; i++)
+		if (results[i].status != EP_STATUS_OK)
+			e.started[i] = true;
+	assign_host_slots(&e);
+	for (;;) {
+		schedule(&e);
+		if (e.active == 0)
+			break;
+		loop_run_once(e.loop, 1.0);
+	}
+	free(e.started);
+	free(e.hosts);
+	free(e.slot_of);
+	loop_free(e.loop);
+}

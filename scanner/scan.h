@@ -1,0 +1,29 @@
+/*
+ * The scan engine: runs every endpoint's session over a non-blocking
+ * connection in one event loop, within the global concurrency cap and the
+ * per-address cap, with a deadline per phase and an overall budget per
+ * endpoint. A failing endpoint only ever affects its own result.
+ */
+#ifndef MAILAUDIT_SCANNER_SCAN_H
+#define MAILAUDIT_SCANNER_SCAN_H
+
+#include <stddef.h>
+
+#include "scanner/result.h"
+
+struct tls_config;
+
+struct scan_options {
+	double timeout_s;         /* connect, greeting, each reply, handshake */
+	double endpoint_budget_s; /* whole conversation of one endpoint */
+	size_t concurrency;       /* endpoints in flight */
+	size_t max_per_host;      /* connections in flight per address */
+	struct tls_config *tls;
+};
+
+/* Scans results[0..n) in place: each must have its endpoint set; those
+ * whose status is already not ok (unresolved) are skipped. */
+void scan_run(struct endpoint_result *results, size_t n,
+	      const struct scan_options *opt);
+
+#endif

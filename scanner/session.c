@@ -1,0 +1,339 @@
+/*
+ * The conversation driver: turns bytes into replies for the probe, the
+ * probe's steps into engine actions, and guarantees finish() runs once.
+ */
+#include "scanner/session.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "probes/cert_checks.h"
+#include "probes/probe.h"
+#include "probes/service.h"
+#include "scanner/escape.h"
+#include "scanner/xalloc.h"
+
+#define TRANSCRIPT_MAX (8 * 1024)
+#define LINE_EVIDENCE_MAX 300
+
+static void
+transcript_add(struct session *s, const char *who, const char *text)
+{
+	size_t n = strlen(who) + strlen(text) + 1;
+
+	if (s->transcript_len + n >= TRANSCRIPT_MAX)
+		return;
+	if (s->transcript_len + n + 1 > s->transcript_cap) {
+		s->transcript_cap = s->transcript_len + n + 1024;
+		s->transcript =
+			xreallocarray(s->transcript, s->transcript_cap, 1);
+	}
+	s->transcript_len += (size_t)snprintf(s->transcript + s->transcript_len,
+					      s->transcript_cap -
+						      s->transcript_len,
+					      "%s%s\n", who, text);
+}
+
+void
+session_init(struct session *s, struct endpoint_result *res,
+	     unsigned long seed)
+{
+	static const char letters[] = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+	memset(s, 0, sizeof(*s));
+	s->res = res;
+	s->probe = res->endpoint.service->probe;
+	s->state = xcalloc(1, s->probe->state_size);
+	pp_init(&s->pp, NULL);
+	/* random tags: a reused or predictable tag proves nothing to an
+	 * injection probe (checks.md §4.3) */
+	for (int i = 0; i < 4; i++) {
+		s->tag_prefix[i] = letters[seed % (sizeof(letters) - 1)];
+		seed /= sizeof(letters) - 1;
+		seed = seed * 2654435761UL + 12345;
+	}
+	s->phase = "connection";
+	s->want = SESSION_WANT_IO;
+}
+
+void
+session_free(struct session *s)
+{
+	pp_free(&s->pp);
+	free(s->state);
+	free(s->out);
+	free(s->transcript);
+	memset(s, 0, sizeof(*s));
+}
+
+/* --- the API probes see (probes/probe.h) --- */
+
+void
+probe_send(struct probe_ctx *c, const char *line)
+{
+	struct session *s = (struct session *)c;
+	size_t n = strlen(line);
+	char *esc;
+
+	if (s->outlen + n + 2 > s->outcap) {
+		s->outcap = s->outlen + n + 2 + 256;
+		s->out = xreallocarray(s->out, s->outcap, 1);
+	}
+	memcpy(s->out + s->outlen, line, n);
+	memcpy(s->out + s->outlen + n, "\r\n", 2);
+	s->outlen += n + 2;
+	s->phase_seq++;
+	esc = escape_bytes(line, n, LINE_EVIDENCE_MAX);
+	transcript_add(s, s->tls_active ? "C(tls): " : "C: ", esc);
+	free(esc);
+}
+
+void
+probe_expect(struct probe_ctx *c, enum pp_expect e, const char *tag)
+{
+	struct session *s = (struct session *)c;
+
+	pp_expect(&s->pp, e, tag);
+}
+
+const char *
+probe_new_tag(struct probe_ctx *c)
+{
+	struct session *s = (struct session *)c;
+
+	snprintf(s->tag, sizeof(s->tag), "%s%u", s->tag_prefix, ++s->tag_seq);
+	return s->tag;
+}
+
+void
+probe_waiting_for(struct probe_ctx *c, const char *what)
+{
+	((struct session *)c)->phase = what;
+}
+
+void *
+probe_state(struct probe_ctx *c)
+{
+	return ((struct session *)c)->state;
+}
+
+struct endpoint_result *
+probe_result(struct probe_ctx *c)
+{
+	return ((struct session *)c)->res;
+}
+
+const struct endpoint *
+probe_endpoint(struct probe_ctx *c)
+{
+	return &((struct session *)c)->res->endpoint;
+}
+
+bool
+probe_tls_active(struct probe_ctx *c)
+{
+	return ((struct session *)c)->tls_active;
+}
+
+static void
+set_status(struct session *s, enum endpoint_status st, const char *detail)
+{
+	if (s->res->status != EP_STATUS_OK || s->res->status_detail)
+		return;
+	s->res->status = st;
+	s->res->status_detail = escape_printable(detail, 512);
+}
+
+void
+probe_set_status(struct probe_ctx *c, enum endpoint_status st,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	char *d;
+
+	va_start(ap, fmt);
+	d = xvasprintf(fmt, ap);
+	va_end(ap);
+	set_status((struct session *)c, st, d);
+	free(d);
+}
+
+char *
+probe_take_pending(struct probe_ctx *c)
+{
+	struct session *s = (struct session *)c;
+
+	return pp_take_pending(&s->pp, LINE_EVIDENCE_MAX);
+}
+
+/* --- driving the conversation --- */
+
+static void
+finish(struct session *s, enum probe_end how)
+{
+	if (s->finished)
+		return;
+	s->finished = true;
+	s->want = SESSION_WANT_CLOSE;
+	s->probe->finish((struct probe_ctx *)s, how);
+	s->res->transcript = s->transcript;
+	s->transcript = NULL;
+}
+
+static void
+apply_step(struct session *s, enum probe_step step)
+{
+	if (s->finished)
+		return;
+	switch (step) {
+	case PROBE_WAIT:
+		s->want = SESSION_WANT_IO;
+		break;
+	case PROBE_UPGRADE_TLS:
+		s->want = SESSION_WANT_TLS;
+		s->phase_seq++;
+		s->phase = "TLS handshake";
+		break;
+	case PROBE_DONE:
+		finish(s, PROBE_END_DONE);
+		break;
+	}
+}
+
+static void
+record_reply(struct session *s, const struct pp_reply *r)
+{
+	for (size_t i = 0; i < r->nlines; i++) {
+		char *esc = pp_line_escaped(&r->lines[i], LINE_EVIDENCE_MAX);
+
+		transcript_add(s, s->tls_active ? "S(tls): " : "S: ", esc);
+		free(esc);
+	}
+}
+
+/* Hands every complete reply in the buffer to the probe. */
+static void
+drain_replies(struct session *s)
+{
+	while (!s->finished && s->want == SESSION_WANT_IO) {
+		const struct pp_reply *r;
+		int rc = pp_next(&s->pp, &r);
+
+		if (rc == 0)
+			return;
+		if (rc < 0) {
+			set_status(s, EP_STATUS_PROTOCOL_ERROR, s->pp.error);
+			finish(s, PROBE_END_ERROR);
+			return;
+		}
+		record_reply(s, r);
+		apply_step(s, s->probe->on_reply((struct probe_ctx *)s, r));
+	}
+}
+
+void
+session_start(struct session *s)
+{
+	s->started = true;
+	s->phase = "greeting";
+	apply_step(s, s->probe->start((struct probe_ctx *)s));
+	drain_replies(s);
+}
+
+void
+session_receive(struct session *s, const char *data, size_t n)
+{
+	if (s->finished)
+		return;
+	if (pp_feed(&s->pp, data, n) < 0) {
+		set_status(s, EP_STATUS_PROTOCOL_ERROR, s->pp.error);
+		finish(s, PROBE_END_ERROR);
+		return;
+	}
+	drain_replies(s);
+}
+
+void
+session_tls_done(struct session *s, bool ok, const char *why)
+{
+	if (s->finished)
+		return;
+	if (!ok) {
+		transcript_add(s, "-- ", "TLS handshake failed");
+		if (!s->started) {
+			/* implicit TLS: nothing can be assessed */
+			set_status(s, EP_STATUS_TLS_ERROR, why);
+			finish(s, PROBE_END_ERROR);
+			return;
+		}
+		s->want = SESSION_WANT_IO;
+		apply_step(s, s->probe->on_tls_failed((struct probe_ctx *)s,
+						      why));
+		return;
+	}
+	s->tls_active = true;
+	s->res->tls_reached = true;
+	transcript_add(s, "-- ", "TLS established");
+	cert_checks_judge(s->res, time(NULL));
+	if (!s->started) {
+		session_start(s);
+		return;
+	}
+	s->want = SESSION_WANT_IO;
+	apply_step(s, s->probe->on_tls_ready((struct probe_ctx *)s));
+	drain_replies(s);
+}
+
+void
+session_eof(struct session *s)
+{
+	char *d;
+
+	if (s->finished)
+		return;
+	/* the probe judges first: a close can be an answer (BYE, STLS) */
+	finish(s, PROBE_END_CLOSED);
+	d = xasprintf("server closed the connection while we waited for the %s",
+		      s->phase);
+	set_status(s, EP_STATUS_PROTOCOL_ERROR, d);
+	free(d);
+}
+
+void
+session_timeout(struct session *s)
+{
+	char *d;
+
+	if (s->finished)
+		return;
+	finish(s, PROBE_END_TIMEOUT);
+	d = xasprintf("no %s within the timeout", s->phase);
+	set_status(s, EP_STATUS_TIMEOUT, d);
+	free(d);
+}
+
+void
+session_io_error(struct session *s, const char *why)
+{
+	if (s->finished)
+		return;
+	finish(s, PROBE_END_ERROR);
+	set_status(s, EP_STATUS_PROTOCOL_ERROR, why);
+}
+
+const char *
+session_output(const struct session *s, size_t *n_r)
+{
+	*n_r = s->outlen;
+	return s->out;
+}
+
+void
+session_output_consumed(struct session *s, size_t n)
+{
+	if (n > s->outlen)
+		n = s->outlen;
+	memmove(s->out, s->out + n, s->outlen - n);
+	s->outlen -= n;
+}

@@ -1,0 +1,208 @@
+/*
+ * GnuTLS client sessions for the scanner (RFC 8446, RFC 5246). The
+ * handshake is non-blocking and never verifies on its own
+ * (../shared/gnutls.md §1.1: auto-verification would abort and lose the
+ * evidence).
+ */
+#include "scanner/tls.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "scanner/certinfo.h"
+#include "scanner/escape.h"
+#include "scanner/xalloc.h"
+
+/* A broad modern client: what a mail client of today offers, plus the
+ * legacy versions Debian's NORMAL keeps, so old servers still complete a
+ * handshake and their certificates can be judged. */
+static const char priority_string[] = "NORMAL:%COMPAT";
+
+struct tls_config {
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t priority;
+	struct certinfo_trust trust;
+};
+
+struct tls_conn {
+	struct tls_config *cfg;
+	gnutls_session_t session;
+	int last_error;
+	char *error_text;
+};
+
+struct tls_config *
+tls_config_new(const char *ca_file, char *err, size_t errlen)
+{
+	struct tls_config *cfg = xcalloc(1, sizeof(*cfg));
+	const char *errpos = NULL;
+	int rc;
+
+	if ((rc = gnutls_certificate_allocate_credentials(&cfg->cred)) < 0 ||
+	    (rc = gnutls_priority_init(&cfg->priority, priority_string,
+				       &errpos)) < 0) {
+		snprintf(err, errlen, "TLS setup failed: %s",
+			 gnutls_strerror(rc));
+		goto fail;
+	}
+	if (certinfo_trust_load(&cfg->trust, ca_file, err, errlen) < 0)
+		goto fail;
+	return cfg;
+fail:
+	tls_config_free(cfg);
+	return NULL;
+}
+
+void
+tls_config_free(struct tls_config *cfg)
+{
+	if (!cfg)
+		return;
+	if (cfg->cred)
+		gnutls_certificate_free_credentials(cfg->cred);
+	if (cfg->priority)
+		gnutls_priority_deinit(cfg->priority);
+	certinfo_trust_free(&cfg->trust);
+	free(cfg);
+}
+
+struct tls_conn *
+tls_conn_new(struct tls_config *cfg, int fd, const char *sni)
+{
+	struct tls_conn *t = xcalloc(1, sizeof(*t));
+
+	t->cfg = cfg;
+	if (gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) {
+		free(t);
+		return NULL;
+	}
+	gnutls_priority_set(t->session, cfg->priority);
+	gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, cfg->cred);
+	if (sni)
+		gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, sni,
+				       strlen(sni));
+	gnutls_transport_set_int(t->session, fd);
+	return t;
+}
+
+void
+tls_conn_free(struct tls_conn *t)
+{
+	if (!t)
+		return;
+	gnutls_deinit(t->session);
+	free(t->error_text);
+	free(t);
+}
+
+static enum tls_io
+classify(struct tls_conn *t, int rc)
+{
+	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+		return gnutls_record_get_direction(t->session)
+			       ? TLS_IO_WANT_WRITE
+			       : TLS_IO_WANT_READ;
+	if (rc == GNUTLS_E_PREMATURE_TERMINATION || rc == 0)
+		return TLS_IO_EOF;
+	t->last_error = rc;
+	free(t->error_text);
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
+	    rc == GNUTLS_E_WARNING_ALERT_RECEIVED)
+		t->error_text = xasprintf(
+			"%s: %s", gnutls_strerror(rc),
+			gnutls_alert_get_name(gnutls_alert_get(t->session)));
+	else
+		t->error_text = xstrdup(gnutls_strerror(rc));
+	return TLS_IO_ERROR;
+}
+
+enum tls_io
+tls_conn_handshake(struct tls_conn *t)
+{
+	int rc = gnutls_handshake(t->session);
+
+	if (rc == GNUTLS_E_SUCCESS)
+		return TLS_IO_DONE;
+	/* a warning alert mid-handshake is not fatal: keep going */
+	if (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_AGAIN &&
+	    rc != GNUTLS_E_INTERRUPTED)
+		return TLS_IO_WANT_READ;
+	if (rc == GNUTLS_E_PREMATURE_TERMINATION) {
+		t->last_error = rc;
+		free(t->error_text);
+		t->error_text = xstrdup("connection closed during the handshake");
+		return TLS_IO_ERROR;
+	}
+	return classify(t, rc);
+}
+
+enum tls_io
+tls_conn_read(struct tls_conn *t, char *buf, size_t n, size_t *got_r)
+{
+	ssize_t rc = gnutls_record_recv(t->session, buf, n);
+
+	if (rc > 0) {
+		*got_r = (size_t)rc;
+		return TLS_IO_DONE;
+	}
+	return classify(t, (int)rc);
+}
+
+enum tls_io
+tls_conn_write(struct tls_conn *t, const char *buf, size_t n, size_t *put_r)
+{
+	ssize_t rc = gnutls_record_send(t->session, buf, n);
+
+	if (rc > 0) {
+		*put_r = (size_t)rc;
+		return TLS_IO_DONE;
+	}
+	if (rc == 0)
+		return TLS_IO_WANT_WRITE;
+	return classify(t, (int)rc);
+}
+
+bool
+tls_conn_has_pending(struct tls_conn *t)
+{
+	return gnutls_record_check_pending(t->session) > 0;
+}
+
+const char *
+tls_conn_error(struct tls_conn *t)
+{
+	return t->error_text ? t->error_text : "TLS error";
+}
+
+void
+tls_conn_facts(struct tls_conn *t, struct tls_facts *out)
+{
+	gnutls_session_t s = t->session;
+	const char *name;
+	char *desc;
+	const gnutls_datum_t *certs;
+	unsigned ncerts = 0;
+
+	out->handshake_done = true;
+	name = gnutls_protocol_get_name(gnutls_protocol_get_version(s));
+	out->version = xstrdup(name ? name : "unknown");
+	name = gnutls_ciphersuite_get(s);
+	out->cipher_suite = xstrdup(name ? name : "unknown");
+	name = gnutls_group_get_name(gnutls_group_get(s));
+	if (name)
+		out->kx = xstrdup(name);
+	desc = gnutls_session_get_desc(s);
+	if (desc) {
+		out->description = xstrdup(desc);
+		gnutls_free(desc);
+	}
+	out->ocsp_stapled = gnutls_ocsp_status_request_is_checked(
+				    s, GNUTLS_OCSP_SR_IS_AVAIL) != 0;
+	certs = gnutls_certificate_get_peers(s, &ncerts);
+	if (certs && ncerts > 0)
+		certinfo_chain(&t->cfg->trust, certs, ncerts, &out->chain);
+}

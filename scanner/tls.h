@@ -1,0 +1,56 @@
+/*
+ * The TLS client (GnuTLS): shared configuration (trust store, priority),
+ * non-blocking sessions on an existing fd (implicit TLS or after
+ * STARTTLS), and the facts a handshake yields. Verification never aborts
+ * a handshake: certificates are judged afterwards (scanner/certinfo.c,
+ * probes/cert_checks.c), so a bad certificate is evidence, not an error.
+ */
+#ifndef MAILAUDIT_SCANNER_TLS_H
+#define MAILAUDIT_SCANNER_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "scanner/result.h"
+
+struct tls_config;
+struct tls_conn;
+
+/* Loads the system trust store and, if ca_file is set, its certificates:
+ * self-signed ones become trust anchors, the others a pool of known
+ * intermediates used to tell an incomplete chain from an untrusted one.
+ * Returns NULL with a one-line reason in err on failure. */
+struct tls_config *tls_config_new(const char *ca_file, char *err,
+				  size_t errlen);
+void tls_config_free(struct tls_config *cfg);
+
+enum tls_io {
+	TLS_IO_DONE,       /* finished / data moved */
+	TLS_IO_WANT_READ,  /* call again when the fd is readable */
+	TLS_IO_WANT_WRITE, /* call again when the fd is writable */
+	TLS_IO_EOF,        /* the peer closed */
+	TLS_IO_ERROR,      /* fatal; see tls_conn_error */
+};
+
+/* A client session on fd; sni is sent as server name unless NULL. */
+struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
+			      const char *sni);
+void tls_conn_free(struct tls_conn *t);
+
+enum tls_io tls_conn_handshake(struct tls_conn *t);
+/* Reads up to n bytes into buf; *got_r is set on TLS_IO_DONE. */
+enum tls_io tls_conn_read(struct tls_conn *t, char *buf, size_t n,
+			  size_t *got_r);
+enum tls_io tls_conn_write(struct tls_conn *t, const char *buf, size_t n,
+			   size_t *put_r);
+/* Bytes already decrypted and waiting (no fd event will announce them). */
+bool tls_conn_has_pending(struct tls_conn *t);
+/* Human text for the last error (static or owned by t). */
+const char *tls_conn_error(struct tls_conn *t);
+
+/* Fills out with version, suite, key exchange, stapling and the
+ * certificate chain facts with trust evaluated against cfg. */
+void tls_conn_facts(struct tls_conn *t, struct tls_facts *out);
+
+#endif

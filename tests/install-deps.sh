@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages mailaudit's build, tests and demo need, if
+# any is missing. Idempotent; needs root (or sudo) only when it installs.
+set -eu
+PKGS="build-essential pkg-config libgnutls28-dev gnutls-bin libcjson-dev check
+dovecot-imapd dovecot-pop3d"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Dovecot's postinst would start the system-wide daemon; keep it off so the
+# tests' private instances own the mail ports.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod +x /usr/sbin/policy-rc.d
+	trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

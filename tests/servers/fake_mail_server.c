@@ -1,0 +1,1522 @@
+/*
+ * fake_mail_server: a deliberately misbehaving IMAP/POP3 server for the
+ * mailaudit integration tests. It plants conditions that a real Dovecot
+ * cannot (check catalog, fixture table 5.2).
+ *
+ * fake_mail_server --proto imap|pop3 --mode starttls|implicit
+ *     --listen ADDR:PORT [--listen ADDR:PORT ...] --cert CHAIN.pem
+ *     --key KEY.pem --behaviour NAME [--pidfile F] [--daemon] [--log F]
+ *
+ * ADDR is numeric or a name; IPv6 in brackets ("[::1]:1143"). --daemon forks
+ * into the background after every listener is bound; the pid file is
+ * written before the foreground process exits. Each connection is served
+ * by a forked child and closed after 30 s or 64 KiB read. SIGTERM/SIGINT
+ * stop the server and its children. --log appends diagnostics to a file
+ * (stderr otherwise; /dev/null when daemonised without --log).
+ *
+ * Behaviours (--behaviour NAME), each one deviation from "normal":
+ *   normal                        correct minimal server (reference)
+ *   preauth                       IMAP: "* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] fake logged in"
+ *   bye                           IMAP "* BYE Too many connections..." / POP3 "-ERR [IN-USE] ...", close
+ *   logindisabled-with-auth-plain IMAP pre-TLS caps LOGINDISABLED with AUTH=PLAIN AUTH=LOGIN (usable)
+ *   starttls-unadvertised         STARTTLS/STLS missing from pre-TLS caps, but the command works
+ *   starttls-refused              STARTTLS/STLS advertised, answered "NO STARTTLS unavailable" / "-ERR"
+ *   starttls-garbage              OK to STARTTLS/STLS, then 200 bytes of HTTP-like garbage and close
+ *   starttls-still-advertised     STARTTLS/STLS still in post-TLS caps; a 2nd STARTTLS gets OK (no new TLS)
+ *   silent                        accept, never send anything (read and discard for up to 30 s)
+ *   no-capa                       POP3: CAPA gets "-ERR unknown command"; STLS still works
+ *   injection                     plaintext pipelined after STARTTLS/STLS is answered inside TLS
+ *   extra-plaintext               "* OK extra plaintext line" / "+OK extra" after the OK, before TLS
+ *   capability-in-ok              IMAP STARTTLS answered "TAG OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] Begin TLS"
+ *   ntlm                          AUTH=NTLM / SASL NTLM; AUTHENTICATE/AUTH NTLM sends a realistic CHALLENGE
+ *   throttle                      normal for 3 connections per 60 s, then the "bye" reply
+ *   endless-line                  greeting prefix, then 1 MiB of 'A' without CRLF, then hold
+ *   trickle                       normal greeting sent one byte per second
+ *   huge-caps                     100000 extra capabilities in CAPABILITY / CAPA replies
+ *   nul-bytes                     greeting containing NUL, ESC[2J and 0xff bytes
+ *   http                          waits up to 5 s for input, answers "HTTP/1.1 400 Bad Request", closes
+ *   close-on-accept               closes the connection right after accept
+ *   reset-mid-handshake           after the STARTTLS OK (implicit: at once) reads the ClientHello, sends RST
+ *
+ * In implicit mode the handshake comes first (except for silent, http,
+ * close-on-accept and reset-mid-handshake), then the greeting with the
+ * post-TLS capabilities; STARTTLS then gets "BAD TLS is already active."
+ * (OK with starttls-still-advertised).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+
+#define MAX_LISTEN      16
+#define MAX_CHILDREN    512
+#define CONN_TIMEOUT    30          /* seconds per connection */
+#define CONN_READ_MAX   (64 * 1024) /* bytes read per connection */
+#define BUF_CAP         16384       /* input buffer */
+#define MAX_LINE        8192        /* longest command line accepted */
+#define THROTTLE_CONNS  3
+#define THROTTLE_WINDOW 60 /* seconds */
+#define HUGE_CAPS       100000
+#define ENDLESS_BYTES   (1024 * 1024)
+#define HTTP_WAIT_MS    5000
+#define HELLO_WAIT_MS   5000
+#define PIPELINE_WAIT   100 /* ms the injection server waits for more */
+
+enum proto { P_IMAP, P_POP3 };
+enum mode { M_STARTTLS, M_IMPLICIT };
+
+enum behaviour {
+	B_NORMAL,
+	B_PREAUTH,
+	B_BYE,
+	B_LOGINDISABLED_AUTH_PLAIN,
+	B_STARTTLS_UNADVERTISED,
+	B_STARTTLS_REFUSED,
+	B_STARTTLS_GARBAGE,
+	B_STARTTLS_STILL_ADVERTISED,
+	B_SILENT,
+	B_NO_CAPA,
+	B_INJECTION,
+	B_EXTRA_PLAINTEXT,
+	B_CAPABILITY_IN_OK,
+	B_NTLM,
+	B_THROTTLE,
+	B_ENDLESS_LINE,
+	B_TRICKLE,
+	B_HUGE_CAPS,
+	B_NUL_BYTES,
+	B_HTTP,
+	B_CLOSE_ON_ACCEPT,
+	B_RESET_MID_HANDSHAKE,
+	B_COUNT
+};
+
+static const char *const behaviour_names[B_COUNT] = {
+	[B_NORMAL] = "normal",
+	[B_PREAUTH] = "preauth",
+	[B_BYE] = "bye",
+	[B_LOGINDISABLED_AUTH_PLAIN] = "logindisabled-with-auth-plain",
+	[B_STARTTLS_UNADVERTISED] = "starttls-unadvertised",
+	[B_STARTTLS_REFUSED] = "starttls-refused",
+	[B_STARTTLS_GARBAGE] = "starttls-garbage",
+	[B_STARTTLS_STILL_ADVERTISED] = "starttls-still-advertised",
+	[B_SILENT] = "silent",
+	[B_NO_CAPA] = "no-capa",
+	[B_INJECTION] = "injection",
+	[B_EXTRA_PLAINTEXT] = "extra-plaintext",
+	[B_CAPABILITY_IN_OK] = "capability-in-ok",
+	[B_NTLM] = "ntlm",
+	[B_THROTTLE] = "throttle",
+	[B_ENDLESS_LINE] = "endless-line",
+	[B_TRICKLE] = "trickle",
+	[B_HUGE_CAPS] = "huge-caps",
+	[B_NUL_BYTES] = "nul-bytes",
+	[B_HTTP] = "http",
+	[B_CLOSE_ON_ACCEPT] = "close-on-accept",
+	[B_RESET_MID_HANDSHAKE] = "reset-mid-handshake",
+};
+
+static struct {
+	enum proto proto;
+	enum mode mode;
+	enum behaviour beh;
+	const char *listen[MAX_LISTEN];
+	int nlisten;
+	const char *cert, *key, *pidfile, *logfile;
+	bool daemon;
+} cfg;
+
+static gnutls_certificate_credentials_t g_cred;
+static gnutls_priority_t g_prio;
+static int listen_fds[MAX_LISTEN];
+static pid_t server_pid;
+
+/* One client connection (one per child process). */
+struct conn {
+	int fd;
+	gnutls_session_t tls; /* NULL while cleartext */
+	enum behaviour beh;   /* effective behaviour (throttle may change it) */
+	size_t len;           /* bytes buffered in buf */
+	size_t total;         /* bytes read so far, bounded by CONN_READ_MAX */
+	char tag[64];         /* tag of the IMAP command being answered */
+	char buf[BUF_CAP];
+};
+
+static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+logmsg(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "fake_mail_server[%ld]: %s\n", (long)getpid(), msg);
+}
+
+static void
+msleep(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* ---- connection I/O ------------------------------------------------ */
+
+/* Reads more bytes into c->buf. Returns the count, 0 on EOF, error or when
+ * the buffer or the per-connection read limit is full. */
+static size_t
+conn_fill(struct conn *c)
+{
+	size_t room = sizeof(c->buf) - c->len;
+	ssize_t n;
+
+	if (room > CONN_READ_MAX - c->total)
+		room = CONN_READ_MAX - c->total;
+	if (room == 0) {
+		if (c->total >= CONN_READ_MAX)
+			logmsg("read limit of %d bytes reached", CONN_READ_MAX);
+		return 0;
+	}
+	for (;;) {
+		if (c->tls) {
+			n = gnutls_record_recv(c->tls, c->buf + c->len, room);
+			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+				continue;
+		} else {
+			n = recv(c->fd, c->buf + c->len, room, 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+		}
+		break;
+	}
+	if (n <= 0)
+		return 0;
+	c->len += (size_t)n;
+	c->total += (size_t)n;
+	return (size_t)n;
+}
+
+/* Next line (CRLF or bare LF stripped) into line, NUL-terminated.
+ * Returns its length, or -1 on EOF, error, read limit or overlong line. */
+static int
+conn_readline(struct conn *c, char *line, size_t cap)
+{
+	for (;;) {
+		char *nl = memchr(c->buf, '\n', c->len);
+
+		if (nl) {
+			size_t used = (size_t)(nl - c->buf) + 1;
+			size_t n = used - 1;
+
+			if (n > 0 && c->buf[n - 1] == '\r')
+				n--;
+			if (n >= cap) {
+				logmsg("line too long");
+				return -1;
+			}
+			memcpy(line, c->buf, n);
+			line[n] = '\0';
+			memmove(c->buf, c->buf + used, c->len - used);
+			c->len -= used;
+			return (int)n;
+		}
+		if (c->len >= cap) {
+			logmsg("line too long");
+			return -1;
+		}
+		if (conn_fill(c) == 0)
+			return -1;
+	}
+}
+
+static int
+conn_write(struct conn *c, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n > 0) {
+		ssize_t w;
+
+		if (c->tls) {
+			w = gnutls_record_send(c->tls, p, n);
+			if (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED)
+				continue;
+		} else {
+			w = send(c->fd, p, n, MSG_NOSIGNAL);
+			if (w < 0 && errno == EINTR)
+				continue;
+		}
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int conn_line(struct conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Writes one formatted protocol line followed by CRLF. */
+static int
+conn_line(struct conn *c, const char *fmt, ...)
+{
+	char out[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, sizeof(out) - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n > sizeof(out) - 3)
+		n = (int)sizeof(out) - 3;
+	out[n++] = '\r';
+	out[n++] = '\n';
+	return conn_write(c, out, (size_t)n);
+}
+
+/* Graceful close: close_notify, FIN, then drain the peer for up to 1 s so
+ * that unread input does not turn the close into a reset. */
+static void
+conn_close(struct conn *c)
+{
+	struct pollfd p;
+	char scratch[4096];
+	int waited = 0;
+
+	if (c->tls) {
+		gnutls_bye(c->tls, GNUTLS_SHUT_WR);
+		gnutls_deinit(c->tls);
+		c->tls = NULL;
+	}
+	if (c->fd < 0)
+		return;
+	shutdown(c->fd, SHUT_WR);
+	p.fd = c->fd;
+	p.events = POLLIN;
+	while (waited < 1000 && c->total < CONN_READ_MAX &&
+	       poll(&p, 1, 100) >= 0) {
+		ssize_t n;
+
+		waited += 100;
+		if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = recv(c->fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		c->total += (size_t)n;
+	}
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* Reads and discards input until EOF or the read limit (the 30 s alarm
+ * ends it otherwise). */
+static void
+conn_hold(struct conn *c)
+{
+	while (conn_fill(c) > 0)
+		c->len = 0;
+}
+
+static bool
+conn_wait_input(const struct conn *c, int ms)
+{
+	struct pollfd p = {c->fd, POLLIN, 0};
+
+	return poll(&p, 1, ms) > 0;
+}
+
+/* ---- TLS --------------------------------------------------------- */
+
+static int
+tls_start(struct conn *c)
+{
+	gnutls_session_t s;
+	char *desc;
+	int r;
+
+	r = gnutls_init(&s, GNUTLS_SERVER);
+	if (r < 0) {
+		logmsg("gnutls_init: %s", gnutls_strerror(r));
+		return -1;
+	}
+	gnutls_priority_set(s, g_prio);
+	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, g_cred);
+	gnutls_certificate_server_set_request(s, GNUTLS_CERT_IGNORE);
+	gnutls_handshake_set_timeout(s, GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT);
+	gnutls_transport_set_int(s, c->fd);
+	do {
+		r = gnutls_handshake(s);
+	} while (r < 0 && !gnutls_error_is_fatal(r));
+	if (r < 0) {
+		logmsg("TLS handshake failed: %s", gnutls_strerror(r));
+		gnutls_deinit(s);
+		return -1;
+	}
+	desc = gnutls_session_get_desc(s);
+	logmsg("TLS established: %s", desc ? desc : "?");
+	gnutls_free(desc);
+	c->tls = s;
+	return 0;
+}
+
+/* reset-mid-handshake: read one TLS record (the ClientHello) or whatever
+ * arrives within HELLO_WAIT_MS, then abort the connection with an RST. */
+static void
+reset_after_hello(struct conn *c)
+{
+	struct linger lg = {1, 0};
+	size_t got = 0, want = 5;
+
+	while (got < want && got < sizeof(c->buf) &&
+	       conn_wait_input(c, HELLO_WAIT_MS)) {
+		ssize_t n = recv(c->fd, c->buf + got, sizeof(c->buf) - got, 0);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got >= 5)
+			want = 5 + (((size_t)(unsigned char)c->buf[3] << 8) |
+				    (unsigned char)c->buf[4]);
+	}
+	logmsg("read %zu bytes of ClientHello, sending RST", got);
+	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* starttls-garbage: exactly 200 bytes that are not a TLS record. */
+static void
+send_garbage(struct conn *c)
+{
+	static const char text[] = "HTTP/1.0 400 Bad Request\r\n"
+				   "Server: fake\r\n"
+				   "Content-Type: text/html\r\n"
+				   "Connection: close\r\n\r\n"
+				   "<html><body>400 Bad Request</body></html>";
+	char g[200];
+
+	_Static_assert(sizeof(text) - 1 <= sizeof(g) - 2, "garbage too long");
+	memset(g, '.', sizeof(g));
+	memcpy(g, text, sizeof(text) - 1);
+	g[sizeof(g) - 2] = '\r';
+	g[sizeof(g) - 1] = '\n';
+	conn_write(c, g, sizeof(g));
+}
+
+/* injection: give a pipelined command sent in a second send() a moment to
+ * arrive, so that it lands in the plaintext buffer (before our OK, so it
+ * cannot be the ClientHello). */
+static void
+slurp_pipelined(struct conn *c)
+{
+	while (c->len < sizeof(c->buf) && conn_wait_input(c, PIPELINE_WAIT))
+		if (conn_fill(c) == 0)
+			break;
+}
+
+/* Common STARTTLS/STLS upgrade once the command is accepted. Returns false
+ * when the connection must be closed. */
+static bool
+starttls_upgrade(struct conn *c, const char *okline, const char *extra)
+{
+	if (c->beh == B_INJECTION) {
+		slurp_pipelined(c);
+		if (c->len)
+			logmsg("keeping %zu pipelined plaintext bytes", c->len);
+	} else if (c->len) {
+		logmsg("dropping %zu pipelined plaintext bytes", c->len);
+		c->len = 0;
+	}
+	if (conn_line(c, "%s", okline) < 0)
+		return false;
+	switch (c->beh) {
+	case B_STARTTLS_GARBAGE:
+		send_garbage(c);
+		return false;
+	case B_EXTRA_PLAINTEXT:
+		if (conn_line(c, "%s", extra) < 0)
+			return false;
+		break;
+	case B_RESET_MID_HANDSHAKE:
+		reset_after_hello(c);
+		return false;
+	default:
+		break;
+	}
+	return tls_start(c) == 0;
+}
+
+/* ---- capabilities and SASL --------------------------------------- */
+
+static bool
+advertise_starttls(const struct conn *c)
+{
+	if (c->tls)
+		return c->beh == B_STARTTLS_STILL_ADVERTISED;
+	return c->beh != B_STARTTLS_UNADVERTISED;
+}
+
+static bool
+mech_offered(const struct conn *c, const char *mech)
+{
+	if (!strcasecmp(mech, "NTLM"))
+		return c->beh == B_NTLM;
+	if (!strcasecmp(mech, "PLAIN"))
+		return c->tls || c->beh == B_LOGINDISABLED_AUTH_PLAIN;
+	if (!strcasecmp(mech, "LOGIN"))
+		return !c->tls && c->beh == B_LOGINDISABLED_AUTH_PLAIN;
+	return false;
+}
+
+/* Sends HUGE_CAPS made-up capabilities, each wrapped in before/after. */
+static int
+send_huge_caps(struct conn *c, const char *before, const char *after)
+{
+	char chunk[8192];
+	size_t used = 0;
+	int i;
+
+	for (i = 1; i <= HUGE_CAPS; i++) {
+		int n = snprintf(chunk + used, sizeof(chunk) - used,
+				 "%sX-FAKE-CAP-%06d%s", before, i, after);
+
+		if (n < 0 || (size_t)n >= sizeof(chunk) - used) {
+			if (conn_write(c, chunk, used) < 0)
+				return -1;
+			used = 0;
+			i--;
+			continue;
+		}
+		used += (size_t)n;
+	}
+	return conn_write(c, chunk, used);
+}
+
+static void
+base64_encode(const unsigned char *in, size_t n, char *out, size_t cap)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 5 <= cap; i += 3) {
+		unsigned v = (unsigned)in[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = tab[(v >> 18) & 63];
+		out[o++] = tab[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? tab[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+static size_t
+put_le(unsigned char *p, uint64_t v, int bytes)
+{
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+	return (size_t)bytes;
+}
+
+/* ASCII to UTF-16LE; returns bytes written. */
+static size_t
+put_utf16(unsigned char *p, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		p[n++] = (unsigned char)*s;
+		p[n++] = 0;
+	}
+	return n;
+}
+
+static size_t
+put_av_pair(unsigned char *p, unsigned id, const char *value)
+{
+	size_t n = put_le(p, id, 2);
+
+	n += put_le(p + n, 2 * strlen(value), 2);
+	return n + put_utf16(p + n, value);
+}
+
+/* MS-NLMP CHALLENGE_MESSAGE of a Windows Server 2019 member "MAIL01" of
+ * domain "CORP" (corp.example.com). Returns its length. */
+static size_t
+build_ntlm_challenge(unsigned char *m, size_t cap)
+{
+	const size_t hdr = 56;
+	/* FILETIME: 100 ns units since 1601-01-01 */
+	uint64_t ft = ((uint64_t)time(NULL) + 11644473600ULL) * 10000000ULL;
+	size_t name_len, info_len, n;
+
+	if (cap < 512)
+		return 0;
+	memset(m, 0, hdr);
+	memcpy(m, "NTLMSSP", 8); /* with its NUL */
+	put_le(m + 8, 2, 4);     /* MessageType */
+	put_le(m + 20, 0xE2898215u, 4);
+	gnutls_rnd(GNUTLS_RND_NONCE, m + 24, 8); /* ServerChallenge */
+	m[48] = 10;                              /* Version 10.0.17763, rev 15 */
+	m[49] = 0;
+	put_le(m + 50, 17763, 2);
+	m[55] = 15;
+
+	name_len = put_utf16(m + hdr, "CORP");
+	n = hdr + name_len;
+	n += put_av_pair(m + n, 2, "CORP");
+	n += put_av_pair(m + n, 1, "MAIL01");
+	n += put_av_pair(m + n, 4, "corp.example.com");
+	n += put_av_pair(m + n, 3, "mail01.corp.example.com");
+	n += put_av_pair(m + n, 5, "corp.example.com");
+	n += put_le(m + n, 7, 2);
+	n += put_le(m + n, 8, 2);
+	n += put_le(m + n, ft, 8);
+	n += put_le(m + n, 0, 4); /* MsvAvEOL */
+	info_len = n - hdr - name_len;
+
+	put_le(m + 12, name_len, 2); /* TargetNameFields */
+	put_le(m + 14, name_len, 2);
+	put_le(m + 16, hdr, 4);
+	put_le(m + 40, info_len, 2); /* TargetInfoFields */
+	put_le(m + 42, info_len, 2);
+	put_le(m + 44, hdr + name_len, 4);
+	return n;
+}
+
+static int
+send_ntlm_challenge(struct conn *c)
+{
+	unsigned char msg[512];
+	char b64[800];
+	size_t n = build_ntlm_challenge(msg, sizeof(msg));
+
+	base64_encode(msg, n, b64, sizeof(b64));
+	return conn_line(c, "+ %s", b64);
+}
+
+enum sasl_result { SASL_EOF, SASL_ABORTED, SASL_FAILED };
+
+/* Server side of a SASL exchange that never succeeds: continuation(s),
+ * then "*" aborts and anything else fails. NTLM answers a NEGOTIATE with
+ * a CHALLENGE; LOGIN asks for user name and password. */
+static enum sasl_result
+sasl_exchange(struct conn *c, const char *mech)
+{
+	const bool login = !strcasecmp(mech, "LOGIN");
+	char line[MAX_LINE];
+
+	if (conn_line(c, "+ %s", login ? "VXNlcm5hbWU6" : "") < 0 ||
+	    conn_readline(c, line, sizeof(line)) < 0)
+		return SASL_EOF;
+	if (!strcmp(line, "*"))
+		return SASL_ABORTED;
+	if (!strcasecmp(mech, "NTLM")) {
+		/* base64 of "NTLMSSP\0" + MessageType 1 */
+		if (strncmp(line, "TlRMTVNTUAAB", 12) != 0)
+			return SASL_FAILED;
+		if (send_ntlm_challenge(c) < 0)
+			return SASL_EOF;
+	} else if (login) {
+		if (conn_line(c, "+ UGFzc3dvcmQ6") < 0)
+			return SASL_EOF;
+	} else {
+		return SASL_FAILED;
+	}
+	if (conn_readline(c, line, sizeof(line)) < 0)
+		return SASL_EOF;
+	return strcmp(line, "*") ? SASL_FAILED : SASL_ABORTED;
+}
+
+/* Splits "WORD rest" in place: returns WORD, *rest points past spaces. */
+static char *
+next_word(char *s, char **rest)
+{
+	char *sp;
+
+	while (*s == ' ')
+		s++;
+	sp = strchr(s, ' ');
+	if (sp) {
+		*sp++ = '\0';
+		while (*sp == ' ')
+			sp++;
+		*rest = sp;
+	} else {
+		*rest = s + strlen(s);
+	}
+	return s;
+}
+
+/* ---- greetings shared by both protocols -------------------------- */
+
+/* Sends the greeting, applying the greeting-level behaviours. okprefix is
+ * "* OK " or "+OK ". Returns false when the connection must be closed. */
+static bool
+send_greeting(struct conn *c, const char *greeting, const char *okprefix)
+{
+	static const char nul_text[] = "fake\0ready \x1b[2J\xff\xfe\xff ok\r\n";
+	size_t i;
+
+	switch (c->beh) {
+	case B_TRICKLE:
+		for (i = 0; greeting[i]; i++) {
+			if (conn_write(c, greeting + i, 1) < 0)
+				return false;
+			msleep(1000);
+		}
+		return conn_write(c, "\r\n", 2) == 0;
+	case B_ENDLESS_LINE:
+		if (conn_write(c, okprefix, strlen(okprefix)) < 0)
+			return false;
+		memset(c->buf, 'A', sizeof(c->buf));
+		for (i = 0; i < ENDLESS_BYTES; i += sizeof(c->buf))
+			if (conn_write(c, c->buf, sizeof(c->buf)) < 0)
+				return false;
+		c->len = 0;
+		conn_hold(c);
+		return false;
+	case B_NUL_BYTES:
+		return conn_write(c, okprefix, strlen(okprefix)) == 0 &&
+		       conn_write(c, nul_text, sizeof(nul_text) - 1) == 0;
+	default:
+		return conn_line(c, "%s", greeting) == 0;
+	}
+}
+
+/* ---- IMAP -------------------------------------------------------- */
+
+static void
+imap_caps(const struct conn *c, char *out, size_t cap)
+{
+	bool logindisabled = !c->tls && c->beh != B_PREAUTH;
+
+	snprintf(out, cap, "IMAP4rev1%s%s%s%s%s",
+		 advertise_starttls(c) ? " STARTTLS" : "",
+		 logindisabled ? " LOGINDISABLED" : "",
+		 mech_offered(c, "PLAIN") ? " AUTH=PLAIN" : "",
+		 mech_offered(c, "LOGIN") ? " AUTH=LOGIN" : "",
+		 mech_offered(c, "NTLM") ? " AUTH=NTLM" : "");
+}
+
+static bool
+imap_greet(struct conn *c)
+{
+	char caps[256], greeting[512];
+
+	if (c->beh == B_BYE) {
+		conn_line(c, "* BYE Too many connections from your IP");
+		return false;
+	}
+	imap_caps(c, caps, sizeof(caps));
+	snprintf(greeting, sizeof(greeting), "* %s [CAPABILITY %s] %s",
+		 c->beh == B_PREAUTH ? "PREAUTH" : "OK", caps,
+		 c->beh == B_PREAUTH ? "fake logged in" : "fake ready");
+	return send_greeting(c, greeting, "* OK ");
+}
+
+static bool
+imap_capability(struct conn *c)
+{
+	char caps[256];
+
+	imap_caps(c, caps, sizeof(caps));
+	if (c->beh == B_HUGE_CAPS) {
+		if (conn_write(c, "* CAPABILITY ", 13) < 0 ||
+		    conn_write(c, caps, strlen(caps)) < 0 ||
+		    send_huge_caps(c, " ", "") < 0 ||
+		    conn_write(c, "\r\n", 2) < 0)
+			return false;
+	} else if (conn_line(c, "* CAPABILITY %s", caps) < 0) {
+		return false;
+	}
+	return conn_line(c, "%s OK Capability completed.", c->tag) == 0;
+}
+
+static bool
+imap_starttls(struct conn *c)
+{
+	char okline[256];
+
+	if (c->tls) {
+		if (c->beh == B_STARTTLS_STILL_ADVERTISED)
+			return conn_line(c, "%s OK Begin TLS negotiation now.",
+					 c->tag) == 0;
+		return conn_line(c, "%s BAD TLS is already active.", c->tag) ==
+		       0;
+	}
+	if (c->beh == B_STARTTLS_REFUSED)
+		return conn_line(c, "%s NO STARTTLS unavailable", c->tag) == 0;
+	snprintf(okline, sizeof(okline), "%s OK %s", c->tag,
+		 c->beh == B_CAPABILITY_IN_OK
+			 ? "[CAPABILITY IMAP4rev1 AUTH=PLAIN] Begin TLS"
+			 : "Begin TLS negotiation now.");
+	return starttls_upgrade(c, okline, "* OK extra plaintext line");
+}
+
+static bool
+imap_authenticate(struct conn *c, char *arg)
+{
+	char *rest;
+	const char *mech = next_word(arg, &rest);
+
+	if (!*mech)
+		return conn_line(c, "%s BAD Missing mechanism.", c->tag) == 0;
+	if (!mech_offered(c, mech)) {
+		if (!c->tls && (!strcasecmp(mech, "PLAIN") ||
+				!strcasecmp(mech, "LOGIN")))
+			return conn_line(c,
+					 "%s NO [PRIVACYREQUIRED] Plaintext "
+					 "authentication disabled.",
+					 c->tag) == 0;
+		return conn_line(c,
+				 "%s NO [ALERT] Unsupported authentication "
+				 "mechanism.",
+				 c->tag) == 0;
+	}
+	switch (sasl_exchange(c, mech)) {
+	case SASL_ABORTED:
+		return conn_line(c, "%s BAD Authentication aborted", c->tag) ==
+		       0;
+	case SASL_FAILED:
+		return conn_line(c,
+				 "%s NO [AUTHENTICATIONFAILED] Authentication "
+				 "failed.",
+				 c->tag) == 0;
+	default:
+		return false;
+	}
+}
+
+static bool
+imap_login(struct conn *c)
+{
+	if (!c->tls && c->beh != B_LOGINDISABLED_AUTH_PLAIN &&
+	    c->beh != B_PREAUTH)
+		return conn_line(c,
+				 "%s NO [PRIVACYREQUIRED] Plaintext "
+				 "authentication disallowed on non-secure "
+				 "(SSL/TLS) connections.",
+				 c->tag) == 0;
+	return conn_line(c, "%s NO [AUTHENTICATIONFAILED] Authentication failed.",
+			 c->tag) == 0;
+}
+
+/* Returns false when the connection must be closed. */
+static bool
+imap_command(struct conn *c, char *line)
+{
+	char *arg;
+	const char *tag = next_word(line, &arg);
+	const char *cmd;
+
+	if (!*tag)
+		return conn_line(c, "* BAD Empty command line.") == 0;
+	if (strlen(tag) >= sizeof(c->tag))
+		return conn_line(c, "* BAD Tag too long.") == 0;
+	strcpy(c->tag, tag);
+	cmd = next_word(arg, &arg);
+	if (!strcasecmp(cmd, "CAPABILITY"))
+		return imap_capability(c);
+	if (!strcasecmp(cmd, "NOOP"))
+		return conn_line(c, "%s OK NOOP completed.", c->tag) == 0;
+	if (!strcasecmp(cmd, "LOGOUT")) {
+		conn_line(c, "* BYE Logging out");
+		conn_line(c, "%s OK Logout completed.", c->tag);
+		return false;
+	}
+	if (!strcasecmp(cmd, "STARTTLS"))
+		return imap_starttls(c);
+	if (!strcasecmp(cmd, "AUTHENTICATE"))
+		return imap_authenticate(c, arg);
+	if (!strcasecmp(cmd, "LOGIN"))
+		return imap_login(c);
+	return conn_line(c, "%s BAD Unknown command.", c->tag) == 0;
+}
+
+/* ---- POP3 -------------------------------------------------------- */
+
+static bool
+pop3_greet(struct conn *c)
+{
+	if (c->beh == B_BYE) {
+		conn_line(c, "-ERR [IN-USE] Too many connections");
+		return false;
+	}
+	return send_greeting(c, "+OK fake ready", "+OK ");
+}
+
+static bool
+pop3_capa(struct conn *c)
+{
+	if (c->beh == B_NO_CAPA)
+		return conn_line(c, "-ERR unknown command") == 0;
+	if (conn_line(c, "+OK") < 0 || conn_line(c, "TOP") < 0 ||
+	    conn_line(c, "UIDL") < 0)
+		return false;
+	if (c->tls && conn_line(c, "USER") < 0)
+		return false;
+	if (advertise_starttls(c) && conn_line(c, "STLS") < 0)
+		return false;
+	if (conn_line(c, "SASL%s%s%s",
+		      mech_offered(c, "PLAIN") ? " PLAIN" : "",
+		      mech_offered(c, "LOGIN") ? " LOGIN" : "",
+		      mech_offered(c, "NTLM") ? " NTLM" : "") < 0)
+		return false;
+	if (c->beh == B_HUGE_CAPS && send_huge_caps(c, "", "\r\n") < 0)
+		return false;
+	return conn_line(c, ".") == 0;
+}
+
+static bool
+pop3_stls(struct conn *c)
+{
+	if (c->tls) {
+		if (c->beh == B_STARTTLS_STILL_ADVERTISED)
+			return conn_line(c, "+OK Begin TLS negotiation now.") ==
+			       0;
+		return conn_line(c, "-ERR TLS is already active.") == 0;
+	}
+	if (c->beh == B_STARTTLS_REFUSED)
+		return conn_line(c, "-ERR STLS unavailable") == 0;
+	return starttls_upgrade(c, "+OK Begin TLS negotiation now.",
+				"+OK extra");
+}
+
+static bool
+pop3_auth(struct conn *c, char *arg)
+{
+	char *rest;
+	const char *mech = next_word(arg, &rest);
+
+	if (!*mech)
+		return conn_line(c, "+OK") == 0 &&
+		       (!mech_offered(c, "PLAIN") || conn_line(c, "PLAIN") == 0) &&
+		       (!mech_offered(c, "LOGIN") || conn_line(c, "LOGIN") == 0) &&
+		       (!mech_offered(c, "NTLM") || conn_line(c, "NTLM") == 0) &&
+		       conn_line(c, ".") == 0;
+	if (!mech_offered(c, mech)) {
+		if (!c->tls && (!strcasecmp(mech, "PLAIN") ||
+				!strcasecmp(mech, "LOGIN")))
+			return conn_line(c, "-ERR [AUTH] Plaintext "
+					    "authentication disabled.") == 0;
+		return conn_line(c, "-ERR Unsupported authentication "
+				    "mechanism.") == 0;
+	}
+	switch (sasl_exchange(c, mech)) {
+	case SASL_ABORTED:
+		return conn_line(c, "-ERR aborted") == 0;
+	case SASL_FAILED:
+		return conn_line(c, "-ERR [AUTH] Authentication failed.") == 0;
+	default:
+		return false;
+	}
+}
+
+/* Returns false when the connection must be closed. */
+static bool
+pop3_command(struct conn *c, char *line)
+{
+	char *arg;
+	const char *cmd = next_word(line, &arg);
+
+	if (!strcasecmp(cmd, "CAPA"))
+		return pop3_capa(c);
+	if (!strcasecmp(cmd, "STLS"))
+		return pop3_stls(c);
+	if (!strcasecmp(cmd, "AUTH"))
+		return pop3_auth(c, arg);
+	if (!strcasecmp(cmd, "USER")) {
+		if (!c->tls)
+			return conn_line(c, "-ERR [AUTH] Plaintext "
+					    "authentication disallowed on "
+					    "non-secure (SSL/TLS) "
+					    "connections.") == 0;
+		return conn_line(c, "+OK") == 0;
+	}
+	if (!strcasecmp(cmd, "PASS"))
+		return conn_line(c, "-ERR [AUTH] Authentication failed.") == 0;
+	if (!strcasecmp(cmd, "QUIT")) {
+		conn_line(c, "+OK Logging out.");
+		return false;
+	}
+	return conn_line(c, "-ERR Unknown command.") == 0;
+}
+
+/* ---- one connection ---------------------------------------------- */
+
+/* http: behave like a web server on the mail port. */
+static void
+http_reply(struct conn *c)
+{
+	static const char body[] =
+		"<html><body><h1>400 Bad Request</h1></body></html>\r\n";
+
+	if (conn_wait_input(c, HTTP_WAIT_MS))
+		conn_fill(c);
+	conn_line(c,
+		  "HTTP/1.1 400 Bad Request\r\nServer: fake\r\n"
+		  "Content-Type: text/html\r\nContent-Length: %zu\r\n"
+		  "Connection: close\r\n\r\n%s",
+		  sizeof(body) - 1 + 2, body);
+}
+
+static void
+run_session(struct conn *c)
+{
+	const bool imap = cfg.proto == P_IMAP;
+	char line[MAX_LINE];
+
+	if (!(imap ? imap_greet(c) : pop3_greet(c)))
+		return;
+	while (conn_readline(c, line, sizeof(line)) >= 0)
+		if (!(imap ? imap_command(c, line) : pop3_command(c, line)))
+			return;
+}
+
+static void
+serve_connection(int fd, enum behaviour beh)
+{
+	static struct conn conn; /* one per child process */
+	struct conn *c = &conn;
+	int one = 1;
+
+	c->fd = fd;
+	c->beh = beh;
+	alarm(CONN_TIMEOUT);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	switch (beh) {
+	case B_CLOSE_ON_ACCEPT:
+		close(fd);
+		return;
+	case B_SILENT:
+		conn_hold(c);
+		break;
+	case B_HTTP:
+		http_reply(c);
+		break;
+	case B_RESET_MID_HANDSHAKE:
+		if (cfg.mode == M_IMPLICIT) {
+			reset_after_hello(c);
+			return;
+		}
+		/* fall through */
+	default:
+		if (cfg.mode == M_IMPLICIT && tls_start(c) < 0)
+			break;
+		run_session(c);
+		break;
+	}
+	conn_close(c);
+}
+
+/* ---- parent: listeners, children, signals ------------------------ */
+
+static volatile sig_atomic_t got_term, got_chld;
+static pid_t children[MAX_CHILDREN];
+static int nchildren;
+static sigset_t orig_mask;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		got_chld = 1;
+	else
+		got_term = 1;
+}
+
+static void
+reap_children(void)
+{
+	pid_t pid;
+	int i;
+
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		for (i = 0; i < nchildren; i++) {
+			if (children[i] == pid) {
+				children[i] = children[--nchildren];
+				break;
+			}
+		}
+	}
+}
+
+static void
+kill_children(void)
+{
+	int i, tries;
+
+	for (i = 0; i < nchildren; i++)
+		kill(children[i], SIGTERM);
+	for (tries = 0; nchildren > 0 && tries < 100; tries++) {
+		msleep(20);
+		reap_children();
+	}
+	for (i = 0; i < nchildren; i++) {
+		kill(children[i], SIGKILL);
+		waitpid(children[i], NULL, 0);
+	}
+	nchildren = 0;
+}
+
+/* throttle: true when THROTTLE_CONNS connections were already accepted in
+ * the last THROTTLE_WINDOW seconds. */
+static bool
+throttled(void)
+{
+	static time_t recent[THROTTLE_CONNS];
+	static int count, next;
+	struct timespec now;
+	bool full;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	full = count == THROTTLE_CONNS &&
+	       now.tv_sec - recent[next] < THROTTLE_WINDOW;
+	recent[next] = now.tv_sec;
+	next = (next + 1) % THROTTLE_CONNS;
+	if (count < THROTTLE_CONNS)
+		count++;
+	return full;
+}
+
+static void
+log_peer(int fd, enum behaviour beh)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "?";
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host),
+			    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+	logmsg("connection from %s port %s, behaviour %s", host, port,
+	       behaviour_names[beh]);
+}
+
+static void
+child_setup(void)
+{
+	int i;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != server_pid)
+		_exit(0);
+	for (i = 0; i < cfg.nlisten; i++)
+		close(listen_fds[i]);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+}
+
+static void
+accept_one(int lfd)
+{
+	enum behaviour beh = cfg.beh;
+	pid_t pid;
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (beh == B_THROTTLE && throttled())
+		beh = B_BYE;
+	if (nchildren >= MAX_CHILDREN) {
+		logmsg("too many children, dropping connection");
+		close(fd);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		child_setup();
+		log_peer(fd, beh);
+		serve_connection(fd, beh);
+		_exit(0);
+	}
+	if (pid > 0)
+		children[nchildren++] = pid;
+	else
+		logmsg("fork: %s", strerror(errno));
+	close(fd);
+}
+
+/* ADDR:PORT or [V6ADDR]:PORT -> bound, listening, non-blocking socket. */
+static int
+open_listener(const char *spec)
+{
+	struct addrinfo hints = {0}, *res, *rp;
+	char host[256];
+	const char *port, *end;
+	int fd = -1, one = 1, r;
+
+	if (spec[0] == '[') {
+		end = strchr(spec, ']');
+		if (!end || end[1] != ':')
+			goto bad;
+		port = end + 2;
+		spec++;
+	} else {
+		end = strrchr(spec, ':');
+		if (!end)
+			goto bad;
+		port = end + 1;
+	}
+	if (end == spec || (size_t)(end - spec) >= sizeof(host) || !*port)
+		goto bad;
+	memcpy(host, spec, (size_t)(end - spec));
+	host[end - spec] = '\0';
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	r = getaddrinfo(host, port, &hints, &res);
+	if (r != 0) {
+		logmsg("%s: %s", host, gai_strerror(r));
+		return -1;
+	}
+	for (rp = res; rp; rp = rp->ai_next) {
+		fd = socket(rp->ai_family,
+			    SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (rp->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				   sizeof(one));
+		if (bind(fd, rp->ai_addr, rp->ai_addrlen) == 0 &&
+		    listen(fd, 128) == 0)
+			break;
+		logmsg("listen on [%s]:%s: %s", host, port, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+bad:
+	logmsg("bad --listen '%s' (want ADDR:PORT or [ADDR]:PORT)", spec);
+	return -1;
+}
+
+static int
+write_pidfile(pid_t pid)
+{
+	FILE *f = fopen(cfg.pidfile, "w");
+
+	if (!f || fprintf(f, "%ld\n", (long)pid) < 0 || fclose(f) != 0) {
+		logmsg("%s: %s", cfg.pidfile, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+redirect_stdio(void)
+{
+	int null = open("/dev/null", O_RDWR);
+	int logfd = -1;
+
+	if (cfg.logfile)
+		logfd = open(cfg.logfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		if (cfg.daemon && logfd < 0)
+			dup2(null, 2);
+	}
+	if (logfd >= 0)
+		dup2(logfd, 2);
+	if (null > 2)
+		close(null);
+	if (logfd > 2)
+		close(logfd);
+}
+
+/* Forks into the background; the foreground process writes the pid file
+ * and exits. Returns in the daemon. */
+static void
+daemonize(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		logmsg("fork: %s", strerror(errno));
+		exit(1);
+	}
+	if (pid > 0) {
+		if (cfg.pidfile && write_pidfile(pid) < 0) {
+			kill(pid, SIGTERM);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	setsid();
+}
+
+static void
+usage(FILE *f)
+{
+	int i;
+
+	fprintf(f, "usage: fake_mail_server --proto imap|pop3 "
+		   "--mode starttls|implicit --listen ADDR:PORT "
+		   "[--listen ...]\n"
+		   "       --cert CHAIN.pem --key KEY.pem --behaviour NAME "
+		   "[--pidfile F] [--daemon] [--log F]\nbehaviours:");
+	for (i = 0; i < B_COUNT; i++)
+		fprintf(f, " %s", behaviour_names[i]);
+	fputc('\n', f);
+}
+
+static int
+find_behaviour(const char *name)
+{
+	int i;
+
+	for (i = 0; i < B_COUNT; i++)
+		if (!strcmp(name, behaviour_names[i]))
+			return i;
+	return -1;
+}
+
+static void
+parse_args(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"proto", required_argument, NULL, 'p'},
+		{"mode", required_argument, NULL, 'm'},
+		{"listen", required_argument, NULL, 'l'},
+		{"cert", required_argument, NULL, 'c'},
+		{"key", required_argument, NULL, 'k'},
+		{"behaviour", required_argument, NULL, 'b'},
+		{"behavior", required_argument, NULL, 'b'},
+		{"pidfile", required_argument, NULL, 'P'},
+		{"log", required_argument, NULL, 'L'},
+		{"daemon", no_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool have_proto = false, have_mode = false;
+	int o, b;
+
+	cfg.beh = B_NORMAL;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p':
+			have_proto = true;
+			if (!strcmp(optarg, "imap"))
+				cfg.proto = P_IMAP;
+			else if (!strcmp(optarg, "pop3"))
+				cfg.proto = P_POP3;
+			else
+				goto bad;
+			break;
+		case 'm':
+			have_mode = true;
+			if (!strcmp(optarg, "starttls"))
+				cfg.mode = M_STARTTLS;
+			else if (!strcmp(optarg, "implicit"))
+				cfg.mode = M_IMPLICIT;
+			else
+				goto bad;
+			break;
+		case 'l':
+			if (cfg.nlisten == MAX_LISTEN)
+				goto bad;
+			cfg.listen[cfg.nlisten++] = optarg;
+			break;
+		case 'c':
+			cfg.cert = optarg;
+			break;
+		case 'k':
+			cfg.key = optarg;
+			break;
+		case 'b':
+			b = find_behaviour(optarg);
+			if (b < 0) {
+				fprintf(stderr, "unknown behaviour '%s'\n",
+					optarg);
+				goto bad;
+			}
+			cfg.beh = (enum behaviour)b;
+			break;
+		case 'P':
+			cfg.pidfile = optarg;
+			break;
+		case 'L':
+			cfg.logfile = optarg;
+			break;
+		case 'd':
+			cfg.daemon = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			goto bad;
+		}
+	}
+	if (optind == argc && have_proto && have_mode && cfg.nlisten > 0 &&
+	    cfg.cert && cfg.key)
+		return;
+bad:
+	usage(stderr);
+	exit(2);
+}
+
+static int
+tls_setup(void)
+{
+	const char *err = NULL;
+	int r;
+
+	r = gnutls_certificate_allocate_credentials(&g_cred);
+	if (r >= 0)
+		r = gnutls_certificate_set_x509_key_file(
+			g_cred, cfg.cert, cfg.key, GNUTLS_X509_FMT_PEM);
+	if (r < 0) {
+		logmsg("%s / %s: %s", cfg.cert, cfg.key, gnutls_strerror(r));
+		return -1;
+	}
+	r = gnutls_priority_init2(&g_prio, "NORMAL", &err, 0);
+	if (r < 0) {
+		logmsg("priority NORMAL: %s", gnutls_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+setup_signals(void)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGCHLD};
+	struct sigaction sa;
+	sigset_t block;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* delivered only inside ppoll(), so the flags need no locking */
+	sigprocmask(SIG_BLOCK, &block, &orig_mask);
+}
+
+static void
+serve_forever(void)
+{
+	struct pollfd pfd[MAX_LISTEN];
+	int i, r, err;
+
+	for (i = 0; i < cfg.nlisten; i++) {
+		pfd[i].fd = listen_fds[i];
+		pfd[i].events = POLLIN;
+	}
+	while (!got_term) {
+		r = ppoll(pfd, (nfds_t)cfg.nlisten, NULL, &orig_mask);
+		err = errno; /* reaping below clobbers errno */
+		if (got_chld) {
+			got_chld = 0;
+			reap_children();
+		}
+		if (r < 0) {
+			if (err == EINTR)
+				continue;
+			logmsg("ppoll: %s", strerror(err));
+			break;
+		}
+		for (i = 0; i < cfg.nlisten && !got_term; i++)
+			if (pfd[i].revents & POLLIN)
+				accept_one(pfd[i].fd);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	int i, status = 1;
+
+	parse_args(argc, argv);
+	if (tls_setup() < 0)
+		goto out;
+	for (i = 0; i < cfg.nlisten; i++) {
+		listen_fds[i] = open_listener(cfg.listen[i]);
+		if (listen_fds[i] < 0) {
+			while (i-- > 0)
+				close(listen_fds[i]);
+			goto out;
+		}
+	}
+	setup_signals();
+	if (cfg.daemon)
+		daemonize();
+	else if (cfg.pidfile && write_pidfile(getpid()) < 0)
+		goto close;
+	redirect_stdio();
+	server_pid = getpid();
+	logmsg("%s %s server, behaviour %s, %d listener(s)",
+	       cfg.proto == P_IMAP ? "imap" : "pop3",
+	       cfg.mode == M_IMPLICIT ? "implicit" : "starttls",
+	       behaviour_names[cfg.beh], cfg.nlisten);
+	serve_forever();
+	kill_children();
+	if (cfg.pidfile)
+		unlink(cfg.pidfile);
+	logmsg("stopped");
+	status = 0;
+close:
+	for (i = 0; i < cfg.nlisten; i++)
+		close(listen_fds[i]);
+out:
+	if (g_prio)
+		gnutls_priority_deinit(g_prio);
+	if (g_cred)
+		gnutls_certificate_free_credentials(g_cred);
+	return status;
+}
