@@ -111,3 +111,6 @@ clean:
 	rm -rf build mailaudit
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INT_OBJ:.o=.d) $(B)/scanner/main.d
+
+# libFuzzer harnesses (tests/fuzz/); replayed by `make check` through run_unit.
+-include tests/fuzz/fuzz.mk

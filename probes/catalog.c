@@ -766,7 +766,8 @@ static const struct check catalog[] = {
     },
 };
 
-const struct check *catalog_find(const char *id)
+const struct check *
+catalog_find(const char *id)
 {
 	if (id == NULL)
 		return NULL;
@@ -776,7 +777,8 @@ const struct check *catalog_find(const char *id)
 	return NULL;
 }
 
-const struct check *catalog_all(size_t *n_r)
+const struct check *
+catalog_all(size_t *n_r)
 {
 	*n_r = sizeof(catalog) / sizeof(catalog[0]);
 	return catalog;

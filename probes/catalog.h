@@ -19,7 +19,7 @@ struct check {
 	enum severity severity;  /* default severity */
 	const char *title;       /* one line, no trailing period */
 	const char *description; /* what it means and why it matters */
-	const char *refs[CHECK_MAX_REFS]; /* NULL-terminated */
+	const char *refs[CHECK_MAX_REFS + 1]; /* NULL-terminated */
 	const char *issue;       /* "core", "tls", "mail", ...: which part
 				    of mailaudit implements it; NULL =
 				    catalogued but not yet implemented */

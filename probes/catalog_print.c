@@ -14,7 +14,8 @@
 #define NOT_IMPL    "(not implemented yet)"
 
 /* Display columns of UTF-8 text: continuation bytes take none. */
-static size_t text_width(const char *s, size_t len)
+static size_t
+text_width(const char *s, size_t len)
 {
 	size_t w = 0;
 
@@ -24,7 +25,8 @@ static size_t text_width(const char *s, size_t len)
 	return w;
 }
 
-static void pad(FILE *out, size_t n)
+static void
+pad(FILE *out, size_t n)
 {
 	while (n-- > 0)
 		fputc(' ', out);
@@ -37,8 +39,9 @@ static void pad(FILE *out, size_t n)
  * word, so a separating space (or a line break) comes first. A word wider
  * than a whole line is printed uncut. Returns the column reached.
  */
-static size_t put_wrapped(FILE *out, const char *text, size_t col,
-                          size_t indent, bool after_word)
+static size_t
+put_wrapped(FILE *out, const char *text, size_t col, size_t indent,
+            bool after_word)
 {
 	const char *p = text;
 
@@ -70,7 +73,8 @@ static size_t put_wrapped(FILE *out, const char *text, size_t col,
 /* The references as one "; "-separated list. Breaks prefer the gaps
  * between references; a reference is split only if it does not fit on a
  * line of its own. */
-static void put_refs(FILE *out, const struct check *c)
+static void
+put_refs(FILE *out, const struct check *c)
 {
 	size_t col = REF_INDENT;
 
@@ -95,7 +99,8 @@ static void put_refs(FILE *out, const struct check *c)
 	fputc('\n', out);
 }
 
-void catalog_print(FILE *out, bool all)
+void
+catalog_print(FILE *out, bool all)
 {
 	const struct check *checks;
 	size_t n, id_width = 0, title_col, col;

@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* Length without one trailing dot: "example.com." is "example.com". */
-static size_t name_len(const char *s)
+static size_t
+name_len(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -19,13 +20,15 @@ static size_t name_len(const char *s)
 	return n;
 }
 
-static char ascii_lower(char c)
+static char
+ascii_lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
 /* Locale-independent: strncasecmp could fold non-ASCII bytes. */
-static bool ascii_eq_n(const char *a, const char *b, size_t n)
+static bool
+ascii_eq_n(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (ascii_lower(a[i]) != ascii_lower(b[i]))
@@ -34,7 +37,8 @@ static bool ascii_eq_n(const char *a, const char *b, size_t n)
 }
 
 /* No empty label (leading dot, ".."): such a name matches nothing. */
-static bool labels_ok(const char *s, size_t n)
+static bool
+labels_ok(const char *s, size_t n)
 {
 	if (n == 0 || s[0] == '.')
 		return false;
@@ -44,7 +48,8 @@ static bool labels_ok(const char *s, size_t n)
 	return s[n - 1] != '.';
 }
 
-static bool is_ipv4_literal(const char *s, size_t n)
+static bool
+is_ipv4_literal(const char *s, size_t n)
 {
 	char buf[INET_ADDRSTRLEN];
 	struct in_addr a;
@@ -56,7 +61,8 @@ static bool is_ipv4_literal(const char *s, size_t n)
 	return inet_pton(AF_INET, buf, &a) == 1;
 }
 
-bool hostname_pattern_matches(const char *pattern, const char *host)
+bool
+hostname_pattern_matches(const char *pattern, const char *host)
 {
 	size_t plen, hlen;
 	const char *rest, *hdot;
@@ -95,7 +101,8 @@ bool hostname_pattern_matches(const char *pattern, const char *host)
 
 /* Parses an IPv4 or IPv6 literal (brackets tolerated) into 4 or 16 bytes
  * of network order; returns the length, 0 if it is no IP literal. */
-static size_t ip_parse(const char *s, unsigned char out[16])
+static size_t
+ip_parse(const char *s, unsigned char out[16])
 {
 	char buf[INET6_ADDRSTRLEN + 2];
 	size_t n = strlen(s);
@@ -115,8 +122,8 @@ static size_t ip_parse(const char *s, unsigned char out[16])
 	return 0;
 }
 
-enum hostname_verdict hostname_check(const struct cert_facts *leaf,
-                                     const char *host, bool host_is_ip)
+enum hostname_verdict
+hostname_check(const struct cert_facts *leaf, const char *host, bool host_is_ip)
 {
 	if (leaf == NULL || host == NULL)
 		return HOSTNAME_MISMATCH;

@@ -26,7 +26,8 @@
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -43,8 +44,8 @@ static int bad_target(char *err, size_t errlen, const char *text,
                       const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static int bad_target(char *err, size_t errlen, const char *text,
-                      const char *fmt, ...)
+static int
+bad_target(char *err, size_t errlen, const char *text, const char *fmt, ...)
 {
 	char reason[256];
 	char *echo = escape_printable(text, ECHO_MAX);
@@ -58,21 +59,24 @@ static int bad_target(char *err, size_t errlen, const char *text,
 	return -1;
 }
 
-static bool is_ipv4(const char *s)
+static bool
+is_ipv4(const char *s)
 {
 	struct in_addr a;
 
 	return inet_pton(AF_INET, s, &a) == 1;
 }
 
-static bool is_ipv6(const char *s)
+static bool
+is_ipv6(const char *s)
 {
 	struct in6_addr a;
 
 	return inet_pton(AF_INET6, s, &a) == 1;
 }
 
-static bool all_digits(const char *s, size_t n)
+static bool
+all_digits(const char *s, size_t n)
 {
 	if (n == 0)
 		return false;
@@ -83,7 +87,8 @@ static bool all_digits(const char *s, size_t n)
 }
 
 /* 1-65535, decimal digits only (no sign, no space); -1 otherwise. */
-static long parse_port(const char *s, size_t n)
+static long
+parse_port(const char *s, size_t n)
 {
 	long v = 0;
 
@@ -99,7 +104,8 @@ static long parse_port(const char *s, size_t n)
 
 /* Checks a DNS name; returns NULL or a reason. A single trailing dot
  * (an absolute name) is allowed. */
-static const char *check_host_name(const char *h, char *buf, size_t buflen)
+static const char *
+check_host_name(const char *h, char *buf, size_t buflen)
 {
 	size_t n = strlen(h), label = 0;
 
@@ -146,7 +152,8 @@ static const char *check_host_name(const char *h, char *buf, size_t buflen)
 	return NULL;
 }
 
-static void lower_ascii(char *s)
+static void
+lower_ascii(char *s)
 {
 	for (; *s != '\0'; s++)
 		if (*s >= 'A' && *s <= 'Z')
@@ -155,7 +162,8 @@ static void lower_ascii(char *s)
 
 /* "imap://, imaps://, pop3:// or pop3s://" from the registry, so a new
  * service shows up in messages without edits here. */
-static void known_schemes(char *buf, size_t buflen)
+static void
+known_schemes(char *buf, size_t buflen)
 {
 	size_t n;
 	const struct service *const *all = service_all(&n);
@@ -172,8 +180,9 @@ static void known_schemes(char *buf, size_t buflen)
 	}
 }
 
-int target_parse(const char *text, const struct service *forced,
-                 struct target_spec *out, char *err, size_t errlen)
+int
+target_parse(const char *text, const struct service *forced,
+             struct target_spec *out, char *err, size_t errlen)
 {
 	const struct service *scheme = NULL;
 	const char *auth, *auth_end, *sep, *p, *port_s = NULL;
@@ -386,7 +395,8 @@ int target_parse(const char *text, const struct service *forced,
 	return 0;
 }
 
-void target_spec_free(struct target_spec *t)
+void
+target_spec_free(struct target_spec *t)
 {
 	if (t == NULL)
 		return;
@@ -395,15 +405,17 @@ void target_spec_free(struct target_spec *t)
 	t->nports = 0;
 }
 
-static bool is_blank(char c)
+static bool
+is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
 	       c == '\f';
 }
 
-int target_read_lines(FILE *f,
-                      int (*cb)(const char *line, size_t lineno, void *arg),
-                      void *arg, char *err, size_t errlen)
+int
+target_read_lines(FILE *f,
+                  int (*cb)(const char *line, size_t lineno, void *arg),
+                  void *arg, char *err, size_t errlen)
 {
 	/* room for the longest allowed line, CR, LF and NUL */
 	char line[LINE_MAX_LEN + 3];

@@ -15,28 +15,28 @@
  * (stderr otherwise; /dev/null when daemonised without --log).
  *
  * Behaviours (--behaviour NAME), each one deviation from "normal":
- *   normal                        correct minimal server (reference)
- *   preauth                       IMAP: "* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] fake logged in"
- *   bye                           IMAP "* BYE Too many connections..." / POP3 "-ERR [IN-USE] ...", close
- *   logindisabled-with-auth-plain IMAP pre-TLS caps LOGINDISABLED with AUTH=PLAIN AUTH=LOGIN (usable)
- *   starttls-unadvertised         STARTTLS/STLS missing from pre-TLS caps, but the command works
- *   starttls-refused              STARTTLS/STLS advertised, answered "NO STARTTLS unavailable" / "-ERR"
- *   starttls-garbage              OK to STARTTLS/STLS, then 200 bytes of HTTP-like garbage and close
- *   starttls-still-advertised     STARTTLS/STLS still in post-TLS caps; a 2nd STARTTLS gets OK (no new TLS)
- *   silent                        accept, never send anything (read and discard for up to 30 s)
- *   no-capa                       POP3: CAPA gets "-ERR unknown command"; STLS still works
- *   injection                     plaintext pipelined after STARTTLS/STLS is answered inside TLS
- *   extra-plaintext               "* OK extra plaintext line" / "+OK extra" after the OK, before TLS
- *   capability-in-ok              IMAP STARTTLS answered "TAG OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] Begin TLS"
- *   ntlm                          AUTH=NTLM / SASL NTLM; AUTHENTICATE/AUTH NTLM sends a realistic CHALLENGE
- *   throttle                      normal for 3 connections per 60 s, then the "bye" reply
- *   endless-line                  greeting prefix, then 1 MiB of 'A' without CRLF, then hold
- *   trickle                       normal greeting sent one byte per second
- *   huge-caps                     100000 extra capabilities in CAPABILITY / CAPA replies
- *   nul-bytes                     greeting containing NUL, ESC[2J and 0xff bytes
- *   http                          waits up to 5 s for input, answers "HTTP/1.1 400 Bad Request", closes
- *   close-on-accept               closes the connection right after accept
- *   reset-mid-handshake           after the STARTTLS OK (implicit: at once) reads the ClientHello, sends RST
+ *  normal: correct minimal server, the reference for all others
+ *  preauth: IMAP "* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] fake logged in"
+ *  bye: IMAP "* BYE Too many connections..."/POP3 "-ERR [IN-USE] ...", close
+ *  logindisabled-with-auth-plain: pre-TLS LOGINDISABLED AUTH=PLAIN AUTH=LOGIN
+ *  starttls-unadvertised: no STARTTLS/STLS in pre-TLS caps; command works
+ *  starttls-refused: STARTTLS/STLS advertised, answered NO / -ERR
+ *  starttls-garbage: OK, then 200 bytes of HTTP-like garbage, close
+ *  starttls-still-advertised: still in post-TLS caps; 2nd STARTTLS gets OK
+ *  silent: accept, never send anything (discard input for up to 30 s)
+ *  no-capa: POP3 CAPA gets "-ERR unknown command"; STLS still works
+ *  injection: plaintext pipelined after STARTTLS is answered inside TLS
+ *  extra-plaintext: "* OK extra plaintext line"/"+OK extra" after the OK
+ *  capability-in-ok: "TAG OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] Begin TLS"
+ *  ntlm: AUTH=NTLM/SASL NTLM; NEGOTIATE gets a realistic NTLM CHALLENGE
+ *  throttle: normal for 3 connections per 60 s, then the "bye" reply
+ *  endless-line: greeting prefix, 1 MiB of 'A' without CRLF, then hold
+ *  trickle: the normal greeting, one byte per second
+ *  huge-caps: 100000 extra capabilities in CAPABILITY / CAPA replies
+ *  nul-bytes: greeting containing NUL, ESC[2J and 0xff bytes
+ *  http: waits up to 5 s for input, "HTTP/1.1 400 Bad Request", close
+ *  close-on-accept: closes the connection right after accept
+ *  reset-mid-handshake: after the STARTTLS OK reads the ClientHello, RST
  *
  * In implicit mode the handshake comes first (except for silent, http,
  * close-on-accept and reset-mid-handshake), then the greeting with the
@@ -115,6 +115,7 @@ enum behaviour {
 	B_COUNT
 };
 
+/* clang-format off */
 static const char *const behaviour_names[B_COUNT] = {
 	[B_NORMAL] = "normal",
 	[B_PREAUTH] = "preauth",
@@ -139,6 +140,7 @@ static const char *const behaviour_names[B_COUNT] = {
 	[B_CLOSE_ON_ACCEPT] = "close-on-accept",
 	[B_RESET_MID_HANDSHAKE] = "reset-mid-handshake",
 };
+/* clang-format on */
 
 static struct {
 	enum proto proto;
@@ -284,7 +286,7 @@ conn_write(struct conn *c, const void *data, size_t n)
 }
 
 static int conn_line(struct conn *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Writes one formatted protocol line followed by CRLF. */
 static int
@@ -409,7 +411,7 @@ reset_after_hello(struct conn *c)
 		got += (size_t)n;
 		if (got >= 5)
 			want = 5 + (((size_t)(unsigned char)c->buf[3] << 8) |
-				    (unsigned char)c->buf[4]);
+			            (unsigned char)c->buf[4]);
 	}
 	logmsg("read %zu bytes of ClientHello, sending RST", got);
 	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
@@ -422,10 +424,10 @@ static void
 send_garbage(struct conn *c)
 {
 	static const char text[] = "HTTP/1.0 400 Bad Request\r\n"
-				   "Server: fake\r\n"
-				   "Content-Type: text/html\r\n"
-				   "Connection: close\r\n\r\n"
-				   "<html><body>400 Bad Request</body></html>";
+	                           "Server: fake\r\n"
+	                           "Content-Type: text/html\r\n"
+	                           "Connection: close\r\n\r\n"
+	                           "<html><body>400 Bad Request</body></html>";
 	char g[200];
 
 	_Static_assert(sizeof(text) - 1 <= sizeof(g) - 2, "garbage too long");
@@ -511,7 +513,7 @@ send_huge_caps(struct conn *c, const char *before, const char *after)
 
 	for (i = 1; i <= HUGE_CAPS; i++) {
 		int n = snprintf(chunk + used, sizeof(chunk) - used,
-				 "%sX-FAKE-CAP-%06d%s", before, i, after);
+		                 "%sX-FAKE-CAP-%06d%s", before, i, after);
 
 		if (n < 0 || (size_t)n >= sizeof(chunk) - used) {
 			if (conn_write(c, chunk, used) < 0)
@@ -529,7 +531,7 @@ static void
 base64_encode(const unsigned char *in, size_t n, char *out, size_t cap)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	                          "abcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t i, o = 0;
 
 	for (i = 0; i < n && o + 5 <= cap; i += 3) {
@@ -596,7 +598,7 @@ build_ntlm_challenge(unsigned char *m, size_t cap)
 	put_le(m + 8, 2, 4);     /* MessageType */
 	put_le(m + 20, 0xE2898215u, 4);
 	gnutls_rnd(GNUTLS_RND_NONCE, m + 24, 8); /* ServerChallenge */
-	m[48] = 10;                              /* Version 10.0.17763, rev 15 */
+	m[48] = 10; /* Version 10.0.17763, rev 15 */
 	m[49] = 0;
 	put_le(m + 50, 17763, 2);
 	m[55] = 15;
@@ -731,11 +733,11 @@ imap_caps(const struct conn *c, char *out, size_t cap)
 	bool logindisabled = !c->tls && c->beh != B_PREAUTH;
 
 	snprintf(out, cap, "IMAP4rev1%s%s%s%s%s",
-		 advertise_starttls(c) ? " STARTTLS" : "",
-		 logindisabled ? " LOGINDISABLED" : "",
-		 mech_offered(c, "PLAIN") ? " AUTH=PLAIN" : "",
-		 mech_offered(c, "LOGIN") ? " AUTH=LOGIN" : "",
-		 mech_offered(c, "NTLM") ? " AUTH=NTLM" : "");
+	         advertise_starttls(c) ? " STARTTLS" : "",
+	         logindisabled ? " LOGINDISABLED" : "",
+	         mech_offered(c, "PLAIN") ? " AUTH=PLAIN" : "",
+	         mech_offered(c, "LOGIN") ? " AUTH=LOGIN" : "",
+	         mech_offered(c, "NTLM") ? " AUTH=NTLM" : "");
 }
 
 static bool
@@ -749,8 +751,8 @@ imap_greet(struct conn *c)
 	}
 	imap_caps(c, caps, sizeof(caps));
 	snprintf(greeting, sizeof(greeting), "* %s [CAPABILITY %s] %s",
-		 c->beh == B_PREAUTH ? "PREAUTH" : "OK", caps,
-		 c->beh == B_PREAUTH ? "fake logged in" : "fake ready");
+	         c->beh == B_PREAUTH ? "PREAUTH" : "OK", caps,
+	         c->beh == B_PREAUTH ? "fake logged in" : "fake ready");
 	return send_greeting(c, greeting, "* OK ");
 }
 
@@ -780,16 +782,16 @@ imap_starttls(struct conn *c)
 	if (c->tls) {
 		if (c->beh == B_STARTTLS_STILL_ADVERTISED)
 			return conn_line(c, "%s OK Begin TLS negotiation now.",
-					 c->tag) == 0;
+			                 c->tag) == 0;
 		return conn_line(c, "%s BAD TLS is already active.", c->tag) ==
 		       0;
 	}
 	if (c->beh == B_STARTTLS_REFUSED)
 		return conn_line(c, "%s NO STARTTLS unavailable", c->tag) == 0;
 	snprintf(okline, sizeof(okline), "%s OK %s", c->tag,
-		 c->beh == B_CAPABILITY_IN_OK
-			 ? "[CAPABILITY IMAP4rev1 AUTH=PLAIN] Begin TLS"
-			 : "Begin TLS negotiation now.");
+	         c->beh == B_CAPABILITY_IN_OK
+	             ? "[CAPABILITY IMAP4rev1 AUTH=PLAIN] Begin TLS"
+	             : "Begin TLS negotiation now.");
 	return starttls_upgrade(c, okline, "* OK extra plaintext line");
 }
 
@@ -802,16 +804,16 @@ imap_authenticate(struct conn *c, char *arg)
 	if (!*mech)
 		return conn_line(c, "%s BAD Missing mechanism.", c->tag) == 0;
 	if (!mech_offered(c, mech)) {
-		if (!c->tls && (!strcasecmp(mech, "PLAIN") ||
-				!strcasecmp(mech, "LOGIN")))
+		if (!c->tls &&
+		    (!strcasecmp(mech, "PLAIN") || !strcasecmp(mech, "LOGIN")))
 			return conn_line(c,
-					 "%s NO [PRIVACYREQUIRED] Plaintext "
-					 "authentication disabled.",
-					 c->tag) == 0;
+			                 "%s NO [PRIVACYREQUIRED] Plaintext "
+			                 "authentication disabled.",
+			                 c->tag) == 0;
 		return conn_line(c,
-				 "%s NO [ALERT] Unsupported authentication "
-				 "mechanism.",
-				 c->tag) == 0;
+		                 "%s NO [ALERT] Unsupported authentication "
+		                 "mechanism.",
+		                 c->tag) == 0;
 	}
 	switch (sasl_exchange(c, mech)) {
 	case SASL_ABORTED:
@@ -819,9 +821,9 @@ imap_authenticate(struct conn *c, char *arg)
 		       0;
 	case SASL_FAILED:
 		return conn_line(c,
-				 "%s NO [AUTHENTICATIONFAILED] Authentication "
-				 "failed.",
-				 c->tag) == 0;
+		                 "%s NO [AUTHENTICATIONFAILED] Authentication "
+		                 "failed.",
+		                 c->tag) == 0;
 	default:
 		return false;
 	}
@@ -833,12 +835,13 @@ imap_login(struct conn *c)
 	if (!c->tls && c->beh != B_LOGINDISABLED_AUTH_PLAIN &&
 	    c->beh != B_PREAUTH)
 		return conn_line(c,
-				 "%s NO [PRIVACYREQUIRED] Plaintext "
-				 "authentication disallowed on non-secure "
-				 "(SSL/TLS) connections.",
-				 c->tag) == 0;
-	return conn_line(c, "%s NO [AUTHENTICATIONFAILED] Authentication failed.",
-			 c->tag) == 0;
+		                 "%s NO [PRIVACYREQUIRED] Plaintext "
+		                 "authentication disallowed on non-secure "
+		                 "(SSL/TLS) connections.",
+		                 c->tag) == 0;
+	return conn_line(c,
+	                 "%s NO [AUTHENTICATIONFAILED] Authentication failed.",
+	                 c->tag) == 0;
 }
 
 /* Returns false when the connection must be closed. */
@@ -897,10 +900,9 @@ pop3_capa(struct conn *c)
 		return false;
 	if (advertise_starttls(c) && conn_line(c, "STLS") < 0)
 		return false;
-	if (conn_line(c, "SASL%s%s%s",
-		      mech_offered(c, "PLAIN") ? " PLAIN" : "",
-		      mech_offered(c, "LOGIN") ? " LOGIN" : "",
-		      mech_offered(c, "NTLM") ? " NTLM" : "") < 0)
+	if (conn_line(c, "SASL%s%s%s", mech_offered(c, "PLAIN") ? " PLAIN" : "",
+	              mech_offered(c, "LOGIN") ? " LOGIN" : "",
+	              mech_offered(c, "NTLM") ? " NTLM" : "") < 0)
 		return false;
 	if (c->beh == B_HUGE_CAPS && send_huge_caps(c, "", "\r\n") < 0)
 		return false;
@@ -919,7 +921,7 @@ pop3_stls(struct conn *c)
 	if (c->beh == B_STARTTLS_REFUSED)
 		return conn_line(c, "-ERR STLS unavailable") == 0;
 	return starttls_upgrade(c, "+OK Begin TLS negotiation now.",
-				"+OK extra");
+	                        "+OK extra");
 }
 
 static bool
@@ -930,17 +932,20 @@ pop3_auth(struct conn *c, char *arg)
 
 	if (!*mech)
 		return conn_line(c, "+OK") == 0 &&
-		       (!mech_offered(c, "PLAIN") || conn_line(c, "PLAIN") == 0) &&
-		       (!mech_offered(c, "LOGIN") || conn_line(c, "LOGIN") == 0) &&
-		       (!mech_offered(c, "NTLM") || conn_line(c, "NTLM") == 0) &&
+		       (!mech_offered(c, "PLAIN") ||
+		        conn_line(c, "PLAIN") == 0) &&
+		       (!mech_offered(c, "LOGIN") ||
+		        conn_line(c, "LOGIN") == 0) &&
+		       (!mech_offered(c, "NTLM") ||
+		        conn_line(c, "NTLM") == 0) &&
 		       conn_line(c, ".") == 0;
 	if (!mech_offered(c, mech)) {
-		if (!c->tls && (!strcasecmp(mech, "PLAIN") ||
-				!strcasecmp(mech, "LOGIN")))
+		if (!c->tls &&
+		    (!strcasecmp(mech, "PLAIN") || !strcasecmp(mech, "LOGIN")))
 			return conn_line(c, "-ERR [AUTH] Plaintext "
-					    "authentication disabled.") == 0;
+			                    "authentication disabled.") == 0;
 		return conn_line(c, "-ERR Unsupported authentication "
-				    "mechanism.") == 0;
+		                    "mechanism.") == 0;
 	}
 	switch (sasl_exchange(c, mech)) {
 	case SASL_ABORTED:
@@ -968,9 +973,9 @@ pop3_command(struct conn *c, char *line)
 	if (!strcasecmp(cmd, "USER")) {
 		if (!c->tls)
 			return conn_line(c, "-ERR [AUTH] Plaintext "
-					    "authentication disallowed on "
-					    "non-secure (SSL/TLS) "
-					    "connections.") == 0;
+			                    "authentication disallowed on "
+			                    "non-secure (SSL/TLS) "
+			                    "connections.") == 0;
 		return conn_line(c, "+OK") == 0;
 	}
 	if (!strcasecmp(cmd, "PASS"))
@@ -989,15 +994,15 @@ static void
 http_reply(struct conn *c)
 {
 	static const char body[] =
-		"<html><body><h1>400 Bad Request</h1></body></html>\r\n";
+	    "<html><body><h1>400 Bad Request</h1></body></html>\r\n";
 
 	if (conn_wait_input(c, HTTP_WAIT_MS))
 		conn_fill(c);
 	conn_line(c,
-		  "HTTP/1.1 400 Bad Request\r\nServer: fake\r\n"
-		  "Content-Type: text/html\r\nContent-Length: %zu\r\n"
-		  "Connection: close\r\n\r\n%s",
-		  sizeof(body) - 1 + 2, body);
+	          "HTTP/1.1 400 Bad Request\r\nServer: fake\r\n"
+	          "Content-Type: text/html\r\nContent-Length: %zu\r\n"
+	          "Connection: close\r\n\r\n%s",
+	          sizeof(body) - 1 + 2, body);
 }
 
 static void
@@ -1128,7 +1133,8 @@ log_peer(int fd, enum behaviour beh)
 
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
 		getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host),
-			    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+		            port, sizeof(port),
+		            NI_NUMERICHOST | NI_NUMERICSERV);
 	logmsg("connection from %s port %s, behaviour %s", host, port,
 	       behaviour_names[beh]);
 }
@@ -1218,13 +1224,13 @@ open_listener(const char *spec)
 	}
 	for (rp = res; rp; rp = rp->ai_next) {
 		fd = socket(rp->ai_family,
-			    SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		            SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd < 0)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (rp->ai_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-				   sizeof(one));
+			           sizeof(one));
 		if (bind(fd, rp->ai_addr, rp->ai_addrlen) == 0 &&
 		    listen(fd, 128) == 0)
 			break;
@@ -1300,10 +1306,10 @@ usage(FILE *f)
 	int i;
 
 	fprintf(f, "usage: fake_mail_server --proto imap|pop3 "
-		   "--mode starttls|implicit --listen ADDR:PORT "
-		   "[--listen ...]\n"
-		   "       --cert CHAIN.pem --key KEY.pem --behaviour NAME "
-		   "[--pidfile F] [--daemon] [--log F]\nbehaviours:");
+	           "--mode starttls|implicit --listen ADDR:PORT "
+	           "[--listen ...]\n"
+	           "       --cert CHAIN.pem --key KEY.pem --behaviour NAME "
+	           "[--pidfile F] [--daemon] [--log F]\nbehaviours:");
 	for (i = 0; i < B_COUNT; i++)
 		fprintf(f, " %s", behaviour_names[i]);
 	fputc('\n', f);
@@ -1324,18 +1330,18 @@ static void
 parse_args(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"proto", required_argument, NULL, 'p'},
-		{"mode", required_argument, NULL, 'm'},
-		{"listen", required_argument, NULL, 'l'},
-		{"cert", required_argument, NULL, 'c'},
-		{"key", required_argument, NULL, 'k'},
-		{"behaviour", required_argument, NULL, 'b'},
-		{"behavior", required_argument, NULL, 'b'},
-		{"pidfile", required_argument, NULL, 'P'},
-		{"log", required_argument, NULL, 'L'},
-		{"daemon", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"proto", required_argument, NULL, 'p'},
+	    {"mode", required_argument, NULL, 'm'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"behaviour", required_argument, NULL, 'b'},
+	    {"behavior", required_argument, NULL, 'b'},
+	    {"pidfile", required_argument, NULL, 'P'},
+	    {"log", required_argument, NULL, 'L'},
+	    {"daemon", no_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool have_proto = false, have_mode = false;
 	int o, b;
@@ -1376,7 +1382,7 @@ parse_args(int argc, char **argv)
 			b = find_behaviour(optarg);
 			if (b < 0) {
 				fprintf(stderr, "unknown behaviour '%s'\n",
-					optarg);
+				        optarg);
 				goto bad;
 			}
 			cfg.beh = (enum behaviour)b;
@@ -1414,7 +1420,7 @@ tls_setup(void)
 	r = gnutls_certificate_allocate_credentials(&g_cred);
 	if (r >= 0)
 		r = gnutls_certificate_set_x509_key_file(
-			g_cred, cfg.cert, cfg.key, GNUTLS_X509_FMT_PEM);
+		    g_cred, cfg.cert, cfg.key, GNUTLS_X509_FMT_PEM);
 	if (r < 0) {
 		logmsg("%s / %s: %s", cfg.cert, cfg.key, gnutls_strerror(r));
 		return -1;

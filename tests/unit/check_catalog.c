@@ -21,101 +21,101 @@ static const struct {
 	const char *id;
 	enum severity sev;
 } expected[] = {
-	{"SVC-CLEARTEXT-PORT-OPEN", SEV_INFO},
-	{"IMPLICIT-TLS-MISSING", SEV_MEDIUM},
-	{"IMPLICIT-TLS-PLAINTEXT", SEV_HIGH},
-	{"STARTTLS-MISSING", SEV_HIGH},
-	{"STARTTLS-NOT-ADVERTISED", SEV_LOW},
-	{"STARTTLS-BROKEN", SEV_HIGH},
-	{"STARTTLS-COMMAND-INJECTION", SEV_HIGH},
-	{"STARTTLS-EXTRA-PLAINTEXT", SEV_LOW},
-	{"STARTTLS-CAPABILITY-IN-OK", SEV_INFO},
-	{"STARTTLS-STILL-ADVERTISED", SEV_LOW},
-	{"STARTTLS-ON-IMPLICIT-PORT", SEV_LOW},
-	{"STARTTLS-SESSION-FIXATION", SEV_HIGH},
-	{"IMAP-PREAUTH-CLEARTEXT", SEV_HIGH},
-	{"CLEARTEXT-AUTH-ALLOWED", SEV_MEDIUM},
-	{"AUTH-PLAINTEXT-BEFORE-TLS", SEV_HIGH},
-	{"AUTH-LOGINDISABLED-INCONSISTENT", SEV_MEDIUM},
-	{"AUTH-ADVERTISED-BUT-REJECTED", SEV_INFO},
-	{"AUTH-NO-USABLE-MECHANISM-AFTER-TLS", SEV_LOW},
-	{"AUTH-WEAK-MECHANISM", SEV_LOW},
-	{"AUTH-APOP-OFFERED", SEV_LOW},
-	{"AUTH-NTLM-INFO-DISCLOSURE", SEV_MEDIUM},
-	{"AUTH-ANONYMOUS-OFFERED", SEV_LOW},
-	{"AUTH-USER-ENUMERATION", SEV_INFO},
-	{"CERT-CHAIN-UNTRUSTED", SEV_HIGH},
-	{"CERT-SELF-SIGNED", SEV_HIGH},
-	{"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM},
-	{"CERT-HOSTNAME-MISMATCH", SEV_HIGH},
-	{"CERT-NO-SAN", SEV_MEDIUM},
-	{"CERT-EXPIRED", SEV_HIGH},
-	{"CERT-NOT-YET-VALID", SEV_HIGH},
-	{"CERT-EXPIRING-SOON", SEV_MEDIUM},
-	{"CERT-VALIDITY-TOO-LONG", SEV_LOW},
-	{"CERT-KEY-WEAK", SEV_HIGH},
-	{"CERT-SIGNATURE-WEAK", SEV_HIGH},
-	{"CERT-REVOKED", SEV_HIGH},
-	{"CERT-OCSP-STAPLING-MISSING", SEV_INFO},
-	{"CERT-EKU-INVALID", SEV_MEDIUM},
-	{"CERT-INTERNAL-NAME", SEV_LOW},
-	{"CERT-INCONSISTENT-ACROSS-ENDPOINTS", SEV_INFO},
-	{"CERT-SNI-DIFFERENT", SEV_INFO},
-	{"TLS-VERSION-SSL", SEV_CRITICAL},
-	{"TLS-VERSION-LEGACY", SEV_HIGH},
-	{"TLS-NO-MODERN-VERSION", SEV_HIGH},
-	{"TLS-1.3-UNSUPPORTED", SEV_INFO},
-	{"TLS-CIPHER-NULL-ANON-EXPORT", SEV_CRITICAL},
-	{"TLS-CIPHER-RC4", SEV_HIGH},
-	{"TLS-CIPHER-64BIT-BLOCK", SEV_MEDIUM},
-	{"TLS-CIPHER-NO-FORWARD-SECRECY", SEV_MEDIUM},
-	{"TLS-CIPHER-CBC", SEV_LOW},
-	{"TLS-ETM-MISSING", SEV_LOW},
-	{"TLS-CIPHER-NOT-NIST-APPROVED", SEV_INFO},
-	{"TLS-WEAK-CIPHER-PREFERRED", SEV_MEDIUM},
-	{"TLS-DH-WEAK", SEV_MEDIUM},
-	{"TLS-ECDH-CURVE-WEAK", SEV_MEDIUM},
-	{"TLS-COMPRESSION", SEV_MEDIUM},
-	{"TLS-RENEGOTIATION-INSECURE", SEV_MEDIUM},
-	{"TLS-CLIENT-RENEGOTIATION", SEV_LOW},
-	{"TLS-EMS-MISSING", SEV_LOW},
-	{"TLS-HEARTBEAT-ENABLED", SEV_INFO},
-	{"TLS-TRUNCATED-HMAC", SEV_LOW},
-	{"TLS-ALPN-NOT-ENFORCED", SEV_INFO},
-	{"TLS-0RTT-ACCEPTED", SEV_INFO},
-	{"INFO-BANNER-DISCLOSURE", SEV_INFO},
-	{"INFO-EXCHANGE-BACKEND-FQDN", SEV_LOW},
-	{"INFO-IMAP-ID-DISCLOSURE", SEV_LOW},
-	{"INFO-POP3-IMPLEMENTATION", SEV_INFO},
-	{"DANE-TLSA-MISMATCH", SEV_HIGH},
-	{"DANE-TLSA-ABSENT", SEV_INFO},
-	{"DNS-SRV-IMPLICIT-TLS-MISSING", SEV_INFO},
+    {"SVC-CLEARTEXT-PORT-OPEN", SEV_INFO},
+    {"IMPLICIT-TLS-MISSING", SEV_MEDIUM},
+    {"IMPLICIT-TLS-PLAINTEXT", SEV_HIGH},
+    {"STARTTLS-MISSING", SEV_HIGH},
+    {"STARTTLS-NOT-ADVERTISED", SEV_LOW},
+    {"STARTTLS-BROKEN", SEV_HIGH},
+    {"STARTTLS-COMMAND-INJECTION", SEV_HIGH},
+    {"STARTTLS-EXTRA-PLAINTEXT", SEV_LOW},
+    {"STARTTLS-CAPABILITY-IN-OK", SEV_INFO},
+    {"STARTTLS-STILL-ADVERTISED", SEV_LOW},
+    {"STARTTLS-ON-IMPLICIT-PORT", SEV_LOW},
+    {"STARTTLS-SESSION-FIXATION", SEV_HIGH},
+    {"IMAP-PREAUTH-CLEARTEXT", SEV_HIGH},
+    {"CLEARTEXT-AUTH-ALLOWED", SEV_MEDIUM},
+    {"AUTH-PLAINTEXT-BEFORE-TLS", SEV_HIGH},
+    {"AUTH-LOGINDISABLED-INCONSISTENT", SEV_MEDIUM},
+    {"AUTH-ADVERTISED-BUT-REJECTED", SEV_INFO},
+    {"AUTH-NO-USABLE-MECHANISM-AFTER-TLS", SEV_LOW},
+    {"AUTH-WEAK-MECHANISM", SEV_LOW},
+    {"AUTH-APOP-OFFERED", SEV_LOW},
+    {"AUTH-NTLM-INFO-DISCLOSURE", SEV_MEDIUM},
+    {"AUTH-ANONYMOUS-OFFERED", SEV_LOW},
+    {"AUTH-USER-ENUMERATION", SEV_INFO},
+    {"CERT-CHAIN-UNTRUSTED", SEV_HIGH},
+    {"CERT-SELF-SIGNED", SEV_HIGH},
+    {"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM},
+    {"CERT-HOSTNAME-MISMATCH", SEV_HIGH},
+    {"CERT-NO-SAN", SEV_MEDIUM},
+    {"CERT-EXPIRED", SEV_HIGH},
+    {"CERT-NOT-YET-VALID", SEV_HIGH},
+    {"CERT-EXPIRING-SOON", SEV_MEDIUM},
+    {"CERT-VALIDITY-TOO-LONG", SEV_LOW},
+    {"CERT-KEY-WEAK", SEV_HIGH},
+    {"CERT-SIGNATURE-WEAK", SEV_HIGH},
+    {"CERT-REVOKED", SEV_HIGH},
+    {"CERT-OCSP-STAPLING-MISSING", SEV_INFO},
+    {"CERT-EKU-INVALID", SEV_MEDIUM},
+    {"CERT-INTERNAL-NAME", SEV_LOW},
+    {"CERT-INCONSISTENT-ACROSS-ENDPOINTS", SEV_INFO},
+    {"CERT-SNI-DIFFERENT", SEV_INFO},
+    {"TLS-VERSION-SSL", SEV_CRITICAL},
+    {"TLS-VERSION-LEGACY", SEV_HIGH},
+    {"TLS-NO-MODERN-VERSION", SEV_HIGH},
+    {"TLS-1.3-UNSUPPORTED", SEV_INFO},
+    {"TLS-CIPHER-NULL-ANON-EXPORT", SEV_CRITICAL},
+    {"TLS-CIPHER-RC4", SEV_HIGH},
+    {"TLS-CIPHER-64BIT-BLOCK", SEV_MEDIUM},
+    {"TLS-CIPHER-NO-FORWARD-SECRECY", SEV_MEDIUM},
+    {"TLS-CIPHER-CBC", SEV_LOW},
+    {"TLS-ETM-MISSING", SEV_LOW},
+    {"TLS-CIPHER-NOT-NIST-APPROVED", SEV_INFO},
+    {"TLS-WEAK-CIPHER-PREFERRED", SEV_MEDIUM},
+    {"TLS-DH-WEAK", SEV_MEDIUM},
+    {"TLS-ECDH-CURVE-WEAK", SEV_MEDIUM},
+    {"TLS-COMPRESSION", SEV_MEDIUM},
+    {"TLS-RENEGOTIATION-INSECURE", SEV_MEDIUM},
+    {"TLS-CLIENT-RENEGOTIATION", SEV_LOW},
+    {"TLS-EMS-MISSING", SEV_LOW},
+    {"TLS-HEARTBEAT-ENABLED", SEV_INFO},
+    {"TLS-TRUNCATED-HMAC", SEV_LOW},
+    {"TLS-ALPN-NOT-ENFORCED", SEV_INFO},
+    {"TLS-0RTT-ACCEPTED", SEV_INFO},
+    {"INFO-BANNER-DISCLOSURE", SEV_INFO},
+    {"INFO-EXCHANGE-BACKEND-FQDN", SEV_LOW},
+    {"INFO-IMAP-ID-DISCLOSURE", SEV_LOW},
+    {"INFO-POP3-IMPLEMENTATION", SEV_INFO},
+    {"DANE-TLSA-MISMATCH", SEV_HIGH},
+    {"DANE-TLSA-ABSENT", SEV_INFO},
+    {"DNS-SRV-IMPLICIT-TLS-MISSING", SEV_INFO},
 };
 #define N_EXPECTED (sizeof(expected) / sizeof(expected[0]))
 
 /* The checks mailaudit implements in its core. */
 static const char *const core_ids[] = {
-	"SVC-CLEARTEXT-PORT-OPEN",
-	"IMPLICIT-TLS-MISSING",
-	"STARTTLS-MISSING",
-	"STARTTLS-NOT-ADVERTISED",
-	"STARTTLS-BROKEN",
-	"STARTTLS-STILL-ADVERTISED",
-	"IMAP-PREAUTH-CLEARTEXT",
-	"AUTH-PLAINTEXT-BEFORE-TLS",
-	"AUTH-LOGINDISABLED-INCONSISTENT",
-	"AUTH-APOP-OFFERED",
-	"CERT-CHAIN-UNTRUSTED",
-	"CERT-SELF-SIGNED",
-	"CERT-CHAIN-INCOMPLETE",
-	"CERT-HOSTNAME-MISMATCH",
-	"CERT-NO-SAN",
-	"CERT-EXPIRED",
-	"CERT-NOT-YET-VALID",
-	"CERT-EXPIRING-SOON",
-	"CERT-KEY-WEAK",
-	"CERT-SIGNATURE-WEAK",
-	"INFO-BANNER-DISCLOSURE",
+    "SVC-CLEARTEXT-PORT-OPEN",
+    "IMPLICIT-TLS-MISSING",
+    "STARTTLS-MISSING",
+    "STARTTLS-NOT-ADVERTISED",
+    "STARTTLS-BROKEN",
+    "STARTTLS-STILL-ADVERTISED",
+    "IMAP-PREAUTH-CLEARTEXT",
+    "AUTH-PLAINTEXT-BEFORE-TLS",
+    "AUTH-LOGINDISABLED-INCONSISTENT",
+    "AUTH-APOP-OFFERED",
+    "CERT-CHAIN-UNTRUSTED",
+    "CERT-SELF-SIGNED",
+    "CERT-CHAIN-INCOMPLETE",
+    "CERT-HOSTNAME-MISMATCH",
+    "CERT-NO-SAN",
+    "CERT-EXPIRED",
+    "CERT-NOT-YET-VALID",
+    "CERT-EXPIRING-SOON",
+    "CERT-KEY-WEAK",
+    "CERT-SIGNATURE-WEAK",
+    "INFO-BANNER-DISCLOSURE",
 };
 #define N_CORE (sizeof(core_ids) / sizeof(core_ids[0]))
 
@@ -138,9 +138,9 @@ START_TEST(test_ids_in_checks_md_order)
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_str_eq(all[i].id, expected[i].id);
 		ck_assert_msg(all[i].severity == expected[i].sev,
-			      "%s: severity %s, checks.md says %s", all[i].id,
-			      severity_name(all[i].severity),
-			      severity_name(expected[i].sev));
+		              "%s: severity %s, checks.md says %s", all[i].id,
+		              severity_name(all[i].severity),
+		              severity_name(expected[i].sev));
 	}
 }
 END_TEST
@@ -156,11 +156,11 @@ START_TEST(test_ids_unique_and_well_formed)
 		ck_assert_ptr_nonnull(id);
 		ck_assert_msg(id[0] != '\0', "check %zu has an empty id", i);
 		ck_assert_msg(strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					 "0123456789.-") == strlen(id),
-			      "id '%s' does not match ^[A-Z0-9.-]+$", id);
+		                         "0123456789.-") == strlen(id),
+		              "id '%s' does not match ^[A-Z0-9.-]+$", id);
 		for (size_t j = i + 1; j < n; j++)
 			ck_assert_msg(strcmp(id, all[j].id) != 0,
-				      "id '%s' appears twice", id);
+			              "id '%s' appears twice", id);
 	}
 }
 END_TEST
@@ -175,24 +175,23 @@ START_TEST(test_fields_present)
 		size_t tl;
 
 		ck_assert_msg(c->severity >= SEV_INFO &&
-				      c->severity <= SEV_CRITICAL,
-			      "%s: severity out of range", c->id);
+		                  c->severity <= SEV_CRITICAL,
+		              "%s: severity out of range", c->id);
 		ck_assert_msg(c->title != NULL && c->title[0] != '\0',
-			      "%s: no title", c->id);
+		              "%s: no title", c->id);
 		tl = strlen(c->title);
-		ck_assert_msg(c->title[tl - 1] != '.' &&
-				      strchr(c->title, '\n') == NULL,
-			      "%s: title must be one line without a period",
-			      c->id);
+		ck_assert_msg(
+		    c->title[tl - 1] != '.' && strchr(c->title, '\n') == NULL,
+		    "%s: title must be one line without a period", c->id);
 		ck_assert_msg(c->description != NULL &&
-				      strlen(c->description) >= 20,
-			      "%s: no description", c->id);
+		                  strlen(c->description) >= 20,
+		              "%s: no description", c->id);
 		ck_assert_msg(nrefs(c) >= 1, "%s: no reference", c->id);
 		/* NULL-terminated within the array */
 		ck_assert_msg(nrefs(c) < CHECK_MAX_REFS,
-			      "%s: refs not NULL-terminated", c->id);
+		              "%s: refs not NULL-terminated", c->id);
 		ck_assert_msg(c->issue == NULL || c->issue[0] != '\0',
-			      "%s: empty issue", c->id);
+		              "%s: empty issue", c->id);
 	}
 }
 END_TEST
@@ -207,19 +206,18 @@ START_TEST(test_refs_verified_only)
 			const char *ref = all[i].refs[r];
 
 			ck_assert_msg(ref[0] != '\0', "%s: empty reference",
-				      all[i].id);
+			              all[i].id);
 			ck_assert_msg(strstr(ref, "unverified") == NULL &&
-					      strstr(ref, "Unverified") ==
-						      NULL &&
-					      strchr(ref, '[') == NULL,
-				      "%s: reference '%s' carries an "
-				      "unverified mark",
-				      all[i].id, ref);
+			                  strstr(ref, "Unverified") == NULL &&
+			                  strchr(ref, '[') == NULL,
+			              "%s: reference '%s' carries an "
+			              "unverified mark",
+			              all[i].id, ref);
 			/* verification marks belong in checks.md only */
 			ck_assert_msg(strstr(ref, "\xe2\x9c\x94") == NULL,
-				      "%s: reference '%s' contains a check "
-				      "mark",
-				      all[i].id, ref);
+			              "%s: reference '%s' contains a check "
+			              "mark",
+			              all[i].id, ref);
 		}
 	}
 }
@@ -265,20 +263,19 @@ END_TEST
 
 START_TEST(test_explicit_severities)
 {
-	ck_assert_int_eq(catalog_find("STARTTLS-MISSING")->severity,
-			 SEV_HIGH);
+	ck_assert_int_eq(catalog_find("STARTTLS-MISSING")->severity, SEV_HIGH);
 	ck_assert_int_eq(catalog_find("CERT-EXPIRING-SOON")->severity,
-			 SEV_MEDIUM);
+	                 SEV_MEDIUM);
 	ck_assert_int_eq(catalog_find("INFO-BANNER-DISCLOSURE")->severity,
-			 SEV_INFO);
+	                 SEV_INFO);
 	ck_assert_int_eq(catalog_find("SVC-CLEARTEXT-PORT-OPEN")->severity,
-			 SEV_INFO);
+	                 SEV_INFO);
 	ck_assert_int_eq(catalog_find("TLS-VERSION-SSL")->severity,
-			 SEV_CRITICAL);
+	                 SEV_CRITICAL);
 	/* "medium (high <= 1024)": the first one is the default */
 	ck_assert_int_eq(catalog_find("TLS-DH-WEAK")->severity, SEV_MEDIUM);
 	ck_assert_int_eq(catalog_find("CLEARTEXT-AUTH-ALLOWED")->severity,
-			 SEV_MEDIUM);
+	                 SEV_MEDIUM);
 }
 END_TEST
 
@@ -289,7 +286,7 @@ START_TEST(test_find)
 
 	ck_assert_ptr_eq(catalog_find("SVC-CLEARTEXT-PORT-OPEN"), &all[0]);
 	ck_assert_ptr_eq(catalog_find("DNS-SRV-IMPLICIT-TLS-MISSING"),
-			 &all[n - 1]);
+	                 &all[n - 1]);
 	ck_assert_ptr_null(catalog_find("starttls-missing"));
 	ck_assert_ptr_null(catalog_find("STARTTLS-MISSING "));
 	ck_assert_ptr_null(catalog_find("STARTTLS"));
@@ -344,7 +341,7 @@ assert_width(const char *text, size_t max)
 			line++;
 		} else if (((unsigned char)*p & 0xc0) != 0x80) {
 			ck_assert_msg(++col <= max, "line %zu wider than %zu",
-				      line, max);
+			              line, max);
 		}
 	}
 }
@@ -363,7 +360,7 @@ START_TEST(test_print_implemented)
 
 		ck_assert_msg(strstr(out, c->id) != NULL, "%s missing", c->id);
 		ck_assert_msg(strstr(out, c->refs[0]) != NULL,
-			      "%s: first reference missing", c->id);
+		              "%s: first reference missing", c->id);
 	}
 	assert_width(out, 100);
 	free(out);
@@ -379,7 +376,7 @@ START_TEST(test_print_all)
 
 	for (size_t i = 0; i < n; i++)
 		ck_assert_msg(strstr(out, all[i].id) != NULL, "%s missing",
-			      all[i].id);
+		              all[i].id);
 	/* the "ID  SEVERITY  Title" line, severity by name */
 	p = strstr(out, "TLS-VERSION-SSL ");
 	ck_assert_ptr_nonnull(p);
@@ -400,11 +397,8 @@ START_TEST(test_print_all)
 }
 END_TEST
 
-/* The Makefile finds "catalog_suite(void)" alone on its line. */
-/* clang-format off */
 Suite *
 catalog_suite(void)
-/* clang-format on */
 {
 	Suite *s = suite_create("catalog");
 	TCase *tc = tcase_create("table");

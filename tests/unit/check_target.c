@@ -23,52 +23,137 @@ static const struct {
 	const char *svc[4];
 	uint16_t port[4];
 } accepted[] = {
-	{"mail.example.org", NULL, "mail.example.org", false, 4,
-	 {"pop3", "imap", "imaps", "pop3s"}, {110, 143, 993, 995}},
-	{"Mail.Example.ORG", NULL, "mail.example.org", false, 4,
-	 {"pop3", "imap", "imaps", "pop3s"}, {110, 143, 993, 995}},
-	{"mail.example.org.", NULL, "mail.example.org.", false, 4,
-	 {"pop3", "imap", "imaps", "pop3s"}, {110, 143, 993, 995}},
-	{"localhost", NULL, "localhost", false, 4,
-	 {"pop3", "imap", "imaps", "pop3s"}, {110, 143, 993, 995}},
-	{"_imaps.under_score.example", NULL, "_imaps.under_score.example", false,
-	 4, {"pop3", "imap", "imaps", "pop3s"}, {110, 143, 993, 995}},
-	{"mail.example.org:993", NULL, "mail.example.org", false, 1, {"imaps"},
-	 {993}},
-	{"mail.example.org:110", NULL, "mail.example.org", false, 1, {"pop3"},
-	 {110}},
-	{"MAIL.example.org:995", NULL, "mail.example.org", false, 1, {"pop3s"},
-	 {995}},
-	{"h:1143", "imap", "h", false, 1, {"imap"}, {1143}},
-	{"h:993", "imap", "h", false, 1, {"imap"}, {993}},
-	{"h:65535", "imaps", "h", false, 1, {"imaps"}, {65535}},
-	{"h:1", "pop3", "h", false, 1, {"pop3"}, {1}},
-	{"mail.example.org", "pop3s", "mail.example.org", false, 1, {"pop3s"},
-	 {995}},
-	{"192.0.2.1", NULL, "192.0.2.1", true, 4,
-	 {"pop3", "imap", "imaps", "pop3s"}, {110, 143, 993, 995}},
-	{"192.0.2.1:143", NULL, "192.0.2.1", true, 1, {"imap"}, {143}},
-	{"[2001:db8::1]", NULL, "2001:db8::1", true, 4,
-	 {"pop3", "imap", "imaps", "pop3s"}, {110, 143, 993, 995}},
-	{"[2001:db8::1]:995", NULL, "2001:db8::1", true, 1, {"pop3s"}, {995}},
-	{"[::1]:1143", "imap", "::1", true, 1, {"imap"}, {1143}},
-	{"::1", NULL, "::1", true, 4, {"pop3", "imap", "imaps", "pop3s"},
-	 {110, 143, 993, 995}},
-	{"2001:DB8::1", NULL, "2001:DB8::1", true, 4,
-	 {"pop3", "imap", "imaps", "pop3s"}, {110, 143, 993, 995}},
-	{"::ffff:192.0.2.1", "imaps", "::ffff:192.0.2.1", true, 1, {"imaps"},
-	 {993}},
-	{"imap://mail.example.org", NULL, "mail.example.org", false, 1,
-	 {"imap"}, {143}},
-	{"imap://mail.example.org/", NULL, "mail.example.org", false, 1,
-	 {"imap"}, {143}},
-	{"IMAPS://Mail.Example.org:10993/", NULL, "mail.example.org", false, 1,
-	 {"imaps"}, {10993}},
-	{"pop3://192.0.2.1", NULL, "192.0.2.1", true, 1, {"pop3"}, {110}},
-	{"pop3s://[::1]:1995", NULL, "::1", true, 1, {"pop3s"}, {1995}},
-	{"imaps://h:143", NULL, "h", false, 1, {"imaps"}, {143}},
-	{"imap://h", "imap", "h", false, 1, {"imap"}, {143}},
-	{"imap://h", "IMAP", "h", false, 1, {"imap"}, {143}},
+    {"mail.example.org",
+     NULL,
+     "mail.example.org",
+     false,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"Mail.Example.ORG",
+     NULL,
+     "mail.example.org",
+     false,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"mail.example.org.",
+     NULL,
+     "mail.example.org.",
+     false,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"localhost",
+     NULL,
+     "localhost",
+     false,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"_imaps.under_score.example",
+     NULL,
+     "_imaps.under_score.example",
+     false,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"mail.example.org:993",
+     NULL,
+     "mail.example.org",
+     false,
+     1,
+     {"imaps"},
+     {993}},
+    {"mail.example.org:110",
+     NULL,
+     "mail.example.org",
+     false,
+     1,
+     {"pop3"},
+     {110}},
+    {"MAIL.example.org:995",
+     NULL,
+     "mail.example.org",
+     false,
+     1,
+     {"pop3s"},
+     {995}},
+    {"h:1143", "imap", "h", false, 1, {"imap"}, {1143}},
+    {"h:993", "imap", "h", false, 1, {"imap"}, {993}},
+    {"h:65535", "imaps", "h", false, 1, {"imaps"}, {65535}},
+    {"h:1", "pop3", "h", false, 1, {"pop3"}, {1}},
+    {"mail.example.org",
+     "pop3s",
+     "mail.example.org",
+     false,
+     1,
+     {"pop3s"},
+     {995}},
+    {"192.0.2.1",
+     NULL,
+     "192.0.2.1",
+     true,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"192.0.2.1:143", NULL, "192.0.2.1", true, 1, {"imap"}, {143}},
+    {"[2001:db8::1]",
+     NULL,
+     "2001:db8::1",
+     true,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"[2001:db8::1]:995", NULL, "2001:db8::1", true, 1, {"pop3s"}, {995}},
+    {"[::1]:1143", "imap", "::1", true, 1, {"imap"}, {1143}},
+    {"::1",
+     NULL,
+     "::1",
+     true,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"2001:DB8::1",
+     NULL,
+     "2001:DB8::1",
+     true,
+     4,
+     {"pop3", "imap", "imaps", "pop3s"},
+     {110, 143, 993, 995}},
+    {"::ffff:192.0.2.1",
+     "imaps",
+     "::ffff:192.0.2.1",
+     true,
+     1,
+     {"imaps"},
+     {993}},
+    {"imap://mail.example.org",
+     NULL,
+     "mail.example.org",
+     false,
+     1,
+     {"imap"},
+     {143}},
+    {"imap://mail.example.org/",
+     NULL,
+     "mail.example.org",
+     false,
+     1,
+     {"imap"},
+     {143}},
+    {"IMAPS://Mail.Example.org:10993/",
+     NULL,
+     "mail.example.org",
+     false,
+     1,
+     {"imaps"},
+     {10993}},
+    {"pop3://192.0.2.1", NULL, "192.0.2.1", true, 1, {"pop3"}, {110}},
+    {"pop3s://[::1]:1995", NULL, "::1", true, 1, {"pop3s"}, {1995}},
+    {"imaps://h:143", NULL, "h", false, 1, {"imaps"}, {143}},
+    {"imap://h", "imap", "h", false, 1, {"imap"}, {143}},
+    {"imap://h", "IMAP", "h", false, 1, {"imap"}, {143}},
 };
 
 START_TEST(test_accepted)
@@ -86,7 +171,7 @@ START_TEST(test_accepted)
 	ck_assert_msg(rc == 0, "'%s' rejected: %s", accepted[_i].text, err);
 	ck_assert_str_eq(t.host, accepted[_i].host);
 	ck_assert_msg(t.host_is_ip == accepted[_i].is_ip, "'%s': host_is_ip",
-		      accepted[_i].text);
+	              accepted[_i].text);
 	ck_assert_uint_eq(t.nports, accepted[_i].nports);
 	for (size_t i = 0; i < t.nports; i++) {
 		ck_assert_ptr_nonnull(t.ports[i].service);
@@ -104,59 +189,59 @@ static const struct {
 	const char *forced;
 	const char *why; /* substring of the message */
 } rejected[] = {
-	{"", NULL, "empty target"},
-	{"imap://x:99999", NULL,
-	 "bad target 'imap://x:99999': port must be 1-65535"},
-	{"h:0", NULL, "port must be 1-65535"},
-	{"h:65536", NULL, "port must be 1-65535"},
-	{"h:99999999999999999999", NULL, "port must be 1-65535"},
-	{"h:abc", NULL, "port must be 1-65535"},
-	{"h:+143", NULL, "port must be 1-65535"},
-	{"h: 143", NULL, "port must be 1-65535"},
-	{"h:", NULL, "port must be 1-65535"},
-	{"[::1]:", NULL, "port must be 1-65535"},
-	{"imap://h:0/", NULL, "port must be 1-65535"},
-	{"h:1143", NULL,
-	 "cannot tell the service of port 1143 in 'h:1143': use a URL such "
-	 "as imap://h:1143 or --service"},
-	{"[::1]:2000", NULL, "imap://[::1]:2000 or --service"},
-	{":993", NULL, "missing host"},
-	{"imap://", NULL, "missing host"},
-	{"imap://:993", NULL, "missing host"},
-	{"imap:///", NULL, "missing host"},
-	{"[2001:db8::1", NULL, "'[' without ']'"},
-	{"imap://[::1", NULL, "'[' without ']'"},
-	{"[2001:db8::1]x", NULL, "after ']'"},
-	{"[2001:db8::1]:993x", NULL, "port must be 1-65535"},
-	{"[192.0.2.1]", NULL, "brackets must hold an IPv6 address"},
-	{"[mail.example.org]", NULL, "brackets must hold an IPv6 address"},
-	{"[]", NULL, "brackets must hold an IPv6 address"},
-	{"[fe80::1%eth0]", NULL, "zone"},
-	{"fe80::1%eth0", NULL, "zone"},
-	{"2001:db8::1:99999", NULL, "needs brackets"},
-	{"2001:db8::zz", NULL, "not a valid IPv6 address"},
-	{"imap://2001:db8::1", NULL, "needs brackets"},
-	{"http://h", NULL,
-	 "unknown URL scheme 'http' (known: pop3://, imap://, imaps:// or "
-	 "pop3s://)"},
-	{"://h", NULL, "unknown URL scheme ''"},
-	{"imap://user@h", NULL, "user info"},
-	{"imap://user:pw@h:993", NULL, "user info"},
-	{"user@h", NULL, "user info"},
-	{"imap://h/INBOX", NULL, "path is not allowed"},
-	{"imap://h//", NULL, "path is not allowed"},
-	{"imap://h?x=1", NULL, "query or fragment"},
-	{"imap://h/?x", NULL, "query or fragment"},
-	{"imap://h#top", NULL, "query or fragment"},
-	{"imap://h", "pop3", "--service pop3 contradicts the URL scheme"},
-	{"h/", NULL, "'/'"},
-	{"bad host", NULL, "invalid character ' '"},
-	{"mail.exa$mple.org", NULL, "invalid character '$'"},
-	{"a..b", NULL, "empty label"},
-	{".example.org", NULL, "empty label"},
-	{"example.org..", NULL, "empty label"},
-	{"192.168.1.300", NULL, "numeric"},
-	{"10.1", NULL, "numeric"},
+    {"", NULL, "empty target"},
+    {"imap://x:99999", NULL,
+     "bad target 'imap://x:99999': port must be 1-65535"},
+    {"h:0", NULL, "port must be 1-65535"},
+    {"h:65536", NULL, "port must be 1-65535"},
+    {"h:99999999999999999999", NULL, "port must be 1-65535"},
+    {"h:abc", NULL, "port must be 1-65535"},
+    {"h:+143", NULL, "port must be 1-65535"},
+    {"h: 143", NULL, "port must be 1-65535"},
+    {"h:", NULL, "port must be 1-65535"},
+    {"[::1]:", NULL, "port must be 1-65535"},
+    {"imap://h:0/", NULL, "port must be 1-65535"},
+    {"h:1143", NULL,
+     "cannot tell the service of port 1143 in 'h:1143': use a URL such "
+     "as imap://h:1143 or --service"},
+    {"[::1]:2000", NULL, "imap://[::1]:2000 or --service"},
+    {":993", NULL, "missing host"},
+    {"imap://", NULL, "missing host"},
+    {"imap://:993", NULL, "missing host"},
+    {"imap:///", NULL, "missing host"},
+    {"[2001:db8::1", NULL, "'[' without ']'"},
+    {"imap://[::1", NULL, "'[' without ']'"},
+    {"[2001:db8::1]x", NULL, "after ']'"},
+    {"[2001:db8::1]:993x", NULL, "port must be 1-65535"},
+    {"[192.0.2.1]", NULL, "brackets must hold an IPv6 address"},
+    {"[mail.example.org]", NULL, "brackets must hold an IPv6 address"},
+    {"[]", NULL, "brackets must hold an IPv6 address"},
+    {"[fe80::1%eth0]", NULL, "zone"},
+    {"fe80::1%eth0", NULL, "zone"},
+    {"2001:db8::1:99999", NULL, "needs brackets"},
+    {"2001:db8::zz", NULL, "not a valid IPv6 address"},
+    {"imap://2001:db8::1", NULL, "needs brackets"},
+    {"http://h", NULL,
+     "unknown URL scheme 'http' (known: pop3://, imap://, imaps:// or "
+     "pop3s://)"},
+    {"://h", NULL, "unknown URL scheme ''"},
+    {"imap://user@h", NULL, "user info"},
+    {"imap://user:pw@h:993", NULL, "user info"},
+    {"user@h", NULL, "user info"},
+    {"imap://h/INBOX", NULL, "path is not allowed"},
+    {"imap://h//", NULL, "path is not allowed"},
+    {"imap://h?x=1", NULL, "query or fragment"},
+    {"imap://h/?x", NULL, "query or fragment"},
+    {"imap://h#top", NULL, "query or fragment"},
+    {"imap://h", "pop3", "--service pop3 contradicts the URL scheme"},
+    {"h/", NULL, "'/'"},
+    {"bad host", NULL, "invalid character ' '"},
+    {"mail.exa$mple.org", NULL, "invalid character '$'"},
+    {"a..b", NULL, "empty label"},
+    {".example.org", NULL, "empty label"},
+    {"example.org..", NULL, "empty label"},
+    {"192.168.1.300", NULL, "numeric"},
+    {"10.1", NULL, "numeric"},
 };
 
 START_TEST(test_rejected)
@@ -171,8 +256,8 @@ START_TEST(test_rejected)
 	rc = target_parse(rejected[_i].text, forced, &t, err, sizeof(err));
 	ck_assert_msg(rc == -1, "'%s' accepted", rejected[_i].text);
 	ck_assert_msg(strstr(err, rejected[_i].why) != NULL,
-		      "'%s': message '%s' lacks '%s'", rejected[_i].text, err,
-		      rejected[_i].why);
+	              "'%s': message '%s' lacks '%s'", rejected[_i].text, err,
+	              rejected[_i].why);
 	ck_assert_msg(strchr(err, '\n') == NULL, "message not one line");
 	ck_assert_ptr_null(t.host);
 	target_spec_free(&t);
@@ -218,7 +303,7 @@ START_TEST(test_error_escapes_input)
 	struct target_spec t;
 
 	ck_assert_int_eq(target_parse("h\x1b[31m", NULL, &t, err, sizeof(err)),
-			 -1);
+	                 -1);
 	ck_assert_ptr_null(strchr(err, '\x1b'));
 	ck_assert_ptr_nonnull(strstr(err, "\\x1b"));
 
@@ -261,21 +346,21 @@ file_with(const char *data, size_t len)
 START_TEST(test_read_lines)
 {
 	static const char data[] =
-		"\xef\xbb\xbf# targets for the nightly scan\n"
-		"\n"
-		"   \t \r\n"
-		"mail.example.org\r\n"
-		"  imap://h:993  # the IMAP front end\r\n"
-		"\t# indented comment\n"
-		"host#not-a-comment\n"
-		"[::1]:995\t#tab before the comment\n"
-		"last.example.org";
+	    "\xef\xbb\xbf# targets for the nightly scan\n"
+	    "\n"
+	    "   \t \r\n"
+	    "mail.example.org\r\n"
+	    "  imap://h:993  # the IMAP front end\r\n"
+	    "\t# indented comment\n"
+	    "host#not-a-comment\n"
+	    "[::1]:995\t#tab before the comment\n"
+	    "last.example.org";
 	struct collected c = {0};
 	char err[256] = "";
 	FILE *f = file_with(data, sizeof(data) - 1);
 
 	ck_assert_int_eq(target_read_lines(f, collect, &c, err, sizeof(err)),
-			 0);
+	                 0);
 	fclose(f);
 	ck_assert_uint_eq(c.n, 5);
 	ck_assert_str_eq(c.lines[0], "mail.example.org");
@@ -311,7 +396,7 @@ START_TEST(test_read_lines_overlong)
 	o += 7;
 	f = file_with(data, o);
 	ck_assert_int_eq(target_read_lines(f, collect, &c, err, sizeof(err)),
-			 -1);
+	                 -1);
 	fclose(f);
 	ck_assert_uint_eq(c.n, 1);
 	ck_assert_ptr_nonnull(strstr(err, "line 2"));
@@ -322,7 +407,7 @@ START_TEST(test_read_lines_overlong)
 	c.n = 0;
 	f = file_with(data, 3 * len);
 	ck_assert_int_eq(target_read_lines(f, collect, &c, err, sizeof(err)),
-			 -1);
+	                 -1);
 	fclose(f);
 	ck_assert_uint_eq(c.n, 0);
 	ck_assert_ptr_nonnull(strstr(err, "line 1"));
@@ -338,7 +423,7 @@ START_TEST(test_read_lines_nul)
 	FILE *f = file_with(data, sizeof(data) - 1);
 
 	ck_assert_int_eq(target_read_lines(f, collect, &c, err, sizeof(err)),
-			 -1);
+	                 -1);
 	fclose(f);
 	ck_assert_uint_eq(c.n, 1);
 	ck_assert_ptr_nonnull(strstr(err, "line 2"));
@@ -354,7 +439,7 @@ START_TEST(test_read_lines_callback_stops)
 	FILE *f = file_with(data, sizeof(data) - 1);
 
 	ck_assert_int_eq(target_read_lines(f, collect, &c, err, sizeof(err)),
-			 7);
+	                 7);
 	fclose(f);
 	ck_assert_uint_eq(c.n, 2);
 	ck_assert_str_eq(c.lines[1], "b.example");
@@ -368,25 +453,22 @@ START_TEST(test_read_lines_empty_file)
 	FILE *f = file_with("", 0);
 
 	ck_assert_int_eq(target_read_lines(f, collect, &c, err, sizeof(err)),
-			 0);
+	                 0);
 	fclose(f);
 	ck_assert_uint_eq(c.n, 0);
 }
 END_TEST
 
-/* The Makefile finds "target_suite(void)" alone on its line. */
-/* clang-format off */
 Suite *
 target_suite(void)
-/* clang-format on */
 {
 	Suite *s = suite_create("target");
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_loop_test(tc, test_accepted, 0,
-			    (int)(sizeof(accepted) / sizeof(accepted[0])));
+	                    (int)(sizeof(accepted) / sizeof(accepted[0])));
 	tcase_add_loop_test(tc, test_rejected, 0,
-			    (int)(sizeof(rejected) / sizeof(rejected[0])));
+	                    (int)(sizeof(rejected) / sizeof(rejected[0])));
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_error_escapes_input);
 	suite_add_tcase(s, tc);

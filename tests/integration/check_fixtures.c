@@ -1,0 +1,297 @@
+/*
+ * Integration: scans every fixture server (Dovecot fleet and fake servers,
+ * started by tests/integration/run.sh) with the real binary and compares
+ * the JSON report with fixtures/expected/NAME.expect: the exact status and
+ * the exact set of finding ids of every endpoint, and the exit code.
+ *
+ * .expect format, one directive per line ('#' comments):
+ *   host HOSTNAME ADDRESS      scanned as HOSTNAME, pinned with --resolve
+ *   target TEXT                a target argument (default: HOSTNAME)
+ *   ca root|bundle|none        --ca-file: test root, root+intermediate, none
+ *   arg TEXT                   an extra argument
+ *   endpoint SERVICE PORT STATUS [CHECK-ID[:SEVERITY] ...]
+ *   exit N
+ * Every endpoint in the report must be listed, and nothing else.
+ */
+#include <check.h>
+#include <cJSON.h>
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define MAX_FIXTURES 128
+#define MAX_ENDPOINTS 16
+#define MAX_FINDINGS 24
+
+struct expected_endpoint {
+	char service[16];
+	int port;
+	char status[32];
+	char findings[MAX_FINDINGS][64]; /* "ID" or "ID:severity" */
+	int nfindings;
+	bool seen;
+};
+
+struct expectation {
+	char host[128];
+	char address[64];
+	char ca[16];
+	char targets[512];
+	char args[512];
+	struct expected_endpoint ep[MAX_ENDPOINTS];
+	int nep;
+	int exit_code;
+};
+
+static char *fixture_files[MAX_FIXTURES];
+static int nfixtures;
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+find_fixtures(void)
+{
+	const char *dir = getenv("EXPECT_DIR") ? getenv("EXPECT_DIR")
+					       : "fixtures/expected";
+	const char *only = getenv("FIXTURE");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) && nfixtures < MAX_FIXTURES) {
+		size_t n = strlen(e->d_name);
+		char *path;
+
+		if (n < 8 || strcmp(e->d_name + n - 7, ".expect") != 0)
+			continue;
+		if (only && strncmp(e->d_name, only, n - 7) != 0)
+			continue;
+		if (asprintf(&path, "%s/%s", dir, e->d_name) < 0)
+			abort();
+		fixture_files[nfixtures++] = path;
+	}
+	closedir(d);
+	qsort(fixture_files, (size_t)nfixtures, sizeof(char *), cmp_str);
+}
+
+static void
+append(char *dst, size_t n, const char *s)
+{
+	if (*dst)
+		strncat(dst, " ", n - strlen(dst) - 1);
+	strncat(dst, s, n - strlen(dst) - 1);
+}
+
+static void
+load_expectation(const char *path, struct expectation *x)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	memset(x, 0, sizeof(*x));
+	strcpy(x->ca, "bundle");
+	while (fgets(line, sizeof(line), f)) {
+		char *save = NULL, *w = strtok_r(line, " \t\r\n", &save);
+
+		if (!w || w[0] == '#')
+			continue;
+		if (strcmp(w, "host") == 0) {
+			snprintf(x->host, sizeof(x->host), "%s",
+				 strtok_r(NULL, " \t\r\n", &save));
+			snprintf(x->address, sizeof(x->address), "%s",
+				 strtok_r(NULL, " \t\r\n", &save));
+		} else if (strcmp(w, "target") == 0) {
+			append(x->targets, sizeof(x->targets),
+			       strtok_r(NULL, " \t\r\n", &save));
+		} else if (strcmp(w, "ca") == 0) {
+			snprintf(x->ca, sizeof(x->ca), "%s",
+				 strtok_r(NULL, " \t\r\n", &save));
+		} else if (strcmp(w, "arg") == 0) {
+			append(x->args, sizeof(x->args),
+			       strtok_r(NULL, "\r\n", &save));
+		} else if (strcmp(w, "exit") == 0) {
+			x->exit_code = atoi(strtok_r(NULL, " \t\r\n", &save));
+		} else if (strcmp(w, "endpoint") == 0) {
+			struct expected_endpoint *e = &x->ep[x->nep++];
+			char *t;
+
+			ck_assert_int_le(x->nep, MAX_ENDPOINTS);
+			snprintf(e->service, sizeof(e->service), "%s",
+				 strtok_r(NULL, " \t\r\n", &save));
+			e->port = atoi(strtok_r(NULL, " \t\r\n", &save));
+			snprintf(e->status, sizeof(e->status), "%s",
+				 strtok_r(NULL, " \t\r\n", &save));
+			while ((t = strtok_r(NULL, " \t\r\n", &save)) &&
+			       e->nfindings < MAX_FINDINGS)
+				snprintf(e->findings[e->nfindings++], 64, "%s",
+					 t);
+		} else {
+			ck_abort_msg("%s: unknown directive %s", path, w);
+		}
+	}
+	fclose(f);
+	if (!x->targets[0])
+		snprintf(x->targets, sizeof(x->targets), "%s", x->host);
+}
+
+/* Runs the scanner; returns its output (caller frees) and exit code. */
+static char *
+run_scanner(const struct expectation *x, int *exit_r, char *cmd, size_t cmdlen)
+{
+	const char *bin = getenv("MAILAUDIT") ? getenv("MAILAUDIT")
+					      : "build/release/mailaudit";
+	const char *certs = getenv("FLEET_CERTS") ? getenv("FLEET_CERTS")
+						  : "build/fleet/certs";
+	char ca[512] = "";
+	size_t len = 0, cap = 65536;
+	char *out = malloc(cap);
+	FILE *p;
+	int st;
+
+	if (strcmp(x->ca, "root") == 0)
+		snprintf(ca, sizeof(ca), "--ca-file %s/ca.pem", certs);
+	else if (strcmp(x->ca, "bundle") == 0)
+		snprintf(ca, sizeof(ca), "--ca-file %s/ca-bundle.pem", certs);
+	snprintf(cmd, cmdlen,
+		 "%s scan --format json --timeout 3 --resolve %s:%s %s %s %s",
+		 bin, x->host, x->address, ca, x->args, x->targets);
+	p = popen(cmd, "r");
+	ck_assert_msg(p != NULL, "cannot run %s", cmd);
+	for (;;) {
+		size_t n;
+
+		if (len + 4096 > cap)
+			out = realloc(out, cap *= 2);
+		n = fread(out + len, 1, cap - len - 1, p);
+		if (n == 0)
+			break;
+		len += n;
+	}
+	out[len] = '\0';
+	st = pclose(p);
+	*exit_r = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return out;
+}
+
+static bool
+listed(const struct expected_endpoint *e, const char *id, const char *sev)
+{
+	char both[96];
+
+	snprintf(both, sizeof(both), "%s:%s", id, sev);
+	for (int i = 0; i < e->nfindings; i++)
+		if (strcmp(e->findings[i], id) == 0 ||
+		    strcmp(e->findings[i], both) == 0)
+			return true;
+	return false;
+}
+
+static void
+compare_endpoint(const char *fx, struct expected_endpoint *e,
+		 const cJSON *ep)
+{
+	const cJSON *findings = cJSON_GetObjectItem(ep, "findings"), *f;
+	const char *status =
+		cJSON_GetStringValue(cJSON_GetObjectItem(ep, "status"));
+	int n = 0;
+
+	e->seen = true;
+	ck_assert_msg(status && strcmp(status, e->status) == 0,
+		      "%s %s/%d: status %s, expected %s (detail: %s)", fx,
+		      e->service, e->port, status ? status : "(none)",
+		      e->status,
+		      cJSON_GetStringValue(
+			      cJSON_GetObjectItem(ep, "status_detail")));
+	cJSON_ArrayForEach(f, findings)
+	{
+		const char *id =
+			cJSON_GetStringValue(cJSON_GetObjectItem(f, "check"));
+		const char *sev = cJSON_GetStringValue(
+			cJSON_GetObjectItem(f, "severity"));
+
+		ck_assert_msg(id && sev && listed(e, id, sev),
+			      "%s %s/%d: unexpected finding %s (%s): %s", fx,
+			      e->service, e->port, id, sev,
+			      cJSON_GetStringValue(
+				      cJSON_GetObjectItem(f, "evidence")));
+		n++;
+	}
+	ck_assert_msg(n == e->nfindings,
+		      "%s %s/%d: %d findings, expected %d (first expected: "
+		      "%s)",
+		      fx, e->service, e->port, n, e->nfindings,
+		      e->nfindings ? e->findings[0] : "-");
+}
+
+START_TEST(test_fixture)
+{
+	struct expectation x;
+	char cmd[2048];
+	int code;
+	char *out;
+	cJSON *doc, *ep;
+	const char *fx = fixture_files[_i];
+
+	load_expectation(fx, &x);
+	out = run_scanner(&x, &code, cmd, sizeof(cmd));
+	doc = cJSON_Parse(out);
+	ck_assert_msg(doc != NULL, "%s: no JSON from: %s", fx, cmd);
+	cJSON_ArrayForEach(ep, cJSON_GetObjectItem(doc, "endpoints"))
+	{
+		const char *svc = cJSON_GetStringValue(
+			cJSON_GetObjectItem(ep, "service"));
+		int port = (int)cJSON_GetNumberValue(
+			cJSON_GetObjectItem(ep, "port"));
+		int i;
+
+		for (i = 0; i < x.nep; i++)
+			if (strcmp(x.ep[i].service, svc) == 0 &&
+			    x.ep[i].port == port)
+				break;
+		ck_assert_msg(i < x.nep, "%s: endpoint %s/%d not expected", fx,
+			      svc, port);
+		compare_endpoint(fx, &x.ep[i], ep);
+	}
+	for (int i = 0; i < x.nep; i++)
+		ck_assert_msg(x.ep[i].seen, "%s: endpoint %s/%d missing", fx,
+			      x.ep[i].service, x.ep[i].port);
+	ck_assert_msg(code == x.exit_code, "%s: exit %d, expected %d (%s)",
+		      fx, code, x.exit_code, cmd);
+	cJSON_Delete(doc);
+	free(out);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("fixtures");
+	TCase *tc = tcase_create("scan");
+	SRunner *sr;
+	int failed;
+
+	find_fixtures();
+	if (nfixtures == 0) {
+		fprintf(stderr, "no fixtures/expected/*.expect found\n");
+		return EXIT_FAILURE;
+	}
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_fixture, 0, nfixtures);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	for (int i = 0; i < nfixtures; i++)
+		free(fixture_files[i]);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
