@@ -31,7 +31,7 @@
  *  ntlm: AUTH=NTLM/SASL NTLM; NEGOTIATE gets a realistic NTLM CHALLENGE
  *  throttle: normal for 3 connections per 60 s, then the "bye" reply
  *  endless-line: greeting prefix, 1 MiB of 'A' without CRLF, then hold
- *  trickle: the normal greeting, one byte per second
+ *  trickle: the normal greeting, one byte per second (30 s limit applies)
  *  huge-caps: 100000 extra capabilities in CAPABILITY / CAPA replies
  *  nul-bytes: greeting containing NUL, ESC[2J and 0xff bytes
  *  http: waits up to 5 s for input, "HTTP/1.1 400 Bad Request", close
