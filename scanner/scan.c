@@ -160,12 +160,14 @@ watch_for(struct conn *c, unsigned events)
 static void
 handshake_failed(struct conn *c, const char *why)
 {
+	char *copy = xstrdup(why); /* why may live in the TLS session */
+
 	free(c->res->tls.error);
-	c->res->tls.error = xstrdup(why);
+	c->res->tls.error = copy;
 	tls_conn_free(c->tls);
 	c->tls = NULL;
 	c->state = CONN_ACTIVE;
-	session_tls_done(&c->sess, false, why);
+	session_tls_done(&c->sess, false, copy);
 }
 
 /* Drives the handshake; returns true when the caller should go on. */
@@ -294,7 +296,8 @@ read_input(struct conn *c)
 	return true;
 }
 
-static void
+/* Returns false when the connection ended (and c was freed). */
+static bool
 conn_connected(struct conn *c)
 {
 	int err = 0;
@@ -303,7 +306,7 @@ conn_connected(struct conn *c)
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err == EINPROGRESS)
-		return;
+		return true;
 	if (err != 0) {
 		conn_set_status(c,
 				err == ECONNREFUSED ? EP_STATUS_CLOSED
@@ -312,7 +315,7 @@ conn_connected(struct conn *c)
 				err == ECONNREFUSED ? "connection refused"
 						    : strerror(err));
 		conn_finish(c);
-		return;
+		return false;
 	}
 	session_init(&c->sess, c->res,
 		     (unsigned long)random() ^ (unsigned long)c->fd);
@@ -324,6 +327,7 @@ conn_connected(struct conn *c)
 		conn_new_phase(c);
 		session_start(&c->sess);
 	}
+	return true;
 }
 
 static void
@@ -333,8 +337,7 @@ conn_pump(struct conn *c)
 		bool blocked;
 
 		if (c->state == CONN_CONNECTING) {
-			conn_connected(c);
-			if (c->state == CONN_DONE || c->state == CONN_CONNECTING)
+			if (!conn_connected(c) || c->state == CONN_CONNECTING)
 				return;
 			continue;
 		}
