@@ -154,7 +154,22 @@ free_raw(struct parse_ctx *p)
 	free(p->raw);
 }
 
-/* Options that take a value; returns it or NULL (error printed). */
+static bool
+takes_value(const char *a)
+{
+	static const char *const valued[] = {
+		"-iL",	       "--service",	"--ca-file", "--resolve",
+		"--timeout",   "--concurrency", "--max-per-host",
+		"--format",    "-o",		"--fail-on",
+	};
+
+	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
+		if (strcmp(a, valued[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The value of an option; NULL (error printed) if there is none. */
 static const char *
 value_of(int argc, char **argv, int *i)
 {
@@ -194,6 +209,8 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	}
 	if (strcmp(a, "-") == 0)
 		return read_list(p, "-") ? 2 : -1;
+	if (!takes_value(a))
+		return fail("unknown option '%s'", a);
 	if (!(v = value_of(argc, argv, i)))
 		return 2;
 	add_parameter(o, np, a, v);
@@ -261,7 +278,7 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 					      "low, medium, high or critical",
 					      v, "");
 	}
-	return fail("unknown option '%s'%s", argv[*i - 1], "");
+	return fail("unknown option '%s'", argv[*i - 1]);
 }
 
 int
