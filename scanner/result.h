@@ -117,6 +117,10 @@ struct finding {
 	enum severity severity; /* the check's default unless the evidence
 				   warrants another (CERT-EXPIRING-SOON) */
 	char *evidence;        /* printable, already escaped */
+	/* set by the gate (scanner/gate.c) after the scan: */
+	bool gate_fail;        /* this finding fails the selected profile(s) */
+	bool waived;           /* a waiver covers it; it does not fail */
+	const char *waiver_reason; /* owned by the waiver list */
 };
 
 struct endpoint_result {

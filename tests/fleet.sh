@@ -50,8 +50,9 @@ load_fleet() {
 	[ -r "$FLEET_CONF" ] || die "cannot read $FLEET_CONF"
 	while read -r name addr host lst extra; do
 		case $name in '' | '#'*) continue ;; esac
-		[ -n "$lst" ] && [ -z "$extra" ] ||
+		if [ -z "$lst" ] || [ -n "$extra" ]; then
 			die "$FLEET_CONF: bad line for '$name' (want NAME ADDRESS HOSTNAME LISTENERS)"
+		fi
 		[[ $addr =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
 			die "$FLEET_CONF: $name: address $addr is not a loopback address"
 		[[ $lst =~ ^(imap|pop3|imaps|pop3s)(,(imap|pop3|imaps|pop3s))*$ ]] ||
@@ -95,14 +96,14 @@ master_pid() {
 
 # --- stop ------------------------------------------------------------------
 cmd_stop() {
-	local quiet=${1:-} d pid pids=() dirs=() i deadline
+	local quiet=${1:-} d pid pids=() dirs=() i c n_alive nudged="" deadline t0
+	local -A kids=()
 	[ -d "$RUNDIR" ] || { [ -n "$quiet" ] || echo "fleet: nothing running ($RUNDIR does not exist)"; return 0; }
 	for d in "$RUNDIR"/*/; do
 		d=${d%/}
 		[ -e "$d/run/master.pid" ] || continue
 		pid=$(master_pid "$d")
 		if [ -n "$pid" ]; then
-			kill -TERM "$pid" 2>/dev/null || true
 			pids+=("$pid") dirs+=("$d")
 		else
 			rm -f "$d/run/master.pid" # stale
@@ -112,41 +113,62 @@ cmd_stop() {
 		[ -n "$quiet" ] || echo "fleet: nothing running in $RUNDIR"
 		return 0
 	fi
+	# Remember every child of our masters (they hold the listening sockets
+	# too, and are reparented once their master is gone), then SIGTERM.
+	collect_kids() {
+		for pid in "${pids[@]}"; do
+			for c in $(ps -o pid= --ppid "$pid" 2>/dev/null); do kids[$c]=1; done
+		done
+	}
+	collect_kids
+	kill -TERM "${pids[@]}" 2>/dev/null || true
+	t0=$SECONDS
 	deadline=$((SECONDS + FLEET_WAIT))
 	while :; do
-		local n_alive=0
-		for pid in "${pids[@]}"; do
-			alive "$pid" && n_alive=$((n_alive + 1))
-		done
+		collect_kids
+		n_alive=0
+		for pid in "${pids[@]}"; do alive "$pid" && n_alive=$((n_alive + 1)); done
 		[ $n_alive -eq 0 ] && break
+		# The master waits up to ~5 s for login processes that were still
+		# waiting for auth; after a second, end them (by pid) ourselves.
+		if [ -z "$nudged" ] && [ $((SECONDS - t0)) -ge 1 ]; then
+			nudged=1
+			for pid in "${pids[@]}"; do
+				for c in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+					if [[ $(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null) == *-login* ]]; then
+						kill -TERM "$c" 2>/dev/null || true
+					fi
+				done
+			done
+		fi
 		if [ $SECONDS -ge $deadline ]; then
 			for i in "${!pids[@]}"; do
 				if alive "${pids[$i]}"; then
 					echo "fleet: ${dirs[$i]##*/}: master ${pids[$i]} ignored SIGTERM, sending SIGKILL" >&2
-					# its children by pid (ppid = this master), then the master
-					kill -KILL $(ps -o pid= --ppid "${pids[$i]}" 2>/dev/null) "${pids[$i]}" 2>/dev/null || true
+					kill -KILL "${pids[$i]}" 2>/dev/null || true
 				fi
 			done
-			sleep 0.2
+			break
+		fi
+		sleep 0.05
+	done
+	# Wait for the children too, so that the ports are free on return.
+	deadline=$((SECONDS + FLEET_WAIT))
+	while :; do
+		n_alive=0
+		for c in "${!kids[@]}"; do alive "$c" && n_alive=$((n_alive + 1)); done
+		[ $n_alive -eq 0 ] && break
+		if [ $SECONDS -ge $deadline ]; then
+			for c in "${!kids[@]}"; do
+				if [[ $(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null) == dovecot-mailaudit-* ]]; then
+					kill -KILL "$c" 2>/dev/null || true
+				fi
+			done
 			break
 		fi
 		sleep 0.05
 	done
 	for d in "${dirs[@]}"; do rm -f "$d/run/master.pid"; done
-	# Children (login processes) exit once they notice the master is gone;
-	# wait until no fleet address listens any more.
-	local re="^(${ADDRS[*]}):(143|110|993|995)\$"
-	re=${re// /|}
-	re=${re//./\\.}
-	deadline=$((SECONDS + FLEET_WAIT))
-	while listening | grep -qE "$re"; do
-		if [ $SECONDS -ge $deadline ]; then
-			echo "fleet: warning: still listening after stop:" >&2
-			ss -ltnp 2>/dev/null | grep -E "(${ADDRS[*]// /|}):(143|110|993|995)\b" >&2 || true
-			break
-		fi
-		sleep 0.05
-	done
 	[ -n "$quiet" ] || echo "fleet: stopped ${#pids[@]} instance(s) in $RUNDIR"
 }
 
@@ -169,6 +191,10 @@ render() { # INDEX -> RUNDIR/NAME/dovecot.conf
 		fi
 	} >"$dir/dovecot.conf.tmp"
 	while IFS= read -r line; do
+		if [[ $line =~ ^[[:space:]]*# ]]; then # comments stay as written
+			out+=$line$'\n'
+			continue
+		fi
 		line=${line//@NAME@/"$name"}
 		line=${line//@ADDRESS@/"${ADDRS[$i]}"}
 		line=${line//@HOSTNAME@/"${HOSTS[$i]}"}
@@ -182,12 +208,11 @@ render() { # INDEX -> RUNDIR/NAME/dovecot.conf
 		line=${line//@POP3_PORT@/"${port[pop3]}"}
 		line=${line//@IMAPS_PORT@/"${port[imaps]}"}
 		line=${line//@POP3S_PORT@/"${port[pop3s]}"}
+		[[ ! $line =~ @[A-Z0-9_]+@ ]] ||
+			die "$name: unknown placeholder ${BASH_REMATCH[0]} in fixtures/dovecot/{base.conf.in,$name.conf}"
 		out+=$line$'\n'
 	done <"$dir/dovecot.conf.tmp"
 	rm -f "$dir/dovecot.conf.tmp"
-	if [[ $out =~ @(NAME|ADDRESS|HOSTNAME|DIR|SSL_CERT|SSL_KEY|CIPHERS|MAIL_UID|MAIL_GID|IMAP_PORT|POP3_PORT|IMAPS_PORT|POP3S_PORT)@ ]]; then
-		die "$name: unreplaced placeholder in rendered config"
-	fi
 	printf '%s' "$out" >"$dir/dovecot.conf"
 }
 
@@ -208,12 +233,46 @@ fail_start() { # MESSAGE...
 	exit 1
 }
 
+# probe_fixture INDEX: the cleartext ports must greet ("* OK" / "+OK"),
+# the implicit-TLS ports must complete a TLS handshake (which also proves
+# that OpenSSL accepted the certificate and key). Cleartext first: a greeting
+# means the instance's auth process is up. Messages on stdout; exit 1 on
+# the first failure.
+probe_fixture() {
+	local i=$1 a=${ADDRS[$1]} h=${HOSTS[$1]} l p fd line out
+	for l in imap pop3; do
+		has_listener "$l" "${LISTS[$i]}" || continue
+		p=$(port_of "$l")
+		if ! exec {fd}<>"/dev/tcp/$a/$p"; then
+			echo "$l: connect to $a:$p failed"; return 1
+		fi
+		line=""
+		read -r -t "$FLEET_WAIT" line <&"$fd" || true
+		if [ "$l" = imap ]; then printf 'z LOGOUT\r\n' >&"$fd"; else printf 'QUIT\r\n' >&"$fd"; fi 2>/dev/null || true
+		exec {fd}>&-
+		case $line in
+		'* OK'* | '+OK'*) ;;
+		*) echo "$l: $a:$p sent no greeting (got '${line%$'\r'}')"; return 1 ;;
+		esac
+	done
+	for l in imaps pop3s; do
+		has_listener "$l" "${LISTS[$i]}" || continue
+		p=$(port_of "$l")
+		out=$(timeout "$FLEET_WAIT" openssl s_client -connect "$a:$p" -servername "$h" </dev/null 2>&1) || true
+		if ! grep -q '^-----BEGIN CERTIFICATE-----' <<<"$out"; then
+			echo "$l: TLS handshake with $a:$p failed:"
+			grep -iE 'error|alert' <<<"$out" | head -n 3
+			return 1
+		fi
+	done
+}
+
 cmd_start() {
-	local i name dir addr l p pid rc busy missing unexpected lines deadline
+	local i name dir addr l p pid rc busy bad missing unexpected lines deadline
 	command -v dovecot >/dev/null || die "dovecot not found (apt-get install dovecot-imapd dovecot-pop3d)"
 	[ "$(id -u)" -eq 0 ] || die "start needs root (binds ports < 1024)"
-	MAIL_UID=$(id -u "$MAIL_USER") && MAIL_GID=$(id -g "$MAIL_USER") ||
-		die "no '$MAIL_USER' user for the mail userdb"
+	MAIL_UID=$(id -u "$MAIL_USER" 2>/dev/null) || die "no '$MAIL_USER' user for the mail userdb"
+	MAIL_GID=$(id -g "$MAIL_USER")
 
 	mkdir -p "$RUNDIR"
 	RUNDIR=$(cd "$RUNDIR" && pwd)
@@ -240,9 +299,13 @@ cmd_start() {
 		done
 	done
 	if [ -n "$busy" ]; then
-		echo "fleet: ports already in use:$busy" >&2
-		ss -ltnp 2>/dev/null | grep -E ':(143|110|993|995)\b' >&2 || true
-		die "another server (system dovecot? an earlier fleet in another RUNDIR?) holds these ports"
+		local b=()
+		read -ra b <<<"$busy"
+		echo "fleet: ${#b[@]} fleet port(s) already in use, e.g.:" >&2
+		ss -ltnp 2>/dev/null | grep -F -e "${b[0]} " -e "${b[1]:-${b[0]}} " -e "${b[2]:-${b[0]}} " |
+			sed 's/^/  /' >&2 || true
+		die "another server (system dovecot? a fleet started from another RUNDIR?) holds" \
+			"the fleet's ports; stop it first (tests/fleet.sh stop <its RUNDIR>)"
 	fi
 
 	"$MAKE_CERTS" "$RUNDIR/certs" || die "make-certs.sh failed"
@@ -254,7 +317,7 @@ cmd_start() {
 		mkdir -p "$dir/run" "$dir/state" "$dir/home"
 		chmod 755 "$dir" "$dir/home"
 		chown "$MAIL_UID:$MAIL_GID" "$dir/home"
-		rm -f "$dir/start.out" "$dir/start.err"
+		rm -f "$dir/start.out" "$dir/start.err" "$dir/dovecot.log" # fresh log per run
 		printf 'test:{PLAIN}secret::::::\n' >"$dir/passwd"
 		chmod 644 "$dir/passwd"
 		render "$i"
@@ -273,15 +336,32 @@ cmd_start() {
 		dovecot -c "$dir/dovecot.conf" </dev/null >"$dir/start.out" 2>"$dir/start.err" &
 		starters+=($!)
 	done
-	for i in "${!NAMES[@]}"; do
+	bad=""
+	for i in "${!NAMES[@]}"; do # wait for all, so that stop finds every pid file
 		rc=0
 		wait "${starters[$i]}" || rc=$?
 		if [ $rc -ne 0 ]; then
+			bad+=" ${NAMES[$i]}"
+			echo "fleet: ${NAMES[$i]}: 'dovecot -c $RUNDIR/${NAMES[$i]}/dovecot.conf' exited $rc" >&2
 			show_logs "$RUNDIR/${NAMES[$i]}"
-			fail_start "${NAMES[$i]}: 'dovecot -c $RUNDIR/${NAMES[$i]}/dovecot.conf' exited $rc" \
-				"(log: $RUNDIR/${NAMES[$i]}/dovecot.log)"
 		fi
 	done
+	# The daemonised master writes run/master.pid a little after `dovecot`
+	# returns; stop needs it, so wait for it before going on (or failing).
+	deadline=$((SECONDS + FLEET_WAIT))
+	for i in "${!NAMES[@]}"; do
+		[[ " $bad " == *" ${NAMES[$i]} "* ]] && continue
+		while [ -z "$(master_pid "$RUNDIR/${NAMES[$i]}")" ]; do
+			if [ $SECONDS -ge $deadline ]; then
+				bad+=" ${NAMES[$i]}"
+				echo "fleet: ${NAMES[$i]}: no live master after ${FLEET_WAIT}s" >&2
+				show_logs "$RUNDIR/${NAMES[$i]}"
+				break
+			fi
+			sleep 0.05
+		done
+	done
+	[ -z "$bad" ] || fail_start "dovecot refused to start:$bad"
 
 	# Wait until every configured address:port listens.
 	deadline=$((SECONDS + FLEET_WAIT))
@@ -307,23 +387,35 @@ cmd_start() {
 		sleep 0.05
 	done
 
-	# Confirm with a real connect (bash /dev/tcp), and that disabled listeners
-	# are really closed.
+	# Disabled listeners must really be closed.
 	unexpected=""
 	for i in "${!NAMES[@]}"; do
 		for l in imap pop3 imaps pop3s; do
 			p=$(port_of "$l")
-			if has_listener "$l" "${LISTS[$i]}"; then
-				if ! (exec 3<>"/dev/tcp/${ADDRS[$i]}/$p") 2>/dev/null; then
-					fail_start "${NAMES[$i]}: connect to ${ADDRS[$i]}:$p ($l) failed;" \
-						"log: $RUNDIR/${NAMES[$i]}/dovecot.log"
-				fi
-			elif grep -qxF "${ADDRS[$i]}:$p" <<<"$lines"; then
+			if ! has_listener "$l" "${LISTS[$i]}" && grep -qxF "${ADDRS[$i]}:$p" <<<"$lines"; then
 				unexpected+=" ${NAMES[$i]}:$l"
 			fi
 		done
 	done
 	[ -z "$unexpected" ] || fail_start "listeners that should be disabled are open:$unexpected"
+
+	# Listening is not serving: probe every port, all fixtures in parallel.
+	local probes=()
+	bad=""
+	for i in "${!NAMES[@]}"; do
+		probe_fixture "$i" >"$RUNDIR/${NAMES[$i]}/probe.err" 2>&1 &
+		probes+=($!)
+	done
+	for i in "${!NAMES[@]}"; do
+		if ! wait "${probes[$i]}"; then
+			bad+=" ${NAMES[$i]}"
+			sed "s/^/fleet: ${NAMES[$i]}: /" "$RUNDIR/${NAMES[$i]}/probe.err" >&2
+			echo "fleet: ${NAMES[$i]}: log: $RUNDIR/${NAMES[$i]}/dovecot.log" >&2
+			show_logs "$RUNDIR/${NAMES[$i]}"
+		fi
+		rm -f "$RUNDIR/${NAMES[$i]}/probe.err"
+	done
+	[ -z "$bad" ] || fail_start "fixtures not serving:$bad"
 
 	echo "fleet: ${#NAMES[@]} fixtures up in $RUNDIR (trust anchor: $RUNDIR/certs/ca.pem)"
 }
@@ -358,6 +450,7 @@ cmd_status() {
 }
 
 load_fleet
+[ ! -d "$RUNDIR" ] || RUNDIR=$(cd "$RUNDIR" && pwd)
 case $CMD in
 start) cmd_start ;;
 stop) cmd_stop ;;
