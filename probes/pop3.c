@@ -1,11 +1,19 @@
 /*
- * The POP3 conversation (RFC 1939, RFC 2449, RFC 2595 §4): greeting
- * (with the APOP timestamp), CAPA, STLS on the cleartext port, CAPA again
- * over TLS. Sends no credentials (never USER or PASS) and changes no
- * server state.
+ * The POP3 conversation (RFC 1939, RFC 2449, RFC 2595 §4, RFC 5034):
+ * greeting (with the APOP timestamp), CAPA, AUTH <mech> probes cancelled
+ * at once, STLS on the cleartext port, CAPA again over TLS, NTLM
+ * NEGOTIATE; plus the follow-up passes (command injection after STLS,
+ * extra plaintext confirmations, cleartext on the implicit port). Never
+ * sends USER or PASS, and changes no server state.
  */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
+#include "probes/auth_checks.h"
+#include "probes/base64.h"
+#include "probes/exchange.h"
+#include "probes/ntlm.h"
 #include "probes/pop3_reply.h"
 #include "probes/probe.h"
 #include "probes/probes.h"
@@ -14,12 +22,40 @@
 #include "scanner/xalloc.h"
 
 #define EVIDENCE_LINE_MAX 300
+#define MAX_MECHS 10
 
 enum pop3_phase {
 	POP3_PHASE_GREETING,
 	POP3_PHASE_CAPA,
+	POP3_PHASE_AUTH,
+	POP3_PHASE_AUTH_CANCEL,
+	POP3_PHASE_NTLM,
 	POP3_PHASE_STLS,
 	POP3_PHASE_TLS_CAPA,
+	POP3_PHASE_IMPLICIT_STLS,
+	POP3_PHASE_INJECT_STLS,
+	POP3_PHASE_INJECT_LISTEN,
+	POP3_PHASE_INJECT_CAPA,
+	POP3_PHASE_EXTRA_STLS,
+	POP3_PHASE_EXTRA_LISTEN,
+	POP3_PHASE_PLAIN_GREETING,
+};
+
+static const char *const phase_names[] = {
+	[POP3_PHASE_GREETING] = "greeting",
+	[POP3_PHASE_CAPA] = "reply to CAPA",
+	[POP3_PHASE_AUTH] = "reply to AUTH",
+	[POP3_PHASE_AUTH_CANCEL] = "reply to the AUTH cancel",
+	[POP3_PHASE_NTLM] = "NTLM challenge",
+	[POP3_PHASE_STLS] = "reply to STLS",
+	[POP3_PHASE_TLS_CAPA] = "reply to CAPA over TLS",
+	[POP3_PHASE_IMPLICIT_STLS] = "reply to STLS over TLS",
+	[POP3_PHASE_INJECT_STLS] = "reply to a pipelined STLS",
+	[POP3_PHASE_INJECT_LISTEN] = "unsolicited data",
+	[POP3_PHASE_INJECT_CAPA] = "reply to CAPA",
+	[POP3_PHASE_EXTRA_STLS] = "reply to STLS",
+	[POP3_PHASE_EXTRA_LISTEN] = "bytes after the STLS +OK",
+	[POP3_PHASE_PLAIN_GREETING] = "cleartext greeting",
 };
 
 struct pop3_state {
@@ -27,13 +63,17 @@ struct pop3_state {
 	bool greeted;
 	char *apop_timestamp;
 	struct starttls_outcome starttls;
-};
-
-static const char *const phase_names[] = {
-	[POP3_PHASE_GREETING] = "greeting",
-	[POP3_PHASE_CAPA] = "reply to CAPA",
-	[POP3_PHASE_STLS] = "reply to STLS",
-	[POP3_PHASE_TLS_CAPA] = "reply to CAPA over TLS",
+	struct auth_probes auth;
+	struct strlist mechs_before;
+	struct strlist mechs_after;
+	const char *to_probe[MAX_MECHS];
+	size_t nprobe;
+	size_t next_probe;
+	struct mech_probe *current;
+	bool ntlm_done;
+	bool implicit_stls_checked;
+	char *implicit_stls_reply;
+	bool implicit_stls_ok;
 };
 
 static struct pop3_state *
@@ -42,17 +82,74 @@ st(struct probe_ctx *c)
 	return probe_state(c);
 }
 
+static bool
+active(struct probe_ctx *c)
+{
+	return !probe_options(c)->passive;
+}
+
+static char *
+line_evidence(const struct pp_line *l)
+{
+	return pp_line_escaped(l, EVIDENCE_LINE_MAX);
+}
+
 static enum probe_step
-send_command(struct probe_ctx *c, enum pop3_phase phase, const char *cmd)
+expect_reply(struct probe_ctx *c, enum pop3_phase phase, enum pp_expect e)
 {
 	st(c)->phase = phase;
 	probe_waiting_for(c, phase_names[phase]);
-	probe_expect(c,
-		     phase == POP3_PHASE_STLS ? PP_EXPECT_LINE
-					      : PP_EXPECT_POP3_MULTI,
-		     NULL);
+	probe_expect(c, e, NULL);
+	return PROBE_WAIT;
+}
+
+static enum probe_step
+send_command(struct probe_ctx *c, enum pop3_phase phase, const char *cmd,
+	     enum pp_expect e)
+{
+	expect_reply(c, phase, e);
 	probe_send(c, cmd);
 	return PROBE_WAIT;
+}
+
+static enum probe_step
+listen_quietly(struct probe_ctx *c, enum pop3_phase phase, double seconds)
+{
+	st(c)->phase = phase;
+	probe_waiting_for(c, phase_names[phase]);
+	probe_wait_quiet(c, seconds);
+	return PROBE_WAIT;
+}
+
+/* A "+" or "+ text" continuation, as opposed to "+OK". */
+static bool
+is_continuation(const struct pp_line *l)
+{
+	return l->len >= 1 && l->text[0] == '+' &&
+	       (l->len == 1 || l->text[1] == ' ');
+}
+
+/* The mechanisms of "SASL A B C" lines. */
+static void
+sasl_mechs(const struct strlist *caps, struct strlist *out)
+{
+	for (size_t i = 0; i < caps->n; i++) {
+		const char *p = caps->items[i];
+
+		if (strncasecmp(p, "SASL", 4) != 0 || (p[4] && p[4] != ' '))
+			continue;
+		p += 4;
+		while (*p) {
+			size_t w;
+
+			while (*p == ' ')
+				p++;
+			w = strcspn(p, " ");
+			if (w > 0)
+				strlist_addn(out, p, w);
+			p += w;
+		}
+	}
 }
 
 static enum probe_step
@@ -60,11 +157,66 @@ pop3_start(struct probe_ctx *c)
 {
 	struct pop3_state *s = st(c);
 
+	strlist_init(&s->mechs_before);
+	strlist_init(&s->mechs_after);
 	s->starttls.command = "STLS";
-	s->phase = POP3_PHASE_GREETING;
-	probe_waiting_for(c, phase_names[POP3_PHASE_GREETING]);
-	probe_expect(c, PP_EXPECT_LINE, NULL);
-	return PROBE_WAIT;
+	return expect_reply(c,
+			    probe_pass(c) == PASS_PLAINTEXT_CHECK
+				    ? POP3_PHASE_PLAIN_GREETING
+				    : POP3_PHASE_GREETING,
+			    PP_EXPECT_LINE);
+}
+
+static enum probe_step next_step(struct probe_ctx *c);
+
+static enum probe_step
+probe_next_mechanism(struct probe_ctx *c)
+{
+	struct pop3_state *s = st(c);
+	char cmd[64];
+
+	while (s->next_probe < s->nprobe) {
+		const char *m = s->to_probe[s->next_probe++];
+
+		s->current = auth_probes_add(&s->auth, m, true,
+					     strlist_has_ci(&s->mechs_before,
+							    m));
+		if (!s->current)
+			break;
+		snprintf(cmd, sizeof(cmd), "AUTH %s", m);
+		return send_command(c, POP3_PHASE_AUTH, cmd, PP_EXPECT_LINE);
+	}
+	s->current = NULL;
+	return next_step(c);
+}
+
+static enum probe_step
+next_step(struct probe_ctx *c)
+{
+	struct pop3_state *s = st(c);
+	struct endpoint_result *res = probe_result(c);
+	bool cleartext = res->endpoint.service->tls == TLS_MODE_STARTTLS;
+	bool tls = probe_tls_active(c);
+	const struct strlist *mechs = tls ? &s->mechs_after : &s->mechs_before;
+
+	if (active(c) && !s->ntlm_done && strlist_has_ci(mechs, "NTLM")) {
+		s->ntlm_done = true;
+		s->current = auth_probes_add(&s->auth, "NTLM", !tls, true);
+		return send_command(c, POP3_PHASE_AUTH, "AUTH NTLM",
+				    PP_EXPECT_LINE);
+	}
+	if (!tls && cleartext) {
+		if (!s->starttls.advertised && !active(c))
+			return PROBE_DONE;
+		s->starttls.attempted = true;
+		return send_command(c, POP3_PHASE_STLS, "STLS", PP_EXPECT_LINE);
+	}
+	if (active(c) && tls && !cleartext && !s->implicit_stls_checked) {
+		s->implicit_stls_checked = true;
+		return send_command(c, POP3_PHASE_IMPLICIT_STLS, "STLS",
+				    PP_EXPECT_LINE);
+	}
+	return PROBE_DONE;
 }
 
 static enum probe_step
@@ -78,8 +230,10 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	size_t tslen;
 
 	pop3_parse_line(l->text, l->len, &pl);
-	free(res->banner);
-	res->banner = pp_line_escaped(l, EVIDENCE_LINE_MAX);
+	if (probe_pass(c) == PROBE_PASS_MAIN) {
+		free(res->banner);
+		res->banner = line_evidence(l);
+	}
 	if (pl.status == POP3_ERR) {
 		/* [IN-USE], [SYS/TEMP], throttling: not an answer about TLS */
 		probe_set_status(c, EP_STATUS_REJECTED,
@@ -92,10 +246,31 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 				 "not a POP3 greeting: %s", res->banner);
 		return PROBE_DONE;
 	}
+	switch (probe_pass(c)) {
+	case PASS_INJECT_CRLF:
+		return send_command(c, POP3_PHASE_INJECT_STLS, "STLS\r\nCAPA",
+				    PP_EXPECT_LINE);
+	case PASS_INJECT_LF:
+		expect_reply(c, POP3_PHASE_INJECT_STLS, PP_EXPECT_LINE);
+		probe_send_raw(c, "STLS\nCAPA\n");
+		return PROBE_WAIT;
+	case PASS_INJECT_SPLIT:
+		send_command(c, POP3_PHASE_INJECT_STLS, "STLS", PP_EXPECT_LINE);
+		probe_write_barrier(c);
+		probe_send(c, "CAPA");
+		return PROBE_WAIT;
+	case PASS_EXTRA_1:
+	case PASS_EXTRA_2:
+	case PASS_EXTRA_3:
+		return send_command(c, POP3_PHASE_EXTRA_STLS, "STLS",
+				    PP_EXPECT_LINE);
+	default:
+		break;
+	}
 	s->greeted = true;
 	if (pop3_apop_timestamp(pl.text, pl.text_len, &ts, &tslen))
 		s->apop_timestamp = xstrndup(ts, tslen);
-	return send_command(c, POP3_PHASE_CAPA, "CAPA");
+	return send_command(c, POP3_PHASE_CAPA, "CAPA", PP_EXPECT_POP3_MULTI);
 }
 
 static enum probe_step
@@ -103,20 +278,86 @@ on_capa(struct probe_ctx *c, const struct pp_reply *r)
 {
 	struct pop3_state *s = st(c);
 	struct endpoint_result *res = probe_result(c);
-	struct strlist *caps =
-		probe_tls_active(c) ? &res->caps_after_tls : &res->caps_before_tls;
+	bool tls = probe_tls_active(c);
+	struct strlist *caps = tls ? &res->caps_after_tls : &res->caps_before_tls;
 	struct pop3_line pl;
 
 	pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
 	/* -ERR: a pre-RFC-2449 server; go on without capabilities */
 	if (pl.status == POP3_OK)
 		pop3_parse_capa(r, caps);
-	if (probe_tls_active(c))
-		return PROBE_DONE;
+	if (tls) {
+		sasl_mechs(caps, &s->mechs_after);
+		if (res->endpoint.service->tls == TLS_MODE_IMPLICIT)
+			sasl_mechs(caps, &s->mechs_before);
+		return next_step(c);
+	}
 	s->starttls.caps_known = pl.status == POP3_OK;
 	s->starttls.advertised = pop3_caps_has(caps, "STLS");
-	s->starttls.attempted = true;
-	return send_command(c, POP3_PHASE_STLS, "STLS");
+	sasl_mechs(caps, &s->mechs_before);
+	s->nprobe = s->next_probe = 0;
+	if (active(c) && res->endpoint.service->tls == TLS_MODE_STARTTLS)
+		s->nprobe = auth_mechs_to_probe(&s->mechs_before, s->to_probe,
+						MAX_MECHS);
+	return probe_next_mechanism(c);
+}
+
+static enum probe_step
+after_mechanism(struct probe_ctx *c)
+{
+	struct pop3_state *s = st(c);
+	bool ntlm = s->current && strcasecmp(s->current->mech, "NTLM") == 0;
+
+	return ntlm ? next_step(c) : probe_next_mechanism(c);
+}
+
+static enum probe_step
+on_auth(struct probe_ctx *c, const struct pp_reply *r)
+{
+	struct pop3_state *s = st(c);
+	const struct pp_line *l = &r->lines[0];
+	bool ntlm = s->current && strcasecmp(s->current->mech, "NTLM") == 0;
+
+	if (s->current) {
+		free(s->current->reply);
+		s->current->reply = line_evidence(l);
+	}
+	if (!is_continuation(l))
+		return after_mechanism(c);
+	if (s->current)
+		s->current->outcome = MECH_USABLE;
+	if (ntlm) {
+		expect_reply(c, POP3_PHASE_NTLM, PP_EXPECT_LINE);
+		probe_send(c, ntlm_negotiate_base64());
+		return PROBE_WAIT;
+	}
+	/* RFC 5034 §4: "*" cancels the exchange */
+	return send_command(c, POP3_PHASE_AUTH_CANCEL, "*", PP_EXPECT_LINE);
+}
+
+static enum probe_step
+on_ntlm(struct probe_ctx *c, const struct pp_reply *r)
+{
+	struct pop3_state *s = st(c);
+	const struct pp_line *l = &r->lines[0];
+	uint8_t msg[4096];
+	struct ntlm_challenge ch;
+	ssize_t n;
+	char ev[1024];
+
+	if (!is_continuation(l))
+		return next_step(c);
+	n = l->len > 2 ? base64_decode(l->text + 2, l->len - 2, msg,
+				       sizeof(msg))
+		       : -1;
+	if (n > 0 && ntlm_parse_challenge(msg, (size_t)n, &ch) == 0) {
+		if (ntlm_discloses(&ch)) {
+			ntlm_describe(&ch, ev, sizeof(ev));
+			free(s->auth.ntlm_evidence);
+			s->auth.ntlm_evidence = xstrdup(ev);
+		}
+		}
+	return send_command(c, POP3_PHASE_AUTH_CANCEL, "*", PP_EXPECT_LINE);
 }
 
 static enum probe_step
@@ -125,16 +366,125 @@ on_stls(struct probe_ctx *c, const struct pp_reply *r)
 	struct pop3_state *s = st(c);
 	const struct pp_line *l = &r->lines[0];
 	struct pop3_line pl;
+	char *extra;
 
 	pop3_parse_line(l->text, l->len, &pl);
-	s->starttls.reply = pp_line_escaped(l, EVIDENCE_LINE_MAX);
+	s->starttls.reply = line_evidence(l);
 	if (pl.status != POP3_OK)
 		return PROBE_DONE;
 	s->starttls.accepted = true;
 	/* RFC 2595 §4: TLS starts right after the +OK line; whatever else
 	 * arrived is dropped, never fed to TLS or the parser */
-	free(probe_take_pending(c));
+	extra = probe_take_pending(c);
+	starttls_note_extra(c, extra);
+	free(extra);
 	return PROBE_UPGRADE_TLS;
+}
+
+static enum probe_step
+on_implicit_stls(struct probe_ctx *c, const struct pp_reply *r)
+{
+	struct pop3_state *s = st(c);
+	struct pop3_line pl;
+
+	pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
+	s->implicit_stls_reply = line_evidence(&r->lines[0]);
+	s->implicit_stls_ok = pl.status == POP3_OK;
+	return s->implicit_stls_ok ? PROBE_DONE : next_step(c);
+}
+
+static void
+report_injection(struct probe_ctx *c, const struct pp_reply *r)
+{
+	struct starttls_memo *m = probe_memo(c, sizeof(*m));
+	static const char *const variant[] = {
+		[PASS_INJECT_CRLF] = "CRLF, one write",
+		[PASS_INJECT_LF] = "bare LF, one write",
+		[PASS_INJECT_SPLIT] = "CRLF, second write",
+	};
+	int pass = probe_pass(c);
+	char *ev = line_evidence(&r->lines[0]);
+
+	m->injection_found = true;
+	result_add_findingf(probe_result(c), "STARTTLS-COMMAND-INJECTION",
+			    "\"CAPA\" pipelined in cleartext after STLS (%s) "
+			    "was answered inside TLS: %s",
+			    pass <= PASS_INJECT_SPLIT ? variant[pass] : "?", ev);
+	free(ev);
+}
+
+static enum probe_step
+on_inject_reply(struct probe_ctx *c, const struct pp_reply *r)
+{
+	struct pop3_state *s = st(c);
+	struct pop3_line pl;
+
+	switch (s->phase) {
+	case POP3_PHASE_INJECT_STLS:
+		pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
+		if (pl.status != POP3_OK)
+			return PROBE_DONE;
+		free(probe_take_pending(c));
+		return PROBE_UPGRADE_TLS;
+	case POP3_PHASE_INJECT_LISTEN:
+		/* we sent nothing inside TLS: any answer is the injected
+		 * command's */
+		report_injection(c, r);
+		return PROBE_DONE;
+	case POP3_PHASE_INJECT_CAPA: {
+		char *more = probe_take_pending(c);
+
+		/* two answers to one CAPA: the first was the injected one */
+		if (more)
+			report_injection(c, r);
+		free(more);
+		return PROBE_DONE;
+	}
+	default:
+		return PROBE_DONE;
+	}
+}
+
+static enum probe_step
+on_extra_reply(struct probe_ctx *c, const struct pp_reply *r)
+{
+	struct pop3_state *s = st(c);
+	struct pop3_line pl;
+	char *extra;
+
+	if (s->phase == POP3_PHASE_EXTRA_LISTEN) {
+		extra = line_evidence(&r->lines[0]);
+		starttls_note_extra(c, extra);
+		free(extra);
+		return PROBE_DONE;
+	}
+	pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
+	if (pl.status != POP3_OK)
+		return PROBE_DONE;
+	extra = probe_take_pending(c);
+	if (extra) {
+		starttls_note_extra(c, extra);
+		free(extra);
+		return PROBE_DONE;
+	}
+	return listen_quietly(c, POP3_PHASE_EXTRA_LISTEN,
+			      probe_options(c)->quiet_wait_s / 2);
+}
+
+static enum probe_step
+on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
+{
+	struct pop3_line pl;
+	char *ev = line_evidence(&r->lines[0]);
+
+	pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
+	if (pl.status != POP3_MALFORMED)
+		result_add_findingf(probe_result(c), "IMPLICIT-TLS-PLAINTEXT",
+				    "port %u sent a cleartext greeting instead "
+				    "of TLS: %s",
+				    probe_endpoint(c)->port, ev);
+	free(ev);
+	return PROBE_DONE;
 }
 
 static enum probe_step
@@ -146,8 +496,25 @@ pop3_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 	case POP3_PHASE_CAPA:
 	case POP3_PHASE_TLS_CAPA:
 		return on_capa(c, r);
+	case POP3_PHASE_AUTH:
+		return on_auth(c, r);
+	case POP3_PHASE_AUTH_CANCEL:
+		return after_mechanism(c);
+	case POP3_PHASE_NTLM:
+		return on_ntlm(c, r);
 	case POP3_PHASE_STLS:
 		return on_stls(c, r);
+	case POP3_PHASE_IMPLICIT_STLS:
+		return on_implicit_stls(c, r);
+	case POP3_PHASE_INJECT_STLS:
+	case POP3_PHASE_INJECT_LISTEN:
+	case POP3_PHASE_INJECT_CAPA:
+		return on_inject_reply(c, r);
+	case POP3_PHASE_EXTRA_STLS:
+	case POP3_PHASE_EXTRA_LISTEN:
+		return on_extra_reply(c, r);
+	case POP3_PHASE_PLAIN_GREETING:
+		return on_plain_greeting(c, r);
 	}
 	return PROBE_DONE;
 }
@@ -155,21 +522,45 @@ pop3_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 static enum probe_step
 pop3_on_tls_ready(struct probe_ctx *c)
 {
-	st(c)->starttls.handshake_done = true;
-	return send_command(c, POP3_PHASE_TLS_CAPA, "CAPA");
+	struct pop3_state *s = st(c);
+
+	if (s->phase == POP3_PHASE_INJECT_STLS)
+		return listen_quietly(c, POP3_PHASE_INJECT_LISTEN,
+				      probe_options(c)->quiet_wait_s);
+	s->starttls.handshake_done = true;
+	return send_command(c, POP3_PHASE_TLS_CAPA, "CAPA",
+			    PP_EXPECT_POP3_MULTI);
+}
+
+static enum probe_step
+pop3_on_quiet(struct probe_ctx *c)
+{
+	struct pop3_state *s = st(c);
+
+	if (s->phase == POP3_PHASE_INJECT_LISTEN)
+		return send_command(c, POP3_PHASE_INJECT_CAPA, "CAPA",
+				    PP_EXPECT_POP3_MULTI);
+	if (s->phase == POP3_PHASE_EXTRA_LISTEN)
+		starttls_note_extra(c, NULL);
+	return PROBE_DONE;
 }
 
 static enum probe_step
 pop3_on_tls_failed(struct probe_ctx *c, const char *why)
 {
-	st(c)->starttls.handshake_error = xstrdup(why);
+	struct pop3_state *s = st(c);
+
+	if (s->phase != POP3_PHASE_STLS)
+		return PROBE_DONE;
+	s->starttls.handshake_error = xstrdup(why);
+	starttls_note_handshake_failed(c);
 	probe_set_status(c, EP_STATUS_OK,
 			 "STLS accepted but the handshake failed");
 	return PROBE_DONE;
 }
 
 static void
-judge_auth_exposure(struct endpoint_result *res)
+judge_passive_auth(struct endpoint_result *res)
 {
 	const struct strlist *caps = &res->caps_before_tls;
 	bool user = pop3_caps_has(caps, "USER");
@@ -185,34 +576,96 @@ judge_auth_exposure(struct endpoint_result *res)
 }
 
 static void
-pop3_finish(struct probe_ctx *c, enum probe_end how)
+judge_implementation(struct endpoint_result *res)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct strlist *l =
+			k == 0 ? &res->caps_before_tls : &res->caps_after_tls;
+
+		for (size_t i = 0; i < l->n; i++)
+			if (strncasecmp(l->items[i], "IMPLEMENTATION ", 15) ==
+			    0) {
+				result_add_findingf(res,
+						    "INFO-POP3-IMPLEMENTATION",
+						    "CAPA: %s", l->items[i]);
+				return;
+			}
+	}
+}
+
+static void
+judge_main(struct probe_ctx *c, enum probe_end how)
 {
 	struct pop3_state *s = st(c);
 	struct endpoint_result *res = probe_result(c);
 	bool cleartext = res->endpoint.service->tls == TLS_MODE_STARTTLS;
+	struct starttls_memo *m = probe_memo(c, sizeof(*m));
+	const struct strlist *after = &res->caps_after_tls;
+	char fqdn[256];
+	struct auth_context actx = {
+		.advertised_before = &s->mechs_before,
+		.advertised_after = cleartext ? &s->mechs_after
+					      : &s->mechs_before,
+		.tls_capabilities_known = after->n > 0,
+		.no_login_after_tls = !pop3_caps_has(after, "USER"),
+		.cleartext_port = cleartext,
+	};
 
-	if (s->greeted) {
-		if (cleartext)
-			result_add_findingf(res, "SVC-CLEARTEXT-PORT-OPEN",
-					    "cleartext POP3 greeting: %s",
-					    res->banner);
-		if (s->apop_timestamp)
-			result_add_findingf(res, "AUTH-APOP-OFFERED",
-					    "APOP challenge in the greeting: %s",
-					    s->apop_timestamp);
-		banner_judge(res, res->banner);
-		if (cleartext)
-			judge_auth_exposure(res);
-	}
+	if (!s->greeted)
+		return;
+	if (cleartext)
+		result_add_findingf(res, "SVC-CLEARTEXT-PORT-OPEN",
+				    "cleartext POP3 greeting: %s", res->banner);
+	if (s->apop_timestamp)
+		result_add_findingf(res, "AUTH-APOP-OFFERED",
+				    "APOP challenge in the greeting: %s",
+				    s->apop_timestamp);
+	banner_judge(res, res->banner);
+	if (res->banner &&
+	    exchange_backend_fqdn(res->banner, fqdn, sizeof(fqdn)))
+		result_add_findingf(res, "INFO-EXCHANGE-BACKEND-FQDN",
+				    "the greeting's trailing base64 decodes to "
+				    "the back-end host %s",
+				    fqdn);
+	judge_implementation(res);
+	if (cleartext)
+		judge_passive_auth(res);
+	auth_judge(res, &s->auth, &actx);
 	if (cleartext) {
 		s->starttls.still_advertised =
 			pop3_caps_has(&res->caps_after_tls, "STLS");
-		if (how == PROBE_END_DONE || s->phase == POP3_PHASE_TLS_CAPA)
+		if (how == PROBE_END_DONE || s->starttls.handshake_done)
 			starttls_judge(res, &s->starttls);
+		if (probe_options(c)->passive && !s->starttls.attempted &&
+		    s->starttls.caps_known && !s->starttls.advertised)
+			result_add_findingf(res, "STARTTLS-MISSING",
+					    "STLS not in CAPA (passive scan: "
+					    "the command was not tried)");
+		m->starttls_ok = s->starttls.handshake_done;
+	} else if (s->implicit_stls_ok) {
+		/* RFC 9051's rule is IMAP's; for POP3S it is advisory */
+		result_add_finding_sev(res, "STARTTLS-ON-IMPLICIT-PORT",
+				       SEV_INFO,
+				       "STLS inside implicit TLS was answered "
+				       "%s",
+				       s->implicit_stls_reply);
 	}
+}
+
+static void
+pop3_finish(struct probe_ctx *c, enum probe_end how)
+{
+	struct pop3_state *s = st(c);
+
+	if (probe_pass(c) == PROBE_PASS_MAIN)
+		judge_main(c, how);
 	free(s->apop_timestamp);
 	s->apop_timestamp = NULL;
+	strlist_free(&s->mechs_before);
+	strlist_free(&s->mechs_after);
 	starttls_outcome_free(&s->starttls);
+	auth_probes_free(&s->auth);
+	free(s->implicit_stls_reply);
 }
 
 const struct probe_module pop3_probe = {
@@ -223,4 +676,6 @@ const struct probe_module pop3_probe = {
 	.on_tls_ready = pop3_on_tls_ready,
 	.on_tls_failed = pop3_on_tls_failed,
 	.finish = pop3_finish,
+	.on_quiet = pop3_on_quiet,
+	.next_pass = starttls_next_pass,
 };

@@ -31,6 +31,19 @@ enum probe_end {
 	PROBE_END_ERROR,   /* a cap was violated or I/O failed */
 };
 
+/* What the operator allowed the probes to do. */
+struct probe_options {
+	bool passive;         /* no active probes (README lists them) */
+	double quiet_wait_s;  /* how long to listen for unsolicited data */
+};
+
+/* Pass 0 is the main conversation; a probe numbers its other passes
+ * (fresh connections for the injection variants, confirmations, ...). */
+#define PROBE_PASS_MAIN 0
+/* Or'ed into a pass number: connect without TLS even on an implicit-TLS
+ * service (to see whether the port speaks cleartext). */
+#define PROBE_PASS_NO_TLS 0x100
+
 struct probe_module {
 	const char *name;   /* "imap", "pop3" */
 	size_t state_size;  /* per-session state, zeroed by the engine */
@@ -47,16 +60,39 @@ struct probe_module {
 	/* Called exactly once when the conversation is over, however it
 	 * ended: judge everything seen and emit the findings. */
 	void (*finish)(struct probe_ctx *c, enum probe_end how);
+	/* probe_wait_quiet() ran out without data arriving. */
+	enum probe_step (*on_quiet)(struct probe_ctx *c);
+	/* After pass done ended, the pass to run next on a fresh
+	 * connection, or -1 for none. Not called after a throttled or
+	 * failed main pass. */
+	int (*next_pass)(const struct endpoint_result *r,
+			 const struct probe_options *o, int done);
 };
 
 /* Queues line (CRLF appended) for sending and records it in the
  * transcript. */
 void probe_send(struct probe_ctx *c, const char *line);
+/* Queues bytes exactly as given (no CRLF appended): for probes that
+ * test line-end handling. */
+void probe_send_raw(struct probe_ctx *c, const char *bytes);
 /* Sets how the next reply ends (see scanner/pingpong.h). */
 void probe_expect(struct probe_ctx *c, enum pp_expect e, const char *tag);
 /* A fresh, unpredictable command tag ("M3K7Q1", "M3K7Q2", ...). The
  * pointer stays valid until the next call. */
 const char *probe_new_tag(struct probe_ctx *c);
+/* Expects nothing for seconds: data that arrives goes to on_reply (as
+ * PP_EXPECT_NONE lines), silence ends in on_quiet. */
+void probe_wait_quiet(struct probe_ctx *c, double seconds);
+/* What was queued so far goes out in a write of its own, before anything
+ * queued later (a command split across two TCP writes). */
+void probe_write_barrier(struct probe_ctx *c);
+/* Which pass this connection runs, and the operator's options. */
+int probe_pass(struct probe_ctx *c);
+const struct probe_options *probe_options(struct probe_ctx *c);
+/* Memory a probe keeps across the passes of one endpoint: allocated on
+ * first use (size bytes, zeroed), freed with the result. */
+void *probe_memo(struct probe_ctx *c, size_t size);
+
 /* Names what the probe waits for ("reply to CAPABILITY"), for timeout
  * and close messages. what must be a static string. */
 void probe_waiting_for(struct probe_ctx *c, const char *what);

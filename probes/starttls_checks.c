@@ -1,7 +1,10 @@
 /* STARTTLS/STLS outcome judgement shared by IMAP and POP3. */
 #include "probes/starttls_checks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "probes/service.h"
 
 void
 starttls_outcome_free(struct starttls_outcome *o)
@@ -56,4 +59,73 @@ starttls_judge(struct endpoint_result *r, const struct starttls_outcome *o)
 				    "%s is still listed in the capabilities "
 				    "after TLS was established",
 				    cmd);
+}
+
+int
+starttls_next_pass(const struct endpoint_result *r,
+		   const struct probe_options *o, int done)
+{
+	const struct starttls_memo *m = r->probe_memo;
+
+	if (r->endpoint.service->tls == TLS_MODE_IMPLICIT)
+		return done == PROBE_PASS_MAIN && r->status == EP_STATUS_TLS_ERROR
+			       ? PASS_PLAINTEXT_CHECK
+			       : -1;
+	if (o->passive || !m || r->status != EP_STATUS_OK)
+		return -1;
+	switch (done) {
+	case PROBE_PASS_MAIN:
+		if (m->starttls_ok)
+			return PASS_INJECT_CRLF;
+		return m->extra_suspected ? PASS_EXTRA_1 : -1;
+	case PASS_INJECT_CRLF:
+	case PASS_INJECT_LF:
+		if (!m->injection_found)
+			return done + 1;
+		/* one positive variant is enough */
+		return m->extra_suspected ? PASS_EXTRA_1 : -1;
+	case PASS_INJECT_SPLIT:
+		return m->extra_suspected ? PASS_EXTRA_1 : -1;
+	case PASS_EXTRA_1:
+	case PASS_EXTRA_2:
+		/* stop as soon as one connection shows nothing */
+		return m->extra_seen == (unsigned)(done - PASS_EXTRA_1 + 1)
+			       ? done + 1
+			       : -1;
+	default:
+		return -1;
+	}
+}
+
+void
+starttls_note_extra(struct probe_ctx *c, const char *extra)
+{
+	struct starttls_memo *m = probe_memo(c, sizeof(*m));
+	int pass = probe_pass(c);
+
+	if (extra && pass == PROBE_PASS_MAIN)
+		m->extra_suspected = true;
+	if (extra && pass >= PASS_EXTRA_1 && pass <= PASS_EXTRA_3) {
+		m->extra_seen++;
+		if (!m->extra_evidence[0])
+			snprintf(m->extra_evidence, sizeof(m->extra_evidence),
+				 "%s", extra);
+	}
+	/* checks.md: only if reproducible on 3 fresh connections (a
+	 * one-off can be an on-path injector) */
+	if (pass == PASS_EXTRA_3 && m->extra_seen >= 3)
+		result_add_findingf(probe_result(c), "STARTTLS-EXTRA-PLAINTEXT",
+				    "on %u of 3 connections, bytes followed "
+				    "the STARTTLS OK before the TLS handshake: "
+				    "%s",
+				    m->extra_seen, m->extra_evidence);
+}
+
+void
+starttls_note_handshake_failed(struct probe_ctx *c)
+{
+	struct starttls_memo *m = probe_memo(c, sizeof(*m));
+
+	if (probe_pass(c) == PROBE_PASS_MAIN)
+		m->extra_suspected = true;
 }

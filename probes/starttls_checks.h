@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "probes/probe.h"
 #include "scanner/result.h"
 
 struct starttls_outcome {
@@ -23,6 +24,41 @@ struct starttls_outcome {
 };
 
 void starttls_outcome_free(struct starttls_outcome *o);
+
+/* The passes after the main conversation, shared by IMAP and POP3. */
+enum starttls_pass {
+	PASS_INJECT_CRLF = 1,   /* command pipelined after STARTTLS, CRLF */
+	PASS_INJECT_LF,         /* ... with bare LF line ends */
+	PASS_INJECT_SPLIT,      /* ... in a second TCP write */
+	PASS_EXTRA_1,           /* confirm bytes after the STARTTLS OK */
+	PASS_EXTRA_2,
+	PASS_EXTRA_3,
+	PASS_PLAINTEXT_CHECK = PROBE_PASS_NO_TLS | 7, /* implicit port */
+};
+
+/* What the passes of one endpoint share (probe_memo). */
+struct starttls_memo {
+	bool starttls_ok;       /* main pass upgraded successfully */
+	bool injection_found;
+	bool extra_suspected;   /* main pass: bytes after the OK, or a
+				   handshake that failed right after it */
+	unsigned extra_seen;    /* confirmation connections that showed
+				   extra bytes */
+	char extra_evidence[256];
+	bool implicit_tls_failed;
+};
+
+/* The next pass after done, for probe_module.next_pass. */
+int starttls_next_pass(const struct endpoint_result *r,
+		       const struct probe_options *o, int done);
+
+/* Records what arrived after a STARTTLS OK on this connection (NULL if
+ * nothing) and, on the last confirmation pass, emits
+ * STARTTLS-EXTRA-PLAINTEXT if all three confirmation connections showed
+ * it. */
+void starttls_note_extra(struct probe_ctx *c, const char *extra);
+/* The main pass saw its STARTTLS handshake fail right after the OK. */
+void starttls_note_handshake_failed(struct probe_ctx *c);
 
 /* Emits STARTTLS-MISSING, -NOT-ADVERTISED, -BROKEN, -STILL-ADVERTISED as
  * the outcome warrants. */

@@ -53,6 +53,11 @@ static const char usage_text[] =
 	"  -o FILE             write the report to FILE (atomically)\n"
 	"  --fail-on SEVERITY  exit 1 if a finding is at or above SEVERITY:\n"
 	"                      info, low, medium, high (default), critical\n"
+	"  --passive           no active probes: no AUTHENTICATE/AUTH\n"
+	"                      probes, NTLM, ID, injection or extra\n"
+	"                      connections; STARTTLS only if advertised\n"
+	"  --retries N         new tries, with back-off, after a throttled\n"
+	"                      greeting (BYE, -ERR [IN-USE]; default 2)\n"
 	"  --no-color          no ANSI colours even on a terminal\n"
 	"  --list-checks       print the check catalog (--all: also checks\n"
 	"                      not implemented yet)\n"
@@ -160,7 +165,7 @@ takes_value(const char *a)
 	static const char *const valued[] = {
 		"-iL",	       "--service",	"--ca-file", "--resolve",
 		"--timeout",   "--concurrency", "--max-per-host",
-		"--format",    "-o",		"--fail-on",
+		"--format",    "-o",		"--fail-on", "--retries",
 	};
 
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
@@ -205,6 +210,11 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	}
 	if (strcmp(a, "--no-color") == 0) {
 		o->color = false;
+		return -1;
+	}
+	if (strcmp(a, "--passive") == 0) {
+		o->passive = true;
+		add_parameter(o, np, a, NULL);
 		return -1;
 	}
 	if (strcmp(a, "-") == 0)
@@ -260,6 +270,10 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		return parse_size(v, 1, 64, &o->max_per_host)
 			       ? -1
 			       : fail("bad --max-per-host '%s': 1-64%s", v, "");
+	if (strcmp(a, "--retries") == 0)
+		return parse_size(v, 0, 10, &o->retries)
+			       ? -1
+			       : fail("bad --retries '%s': 0-10", v);
 	if (strcmp(a, "--format") == 0) {
 		if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
 			return fail("unknown --format '%s'%s: use text or json",
@@ -294,6 +308,7 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 	o->timeout_s = 10;
 	o->concurrency = 64;
 	o->max_per_host = 2;
+	o->retries = 2;
 	o->fail_on = SEV_HIGH;
 	o->color = isatty(STDOUT_FILENO);
 	for (int i = 1; i < argc && rc < 0; i++) {

@@ -28,6 +28,8 @@ struct cli_options {
 	size_t concurrency;
 	size_t max_per_host;
 	bool color;
+	bool passive;         /* --passive: no active probes */
+	size_t retries;       /* --retries: after a throttled greeting */
 	char **parameters;    /* NULL-terminated, for the report */
 };
 

@@ -81,6 +81,13 @@ run_scan(struct cli_options *o)
 		.endpoint_budget_s = o->timeout_s * 6,
 		.concurrency = o->concurrency,
 		.max_per_host = o->max_per_host,
+		.retries = (unsigned)o->retries,
+		.retry_delay_s = 1.0,
+		.probe = {.passive = o->passive,
+			  /* long enough for a reply over a slow link, short
+			     enough to keep every STARTTLS port cheap */
+			  .quiet_wait_s = o->timeout_s < 2 ? o->timeout_s / 2
+							   : 1.0},
 	};
 	struct scan_report rep = {.scanner_version = MAILAUDIT_VERSION};
 	struct report_options ro = {.fail_on = o->fail_on};

@@ -23,7 +23,7 @@ static const char *const status_names[EP_STATUS_COUNT] = {
 	[EP_STATUS_TIMEOUT] = "timeout",
 	[EP_STATUS_PROTOCOL_ERROR] = "protocol-error",
 	[EP_STATUS_TLS_ERROR] = "tls-error",
-	[EP_STATUS_REJECTED] = "rejected",
+	[EP_STATUS_REJECTED] = "throttled",
 	[EP_STATUS_INTERNAL] = "internal-error",
 };
 
@@ -128,6 +128,7 @@ endpoint_result_free(struct endpoint_result *r)
 		free(r->findings[i].evidence);
 	free(r->findings);
 	free(r->transcript);
+	free(r->probe_memo);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -31,7 +31,9 @@ enum endpoint_status {
 	EP_STATUS_TIMEOUT,        /* connected, then the server went silent */
 	EP_STATUS_PROTOCOL_ERROR, /* the server broke the protocol or a cap */
 	EP_STATUS_TLS_ERROR,      /* a required TLS handshake failed */
-	EP_STATUS_REJECTED,       /* the server refused us (BYE greeting) */
+	EP_STATUS_REJECTED,       /* "throttled": the server refused the
+				     session (BYE / -ERR greeting: connection
+				     limits, [IN-USE], [SYS/TEMP]) */
 	EP_STATUS_INTERNAL,       /* our fault: allocation, fd limit */
 	EP_STATUS_COUNT
 };
@@ -138,6 +140,8 @@ struct endpoint_result {
 	char *transcript;      /* escaped conversation excerpt, bounded */
 	struct timespec started; /* CLOCK_REALTIME */
 	double duration_s;
+	unsigned connections;  /* TCP connections this endpoint cost */
+	void *probe_memo;      /* the probe's cross-pass memory */
 };
 
 void endpoint_result_init(struct endpoint_result *r);

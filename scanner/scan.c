@@ -29,9 +29,19 @@ enum conn_state {
 
 struct engine;
 
+/* One connection to make: an endpoint's pass, not before a time. */
+struct job {
+	size_t idx;
+	int pass;
+	unsigned tries;    /* of the main pass, for throttling back-off */
+	double not_before;
+};
+
 struct conn {
 	struct engine *eng;
 	struct endpoint_result *res;
+	struct job job;
+	struct tls_facts scratch_tls; /* TLS facts of follow-up passes */
 	size_t host_slot;
 	int fd;
 	enum conn_state state;
@@ -55,8 +65,9 @@ struct engine {
 	const struct scan_options *opt;
 	struct endpoint_result *results;
 	size_t n;
-	size_t next;          /* first result not yet started */
-	bool *started;
+	struct job *jobs;     /* waiting to start, in order */
+	size_t njobs;
+	size_t capjobs;
 	size_t active;
 	struct host_slot *hosts;
 	size_t nhosts;
@@ -64,6 +75,54 @@ struct engine {
 };
 
 static void conn_pump(struct conn *c);
+
+static void
+push_job(struct engine *e, struct job j)
+{
+	if (e->njobs == e->capjobs) {
+		e->capjobs = e->capjobs ? e->capjobs * 2 : 64;
+		e->jobs = xreallocarray(e->jobs, e->capjobs, sizeof(*e->jobs));
+	}
+	e->jobs[e->njobs++] = j;
+}
+
+static struct tls_facts *
+conn_tls_facts(struct conn *c)
+{
+	return c->job.pass == PROBE_PASS_MAIN ? &c->res->tls : &c->scratch_tls;
+}
+
+/* What the endpoint needs next once a connection ended. */
+static void
+plan_next(struct engine *e, const struct conn *c)
+{
+	const struct endpoint_result *r = c->res;
+	const struct probe_module *pm = r->endpoint.service->probe;
+	struct job next = c->job;
+	int pass;
+
+	if (c->job.pass == PROBE_PASS_MAIN) {
+		if (r->status == EP_STATUS_REJECTED &&
+		    c->job.tries < e->opt->retries) {
+			/* throttled: back off, then ask again politely */
+			next.tries++;
+			next.not_before = loop_now(e->loop) +
+					  e->opt->retry_delay_s *
+						  (double)(1u << c->job.tries);
+			push_job(e, next);
+			return;
+		}
+		if (r->status == EP_STATUS_REJECTED)
+			return; /* out of tries: leave the server alone */
+	}
+	pass = pm->next_pass ? pm->next_pass(r, &e->opt->probe, c->job.pass)
+			     : -1;
+	if (pass < 0)
+		return;
+	next.pass = pass;
+	next.not_before = 0;
+	push_job(e, next);
+}
 
 static void
 conn_arm(struct conn *c)
@@ -78,7 +137,10 @@ conn_arm(struct conn *c)
 static void
 conn_new_phase(struct conn *c)
 {
-	c->phase_deadline = loop_now(c->eng->loop) + c->eng->opt->timeout_s;
+	double wait = c->sess.quiet_wait > 0 ? c->sess.quiet_wait
+					     : c->eng->opt->timeout_s;
+
+	c->phase_deadline = loop_now(c->eng->loop) + wait;
 	conn_arm(c);
 }
 
@@ -101,10 +163,12 @@ conn_finish(struct conn *c)
 		session_free(&c->sess);
 	tls_conn_free(c->tls);
 	c->tls = NULL;
+	tls_facts_free(&c->scratch_tls);
 	clock_gettime(CLOCK_REALTIME, &end);
-	c->res->duration_s = loop_clock() - c->started;
+	c->res->duration_s += loop_clock() - c->started;
 	e->hosts[c->host_slot].active--;
 	e->active--;
+	plan_next(e, c);
 	free(c);
 }
 
@@ -130,8 +194,14 @@ on_timer(void *arg)
 	}
 	if (c->state == CONN_HANDSHAKE && !c->sess.started) {
 		/* implicit TLS, handshake never completed */
-		free(c->res->tls.error);
-		c->res->tls.error = xstrdup("TLS handshake timed out");
+		free(conn_tls_facts(c)->error);
+		conn_tls_facts(c)->error = xstrdup("TLS handshake timed out");
+	}
+	if (c->sess.quiet_wait > 0) {
+		session_quiet(&c->sess);
+		conn_new_phase(c);
+		conn_pump(c);
+		return;
 	}
 	session_timeout(&c->sess);
 	conn_finish(c);
@@ -162,8 +232,8 @@ handshake_failed(struct conn *c, const char *why)
 {
 	char *copy = xstrdup(why); /* why may live in the TLS session */
 
-	free(c->res->tls.error);
-	c->res->tls.error = copy;
+	free(conn_tls_facts(c)->error);
+	conn_tls_facts(c)->error = copy;
 	tls_conn_free(c->tls);
 	c->tls = NULL;
 	c->state = CONN_ACTIVE;
@@ -177,7 +247,7 @@ step_handshake(struct conn *c)
 	switch (tls_conn_handshake(c->tls)) {
 	case TLS_IO_DONE:
 		c->state = CONN_ACTIVE;
-		tls_conn_facts(c->tls, &c->res->tls);
+		tls_conn_facts(c->tls, conn_tls_facts(c));
 		session_tls_done(&c->sess, true, NULL);
 		conn_new_phase(c);
 		return true;
@@ -318,9 +388,11 @@ conn_connected(struct conn *c)
 		return false;
 	}
 	session_init(&c->sess, c->res,
-		     (unsigned long)random() ^ (unsigned long)c->fd);
+		     (unsigned long)random() ^ (unsigned long)c->fd, c->job.pass,
+		     &c->eng->opt->probe);
 	c->session_live = true;
-	if (c->res->endpoint.service->tls == TLS_MODE_IMPLICIT)
+	if (c->res->endpoint.service->tls == TLS_MODE_IMPLICIT &&
+	    !(c->job.pass & PROBE_PASS_NO_TLS))
 		start_tls(c);
 	else {
 		c->state = CONN_ACTIVE;
@@ -408,19 +480,22 @@ make_socket(const struct endpoint *ep, struct sockaddr_storage *ss,
 }
 
 static void
-conn_start(struct engine *e, size_t idx)
+conn_start(struct engine *e, struct job job)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
 
 	c->eng = e;
-	c->res = &e->results[idx];
-	c->host_slot = e->slot_of[idx];
+	c->job = job;
+	c->res = &e->results[job.idx];
+	c->res->connections++;
+	c->host_slot = e->slot_of[job.idx];
 	c->fd = -1;
 	c->state = CONN_CONNECTING;
 	c->started = loop_clock();
-	clock_gettime(CLOCK_REALTIME, &c->res->started);
+	if (job.pass == PROBE_PASS_MAIN && job.tries == 0)
+		clock_gettime(CLOCK_REALTIME, &c->res->started);
 	loop_timer_init(&c->timer, on_timer, c);
 	e->hosts[c->host_slot].active++;
 	e->active++;
@@ -451,22 +526,29 @@ conn_start(struct engine *e, size_t idx)
 	conn_new_phase(c);
 }
 
-/* Starts what the caps allow, in input order, skipping endpoints whose
- * address is at its per-host limit. */
-static void
+/* Starts what the caps allow, in order, skipping jobs whose address is
+ * at its per-host limit or whose back-off has not passed. Returns the
+ * earliest not_before still waiting (0 if none). */
+static double
 schedule(struct engine *e)
 {
-	while (e->next < e->n && e->started[e->next])
-		e->next++;
-	for (size_t i = e->next; i < e->n && e->active < e->opt->concurrency;
-	     i++) {
-		if (e->started[i])
+	double now = loop_clock(), wake = 0;
+	size_t keep = 0;
+
+	for (size_t i = 0; i < e->njobs; i++) {
+		struct job j = e->jobs[i];
+
+		if (e->active < e->opt->concurrency && j.not_before <= now &&
+		    e->hosts[e->slot_of[j.idx]].active < e->opt->max_per_host) {
+			conn_start(e, j);
 			continue;
-		if (e->hosts[e->slot_of[i]].active >= e->opt->max_per_host)
-			continue;
-		e->started[i] = true;
-		conn_start(e, i);
+		}
+		if (j.not_before > now && (wake == 0 || j.not_before < wake))
+			wake = j.not_before;
+		e->jobs[keep++] = j;
 	}
+	e->njobs = keep;
+	return wake;
 }
 
 static void
@@ -505,18 +587,20 @@ scan_run(struct endpoint_result *results, size_t n,
 			}
 		return;
 	}
-	e.started = xcalloc(n ? n : 1, sizeof(*e.started));
 	for (size_t i = 0; i < n; i++)
-		if (results[i].status != EP_STATUS_OK)
-			e.started[i] = true;
+		if (results[i].status == EP_STATUS_OK)
+			push_job(&e, (struct job){.idx = i});
 	assign_host_slots(&e);
 	for (;;) {
-		schedule(&e);
-		if (e.active == 0)
+		double wake = schedule(&e), wait = 1.0;
+
+		if (e.active == 0 && e.njobs == 0)
 			break;
-		loop_run_once(e.loop, 1.0);
+		if (wake > 0 && wake - loop_clock() < wait)
+			wait = wake - loop_clock();
+		loop_run_once(e.loop, wait > 0 ? wait : 0);
 	}
-	free(e.started);
+	free(e.jobs);
 	free(e.hosts);
 	free(e.slot_of);
 	loop_free(e.loop);

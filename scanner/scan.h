@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "probes/probe.h"
 #include "scanner/result.h"
 
 struct tls_config;
@@ -18,6 +19,9 @@ struct scan_options {
 	double endpoint_budget_s; /* whole conversation of one endpoint */
 	size_t concurrency;       /* endpoints in flight */
 	size_t max_per_host;      /* connections in flight per address */
+	unsigned retries;         /* new tries after a throttled greeting */
+	double retry_delay_s;     /* first back-off; doubles per retry */
+	struct probe_options probe;
 	struct tls_config *tls;
 };
 

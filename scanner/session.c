@@ -37,7 +37,7 @@ transcript_add(struct session *s, const char *who, const char *text)
 
 void
 session_init(struct session *s, struct endpoint_result *res,
-	     unsigned long seed)
+	     unsigned long seed, int pass, const struct probe_options *opts)
 {
 	static const char letters[] = "ABCDEFGHJKLMNPQRSTUVWXYZ";
 
@@ -55,6 +55,8 @@ session_init(struct session *s, struct endpoint_result *res,
 	}
 	s->phase = "connection";
 	s->want = SESSION_WANT_IO;
+	s->pass = pass;
+	s->opts = opts;
 }
 
 void
@@ -69,24 +71,36 @@ session_free(struct session *s)
 
 /* --- the API probes see (probes/probe.h) --- */
 
+static void
+queue_output(struct session *s, const char *bytes, size_t n, bool crlf)
+{
+	size_t total = n + (crlf ? 2 : 0);
+	char *esc;
+
+	if (s->outlen + total > s->outcap) {
+		s->outcap = s->outlen + total + 256;
+		s->out = xreallocarray(s->out, s->outcap, 1);
+	}
+	memcpy(s->out + s->outlen, bytes, n);
+	if (crlf)
+		memcpy(s->out + s->outlen + n, "\r\n", 2);
+	s->outlen += total;
+	s->phase_seq++;
+	esc = escape_bytes(bytes, n, LINE_EVIDENCE_MAX);
+	transcript_add(s, s->tls_active ? "C(tls): " : "C: ", esc);
+	free(esc);
+}
+
 void
 probe_send(struct probe_ctx *c, const char *line)
 {
-	struct session *s = (struct session *)c;
-	size_t n = strlen(line);
-	char *esc;
+	queue_output((struct session *)c, line, strlen(line), true);
+}
 
-	if (s->outlen + n + 2 > s->outcap) {
-		s->outcap = s->outlen + n + 2 + 256;
-		s->out = xreallocarray(s->out, s->outcap, 1);
-	}
-	memcpy(s->out + s->outlen, line, n);
-	memcpy(s->out + s->outlen + n, "\r\n", 2);
-	s->outlen += n + 2;
-	s->phase_seq++;
-	esc = escape_bytes(line, n, LINE_EVIDENCE_MAX);
-	transcript_add(s, s->tls_active ? "C(tls): " : "C: ", esc);
-	free(esc);
+void
+probe_send_raw(struct probe_ctx *c, const char *bytes)
+{
+	queue_output((struct session *)c, bytes, strlen(bytes), false);
 }
 
 void
@@ -139,6 +153,24 @@ probe_tls_active(struct probe_ctx *c)
 static void
 set_status(struct session *s, enum endpoint_status st, const char *detail)
 {
+	/* follow-up passes report through findings, never the status; a
+	 * refused one is noted so a missing finding is not read as a pass */
+	if (s->pass != PROBE_PASS_MAIN) {
+		if (st == EP_STATUS_REJECTED && s->res->status == EP_STATUS_OK) {
+			char *n = xasprintf(
+				"%s%sfollow-up connection %d was refused "
+				"(throttled): %s",
+				s->res->status_detail ? s->res->status_detail
+						      : "",
+				s->res->status_detail ? "; " : "", s->pass,
+				detail);
+
+			free(s->res->status_detail);
+			s->res->status_detail = escape_printable(n, 1024);
+			free(n);
+		}
+		return;
+	}
 	if (s->res->status != EP_STATUS_OK || s->res->status_detail)
 		return;
 	s->res->status = st;
@@ -159,6 +191,46 @@ probe_set_status(struct probe_ctx *c, enum endpoint_status st,
 	free(d);
 }
 
+void
+probe_wait_quiet(struct probe_ctx *c, double seconds)
+{
+	struct session *s = (struct session *)c;
+
+	pp_expect(&s->pp, PP_EXPECT_NONE, NULL);
+	s->quiet_wait = seconds;
+	s->phase_seq++;
+}
+
+void
+probe_write_barrier(struct probe_ctx *c)
+{
+	struct session *s = (struct session *)c;
+
+	s->out_barrier = s->outlen;
+}
+
+int
+probe_pass(struct probe_ctx *c)
+{
+	return ((struct session *)c)->pass;
+}
+
+const struct probe_options *
+probe_options(struct probe_ctx *c)
+{
+	return ((struct session *)c)->opts;
+}
+
+void *
+probe_memo(struct probe_ctx *c, size_t size)
+{
+	struct session *s = (struct session *)c;
+
+	if (!s->res->probe_memo)
+		s->res->probe_memo = xcalloc(1, size);
+	return s->res->probe_memo;
+}
+
 char *
 probe_take_pending(struct probe_ctx *c)
 {
@@ -176,9 +248,22 @@ finish(struct session *s, enum probe_end how)
 		return;
 	s->finished = true;
 	s->want = SESSION_WANT_CLOSE;
+	s->quiet_wait = 0;
 	s->probe->finish((struct probe_ctx *)s, how);
-	s->res->transcript = s->transcript;
-	s->transcript = NULL;
+	if (!s->transcript)
+		return;
+	if (!s->res->transcript) {
+		s->res->transcript = s->transcript;
+		s->transcript = NULL;
+	} else if (strlen(s->res->transcript) + s->transcript_len <
+		   2 * TRANSCRIPT_MAX) {
+		char *joined = xasprintf("%s-- pass %d, new connection --\n%s",
+					 s->res->transcript, s->pass,
+					 s->transcript);
+
+		free(s->res->transcript);
+		s->res->transcript = joined;
+	}
 }
 
 static void
@@ -228,6 +313,7 @@ drain_replies(struct session *s)
 			return;
 		}
 		record_reply(s, r);
+		s->quiet_wait = 0;
 		apply_step(s, s->probe->on_reply((struct probe_ctx *)s, r));
 	}
 }
@@ -275,7 +361,8 @@ session_tls_done(struct session *s, bool ok, const char *why)
 	s->tls_active = true;
 	s->res->tls_reached = true;
 	transcript_add(s, "-- ", "TLS established");
-	cert_checks_judge(s->res, time(NULL));
+	if (s->pass == PROBE_PASS_MAIN)
+		cert_checks_judge(s->res, time(NULL));
 	if (!s->started) {
 		session_start(s);
 		return;
@@ -322,10 +409,20 @@ session_io_error(struct session *s, const char *why)
 	set_status(s, EP_STATUS_PROTOCOL_ERROR, why);
 }
 
+void
+session_quiet(struct session *s)
+{
+	if (s->finished || s->quiet_wait <= 0)
+		return;
+	s->quiet_wait = 0;
+	apply_step(s, s->probe->on_quiet((struct probe_ctx *)s));
+	drain_replies(s);
+}
+
 const char *
 session_output(const struct session *s, size_t *n_r)
 {
-	*n_r = s->outlen;
+	*n_r = s->out_barrier ? s->out_barrier : s->outlen;
 	return s->out;
 }
 
@@ -336,4 +433,5 @@ session_output_consumed(struct session *s, size_t n)
 		n = s->outlen;
 	memmove(s->out, s->out + n, s->outlen - n);
 	s->outlen -= n;
+	s->out_barrier = s->out_barrier > n ? s->out_barrier - n : 0;
 }

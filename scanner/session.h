@@ -14,6 +14,7 @@
 #include "scanner/result.h"
 
 struct probe_module;
+struct probe_options;
 
 enum session_want {
 	SESSION_WANT_IO,   /* send pending output, read replies */
@@ -42,12 +43,18 @@ struct session {
 	char *transcript;
 	size_t transcript_len;
 	size_t transcript_cap;
+	int pass;            /* PROBE_PASS_MAIN or a probe's own pass */
+	const struct probe_options *opts;
+	double quiet_wait;   /* > 0: listening for unsolicited data */
+	size_t out_barrier;  /* > 0: send only this many bytes first */
 };
 
 /* res must outlive the session; its endpoint must be set. seed makes the
- * command tags unpredictable. */
+ * command tags unpredictable. Only the main pass sets the endpoint's
+ * status, TLS facts and certificate findings; other passes add findings. */
 void session_init(struct session *s, struct endpoint_result *res,
-		  unsigned long seed);
+		  unsigned long seed, int pass,
+		  const struct probe_options *opts);
 void session_free(struct session *s);
 
 /* The connection is ready (for implicit TLS: after session_tls_done on
@@ -59,6 +66,8 @@ void session_receive(struct session *s, const char *data, size_t n);
 void session_tls_done(struct session *s, bool ok, const char *why);
 void session_eof(struct session *s);
 void session_timeout(struct session *s);
+/* The quiet period asked for with probe_wait_quiet ended. */
+void session_quiet(struct session *s);
 void session_io_error(struct session *s, const char *why);
 
 /* Pending output; the I/O layer reports what it wrote. */

@@ -14,13 +14,16 @@
 #   RUNDIR/NAME/state/ home/ passwd
 # Test account on every instance: user "test", password "secret".
 #
-#   start   stops leftovers of an earlier run in RUNDIR, makes the certs,
-#           renders and starts every instance, waits (<= FLEET_WAIT seconds,
-#           default 10) until every configured port accepts a connection and
-#           every disabled one is closed; on failure names the fixture and its
-#           log, stops the whole fleet and exits 1.
-#   stop    stops every instance that has a live master.pid under RUNDIR
-#           (SIGTERM, then SIGKILL after FLEET_WAIT s); a no-op if none runs.
+#   start   stops leftovers of an earlier run in RUNDIR, refuses to run if
+#           anything else holds a fleet port, makes the certs, renders and
+#           starts every instance, waits (<= FLEET_WAIT seconds, default 10)
+#           until every configured port listens and every disabled one is
+#           closed, then probes each port: 143/110 must greet, 993/995 must
+#           complete a TLS handshake (openssl s_client). On failure it names
+#           the fixture and its log, stops the whole fleet and exits 1.
+#   stop    SIGTERMs every live master.pid under RUNDIR and waits for the
+#           masters and their children (ports free on return); SIGKILL after
+#           FLEET_WAIT s. A no-op if nothing runs; safe to call repeatedly.
 #   status  one line per fixture; exit 0 = all up, 1 = some up, 3 = none up.
 #
 # Needs root (ports < 1024, Dovecot drops privileges itself). Environment:
