@@ -43,6 +43,8 @@ enum imap_phase {
 	IMAP_PHASE_EXTRA_STARTTLS,
 	IMAP_PHASE_EXTRA_LISTEN,
 	IMAP_PHASE_PLAIN_GREETING,
+	IMAP_PHASE_PREAMBLE_STARTTLS,
+	IMAP_PHASE_STARTTLS_SETTLE, /* a moment for bytes after the OK */
 };
 
 static const char *const phase_names[] = {
@@ -61,6 +63,8 @@ static const char *const phase_names[] = {
 	[IMAP_PHASE_EXTRA_STARTTLS] = "reply to STARTTLS",
 	[IMAP_PHASE_EXTRA_LISTEN] = "bytes after the STARTTLS OK",
 	[IMAP_PHASE_PLAIN_GREETING] = "cleartext greeting",
+	[IMAP_PHASE_PREAMBLE_STARTTLS] = "reply to STARTTLS",
+	[IMAP_PHASE_STARTTLS_SETTLE] = "bytes after the STARTTLS OK",
 };
 
 #define MAX_MECHS 10
@@ -313,6 +317,8 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 				 res->banner);
 		return PROBE_DONE;
 	}
+	if (pass & PROBE_PASS_HELLO)
+		return send_command(c, IMAP_PHASE_PREAMBLE_STARTTLS, "STARTTLS");
 	switch (pass) {
 	case PASS_INJECT_CRLF:
 		return send_command(c, IMAP_PHASE_INJECT_STARTTLS,
@@ -421,6 +427,9 @@ decode_ntlm_challenge(struct imap_state *s, const struct pp_line *l)
 	char ev[1024];
 
 	imap_parse_line(l->text, l->len, &il);
+	while (il.text_len > 0 && (il.text[il.text_len - 1] == ' ' ||
+				   il.text[il.text_len - 1] == '\t'))
+		il.text_len--;
 	if (il.kind != IMAP_CONTINUATION || il.text_len == 0)
 		return;
 	n = base64_decode(il.text, il.text_len, msg, sizeof(msg));
@@ -466,6 +475,26 @@ on_starttls(struct probe_ctx *c, const struct pp_reply *r)
 	/* RFC 9051 §6.2.1: TLS starts right after the CRLF of the OK; any
 	 * byte already here must not reach TLS or the parser. */
 	extra = probe_take_pending(c);
+	if (!extra)
+		return listen_quietly(c, IMAP_PHASE_STARTTLS_SETTLE,
+				      probe_options(c)->quiet_wait_s / 10);
+	starttls_note_extra(c, extra);
+	free(extra);
+	return PROBE_UPGRADE_TLS;
+}
+
+/* The settle wait after the STARTTLS OK ended: whatever arrived in it
+ * (line or fragment) is extra plaintext, and is dropped. */
+static enum probe_step
+settle_done(struct probe_ctx *c, const struct pp_reply *r)
+{
+	char *extra = r ? line_evidence(&r->lines[0]) : NULL;
+	char *rest = probe_take_pending(c);
+
+	if (!extra)
+		extra = rest;
+	else
+		free(rest);
 	starttls_note_extra(c, extra);
 	free(extra);
 	return PROBE_UPGRADE_TLS;
@@ -643,6 +672,13 @@ imap_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 		return on_extra_reply(c, r);
 	case IMAP_PHASE_PLAIN_GREETING:
 		return on_plain_greeting(c, r);
+	case IMAP_PHASE_STARTTLS_SETTLE:
+		return settle_done(c, r);
+	case IMAP_PHASE_PREAMBLE_STARTTLS:
+		if (!reply_is_ok(r))
+			return PROBE_DONE;
+		free(probe_take_pending(c));
+		return PROBE_UPGRADE_TLS;
 	}
 	return PROBE_DONE;
 }
@@ -667,6 +703,8 @@ imap_on_quiet(struct probe_ctx *c)
 
 	if (s->phase == IMAP_PHASE_INJECT_LISTEN)
 		return send_command(c, IMAP_PHASE_INJECT_NOOP, "NOOP");
+	if (s->phase == IMAP_PHASE_STARTTLS_SETTLE)
+		return settle_done(c, NULL);
 	if (s->phase == IMAP_PHASE_EXTRA_LISTEN)
 		starttls_note_extra(c, NULL);
 	return PROBE_DONE;
@@ -679,7 +717,8 @@ imap_on_tls_failed(struct probe_ctx *c, const char *why)
 
 	/* injection passes: a failed handshake means the pipelined bytes
 	 * were taken as handshake data, the compliant behaviour */
-	if (s->phase != IMAP_PHASE_STARTTLS)
+	if (s->phase != IMAP_PHASE_STARTTLS &&
+	    s->phase != IMAP_PHASE_STARTTLS_SETTLE)
 		return PROBE_DONE;
 	s->starttls.handshake_error = xstrdup(why);
 	starttls_note_handshake_failed(c);

@@ -39,6 +39,8 @@ enum pop3_phase {
 	POP3_PHASE_EXTRA_STLS,
 	POP3_PHASE_EXTRA_LISTEN,
 	POP3_PHASE_PLAIN_GREETING,
+	POP3_PHASE_PREAMBLE_STLS,
+	POP3_PHASE_STLS_SETTLE,
 };
 
 static const char *const phase_names[] = {
@@ -56,6 +58,8 @@ static const char *const phase_names[] = {
 	[POP3_PHASE_EXTRA_STLS] = "reply to STLS",
 	[POP3_PHASE_EXTRA_LISTEN] = "bytes after the STLS +OK",
 	[POP3_PHASE_PLAIN_GREETING] = "cleartext greeting",
+	[POP3_PHASE_PREAMBLE_STLS] = "reply to STLS",
+	[POP3_PHASE_STLS_SETTLE] = "bytes after the STLS +OK",
 };
 
 struct pop3_state {
@@ -246,6 +250,9 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 				 "not a POP3 greeting: %s", res->banner);
 		return PROBE_DONE;
 	}
+	if (probe_pass(c) & PROBE_PASS_HELLO)
+		return send_command(c, POP3_PHASE_PREAMBLE_STLS, "STLS",
+				    PP_EXPECT_LINE);
 	switch (probe_pass(c)) {
 	case PASS_INJECT_CRLF:
 		return send_command(c, POP3_PHASE_INJECT_STLS, "STLS\r\nCAPA",
@@ -345,11 +352,14 @@ on_ntlm(struct probe_ctx *c, const struct pp_reply *r)
 	ssize_t n;
 	char ev[1024];
 
+	size_t len = l->len;
+
 	if (!is_continuation(l))
 		return next_step(c);
-	n = l->len > 2 ? base64_decode(l->text + 2, l->len - 2, msg,
-				       sizeof(msg))
-		       : -1;
+	while (len > 2 && (l->text[len - 1] == ' ' || l->text[len - 1] == '\t'))
+		len--;
+	n = len > 2 ? base64_decode(l->text + 2, len - 2, msg, sizeof(msg))
+		    : -1;
 	if (n > 0 && ntlm_parse_challenge(msg, (size_t)n, &ch) == 0) {
 		if (ntlm_discloses(&ch)) {
 			ntlm_describe(&ch, ev, sizeof(ev));
@@ -376,6 +386,26 @@ on_stls(struct probe_ctx *c, const struct pp_reply *r)
 	/* RFC 2595 §4: TLS starts right after the +OK line; whatever else
 	 * arrived is dropped, never fed to TLS or the parser */
 	extra = probe_take_pending(c);
+	if (!extra)
+		return listen_quietly(c, POP3_PHASE_STLS_SETTLE,
+				      probe_options(c)->quiet_wait_s / 10);
+	starttls_note_extra(c, extra);
+	free(extra);
+	return PROBE_UPGRADE_TLS;
+}
+
+/* The settle wait after the STLS +OK ended: whatever arrived in it is
+ * extra plaintext, and is dropped. */
+static enum probe_step
+settle_done(struct probe_ctx *c, const struct pp_reply *r)
+{
+	char *extra = r ? line_evidence(&r->lines[0]) : NULL;
+	char *rest = probe_take_pending(c);
+
+	if (!extra)
+		extra = rest;
+	else
+		free(rest);
 	starttls_note_extra(c, extra);
 	free(extra);
 	return PROBE_UPGRADE_TLS;
@@ -515,6 +545,17 @@ pop3_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 		return on_extra_reply(c, r);
 	case POP3_PHASE_PLAIN_GREETING:
 		return on_plain_greeting(c, r);
+	case POP3_PHASE_STLS_SETTLE:
+		return settle_done(c, r);
+	case POP3_PHASE_PREAMBLE_STLS: {
+		struct pop3_line pl;
+
+		pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
+		if (pl.status != POP3_OK)
+			return PROBE_DONE;
+		free(probe_take_pending(c));
+		return PROBE_UPGRADE_TLS;
+	}
 	}
 	return PROBE_DONE;
 }
@@ -540,6 +581,8 @@ pop3_on_quiet(struct probe_ctx *c)
 	if (s->phase == POP3_PHASE_INJECT_LISTEN)
 		return send_command(c, POP3_PHASE_INJECT_CAPA, "CAPA",
 				    PP_EXPECT_POP3_MULTI);
+	if (s->phase == POP3_PHASE_STLS_SETTLE)
+		return settle_done(c, NULL);
 	if (s->phase == POP3_PHASE_EXTRA_LISTEN)
 		starttls_note_extra(c, NULL);
 	return PROBE_DONE;
@@ -550,7 +593,7 @@ pop3_on_tls_failed(struct probe_ctx *c, const char *why)
 {
 	struct pop3_state *s = st(c);
 
-	if (s->phase != POP3_PHASE_STLS)
+	if (s->phase != POP3_PHASE_STLS && s->phase != POP3_PHASE_STLS_SETTLE)
 		return PROBE_DONE;
 	s->starttls.handshake_error = xstrdup(why);
 	starttls_note_handshake_failed(c);

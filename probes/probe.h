@@ -43,6 +43,10 @@ struct probe_options {
 /* Or'ed into a pass number: connect without TLS even on an implicit-TLS
  * service (to see whether the port speaks cleartext). */
 #define PROBE_PASS_NO_TLS 0x100
+/* A TLS audit pass: the probe only does the plaintext preamble (greeting,
+ * STARTTLS) and asks for TLS; the engine then sends a hand-built
+ * ClientHello instead of a library handshake. */
+#define PROBE_PASS_HELLO 0x200
 
 struct probe_module {
 	const char *name;   /* "imap", "pop3" */

@@ -11,6 +11,7 @@
 
 #include "probes/service.h"
 #include "scanner/result.h"
+#include "scanner/tlsaudit.h"
 #include "scanner/xalloc.h"
 
 #ifndef MAILAUDIT_VERSION
@@ -56,6 +57,12 @@ static const char usage_text[] =
 	"  --passive           no active probes: no AUTHENTICATE/AUTH\n"
 	"                      probes, NTLM, ID, injection or extra\n"
 	"                      connections; STARTTLS only if advertised\n"
+	"  --tls-depth DEPTH   TLS protocol/cipher audit on every TLS\n"
+	"                      endpoint: quick (versions, cipher classes,\n"
+	"                      key exchange, extensions; default), full\n"
+	"                      (also every accepted suite), off\n"
+	"  --tls-budget N      audit connections per endpoint at most\n"
+	"                      (default 20 quick, 80 full)\n"
 	"  --retries N         new tries, with back-off, after a throttled\n"
 	"                      greeting (BYE, -ERR [IN-USE]; default 2)\n"
 	"  --no-color          no ANSI colours even on a terminal\n"
@@ -166,6 +173,7 @@ takes_value(const char *a)
 		"-iL",	       "--service",	"--ca-file", "--resolve",
 		"--timeout",   "--concurrency", "--max-per-host",
 		"--format",    "-o",		"--fail-on", "--retries",
+		"--tls-depth", "--tls-budget",
 	};
 
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
@@ -270,6 +278,17 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		return parse_size(v, 1, 64, &o->max_per_host)
 			       ? -1
 			       : fail("bad --max-per-host '%s': 1-64%s", v, "");
+	if (strcmp(a, "--tls-depth") == 0) {
+		o->tls_depth = tls_depth_parse(v);
+		return o->tls_depth >= 0
+			       ? -1
+			       : fail("bad --tls-depth '%s': quick, full or off",
+				      v);
+	}
+	if (strcmp(a, "--tls-budget") == 0)
+		return parse_size(v, 1, 1000, &o->tls_budget)
+			       ? -1
+			       : fail("bad --tls-budget '%s': 1-1000", v);
 	if (strcmp(a, "--retries") == 0)
 		return parse_size(v, 0, 10, &o->retries)
 			       ? -1
@@ -309,6 +328,7 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 	o->concurrency = 64;
 	o->max_per_host = 2;
 	o->retries = 2;
+	o->tls_depth = TLS_DEPTH_QUICK;
 	o->fail_on = SEV_HIGH;
 	o->color = isatty(STDOUT_FILENO);
 	for (int i = 1; i < argc && rc < 0; i++) {

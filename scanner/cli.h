@@ -30,6 +30,8 @@ struct cli_options {
 	bool color;
 	bool passive;         /* --passive: no active probes */
 	size_t retries;       /* --retries: after a throttled greeting */
+	int tls_depth;        /* enum tls_depth */
+	size_t tls_budget;    /* 0 = the depth's default */
 	char **parameters;    /* NULL-terminated, for the report */
 };
 

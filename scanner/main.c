@@ -82,6 +82,10 @@ run_scan(struct cli_options *o)
 		.concurrency = o->concurrency,
 		.max_per_host = o->max_per_host,
 		.retries = (unsigned)o->retries,
+		.tls_depth = (enum tls_depth)o->tls_depth,
+		.tls_budget = o->tls_budget ? (unsigned)o->tls_budget
+			      : o->tls_depth == TLS_DEPTH_FULL ? 80
+							       : 20,
 		.retry_delay_s = 1.0,
 		.probe = {.passive = o->passive,
 			  /* long enough for a reply over a slow link, short

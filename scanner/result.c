@@ -129,6 +129,7 @@ endpoint_result_free(struct endpoint_result *r)
 	free(r->findings);
 	free(r->transcript);
 	free(r->probe_memo);
+	free(r->tls_audit);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -16,6 +16,7 @@
 
 struct check;
 struct service;
+struct tls_audit;
 
 /*
  * Why an endpoint could or could not be assessed. Only EP_STATUS_OK means
@@ -141,6 +142,8 @@ struct endpoint_result {
 	struct timespec started; /* CLOCK_REALTIME */
 	double duration_s;
 	unsigned connections;  /* TCP connections this endpoint cost */
+	struct tls_audit *tls_audit; /* protocol/cipher audit, or NULL */
+	bool tls_judged;       /* TLS-* judgement done */
 	void *probe_memo;      /* the probe's cross-pass memory */
 };
 

@@ -13,9 +13,12 @@
 #include <unistd.h>
 
 #include "probes/service.h"
+#include "probes/tls_checks.h"
 #include "scanner/loop.h"
 #include "scanner/session.h"
 #include "scanner/tls.h"
+#include "scanner/tlsaudit.h"
+#include "scanner/tlshello.h"
 #include "scanner/xalloc.h"
 
 #define READ_CHUNK 4096
@@ -23,8 +26,18 @@
 enum conn_state {
 	CONN_CONNECTING,
 	CONN_HANDSHAKE,
+	CONN_HELLO,     /* TLS audit: raw ClientHello out, first flight in */
 	CONN_ACTIVE,
 	CONN_DONE,
+};
+
+/* One audit question in flight on a connection. */
+struct hello_io {
+	uint8_t out[2048];
+	size_t len;
+	size_t sent;
+	bool answered;
+	struct tlshello_parser parser;
 };
 
 struct engine;
@@ -42,6 +55,9 @@ struct conn {
 	struct endpoint_result *res;
 	struct job job;
 	struct tls_facts scratch_tls; /* TLS facts of follow-up passes */
+	struct hello_io *hello;       /* TLS audit passes only */
+	enum conn_state state_before_done;
+	const char *hello_why;        /* why a hello got no answer */
 	size_t host_slot;
 	int fd;
 	enum conn_state state;
@@ -92,6 +108,48 @@ conn_tls_facts(struct conn *c)
 	return c->job.pass == PROBE_PASS_MAIN ? &c->res->tls : &c->scratch_tls;
 }
 
+static void
+judge_tls(struct endpoint_result *r)
+{
+	if (r->tls_judged)
+		return;
+	r->tls_judged = true;
+	if (r->tls.handshake_done)
+		tls_checks_judge(r, r->tls_audit);
+}
+
+/* After the probe's own passes: the TLS audit, one hello per
+ * connection, then the judgement. */
+static void
+plan_audit(struct engine *e, const struct conn *c)
+{
+	struct endpoint_result *r = c->res;
+	struct job next = c->job;
+
+	if (e->opt->tls_depth == TLS_DEPTH_OFF || !r->tls.handshake_done ||
+	    r->status != EP_STATUS_OK) {
+		judge_tls(r);
+		return;
+	}
+	if (!r->tls_audit) {
+		r->tls_audit = xcalloc(1, sizeof(*r->tls_audit));
+		tls_audit_init(r->tls_audit, e->opt->tls_depth,
+			       e->opt->tls_budget,
+			       r->tls.version && strcmp(r->tls.version,
+							"TLS1.3") == 0
+				       ? TLS_VERSION_1_3
+				       : 0);
+	}
+	if (r->tls_audit->aborted) {
+		judge_tls(r);
+		return;
+	}
+	/* conn_start builds the hello, or judges when none is left */
+	next.pass = PROBE_PASS_HELLO;
+	next.not_before = 0;
+	push_job(e, next);
+}
+
 /* What the endpoint needs next once a connection ended. */
 static void
 plan_next(struct engine *e, const struct conn *c)
@@ -115,10 +173,13 @@ plan_next(struct engine *e, const struct conn *c)
 		if (r->status == EP_STATUS_REJECTED)
 			return; /* out of tries: leave the server alone */
 	}
-	pass = pm->next_pass ? pm->next_pass(r, &e->opt->probe, c->job.pass)
-			     : -1;
-	if (pass < 0)
+	pass = -1;
+	if (!(c->job.pass & PROBE_PASS_HELLO) && pm->next_pass)
+		pass = pm->next_pass(r, &e->opt->probe, c->job.pass);
+	if (pass < 0) {
+		plan_audit(e, c);
 		return;
+	}
 	next.pass = pass;
 	next.not_before = 0;
 	push_job(e, next);
@@ -152,6 +213,7 @@ conn_finish(struct conn *c)
 
 	if (c->state == CONN_DONE)
 		return;
+	c->state_before_done = c->state;
 	c->state = CONN_DONE;
 	loop_timer_disarm(e->loop, &c->timer);
 	if (c->fd >= 0) {
@@ -159,11 +221,25 @@ conn_finish(struct conn *c)
 		close(c->fd);
 		c->fd = -1;
 	}
-	if (c->session_live)
+	if (c->session_live) {
+		/* the probe's finish() frees its state, whatever ended us */
+		session_io_error(&c->sess, "connection ended");
 		session_free(&c->sess);
+	}
 	tls_conn_free(c->tls);
 	c->tls = NULL;
 	tls_facts_free(&c->scratch_tls);
+	if (c->hello && !c->hello->answered && c->res->tls_audit) {
+		/* the preamble failed, or the peer went away silently */
+		if (c->state_before_done == CONN_HELLO)
+			tls_audit_answer(c->res->tls_audit, NULL,
+					 c->hello_why ? c->hello_why
+						      : "connection closed");
+		else
+			tls_audit_abort(c->res->tls_audit,
+					"the STARTTLS preamble failed");
+	}
+	free(c->hello);
 	clock_gettime(CLOCK_REALTIME, &end);
 	c->res->duration_s += loop_clock() - c->started;
 	e->hosts[c->host_slot].active--;
@@ -196,6 +272,11 @@ on_timer(void *arg)
 		/* implicit TLS, handshake never completed */
 		free(conn_tls_facts(c)->error);
 		conn_tls_facts(c)->error = xstrdup("TLS handshake timed out");
+	}
+	if (c->state == CONN_HELLO) {
+		c->hello_why = "no answer to the ClientHello (timeout)";
+		conn_finish(c);
+		return;
 	}
 	if (c->sess.quiet_wait > 0) {
 		session_quiet(&c->sess);
@@ -238,6 +319,60 @@ handshake_failed(struct conn *c, const char *why)
 	c->tls = NULL;
 	c->state = CONN_ACTIVE;
 	session_tls_done(&c->sess, false, copy);
+}
+
+/* TLS audit: writes the ClientHello, then feeds the answer to the
+ * parser until it has decided. */
+static void
+step_hello(struct conn *c)
+{
+	struct hello_io *h = c->hello;
+	uint8_t buf[READ_CHUNK];
+
+	while (h->sent < h->len) {
+		ssize_t w = send(c->fd, h->out + h->sent, h->len - h->sent,
+				 MSG_NOSIGNAL);
+
+		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+			watch_for(c, LOOP_WRITE);
+			return;
+		}
+		if (w <= 0) {
+			c->hello_why = "connection closed";
+			conn_finish(c);
+			return;
+		}
+		h->sent += (size_t)w;
+	}
+	for (;;) {
+		ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+		int st;
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			watch_for(c, LOOP_READ);
+			return;
+		}
+		if (n <= 0) {
+			/* the parser may have enough: an alert then close */
+			if (h->parser.r.kind != TLSHELLO_KIND_NONE) {
+				tls_audit_answer(c->res->tls_audit,
+						 &h->parser.r, NULL);
+				h->answered = true;
+			} else {
+				c->hello_why = "connection closed";
+			}
+			conn_finish(c);
+			return;
+		}
+		st = tlshello_parser_feed(&h->parser, buf, (size_t)n);
+		if (st == TLSHELLO_NEED_MORE)
+			continue;
+		tls_audit_answer(c->res->tls_audit, &h->parser.r,
+				 st == TLSHELLO_ERROR ? h->parser.error : NULL);
+		h->answered = true;
+		conn_finish(c);
+		return;
+	}
 }
 
 /* Drives the handshake; returns true when the caller should go on. */
@@ -391,8 +526,11 @@ conn_connected(struct conn *c)
 		     (unsigned long)random() ^ (unsigned long)c->fd, c->job.pass,
 		     &c->eng->opt->probe);
 	c->session_live = true;
-	if (c->res->endpoint.service->tls == TLS_MODE_IMPLICIT &&
-	    !(c->job.pass & PROBE_PASS_NO_TLS))
+	if (c->hello && c->res->endpoint.service->tls == TLS_MODE_IMPLICIT) {
+		c->state = CONN_HELLO;
+		conn_new_phase(c);
+	} else if (c->res->endpoint.service->tls == TLS_MODE_IMPLICIT &&
+		   !(c->job.pass & PROBE_PASS_NO_TLS))
 		start_tls(c);
 	else {
 		c->state = CONN_ACTIVE;
@@ -417,8 +555,17 @@ conn_pump(struct conn *c)
 			conn_finish(c);
 			return;
 		}
+		if (c->state == CONN_HELLO) {
+			step_hello(c);
+			return;
+		}
 		if (c->state == CONN_ACTIVE &&
 		    c->sess.want == SESSION_WANT_TLS) {
+			if (c->hello) {
+				c->state = CONN_HELLO;
+				conn_new_phase(c);
+				continue;
+			}
 			start_tls(c);
 			continue;
 		}
@@ -482,9 +629,32 @@ make_socket(const struct endpoint *ep, struct sockaddr_storage *ss,
 static void
 conn_start(struct engine *e, struct job job)
 {
-	struct conn *c = xcalloc(1, sizeof(*c));
+	struct conn *c;
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
+	struct hello_io *hello = NULL;
+
+	if (job.pass & PROBE_PASS_HELLO) {
+		struct endpoint_result *r = &e->results[job.idx];
+		uint8_t seed[TLSHELLO_SEED_LEN];
+
+		for (size_t i = 0; i < sizeof(seed); i++)
+			seed[i] = (uint8_t)random();
+		hello = xcalloc(1, sizeof(*hello));
+		hello->len = tls_audit_next(
+			r->tls_audit,
+			r->endpoint.host_is_ip ? NULL : r->endpoint.host, seed,
+			hello->out, sizeof(hello->out));
+		if (hello->len == 0) {
+			/* every question is answered (or the budget spent) */
+			free(hello);
+			judge_tls(r);
+			return;
+		}
+		tlshello_parser_init(&hello->parser);
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->hello = hello;
 
 	c->eng = e;
 	c->job = job;

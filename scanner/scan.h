@@ -11,6 +11,7 @@
 
 #include "probes/probe.h"
 #include "scanner/result.h"
+#include "scanner/tlsaudit.h"
 
 struct tls_config;
 
@@ -22,6 +23,8 @@ struct scan_options {
 	unsigned retries;         /* new tries after a throttled greeting */
 	double retry_delay_s;     /* first back-off; doubles per retry */
 	struct probe_options probe;
+	enum tls_depth tls_depth;  /* protocol/cipher audit */
+	unsigned tls_budget;       /* audit connections per endpoint */
 	struct tls_config *tls;
 };
 

@@ -1,0 +1,17 @@
+/*
+ * TLS protocol and cipher findings (check catalog 2.E) from the audit's
+ * answers (scanner/tlsaudit.h) and the main handshake's facts.
+ */
+#ifndef MAILAUDIT_PROBES_TLS_CHECKS_H
+#define MAILAUDIT_PROBES_TLS_CHECKS_H
+
+#include "scanner/result.h"
+#include "scanner/tlsaudit.h"
+
+#define TLS_MIN_DH_BITS 2048
+#define TLS_MIN_CURVE_BITS 256
+
+/* Emits the TLS-* findings and CERT-OCSP-STAPLING-MISSING for r. */
+void tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a);
+
+#endif
