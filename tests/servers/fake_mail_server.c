@@ -6,6 +6,8 @@
  * fake_mail_server --proto imap|pop3 --mode starttls|implicit
  *     --listen ADDR:PORT [--listen ADDR:PORT ...] --cert CHAIN.pem
  *     --key KEY.pem --behaviour NAME [--pidfile F] [--daemon] [--log F]
+ *     [--priority STRING] [--dhparams DH.pem] [--heartbeat]
+ *     [--ocsp-response RESP.der]
  *
  * ADDR is numeric or a name; IPv6 in brackets ("[::1]:1143"). --daemon forks
  * into the background after every listener is bound; the pid file is
@@ -37,11 +39,71 @@
  *  http: waits up to 5 s for input, "HTTP/1.1 400 Bad Request", close
  *  close-on-accept: closes the connection right after accept
  *  reset-mid-handshake: after the STARTTLS OK reads the ClientHello, RST
+ *  advertised-but-rejected: pre-TLS IMAP caps "IMAP4rev1 STARTTLS
+ *      AUTH=PLAIN AUTH=LOGIN" (no LOGINDISABLED), POP3 CAPA "SASL PLAIN
+ *      LOGIN" (no USER), but AUTHENTICATE/LOGIN/AUTH/USER get "NO
+ *      [PRIVACYREQUIRED]"/"-ERR [AUTH] Plaintext authentication disallowed
+ *      on non-secure (SSL/TLS) connections." (AUTH-ADVERTISED-BUT-REJECTED)
+ *  no-mech-after-tls: post-TLS IMAP caps "IMAP4rev1 LOGINDISABLED" (no
+ *      AUTH=), POP3 CAPA without USER and SASL; every mechanism, LOGIN and
+ *      USER refused (AUTH-NO-USABLE-MECHANISM-AFTER-TLS)
+ *  implementation: POP3 CAPA (before and after TLS) has "IMPLEMENTATION
+ *      FakePOP 1.2.3" (INFO-POP3-IMPLEMENTATION)
+ *  starttls-on-implicit: with --mode implicit, STARTTLS/STLS inside the
+ *      implicit TLS session gets "OK Begin TLS negotiation now." and the
+ *      session goes on unchanged (STARTTLS-ON-IMPLICIT-PORT); like normal
+ *      in starttls mode
+ *  exchange: greeting "* OK The Microsoft Exchange IMAP4 service is ready.
+ *      [<base64>]" (POP3 "+OK ... POP3 ...") where base64 is the UTF-16LE
+ *      of MR2P264CA0029.FRAP264.PROD.OUTLOOK.COM (INFO-BANNER-DISCLOSURE,
+ *      INFO-EXCHANGE-BACKEND-FQDN)
+ *  anonymous: AUTH=ANONYMOUS / SASL ANONYMOUS before and after TLS;
+ *      AUTHENTICATE/AUTH ANONYMOUS gets "+ ", "*" aborts (BAD / -ERR),
+ *      anything else fails (AUTH-ANONYMOUS-OFFERED)
+ *  id: IMAP caps have ID; "TAG ID ..." (any arguments) gets "* ID (...)"
+ *      with name, version, os, os-version and a support-url sent as a
+ *      {25} literal, then "TAG OK ID completed." (INFO-IMAP-ID-DISCLOSURE)
  *
  * In implicit mode the handshake comes first (except for silent, http,
  * close-on-accept and reset-mid-handshake), then the greeting with the
  * post-TLS capabilities; STARTTLS then gets "BAD TLS is already active."
- * (OK with starttls-still-advertised).
+ * (OK with starttls-still-advertised and starttls-on-implicit).
+ *
+ * TLS options, applied to every TLS session in every behaviour:
+ *  --priority STRING: GnuTLS server priority string (default "NORMAL"; a
+ *      bad string is reported with its error position). Debian's NORMAL
+ *      already allows TLS 1.0/1.1 with AES-CBC-SHA1. Plants (verified on
+ *      GnuTLS 3.7.9; the RSA key exchanges need an RSA --cert):
+ *        TLS-VERSION-LEGACY + TLS-NO-MODERN-VERSION:
+ *          NORMAL:-VERS-ALL:+VERS-TLS1.0   or   ...:+VERS-TLS1.1
+ *        TLS-1.3-UNSUPPORTED: NORMAL:-VERS-ALL:+VERS-TLS1.2
+ *        TLS-CIPHER-64BIT-BLOCK: NORMAL:-VERS-TLS1.3:+3DES-CBC
+ *        TLS-CIPHER-RC4: NORMAL:-VERS-TLS1.3:+ARCFOUR-128
+ *        TLS-CIPHER-NULL-ANON-EXPORT (NULL): NORMAL:-VERS-TLS1.3:+NULL
+ *        TLS-CIPHER-NULL-ANON-EXPORT (anon): NORMAL:-VERS-TLS1.3:+ANON-DH:
+ *          +ANON-ECDH (a priority containing "ANON" adds anonymous server
+ *          credentials with the DH parameters below)
+ *        TLS-CIPHER-NO-FORWARD-SECRECY: NORMAL:-VERS-TLS1.3:-KX-ALL:+RSA
+ *        TLS-CIPHER-CBC: NORMAL:-VERS-TLS1.3:-CIPHER-ALL:+AES-128-CBC:
+ *          +AES-256-CBC
+ *        TLS-RENEGOTIATION-INSECURE: NORMAL:-VERS-TLS1.3:
+ *          %DISABLE_SAFE_RENEGOTIATION (no renegotiation_info echoed)
+ *        TLS-EMS-MISSING: NORMAL:-VERS-TLS1.3:%NO_SESSION_HASH
+ *        TLS-ETM-MISSING: NORMAL:-VERS-TLS1.3:-CIPHER-ALL:+AES-128-CBC:
+ *          %NO_ETM
+ *  --dhparams FILE: PKCS#3 PEM DH parameters (certtool --generate-dh-params
+ *      or openssl dhparam) for the DHE and anonymous DH key exchanges;
+ *      without it the built-in 2048-bit group (GNUTLS_SEC_PARAM_MEDIUM) is
+ *      used. A client that offers no FFDHE group gets this prime; add
+ *      -GROUP-DH-ALL to --priority to serve it to every client. Plants
+ *      TLS-DH-WEAK with a 1024-bit file and
+ *      NORMAL:-VERS-TLS1.3:-KX-ALL:+DHE-RSA (RSA --cert).
+ *  --heartbeat: accept the heartbeat extension (peer allowed to send), so
+ *      the ServerHello echoes it when offered (TLS-HEARTBEAT-ENABLED).
+ *  --ocsp-response FILE: staple this DER OCSP response when the client asks
+ *      (status_request). Not checked against the certificate, so revoked,
+ *      expired or foreign responses can be planted too (CERT-REVOKED,
+ *      CERT-OCSP-STAPLING-MISSING negative fixture).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -112,6 +174,13 @@ enum behaviour {
 	B_HTTP,
 	B_CLOSE_ON_ACCEPT,
 	B_RESET_MID_HANDSHAKE,
+	B_ADVERTISED_BUT_REJECTED,
+	B_NO_MECH_AFTER_TLS,
+	B_IMPLEMENTATION,
+	B_STARTTLS_ON_IMPLICIT,
+	B_EXCHANGE,
+	B_ANONYMOUS,
+	B_ID,
 	B_COUNT
 };
 
@@ -139,6 +208,13 @@ static const char *const behaviour_names[B_COUNT] = {
 	[B_HTTP] = "http",
 	[B_CLOSE_ON_ACCEPT] = "close-on-accept",
 	[B_RESET_MID_HANDSHAKE] = "reset-mid-handshake",
+	[B_ADVERTISED_BUT_REJECTED] = "advertised-but-rejected",
+	[B_NO_MECH_AFTER_TLS] = "no-mech-after-tls",
+	[B_IMPLEMENTATION] = "implementation",
+	[B_STARTTLS_ON_IMPLICIT] = "starttls-on-implicit",
+	[B_EXCHANGE] = "exchange",
+	[B_ANONYMOUS] = "anonymous",
+	[B_ID] = "id",
 };
 /* clang-format on */
 
@@ -149,10 +225,13 @@ static struct {
 	const char *listen[MAX_LISTEN];
 	int nlisten;
 	const char *cert, *key, *pidfile, *logfile;
-	bool daemon;
+	const char *priority, *dhparams, *ocsp;
+	bool daemon, heartbeat;
 } cfg;
 
 static gnutls_certificate_credentials_t g_cred;
+static gnutls_anon_server_credentials_t g_anon; /* priority with ANON-* */
+static gnutls_dh_params_t g_dh;                 /* --dhparams */
 static gnutls_priority_t g_prio;
 static int listen_fds[MAX_LISTEN];
 static pid_t server_pid;
@@ -376,6 +455,10 @@ tls_start(struct conn *c)
 	}
 	gnutls_priority_set(s, g_prio);
 	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, g_cred);
+	if (g_anon)
+		gnutls_credentials_set(s, GNUTLS_CRD_ANON, g_anon);
+	if (cfg.heartbeat)
+		gnutls_heartbeat_enable(s, GNUTLS_HB_PEER_ALLOWED_TO_SEND);
 	gnutls_certificate_server_set_request(s, GNUTLS_CERT_IGNORE);
 	gnutls_handshake_set_timeout(s, GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT);
 	gnutls_transport_set_int(s, c->fd);
@@ -384,6 +467,8 @@ tls_start(struct conn *c)
 	} while (r < 0 && !gnutls_error_is_fatal(r));
 	if (r < 0) {
 		logmsg("TLS handshake failed: %s", gnutls_strerror(r));
+		/* as real servers do: protocol_version, handshake_failure... */
+		gnutls_alert_send_appropriate(s, r);
 		gnutls_deinit(s);
 		return -1;
 	}
@@ -491,16 +576,74 @@ advertise_starttls(const struct conn *c)
 	return c->beh != B_STARTTLS_UNADVERTISED;
 }
 
+/* A STARTTLS/STLS received while TLS is already active gets OK. */
 static bool
-mech_offered(const struct conn *c, const char *mech)
+starttls_ok_in_tls(const struct conn *c)
 {
+	return c->beh == B_STARTTLS_STILL_ADVERTISED ||
+	       (c->beh == B_STARTTLS_ON_IMPLICIT && cfg.mode == M_IMPLICIT);
+}
+
+/* Every SASL mechanism any behaviour knows, in advertising order. */
+static const char *const sasl_mechs[] = {"PLAIN", "LOGIN", "NTLM", "ANONYMOUS"};
+
+/* Listed in CAPABILITY (AUTH=) / CAPA (SASL) on this connection. */
+static bool
+mech_advertised(const struct conn *c, const char *mech)
+{
+	const bool plain_pre_tls = c->beh == B_LOGINDISABLED_AUTH_PLAIN ||
+	                           c->beh == B_ADVERTISED_BUT_REJECTED;
+
 	if (!strcasecmp(mech, "NTLM"))
 		return c->beh == B_NTLM;
+	if (!strcasecmp(mech, "ANONYMOUS"))
+		return c->beh == B_ANONYMOUS;
+	if (c->tls && c->beh == B_NO_MECH_AFTER_TLS)
+		return false;
 	if (!strcasecmp(mech, "PLAIN"))
-		return c->tls || c->beh == B_LOGINDISABLED_AUTH_PLAIN;
+		return c->tls || plain_pre_tls;
 	if (!strcasecmp(mech, "LOGIN"))
-		return !c->tls && c->beh == B_LOGINDISABLED_AUTH_PLAIN;
+		return !c->tls && plain_pre_tls;
 	return false;
+}
+
+/* AUTHENTICATE / AUTH with this mechanism starts an exchange. */
+static bool
+mech_usable(const struct conn *c, const char *mech)
+{
+	if (!c->tls && c->beh == B_ADVERTISED_BUT_REJECTED)
+		return false;
+	return mech_advertised(c, mech);
+}
+
+/* The advertised mechanisms, each preceded by prefix (" AUTH=", " "). */
+static void
+mech_list(const struct conn *c, const char *prefix, char *out, size_t cap)
+{
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(sasl_mechs) / sizeof(sasl_mechs[0]); i++) {
+		int n;
+
+		if (!mech_advertised(c, sasl_mechs[i]))
+			continue;
+		n = snprintf(out + used, cap - used, "%s%s", prefix,
+		             sasl_mechs[i]);
+		if (n < 0 || (size_t)n >= cap - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* Refusal text for PLAIN/LOGIN/USER before TLS (Dovecot's wordings). */
+static const char *
+plaintext_refusal(const struct conn *c)
+{
+	if (c->beh == B_ADVERTISED_BUT_REJECTED)
+		return "Plaintext authentication disallowed on non-secure "
+		       "(SSL/TLS) connections.";
+	return "Plaintext authentication disabled.";
 }
 
 /* Sends HUGE_CAPS made-up capabilities, each wrapped in before/after. */
@@ -725,19 +868,36 @@ send_greeting(struct conn *c, const char *greeting, const char *okprefix)
 	}
 }
 
+/* exchange: "<ok> The Microsoft Exchange <service> service is ready.
+ * [<base64 of the UTF-16LE backend FQDN>]", as Exchange Online sends it. */
+static void
+exchange_greeting(const char *ok, const char *service, char *out, size_t cap)
+{
+	static const char fqdn[] = "MR2P264CA0029.FRAP264.PROD.OUTLOOK.COM";
+	unsigned char utf16[2 * sizeof(fqdn)];
+	char b64[4 * sizeof(utf16) / 3 + 8];
+	size_t n = put_utf16(utf16, fqdn);
+
+	base64_encode(utf16, n, b64, sizeof(b64));
+	snprintf(out, cap,
+	         "%s The Microsoft Exchange %s service is ready. [%s]", ok,
+	         service, b64);
+}
+
 /* ---- IMAP -------------------------------------------------------- */
 
 static void
 imap_caps(const struct conn *c, char *out, size_t cap)
 {
-	bool logindisabled = !c->tls && c->beh != B_PREAUTH;
+	bool logindisabled =
+	    c->tls ? c->beh == B_NO_MECH_AFTER_TLS
+	           : c->beh != B_PREAUTH && c->beh != B_ADVERTISED_BUT_REJECTED;
+	char mechs[128];
 
-	snprintf(out, cap, "IMAP4rev1%s%s%s%s%s",
+	mech_list(c, " AUTH=", mechs, sizeof(mechs));
+	snprintf(out, cap, "IMAP4rev1%s%s%s%s", c->beh == B_ID ? " ID" : "",
 	         advertise_starttls(c) ? " STARTTLS" : "",
-	         logindisabled ? " LOGINDISABLED" : "",
-	         mech_offered(c, "PLAIN") ? " AUTH=PLAIN" : "",
-	         mech_offered(c, "LOGIN") ? " AUTH=LOGIN" : "",
-	         mech_offered(c, "NTLM") ? " AUTH=NTLM" : "");
+	         logindisabled ? " LOGINDISABLED" : "", mechs);
 }
 
 static bool
@@ -750,9 +910,12 @@ imap_greet(struct conn *c)
 		return false;
 	}
 	imap_caps(c, caps, sizeof(caps));
-	snprintf(greeting, sizeof(greeting), "* %s [CAPABILITY %s] %s",
-	         c->beh == B_PREAUTH ? "PREAUTH" : "OK", caps,
-	         c->beh == B_PREAUTH ? "fake logged in" : "fake ready");
+	if (c->beh == B_EXCHANGE)
+		exchange_greeting("* OK", "IMAP4", greeting, sizeof(greeting));
+	else
+		snprintf(greeting, sizeof(greeting), "* %s [CAPABILITY %s] %s",
+		         c->beh == B_PREAUTH ? "PREAUTH" : "OK", caps,
+		         c->beh == B_PREAUTH ? "fake logged in" : "fake ready");
 	return send_greeting(c, greeting, "* OK ");
 }
 
@@ -780,7 +943,7 @@ imap_starttls(struct conn *c)
 	char okline[256];
 
 	if (c->tls) {
-		if (c->beh == B_STARTTLS_STILL_ADVERTISED)
+		if (starttls_ok_in_tls(c))
 			return conn_line(c, "%s OK Begin TLS negotiation now.",
 			                 c->tag) == 0;
 		return conn_line(c, "%s BAD TLS is already active.", c->tag) ==
@@ -803,13 +966,11 @@ imap_authenticate(struct conn *c, char *arg)
 
 	if (!*mech)
 		return conn_line(c, "%s BAD Missing mechanism.", c->tag) == 0;
-	if (!mech_offered(c, mech)) {
+	if (!mech_usable(c, mech)) {
 		if (!c->tls &&
 		    (!strcasecmp(mech, "PLAIN") || !strcasecmp(mech, "LOGIN")))
-			return conn_line(c,
-			                 "%s NO [PRIVACYREQUIRED] Plaintext "
-			                 "authentication disabled.",
-			                 c->tag) == 0;
+			return conn_line(c, "%s NO [PRIVACYREQUIRED] %s",
+			                 c->tag, plaintext_refusal(c)) == 0;
 		return conn_line(c,
 		                 "%s NO [ALERT] Unsupported authentication "
 		                 "mechanism.",
@@ -832,8 +993,9 @@ imap_authenticate(struct conn *c, char *arg)
 static bool
 imap_login(struct conn *c)
 {
-	if (!c->tls && c->beh != B_LOGINDISABLED_AUTH_PLAIN &&
-	    c->beh != B_PREAUTH)
+	if ((!c->tls && c->beh != B_LOGINDISABLED_AUTH_PLAIN &&
+	     c->beh != B_PREAUTH) ||
+	    (c->tls && c->beh == B_NO_MECH_AFTER_TLS))
 		return conn_line(c,
 		                 "%s NO [PRIVACYREQUIRED] Plaintext "
 		                 "authentication disallowed on non-secure "
@@ -842,6 +1004,21 @@ imap_login(struct conn *c)
 	return conn_line(c,
 	                 "%s NO [AUTHENTICATIONFAILED] Authentication failed.",
 	                 c->tag) == 0;
+}
+
+/* id: one value goes as a literal so that clients must parse literals. */
+static bool
+imap_id(struct conn *c)
+{
+	static const char url[] = "mailto:admin@example.test";
+
+	return conn_line(c,
+	                 "* ID (\"name\" \"FakeIMAP\" \"version\" \"9.9.9\" "
+	                 "\"os\" \"Linux\" \"os-version\" \"6.1\" "
+	                 "\"support-url\" {%zu}",
+	                 sizeof(url) - 1) == 0 &&
+	       conn_line(c, "%s)", url) == 0 &&
+	       conn_line(c, "%s OK ID completed.", c->tag) == 0;
 }
 
 /* Returns false when the connection must be closed. */
@@ -873,6 +1050,8 @@ imap_command(struct conn *c, char *line)
 		return imap_authenticate(c, arg);
 	if (!strcasecmp(cmd, "LOGIN"))
 		return imap_login(c);
+	if (!strcasecmp(cmd, "ID") && c->beh == B_ID)
+		return imap_id(c);
 	return conn_line(c, "%s BAD Unknown command.", c->tag) == 0;
 }
 
@@ -881,28 +1060,46 @@ imap_command(struct conn *c, char *line)
 static bool
 pop3_greet(struct conn *c)
 {
+	char greeting[256];
+
 	if (c->beh == B_BYE) {
 		conn_line(c, "-ERR [IN-USE] Too many connections");
 		return false;
 	}
-	return send_greeting(c, "+OK fake ready", "+OK ");
+	if (c->beh == B_EXCHANGE)
+		exchange_greeting("+OK", "POP3", greeting, sizeof(greeting));
+	else
+		snprintf(greeting, sizeof(greeting), "+OK fake ready");
+	return send_greeting(c, greeting, "+OK ");
+}
+
+/* USER/PASS is usable (and USER listed in CAPA). */
+static bool
+pop3_user_usable(const struct conn *c)
+{
+	return c->tls && c->beh != B_NO_MECH_AFTER_TLS;
 }
 
 static bool
 pop3_capa(struct conn *c)
 {
+	char mechs[128];
+
 	if (c->beh == B_NO_CAPA)
 		return conn_line(c, "-ERR unknown command") == 0;
 	if (conn_line(c, "+OK") < 0 || conn_line(c, "TOP") < 0 ||
 	    conn_line(c, "UIDL") < 0)
 		return false;
-	if (c->tls && conn_line(c, "USER") < 0)
+	if (pop3_user_usable(c) && conn_line(c, "USER") < 0)
 		return false;
 	if (advertise_starttls(c) && conn_line(c, "STLS") < 0)
 		return false;
-	if (conn_line(c, "SASL%s%s%s", mech_offered(c, "PLAIN") ? " PLAIN" : "",
-	              mech_offered(c, "LOGIN") ? " LOGIN" : "",
-	              mech_offered(c, "NTLM") ? " NTLM" : "") < 0)
+	mech_list(c, " ", mechs, sizeof(mechs));
+	if (!(c->tls && c->beh == B_NO_MECH_AFTER_TLS) &&
+	    conn_line(c, "SASL%s", mechs) < 0)
+		return false;
+	if (c->beh == B_IMPLEMENTATION &&
+	    conn_line(c, "IMPLEMENTATION FakePOP 1.2.3") < 0)
 		return false;
 	if (c->beh == B_HUGE_CAPS && send_huge_caps(c, "", "\r\n") < 0)
 		return false;
@@ -913,7 +1110,7 @@ static bool
 pop3_stls(struct conn *c)
 {
 	if (c->tls) {
-		if (c->beh == B_STARTTLS_STILL_ADVERTISED)
+		if (starttls_ok_in_tls(c))
 			return conn_line(c, "+OK Begin TLS negotiation now.") ==
 			       0;
 		return conn_line(c, "-ERR TLS is already active.") == 0;
@@ -929,21 +1126,22 @@ pop3_auth(struct conn *c, char *arg)
 {
 	char *rest;
 	const char *mech = next_word(arg, &rest);
+	size_t i;
 
-	if (!*mech)
-		return conn_line(c, "+OK") == 0 &&
-		       (!mech_offered(c, "PLAIN") ||
-		        conn_line(c, "PLAIN") == 0) &&
-		       (!mech_offered(c, "LOGIN") ||
-		        conn_line(c, "LOGIN") == 0) &&
-		       (!mech_offered(c, "NTLM") ||
-		        conn_line(c, "NTLM") == 0) &&
-		       conn_line(c, ".") == 0;
-	if (!mech_offered(c, mech)) {
+	if (!*mech) {
+		if (conn_line(c, "+OK") < 0)
+			return false;
+		for (i = 0; i < sizeof(sasl_mechs) / sizeof(sasl_mechs[0]); i++)
+			if (mech_advertised(c, sasl_mechs[i]) &&
+			    conn_line(c, "%s", sasl_mechs[i]) < 0)
+				return false;
+		return conn_line(c, ".") == 0;
+	}
+	if (!mech_usable(c, mech)) {
 		if (!c->tls &&
 		    (!strcasecmp(mech, "PLAIN") || !strcasecmp(mech, "LOGIN")))
-			return conn_line(c, "-ERR [AUTH] Plaintext "
-			                    "authentication disabled.") == 0;
+			return conn_line(c, "-ERR [AUTH] %s",
+			                 plaintext_refusal(c)) == 0;
 		return conn_line(c, "-ERR Unsupported authentication "
 		                    "mechanism.") == 0;
 	}
@@ -971,7 +1169,7 @@ pop3_command(struct conn *c, char *line)
 	if (!strcasecmp(cmd, "AUTH"))
 		return pop3_auth(c, arg);
 	if (!strcasecmp(cmd, "USER")) {
-		if (!c->tls)
+		if (!pop3_user_usable(c))
 			return conn_line(c, "-ERR [AUTH] Plaintext "
 			                    "authentication disallowed on "
 			                    "non-secure (SSL/TLS) "
@@ -1309,7 +1507,9 @@ usage(FILE *f)
 	           "--mode starttls|implicit --listen ADDR:PORT "
 	           "[--listen ...]\n"
 	           "       --cert CHAIN.pem --key KEY.pem --behaviour NAME "
-	           "[--pidfile F] [--daemon] [--log F]\nbehaviours:");
+	           "[--pidfile F] [--daemon] [--log F]\n"
+	           "       [--priority STRING] [--dhparams DH.pem] "
+	           "[--heartbeat] [--ocsp-response RESP.der]\nbehaviours:");
 	for (i = 0; i < B_COUNT; i++)
 		fprintf(f, " %s", behaviour_names[i]);
 	fputc('\n', f);
@@ -1340,6 +1540,10 @@ parse_args(int argc, char **argv)
 	    {"pidfile", required_argument, NULL, 'P'},
 	    {"log", required_argument, NULL, 'L'},
 	    {"daemon", no_argument, NULL, 'd'},
+	    {"priority", required_argument, NULL, 'r'},
+	    {"dhparams", required_argument, NULL, 'D'},
+	    {"heartbeat", no_argument, NULL, 'H'},
+	    {"ocsp-response", required_argument, NULL, 'O'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -1396,6 +1600,18 @@ parse_args(int argc, char **argv)
 		case 'd':
 			cfg.daemon = true;
 			break;
+		case 'r':
+			cfg.priority = optarg;
+			break;
+		case 'D':
+			cfg.dhparams = optarg;
+			break;
+		case 'H':
+			cfg.heartbeat = true;
+			break;
+		case 'O':
+			cfg.ocsp = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -1411,9 +1627,56 @@ bad:
 	exit(2);
 }
 
+/* --dhparams: PKCS#3 PEM into g_dh. */
+static int
+load_dh_params(void)
+{
+	gnutls_datum_t pem = {NULL, 0}, prime = {NULL, 0}, gen = {NULL, 0};
+	int r;
+
+	r = gnutls_load_file(cfg.dhparams, &pem);
+	if (r >= 0)
+		r = gnutls_dh_params_init(&g_dh);
+	if (r >= 0)
+		r = gnutls_dh_params_import_pkcs3(g_dh, &pem,
+		                                  GNUTLS_X509_FMT_PEM);
+	gnutls_free(pem.data);
+	if (r >= 0)
+		r = gnutls_dh_params_export_raw(g_dh, &prime, &gen, NULL);
+	if (r < 0) {
+		logmsg("--dhparams %s: %s", cfg.dhparams, gnutls_strerror(r));
+		return -1;
+	}
+	/* the prime's leading zero byte (sign) does not count */
+	logmsg("DH parameters from %s: %u-bit prime", cfg.dhparams,
+	       8 * (prime.size - (prime.size && !prime.data[0])));
+	gnutls_free(prime.data);
+	gnutls_free(gen.data);
+	return 0;
+}
+
+/* Anonymous DH/ECDH credentials, only when the priority asks for them. */
+static int
+anon_setup(void)
+{
+	int r = gnutls_anon_allocate_server_credentials(&g_anon);
+
+	if (r >= 0) {
+		if (g_dh)
+			gnutls_anon_set_server_dh_params(g_anon, g_dh);
+		else
+			r = gnutls_anon_set_server_known_dh_params(
+			    g_anon, GNUTLS_SEC_PARAM_MEDIUM);
+	}
+	if (r < 0)
+		logmsg("anonymous credentials: %s", gnutls_strerror(r));
+	return r < 0 ? -1 : 0;
+}
+
 static int
 tls_setup(void)
 {
+	const char *prio = cfg.priority ? cfg.priority : "NORMAL";
 	const char *err = NULL;
 	int r;
 
@@ -1425,11 +1688,40 @@ tls_setup(void)
 		logmsg("%s / %s: %s", cfg.cert, cfg.key, gnutls_strerror(r));
 		return -1;
 	}
-	r = gnutls_priority_init2(&g_prio, "NORMAL", &err, 0);
+	if (cfg.dhparams) {
+		if (load_dh_params() < 0)
+			return -1;
+		gnutls_certificate_set_dh_params(g_cred, g_dh);
+	} else {
+		/* DHE also for clients that offer no RFC 7919 group */
+		gnutls_certificate_set_known_dh_params(g_cred,
+		                                       GNUTLS_SEC_PARAM_MEDIUM);
+	}
+	if (cfg.ocsp) {
+		/* unchecked, so that revoked or foreign responses can be
+		 * planted as well */
+		gnutls_certificate_set_flags(
+		    g_cred, GNUTLS_CERTIFICATE_SKIP_OCSP_RESPONSE_CHECK);
+		r = gnutls_certificate_set_ocsp_status_request_file(
+		    g_cred, cfg.ocsp, 0);
+		if (r < 0) {
+			logmsg("--ocsp-response %s: %s", cfg.ocsp,
+			       gnutls_strerror(r));
+			return -1;
+		}
+	}
+	r = gnutls_priority_init2(&g_prio, prio, &err, 0);
 	if (r < 0) {
-		logmsg("priority NORMAL: %s", gnutls_strerror(r));
+		if (err)
+			logmsg("--priority '%s': %s at position %ld ('%s')",
+			       prio, gnutls_strerror(r), (long)(err - prio),
+			       err);
+		else
+			logmsg("--priority '%s': %s", prio, gnutls_strerror(r));
 		return -1;
 	}
+	if (strcasestr(prio, "ANON") && anon_setup() < 0)
+		return -1;
 	return 0;
 }
 
@@ -1506,10 +1798,13 @@ main(int argc, char **argv)
 		goto close;
 	redirect_stdio();
 	server_pid = getpid();
-	logmsg("%s %s server, behaviour %s, %d listener(s)",
+	logmsg("%s %s server, behaviour %s, %d listener(s), priority %s%s%s",
 	       cfg.proto == P_IMAP ? "imap" : "pop3",
 	       cfg.mode == M_IMPLICIT ? "implicit" : "starttls",
-	       behaviour_names[cfg.beh], cfg.nlisten);
+	       behaviour_names[cfg.beh], cfg.nlisten,
+	       cfg.priority ? cfg.priority : "NORMAL",
+	       cfg.heartbeat ? ", heartbeat" : "",
+	       cfg.ocsp ? ", OCSP staple" : "");
 	serve_forever();
 	kill_children();
 	if (cfg.pidfile)
@@ -1522,7 +1817,11 @@ close:
 out:
 	if (g_prio)
 		gnutls_priority_deinit(g_prio);
+	if (g_anon)
+		gnutls_anon_free_server_credentials(g_anon);
 	if (g_cred)
 		gnutls_certificate_free_credentials(g_cred);
+	if (g_dh)
+		gnutls_dh_params_deinit(g_dh);
 	return status;
 }
