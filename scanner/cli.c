@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "probes/service.h"
@@ -30,6 +32,8 @@ static const char usage_text[] =
 	"TARGET is one of:\n"
 	"  HOST | ADDRESS | [IPV6]   the four standard services: pop3 110,\n"
 	"                            imap 143, imaps 993, pop3s 995\n"
+	"  ADDRESS/PREFIX            every address of a CIDR block (IPv4 up\n"
+	"                            to /16, IPv6 up to /112), four services\n"
 	"  HOST:PORT | [IPV6]:PORT   one port; its service from the port\n"
 	"                            number or --service\n"
 	"  imap://HOST[:PORT]        also imaps://, pop3://, pop3s://\n"
@@ -63,6 +67,14 @@ static const char usage_text[] =
 	"                      (also every accepted suite), off\n"
 	"  --tls-budget N      audit connections per endpoint at most\n"
 	"                      (default 20 quick, 80 full)\n"
+	"  --threads N         event loops, one per thread (default: the\n"
+	"                      number of cores)\n"
+	"  --rate N            new connections per second, all threads\n"
+	"                      together (default: no limit)\n"
+	"  -4, -6              only IPv4 / only IPv6 addresses of names\n"
+	"  --shard K/N         scan only shard K (0..N-1) of N: every host\n"
+	"                      lands in exactly one shard, with all its ports\n"
+	"  -q, --quiet         no progress line on a terminal's stderr\n"
 	"  --retries N         new tries, with back-off, after a throttled\n"
 	"                      greeting (BYE, -ERR [IN-USE]; default 2)\n"
 	"  --no-color          no ANSI colours even on a terminal\n"
@@ -123,11 +135,75 @@ add_raw(struct parse_ctx *p, const char *t)
 	p->raw[p->nraw++] = xstrdup(t);
 }
 
+/* Expands "ADDRESS/PREFIX" into one raw target per address. Returns 1 if
+ * text was a CIDR block, 0 if not, -1 (error printed) if it was a bad
+ * one. */
+static int
+expand_cidr(struct parse_ctx *p, const char *text)
+{
+	const char *slash = strchr(text, '/');
+	char addr[INET6_ADDRSTRLEN + 1], out[INET6_ADDRSTRLEN];
+	unsigned char bytes[16];
+	unsigned long bits;
+	char *end;
+	int family;
+	size_t len, width, count;
+
+	if (!slash || strstr(text, "://"))
+		return 0;
+	len = (size_t)(slash - text);
+	if (len == 0 || len >= sizeof(addr))
+		return 0;
+	memcpy(addr, text, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET, addr, bytes) == 1) {
+		family = AF_INET;
+		width = 32;
+	} else if (inet_pton(AF_INET6, addr, bytes) == 1) {
+		family = AF_INET6;
+		width = 128;
+	} else {
+		return 0;
+	}
+	errno = 0;
+	bits = strtoul(slash + 1, &end, 10);
+	if (errno || *end || end == slash + 1 || bits > width ||
+	    width - bits > 16) {
+		fail("bad CIDR block '%s': prefix /%s must be /%zu to /%zu", text,
+		     slash + 1, width - 16, width);
+		return -1;
+	}
+	count = (size_t)1 << (width - bits);
+	/* clear the host bits, then count through them */
+	for (size_t i = bits; i < width; i++)
+		bytes[i / 8] &= (unsigned char)~(0x80u >> (i % 8));
+	for (size_t n = 0; n < count; n++) {
+		unsigned char cur[16];
+		size_t carry = n;
+
+		memcpy(cur, bytes, width / 8);
+		for (size_t i = width / 8; i-- > 0 && carry;) {
+			unsigned v = cur[i] + (unsigned)(carry & 0xff);
+
+			cur[i] = (unsigned char)v;
+			carry = (carry >> 8) + (v >> 8);
+		}
+		inet_ntop(family, cur, out, sizeof(out));
+		add_raw(p, out);
+	}
+	return 1;
+}
+
 static int
 add_line(const char *line, size_t lineno, void *arg)
 {
+	int rc = expand_cidr(arg, line);
+
 	(void)lineno;
-	add_raw(arg, line);
+	if (rc < 0)
+		return 2; /* reported already */
+	if (rc == 0)
+		add_raw(arg, line);
 	return 0;
 }
 
@@ -144,6 +220,8 @@ read_list(struct parse_ctx *p, const char *path)
 	rc = target_read_lines(f, add_line, p, err, sizeof(err));
 	if (f != stdin)
 		fclose(f);
+	if (rc == 2)
+		return 2;
 	if (rc != 0)
 		return fail("target list %s: %s", path, err);
 	return 0;
@@ -166,6 +244,18 @@ free_raw(struct parse_ctx *p)
 	free(p->raw);
 }
 
+/* Which shard a host belongs to: FNV-1a of its name, so every port of a
+ * host lands in the same shard on every machine. */
+static size_t
+host_shard(const char *host, size_t n)
+{
+	unsigned long h = 1469598103934665603UL;
+
+	for (; *host; host++)
+		h = (h ^ (unsigned char)*host) * 1099511628211UL;
+	return (size_t)(h % n);
+}
+
 static bool
 takes_value(const char *a)
 {
@@ -173,7 +263,8 @@ takes_value(const char *a)
 		"-iL",	       "--service",	"--ca-file", "--resolve",
 		"--timeout",   "--concurrency", "--max-per-host",
 		"--format",    "-o",		"--fail-on", "--retries",
-		"--tls-depth", "--tls-budget",
+		"--tls-depth", "--tls-budget", "--threads", "--rate",
+		"--shard",
 	};
 
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
@@ -218,6 +309,15 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	}
 	if (strcmp(a, "--no-color") == 0) {
 		o->color = false;
+		return -1;
+	}
+	if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
+		o->family = a[1] == '4' ? AF_INET : AF_INET6;
+		add_parameter(o, np, a, NULL);
+		return -1;
+	}
+	if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+		o->quiet = true;
 		return -1;
 	}
 	if (strcmp(a, "--passive") == 0) {
@@ -278,6 +378,36 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		return parse_size(v, 1, 64, &o->max_per_host)
 			       ? -1
 			       : fail("bad --max-per-host '%s': 1-64%s", v, "");
+	if (strcmp(a, "--threads") == 0)
+		return parse_size(v, 1, 256, &o->threads)
+			       ? -1
+			       : fail("bad --threads '%s': 1-256", v);
+	if (strcmp(a, "--rate") == 0) {
+		char *end;
+
+		errno = 0;
+		o->rate = strtod(v, &end);
+		return !errno && !*end && o->rate >= 0.1 && o->rate <= 1e6
+			       ? -1
+			       : fail("bad --rate '%s': new connections per "
+				      "second, 0.1 to 1000000",
+				      v);
+	}
+	if (strcmp(a, "--shard") == 0) {
+		unsigned long k, n;
+		char slash;
+
+		if (sscanf(v, "%lu%c%lu", &k, &slash, &n) != 3 || slash != '/' ||
+		    n == 0 || n > 100000 || k >= n || strspn(v, "0123456789/") !=
+							       strlen(v))
+			return fail("bad --shard '%s': K/N with 0 <= K < N "
+				    "(K counts from 0, as Kubernetes' "
+				    "JOB_COMPLETION_INDEX)",
+				    v);
+		o->shard_k = k;
+		o->shard_n = n;
+		return -1;
+	}
 	if (strcmp(a, "--tls-depth") == 0) {
 		o->tls_depth = tls_depth_parse(v);
 		return o->tls_depth >= 0
@@ -342,8 +472,9 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 		}
 		if (argv[i][0] == '-')
 			rc = read_list(&p, "-") ? 2 : -1;
-		else
+		else if ((rc = expand_cidr(&p, argv[i])) == 0)
 			add_raw(&p, argv[i]);
+		rc = rc < 0 ? 2 : -1;
 	}
 	if (rc >= 0)
 		goto out;
@@ -366,6 +497,12 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 				 err, sizeof(err)) < 0) {
 			rc = fail("%s%s", err, "");
 			goto out;
+		}
+		if (o->shard_n &&
+		    host_shard(o->targets[o->ntargets].host, o->shard_n) !=
+			    o->shard_k) {
+			target_spec_free(&o->targets[o->ntargets]);
+			continue;
 		}
 		o->ntargets++;
 	}

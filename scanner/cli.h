@@ -31,6 +31,12 @@ struct cli_options {
 	bool passive;         /* --passive: no active probes */
 	size_t retries;       /* --retries: after a throttled greeting */
 	int tls_depth;        /* enum tls_depth */
+	size_t threads;       /* --threads: event loops (default: cores) */
+	double rate;          /* --rate: new connections/s, 0 = no limit */
+	int family;           /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
+	size_t shard_k;       /* --shard K/N: this is shard K of N */
+	size_t shard_n;       /* 0 = no sharding */
+	bool quiet;           /* --quiet: no progress line */
 	size_t tls_budget;    /* 0 = the depth's default */
 	char **parameters;    /* NULL-terminated, for the report */
 };

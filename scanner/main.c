@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "probes/catalog_print.h"
@@ -69,6 +70,92 @@ write_report(const struct reporter *rp, const struct scan_report *rep,
 	return rc;
 }
 
+/* The progress line on a terminal's stderr (never in files or pipes). */
+struct progress {
+	bool enabled;
+	size_t total;
+	size_t done;
+	size_t by_severity[SEV_COUNT];
+	double started;
+	double last_print;
+};
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+progress_print(struct progress *p, bool final)
+{
+	double t = now_s(), el = t - p->started;
+	double rate = el > 0 ? (double)p->done / el : 0;
+
+	if (!final && t - p->last_print < 0.2)
+		return;
+	p->last_print = t;
+	fprintf(stderr,
+		"\r\033[K%zu/%zu endpoints  %.0f/s  ETA %.0fs  critical %zu "
+		"high %zu medium %zu low %zu info %zu",
+		p->done, p->total, rate,
+		rate > 0 ? (double)(p->total - p->done) / rate : 0.0,
+		p->by_severity[SEV_CRITICAL], p->by_severity[SEV_HIGH],
+		p->by_severity[SEV_MEDIUM], p->by_severity[SEV_LOW],
+		p->by_severity[SEV_INFO]);
+	if (final)
+		fputs("\r\033[K", stderr);
+}
+
+static void
+on_endpoint_done(struct endpoint_result *r, size_t idx, void *arg)
+{
+	struct progress *p = arg;
+
+	(void)idx;
+	p->done++;
+	for (size_t i = 0; i < r->nfindings; i++)
+		p->by_severity[r->findings[i].severity]++;
+	if (p->enabled)
+		progress_print(p, false);
+}
+
+/* Fits the concurrency to the descriptors we may open: raises the soft
+ * limit as far as allowed, and lowers the concurrency if it is still not
+ * enough (each connection is one descriptor). */
+static size_t
+fit_fd_limit(size_t concurrency)
+{
+	struct rlimit rl;
+	/* stdio, the report, epoll per thread, GnuTLS' /dev/urandom ... */
+	const size_t reserve = 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return concurrency;
+	if (rl.rlim_cur < rl.rlim_max &&
+	    rl.rlim_cur < (rlim_t)(concurrency + reserve)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)(concurrency + reserve) > rl.rlim_cur) {
+		size_t fit = rl.rlim_cur > reserve + 1
+				     ? (size_t)rl.rlim_cur - reserve
+				     : 1;
+
+		fprintf(stderr,
+			"mailaudit: --concurrency %zu exceeds the open-file "
+			"limit (%llu); using %zu\n",
+			concurrency, (unsigned long long)rl.rlim_cur, fit);
+		return fit;
+	}
+	return concurrency;
+}
+
 static int
 run_scan(struct cli_options *o)
 {
@@ -83,6 +170,11 @@ run_scan(struct cli_options *o)
 		.max_per_host = o->max_per_host,
 		.retries = (unsigned)o->retries,
 		.tls_depth = (enum tls_depth)o->tls_depth,
+		.threads = o->threads ? (unsigned)o->threads
+			   : sysconf(_SC_NPROCESSORS_ONLN) > 0
+				   ? (unsigned)sysconf(_SC_NPROCESSORS_ONLN)
+				   : 1,
+		.rate = o->rate,
 		.tls_budget = o->tls_budget ? (unsigned)o->tls_budget
 			      : o->tls_depth == TLS_DEPTH_FULL ? 80
 							       : 20,
@@ -94,6 +186,7 @@ run_scan(struct cli_options *o)
 							   : 1.0},
 	};
 	struct scan_report rep = {.scanner_version = MAILAUDIT_VERSION};
+	struct progress prog = {0};
 	struct report_options ro = {.fail_on = o->fail_on};
 	const struct reporter *rp = reporter_by_name(o->format);
 	int code;
@@ -104,10 +197,18 @@ run_scan(struct cli_options *o)
 		return 2;
 	}
 	results = resolve_targets(o->targets, o->ntargets, o->resolve,
-				  o->nresolve, &n);
+				  o->nresolve, o->family, &n);
 	so.tls = tls;
+	so.concurrency = fit_fd_limit(so.concurrency);
+	prog.total = n;
+	prog.enabled = !o->quiet && isatty(STDERR_FILENO);
+	prog.started = now_s();
+	so.endpoint_done = on_endpoint_done;
+	so.done_arg = &prog;
 	clock_gettime(CLOCK_REALTIME, &rep.started);
 	scan_run(results, n, &so);
+	if (prog.enabled)
+		progress_print(&prog, true);
 	clock_gettime(CLOCK_REALTIME, &rep.finished);
 	host_checks_judge(results, n);
 	tls_config_free(tls);

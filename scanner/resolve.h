@@ -23,10 +23,13 @@ int resolve_pin_parse(const char *text, struct resolve_pin *out, char *err,
 		      size_t errlen);
 
 /* Endpoint results for every target, in target order, then port order.
- * A name that does not resolve yields endpoints with status unresolved.
- * Duplicate (host, address, port) endpoints are dropped. */
+ * Names are looked up in parallel batches (getaddrinfo_a) before the scan.
+ * family restricts the addresses (AF_INET for -4, AF_INET6 for -6,
+ * AF_UNSPEC for both). A name that does not resolve yields endpoints
+ * with status unresolved. Duplicate (host, address, port) endpoints are
+ * dropped. */
 struct endpoint_result *resolve_targets(const struct target_spec *t, size_t nt,
 					const struct resolve_pin *pins,
-					size_t npins, size_t *n_r);
+					size_t npins, int family, size_t *n_r);
 
 #endif

@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -76,11 +77,27 @@ struct host_slot {
 	size_t active;
 };
 
+/* The global --rate, shared by the threads. */
+struct rate_limit {
+	pthread_mutex_t lock;
+	double per_second;
+	double tokens;
+	double last;
+};
+
+/* Serialises the endpoint_done callback across threads. */
+struct shared {
+	struct rate_limit rate;
+	pthread_mutex_t done_lock;
+};
+
 struct engine {
 	struct loop *loop;
 	const struct scan_options *opt;
+	struct shared *shared;
 	struct endpoint_result *results;
 	size_t n;
+	unsigned *pending;    /* jobs queued + connections live, per index */
 	struct job *jobs;     /* waiting to start, in order */
 	size_t njobs;
 	size_t capjobs;
@@ -93,6 +110,50 @@ struct engine {
 static void conn_pump(struct conn *c);
 
 static void
+endpoint_done(struct engine *e, size_t idx)
+{
+	if (!e->opt->endpoint_done)
+		return;
+	pthread_mutex_lock(&e->shared->done_lock);
+	e->opt->endpoint_done(&e->results[idx], idx, e->opt->done_arg);
+	pthread_mutex_unlock(&e->shared->done_lock);
+}
+
+/* One less thing outstanding for idx; reports it done at zero. */
+static void
+release(struct engine *e, size_t idx)
+{
+	if (--e->pending[idx] == 0)
+		endpoint_done(e, idx);
+}
+
+/* Takes a token for one new connection; false (and the time a token is
+ * due in *wake) when the rate says wait. */
+static bool
+rate_take(struct rate_limit *r, double now, double *wake)
+{
+	bool ok;
+
+	if (r->per_second <= 0)
+		return true;
+	pthread_mutex_lock(&r->lock);
+	r->tokens += (now - r->last) * r->per_second;
+	/* a short burst is fine; a second's worth is the most */
+	if (r->tokens > r->per_second)
+		r->tokens = r->per_second;
+	if (r->tokens < 0)
+		r->tokens = 0;
+	r->last = now;
+	ok = r->tokens >= 1.0;
+	if (ok)
+		r->tokens -= 1.0;
+	else
+		*wake = now + (1.0 - r->tokens) / r->per_second;
+	pthread_mutex_unlock(&r->lock);
+	return ok;
+}
+
+static void
 push_job(struct engine *e, struct job j)
 {
 	if (e->njobs == e->capjobs) {
@@ -100,6 +161,7 @@ push_job(struct engine *e, struct job j)
 		e->jobs = xreallocarray(e->jobs, e->capjobs, sizeof(*e->jobs));
 	}
 	e->jobs[e->njobs++] = j;
+	e->pending[j.idx]++;
 }
 
 static struct tls_facts *
@@ -245,6 +307,7 @@ conn_finish(struct conn *c)
 	e->hosts[c->host_slot].active--;
 	e->active--;
 	plan_next(e, c);
+	release(e, c->job.idx);
 	free(c);
 }
 
@@ -649,6 +712,7 @@ conn_start(struct engine *e, struct job job)
 			/* every question is answered (or the budget spent) */
 			free(hello);
 			judge_tls(r);
+			release(e, job.idx);
 			return;
 		}
 		tlshello_parser_init(&hello->parser);
@@ -710,8 +774,14 @@ schedule(struct engine *e)
 
 		if (e->active < e->opt->concurrency && j.not_before <= now &&
 		    e->hosts[e->slot_of[j.idx]].active < e->opt->max_per_host) {
-			conn_start(e, j);
-			continue;
+			double due = 0;
+
+			if (rate_take(&e->shared->rate, now, &due)) {
+				conn_start(e, j);
+				continue;
+			}
+			if (wake == 0 || due < wake)
+				wake = due;
 		}
 		if (j.not_before > now && (wake == 0 || j.not_before < wake))
 			wake = j.not_before;
@@ -741,37 +811,110 @@ assign_host_slots(struct engine *e)
 	}
 }
 
+/* FNV-1a of the address: which thread owns an endpoint. */
+static unsigned
+address_hash(const char *a)
+{
+	unsigned h = 2166136261u;
+
+	for (; *a; a++)
+		h = (h ^ (unsigned char)*a) * 16777619u;
+	return h;
+}
+
+struct worker {
+	pthread_t thread;
+	struct engine e;
+	struct scan_options opt; /* this thread's share of the caps */
+	unsigned index;
+	unsigned nthreads;
+	bool started;         /* a thread of its own runs it */
+};
+
+static void *
+run_engine(void *arg)
+{
+	struct worker *w = arg;
+	struct engine *e = &w->e;
+
+	e->loop = loop_new();
+	for (size_t i = 0; i < e->n; i++) {
+		struct endpoint_result *r = &e->results[i];
+
+		if (address_hash(r->endpoint.address) % w->nthreads != w->index)
+			continue;
+		if (r->status != EP_STATUS_OK || !e->loop) {
+			if (!e->loop) {
+				r->status = EP_STATUS_INTERNAL;
+				r->status_detail =
+					xstrdup("cannot create the event loop");
+			}
+			endpoint_done(e, i);
+			continue;
+		}
+		push_job(e, (struct job){.idx = i});
+	}
+	if (!e->loop)
+		return NULL;
+	for (;;) {
+		double wake = schedule(e), wait = 1.0;
+
+		if (e->active == 0 && e->njobs == 0)
+			break;
+		if (wake > 0 && wake - loop_clock() < wait)
+			wait = wake - loop_clock();
+		loop_run_once(e->loop, wait > 0 ? wait : 0);
+	}
+	loop_free(e->loop);
+	return NULL;
+}
+
 void
 scan_run(struct endpoint_result *results, size_t n,
 	 const struct scan_options *opt)
 {
-	struct engine e = {.opt = opt, .results = results, .n = n};
+	unsigned nt = opt->threads ? opt->threads : 1;
+	struct worker *w = xcalloc(nt, sizeof(*w));
+	struct shared sh = {.rate = {.per_second = opt->rate,
+				     .last = loop_clock()}};
+	unsigned *pending = xcalloc(n ? n : 1, sizeof(*pending));
 
-	e.loop = loop_new();
-	if (!e.loop) {
-		for (size_t i = 0; i < n; i++)
-			if (results[i].status == EP_STATUS_OK) {
-				results[i].status = EP_STATUS_INTERNAL;
-				results[i].status_detail =
-					xstrdup("cannot create the event loop");
-			}
-		return;
+	pthread_mutex_init(&sh.rate.lock, NULL);
+	pthread_mutex_init(&sh.done_lock, NULL);
+	for (unsigned t = 0; t < nt; t++) {
+		w[t].opt = *opt;
+		/* each loop gets its share of the global cap */
+		w[t].opt.concurrency = opt->concurrency / nt +
+				       (t < opt->concurrency % nt ? 1 : 0);
+		if (w[t].opt.concurrency == 0)
+			w[t].opt.concurrency = 1;
+		w[t].index = t;
+		w[t].nthreads = nt;
+		w[t].e = (struct engine){.opt = &w[t].opt, .shared = &sh,
+					 .results = results, .n = n,
+					 .pending = pending};
+		assign_host_slots(&w[t].e);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (results[i].status == EP_STATUS_OK)
-			push_job(&e, (struct job){.idx = i});
-	assign_host_slots(&e);
-	for (;;) {
-		double wake = schedule(&e), wait = 1.0;
-
-		if (e.active == 0 && e.njobs == 0)
-			break;
-		if (wake > 0 && wake - loop_clock() < wait)
-			wait = wake - loop_clock();
-		loop_run_once(e.loop, wait > 0 ? wait : 0);
+	if (nt == 1) {
+		run_engine(&w[0]);
+	} else {
+		for (unsigned t = 0; t < nt; t++) {
+			w[t].started = pthread_create(&w[t].thread, NULL,
+						      run_engine, &w[t]) == 0;
+			if (!w[t].started)
+				run_engine(&w[t]); /* run it here instead */
+		}
+		for (unsigned t = 0; t < nt; t++)
+			if (w[t].started)
+				pthread_join(w[t].thread, NULL);
 	}
-	free(e.jobs);
-	free(e.hosts);
-	free(e.slot_of);
-	loop_free(e.loop);
+	for (unsigned t = 0; t < nt; t++) {
+		free(w[t].e.jobs);
+		free(w[t].e.hosts);
+		free(w[t].e.slot_of);
+	}
+	pthread_mutex_destroy(&sh.rate.lock);
+	pthread_mutex_destroy(&sh.done_lock);
+	free(pending);
+	free(w);
 }

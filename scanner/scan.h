@@ -25,11 +25,19 @@ struct scan_options {
 	struct probe_options probe;
 	enum tls_depth tls_depth;  /* protocol/cipher audit */
 	unsigned tls_budget;       /* audit connections per endpoint */
+	unsigned threads;          /* event loops, one per thread (>= 1) */
+	double rate;               /* new connections per second, 0 = any */
 	struct tls_config *tls;
+	/* Called once per endpoint when nothing more will happen to it
+	 * (possibly from a worker thread, never twice at once). */
+	void (*endpoint_done)(struct endpoint_result *r, size_t idx,
+			      void *arg);
+	void *done_arg;
 };
 
 /* Scans results[0..n) in place: each must have its endpoint set; those
- * whose status is already not ok (unresolved) are skipped. */
+ * whose status is already not ok (unresolved) are skipped. Endpoints are
+ * split over the threads by address, so the per-address cap holds. */
 void scan_run(struct endpoint_result *results, size_t n,
 	      const struct scan_options *opt);
 

@@ -2387,7 +2387,6 @@ hs_message_done(struct tlshello_parser *p)
 	}
 	p->hs_hdr_got = 0;
 	p->hs_got = 0;
-	p->hs_count++;
 }
 
 static void
@@ -2447,9 +2446,22 @@ hs_header_done(struct tlshello_parser *p)
 		hs_message_done(p);
 }
 
-/* Counts certificates as the Certificate body streams by, checking every
- * length against the bytes that enclose it. */
+/* Keeps the first TLSHELLO_BUF bytes of the current message. */
 static void
+keep_prefix(struct tlshello_parser *p, const uint8_t *d, size_t k)
+{
+	if (p->hs_got >= TLSHELLO_BUF)
+		return;
+	if (k > TLSHELLO_BUF - p->hs_got)
+		k = TLSHELLO_BUF - p->hs_got;
+	memcpy(p->msg + p->hs_got, d, k);
+}
+
+/* Counts certificates as the Certificate body streams by, checking every
+ * length against the bytes that enclose it. Returns the bytes used: all n,
+ * or fewer when a length is wrong, so that the consumed count does not
+ * depend on how the input was split. */
+static size_t
 cert_walk(struct tlshello_parser *p, const uint8_t *d, size_t n)
 {
 	struct tlshello_result *res = &p->r;
@@ -2465,12 +2477,12 @@ cert_walk(struct tlshello_parser *p, const uint8_t *d, size_t n)
 			p->cert_num_got = 0;
 			if (l > TLSHELLO_MAX_CERT_LIST) {
 				fail(p, "certificate_list longer than 128 KiB");
-				return;
+				return i;
 			}
 			if (l != p->hs_len - 3) {
 				fail(p, "certificate_list length does not "
 				        "match the message");
-				return;
+				return i;
 			}
 			res->cert_list_len = (uint32_t)l;
 			p->cert_list_left = l;
@@ -2479,7 +2491,7 @@ cert_walk(struct tlshello_parser *p, const uint8_t *d, size_t n)
 		case CW_CERT_LEN:
 			if (p->cert_num_got == 0 && p->cert_list_left < 3) {
 				fail(p, "truncated certificate entry");
-				return;
+				return i;
 			}
 			p->cert_num[p->cert_num_got++] = d[i++];
 			p->cert_list_left--;
@@ -2490,7 +2502,7 @@ cert_walk(struct tlshello_parser *p, const uint8_t *d, size_t n)
 			if (l == 0 || l > p->cert_list_left) {
 				fail(p, "certificate length beyond the "
 				        "certificate_list");
-				return;
+				return i;
 			}
 			if (res->cert_count++ == 0)
 				res->first_cert_len = (uint32_t)l;
@@ -2507,6 +2519,7 @@ cert_walk(struct tlshello_parser *p, const uint8_t *d, size_t n)
 			break;
 		}
 	}
+	return i;
 }
 
 /* Handshake-protocol bytes of the current record; messages may span
@@ -2526,13 +2539,9 @@ handshake_bytes(struct tlshello_parser *p, const uint8_t *d, size_t n)
 		k = p->hs_len - p->hs_got;
 		if (k > n - i)
 			k = n - i;
-		if (p->hs_got < TLSHELLO_BUF)
-			memcpy(p->msg + p->hs_got, d + i,
-			       k < TLSHELLO_BUF - p->hs_got
-			           ? k
-			           : TLSHELLO_BUF - p->hs_got);
 		if (p->hs_type == HS_CERTIFICATE)
-			cert_walk(p, d + i, k);
+			k = cert_walk(p, d + i, k);
+		keep_prefix(p, d + i, k);
 		p->hs_got += k;
 		i += k;
 		if (p->status == TLSHELLO_NEED_MORE && p->hs_got == p->hs_len)
@@ -2668,10 +2677,7 @@ sslv2_body(struct tlshello_parser *p, const uint8_t *d, size_t n)
 
 	if (k > n)
 		k = n;
-	if (p->hs_got < TLSHELLO_BUF)
-		memcpy(p->msg + p->hs_got, d,
-		       k < TLSHELLO_BUF - p->hs_got ? k
-		                                    : TLSHELLO_BUF - p->hs_got);
+	keep_prefix(p, d, k);
 	p->hs_got += k;
 	if (p->hs_got == p->hs_len)
 		sslv2_done(p);

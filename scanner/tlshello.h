@@ -128,7 +128,9 @@ enum tls_group_kind {
 /* "x25519", "secp256r1", "ffdhe2048", "sect163k1", ...; "unknown". */
 const char *tls_group_name(uint16_t id);
 /* Field size in bits: secp256r1 256, sect163k1 163, x25519 255, x448 448,
- * ffdheN N, hybrids the size of their classical part; 0 if unknown. */
+ * ffdheN N, hybrids the size of their classical part; 0 if unknown. For
+ * a "< 256 bits" rule use the kind too: x25519 (ECX) is not weak, binary
+ * curves are weak at any size. */
 unsigned tls_group_bits(uint16_t id);
 enum tls_group_kind tls_group_kind(uint16_t id);
 
@@ -250,7 +252,7 @@ enum tlshello_kind {
 
 struct tlshello_result {
 	enum tlshello_kind kind;
-	uint16_t record_version; /* of the first record */
+	uint16_t record_version; /* of the first record; 0x0002 for SSLv2 */
 
 	/* Alert. kind ALERT: a fatal alert (or close_notify) came instead of
 	 * a ServerHello. has_alert is also set for a warning alert before
@@ -278,7 +280,7 @@ struct tlshello_result {
 	uint16_t key_share_group;
 	uint8_t ec_point_formats; /* bit n set: format n listed (n < 8) */
 	uint8_t reneg_info_len;   /* renegotiated_connection length (0) */
-	char alpn[256];           /* chosen protocol, raw bytes + NUL */
+	char alpn[256];           /* chosen protocol, raw peer bytes + NUL */
 	uint8_t alpn_len;
 
 	/* TLS <= 1.2 flight after the ServerHello */
@@ -313,6 +315,8 @@ struct tlshello_result {
 	uint8_t prefix_len;
 };
 
+/* About 17 KiB with no pointers to free: embed it in per-connection state
+ * or allocate it, and re-init it to reuse it. */
 struct tlshello_parser {
 	struct tlshello_result r;
 	const char *error; /* static text after TLSHELLO_ERROR */
@@ -330,7 +334,6 @@ struct tlshello_parser {
 	size_t hs_hdr_got;
 	uint8_t hs_type;
 	size_t hs_len, hs_got;
-	unsigned hs_count;
 	bool tls13;
 	uint8_t alert[2];
 	size_t alert_got;
@@ -387,7 +390,9 @@ struct tlshello_client_hello {
 	size_t length;   /* handshake body length */
 	size_t consumed; /* bytes of the input that held the hello */
 	const char *error;
-	uint8_t body[TLSHELLO_BUF]; /* reassembled message (internal) */
+	uint8_t body[TLSHELLO_BUF]; /* reassembled message (internal; the
+	                               struct is ~19 KiB: keep it static or
+	                               allocate it) */
 };
 
 /* Parses a client's first flight in data[0,n): TLS records carrying one

@@ -69,41 +69,54 @@
  * post-TLS capabilities; STARTTLS then gets "BAD TLS is already active."
  * (OK with starttls-still-advertised and starttls-on-implicit).
  *
- * TLS options, applied to every TLS session in every behaviour:
- *  --priority STRING: GnuTLS server priority string (default "NORMAL"; a
- *      bad string is reported with its error position). Debian's NORMAL
- *      already allows TLS 1.0/1.1 with AES-CBC-SHA1. Plants (verified on
- *      GnuTLS 3.7.9; the RSA key exchanges need an RSA --cert):
- *        TLS-VERSION-LEGACY + TLS-NO-MODERN-VERSION:
- *          NORMAL:-VERS-ALL:+VERS-TLS1.0   or   ...:+VERS-TLS1.1
- *        TLS-1.3-UNSUPPORTED: NORMAL:-VERS-ALL:+VERS-TLS1.2
- *        TLS-CIPHER-64BIT-BLOCK: NORMAL:-VERS-TLS1.3:+3DES-CBC
- *        TLS-CIPHER-RC4: NORMAL:-VERS-TLS1.3:+ARCFOUR-128
- *        TLS-CIPHER-NULL-ANON-EXPORT (NULL): NORMAL:-VERS-TLS1.3:+NULL
- *        TLS-CIPHER-NULL-ANON-EXPORT (anon): NORMAL:-VERS-TLS1.3:+ANON-DH:
- *          +ANON-ECDH (a priority containing "ANON" adds anonymous server
- *          credentials with the DH parameters below)
- *        TLS-CIPHER-NO-FORWARD-SECRECY: NORMAL:-VERS-TLS1.3:-KX-ALL:+RSA
- *        TLS-CIPHER-CBC: NORMAL:-VERS-TLS1.3:-CIPHER-ALL:+AES-128-CBC:
- *          +AES-256-CBC
- *        TLS-RENEGOTIATION-INSECURE: NORMAL:-VERS-TLS1.3:
- *          %DISABLE_SAFE_RENEGOTIATION (no renegotiation_info echoed)
- *        TLS-EMS-MISSING: NORMAL:-VERS-TLS1.3:%NO_SESSION_HASH
- *        TLS-ETM-MISSING: NORMAL:-VERS-TLS1.3:-CIPHER-ALL:+AES-128-CBC:
- *          %NO_ETM
- *  --dhparams FILE: PKCS#3 PEM DH parameters (certtool --generate-dh-params
- *      or openssl dhparam) for the DHE and anonymous DH key exchanges;
- *      without it the built-in 2048-bit group (GNUTLS_SEC_PARAM_MEDIUM) is
- *      used. A client that offers no FFDHE group gets this prime; add
- *      -GROUP-DH-ALL to --priority to serve it to every client. Plants
- *      TLS-DH-WEAK with a 1024-bit file and
- *      NORMAL:-VERS-TLS1.3:-KX-ALL:+DHE-RSA (RSA --cert).
- *  --heartbeat: accept the heartbeat extension (peer allowed to send), so
- *      the ServerHello echoes it when offered (TLS-HEARTBEAT-ENABLED).
- *  --ocsp-response FILE: staple this DER OCSP response when the client asks
- *      (status_request). Not checked against the certificate, so revoked,
- *      expired or foreign responses can be planted too (CERT-REVOKED,
- *      CERT-OCSP-STAPLING-MISSING negative fixture).
+ * TLS options, applied to every TLS session (implicit and after STARTTLS)
+ * in every behaviour. A failed handshake is answered with the fitting alert
+ * (protocol_version, handshake_failure, ...). The plants below were checked
+ * on GnuTLS 3.7.9 with hand-built ClientHellos, gnutls-cli and openssl
+ * s_client; "RSA" marks those that need an RSA --cert (an ECDSA leaf gets
+ * the ECDHE-ECDSA variant of the 3DES, RC4 and NULL suites instead).
+ *  --priority STRING: GnuTLS server priority string, default "NORMAL"
+ *      (which on Debian already takes TLS 1.0/1.1 with AES-CBC-SHA1 suites
+ *      and, with an RSA leaf, static RSA). A bad string is reported with
+ *      its error position. A string containing "ANON" also enables
+ *      anonymous server credentials (DH parameters as for DHE, below).
+ *      TLS-VERSION-LEGACY, TLS-NO-MODERN-VERSION:
+ *          NORMAL:-VERS-ALL:+VERS-TLS1.0  (or +VERS-TLS1.1)
+ *      TLS-1.3-UNSUPPORTED: NORMAL:-VERS-ALL:+VERS-TLS1.2 (1.2 only) or
+ *          NORMAL:-VERS-TLS1.3
+ *      TLS-CIPHER-64BIT-BLOCK: NORMAL:-VERS-TLS1.3:+3DES-CBC
+ *      TLS-CIPHER-RC4: NORMAL:-VERS-TLS1.3:+ARCFOUR-128
+ *      TLS-CIPHER-NULL-ANON-EXPORT, NULL: NORMAL:-VERS-TLS1.3:+NULL
+ *      TLS-CIPHER-NULL-ANON-EXPORT, anonymous:
+ *          NORMAL:-VERS-TLS1.3:+ANON-DH:+ANON-ECDH (EXPORT: not in GnuTLS)
+ *      TLS-CIPHER-NO-FORWARD-SECRECY (RSA): NORMAL:-VERS-TLS1.3:-KX-ALL:+RSA
+ *      TLS-CIPHER-CBC: NORMAL:-VERS-TLS1.3:-CIPHER-ALL:+AES-128-CBC:
+ *          +AES-256-CBC (AEAD-only clients get handshake_failure)
+ *      TLS-WEAK-CIPHER-PREFERRED: NORMAL:-VERS-TLS1.3:-CIPHER-ALL:+3DES-CBC:
+ *          +AES-128-GCM:+AES-256-GCM:%SERVER_PRECEDENCE
+ *      TLS-ECDH-CURVE-WEAK: NORMAL:-VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP192R1
+ *          (clients without secp192r1 get handshake_failure)
+ *      TLS-RENEGOTIATION-INSECURE: ...:%DISABLE_SAFE_RENEGOTIATION (no
+ *          renegotiation_info, also not for the SCSV)
+ *      TLS-EMS-MISSING: ...:%NO_SESSION_HASH (no extended_master_secret)
+ *      TLS-ETM-MISSING: NORMAL:-VERS-TLS1.3:-CIPHER-ALL:+AES-128-CBC:
+ *          +AES-256-CBC:%NO_ETM (no encrypt_then_mac with a CBC suite)
+ *  --dhparams FILE: PKCS#3 PEM DH parameters (certtool --generate-dh-params,
+ *      openssl dhparam) for DHE and anonymous DH; without it the built-in
+ *      2048-bit group (GNUTLS_SEC_PARAM_MEDIUM). While the priority has RFC
+ *      7919 groups GnuTLS uses FFDHE2048 for every client, even one that
+ *      offers no FFDHE group, so the file's prime is used only with
+ *      -GROUP-DH-ALL (which needs --dhparams: DHE fails without it).
+ *      TLS-DH-WEAK (RSA): a 1024-bit file with NORMAL:-VERS-TLS1.3:
+ *          -GROUP-DH-ALL; a DHE-only hello without FFDHE groups gets the
+ *          1024-bit prime, one offering only FFDHE groups handshake_failure
+ *  --heartbeat: heartbeat extension accepted (peer allowed to send), so the
+ *      ServerHello echoes it when offered (TLS-HEARTBEAT-ENABLED)
+ *  --ocsp-response FILE: staple this DER OCSP response when the client
+ *      sends status_request (TLS 1.2 CertificateStatus, TLS 1.3 certificate
+ *      entry). Not checked against the certificate or the clock, so a
+ *      revoked or foreign response can be planted too (CERT-REVOKED via
+ *      the staple; without the option: CERT-OCSP-STAPLING-MISSING)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -1713,9 +1726,10 @@ tls_setup(void)
 	r = gnutls_priority_init2(&g_prio, prio, &err, 0);
 	if (r < 0) {
 		if (err)
-			logmsg("--priority '%s': %s at position %ld ('%s')",
-			       prio, gnutls_strerror(r), (long)(err - prio),
-			       err);
+			logmsg("--priority '%s': error at position %ld ('%s'): "
+			       "%s",
+			       prio, (long)(err - prio), err,
+			       gnutls_strerror(r));
 		else
 			logmsg("--priority '%s': %s", prio, gnutls_strerror(r));
 		return -1;
