@@ -2,13 +2,20 @@
 # fakes.sh start|stop RUNDIR BINDIR — the purpose-built fixture servers of
 # fixtures/fakes.conf (tests/servers/fake_mail_server.c, built in BINDIR).
 # Needs the fleet's test PKI in RUNDIR/certs (tests/fleet.sh start makes
-# it); issues one leaf for every fake host name from the test intermediate.
+# it); issues an ECDSA and an RSA leaf for every fake host name from the
+# test intermediate, and 1024-bit DH parameters.
+#
+# Extra words after BEHAVIOUR are passed to the server, with @RSA@
+# replaced by the RSA certificate options and @DH1024@ by the path of the
+# weak DH parameters. Without --priority, a modern one is used: Debian's
+# NORMAL still accepts TLS 1.0/1.1 and CBC, which would be a finding.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CONF=$ROOT/fixtures/fakes.conf
 [ $# -ge 2 ] || { echo "usage: $0 start|stop RUNDIR [BINDIR]" >&2; exit 2; }
 CMD=$1 RUNDIR=$2 BINDIR=${3:-}
 DIR=$RUNDIR/fakes
+MODERN='NORMAL:-VERS-TLS1.0:-VERS-TLS1.1:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA' 
 
 stop() {
 	local p
@@ -35,21 +42,35 @@ make_cert() {
 		--load-ca-certificate "$certs/int.pem" --load-ca-privkey "$certs/int.key" \
 		--template "$tmpl" --outfile "$DIR/cert.pem" 2>/dev/null
 	cat "$DIR/cert.pem" "$certs/int.pem" >"$DIR/chain.pem"
+	certtool --generate-privkey --key-type rsa --bits 2048 \
+		--outfile "$DIR/rsa-key.pem" 2>/dev/null
+	certtool --generate-certificate --load-privkey "$DIR/rsa-key.pem" \
+		--load-ca-certificate "$certs/int.pem" --load-ca-privkey "$certs/int.key" \
+		--template "$tmpl" --outfile "$DIR/rsa-cert.pem" 2>/dev/null
+	cat "$DIR/rsa-cert.pem" "$certs/int.pem" >"$DIR/rsa-chain.pem"
+	[ -s "$DIR/dh1024.pem" ] ||
+		certtool --generate-dh-params --bits 1024 --outfile "$DIR/dh1024.pem" 2>/dev/null
 }
 
 start() {
-	local name addr host proto mode port beh n=0
+	local name addr host proto mode port beh extra n=0 cert key
 	[ -x "$BINDIR/fake_mail_server" ] || { echo "fakes: no $BINDIR/fake_mail_server" >&2; exit 1; }
 	mkdir -p "$DIR"
 	stop
 	make_cert
-	while read -r name addr host proto mode port beh; do
+	while read -r name addr host proto mode port beh extra; do
 		case $name in '' | '#'*) continue ;; esac
 		n=$((n + 1))
+		cert=$DIR/chain.pem key=$DIR/key.pem
+		case " $extra " in *" @RSA@ "*) cert=$DIR/rsa-chain.pem key=$DIR/rsa-key.pem ;; esac
+		extra=${extra//@RSA@/}
+		extra=${extra//@DH1024@/$DIR/dh1024.pem}
+		case " $extra " in *" --priority "*) ;; *) extra="--priority $MODERN $extra" ;; esac
+		# shellcheck disable=SC2086
 		"$BINDIR/fake_mail_server" --proto "$proto" --mode "$mode" \
-			--listen "$addr:$port" --cert "$DIR/chain.pem" --key "$DIR/key.pem" \
+			--listen "$addr:$port" --cert "$cert" --key "$key" \
 			--behaviour "$beh" --daemon --pidfile "$DIR/$name-$port.pid" \
-			--log "$DIR/$name-$port.log" ||
+			--log "$DIR/$name-$port.log" $extra ||
 			{ echo "fakes: $name on $addr:$port did not start" >&2; stop; exit 1; }
 	done <"$CONF"
 }

@@ -15,4 +15,4 @@ cleanup() {
 trap cleanup EXIT INT TERM
 tests/fleet.sh start "$RUNDIR" >/dev/null
 tests/fakes.sh start "$RUNDIR" "$B/servers"
-MAILAUDIT=$B/mailaudit FLEET_CERTS=$RUNDIR/certs "$B/run_integration"
+SCAN_DIR=$RUNDIR MAILAUDIT=$B/mailaudit FLEET_CERTS=$RUNDIR/certs "$B/run_integration"
