@@ -45,6 +45,7 @@ enum imap_phase {
 	IMAP_PHASE_PLAIN_GREETING,
 	IMAP_PHASE_PREAMBLE_STARTTLS,
 	IMAP_PHASE_STARTTLS_SETTLE, /* a moment for bytes after the OK */
+	IMAP_PHASE_PREAMBLE_SETTLE,
 };
 
 static const char *const phase_names[] = {
@@ -65,6 +66,7 @@ static const char *const phase_names[] = {
 	[IMAP_PHASE_PLAIN_GREETING] = "cleartext greeting",
 	[IMAP_PHASE_PREAMBLE_STARTTLS] = "reply to STARTTLS",
 	[IMAP_PHASE_STARTTLS_SETTLE] = "bytes after the STARTTLS OK",
+	[IMAP_PHASE_PREAMBLE_SETTLE] = "bytes after the STARTTLS OK",
 };
 
 #define MAX_MECHS 10
@@ -639,6 +641,25 @@ on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	return PROBE_DONE;
 }
 
+/* TLS audit preamble: after the OK, wait a moment; bytes in that moment
+ * (or already here) mean the server talks past its OK, and no ClientHello
+ * answer could be trusted, so the audit stops there. */
+static enum probe_step
+preamble_settle(struct probe_ctx *c)
+{
+	struct imap_state *s = st(c);
+	char *extra = probe_take_pending(c);
+
+	if (extra) {
+		free(extra);
+		return PROBE_DONE;
+	}
+	if (s->phase == IMAP_PHASE_PREAMBLE_SETTLE)
+		return PROBE_UPGRADE_TLS;
+	return listen_quietly(c, IMAP_PHASE_PREAMBLE_SETTLE,
+			      probe_options(c)->quiet_wait_s / 10);
+}
+
 static enum probe_step
 imap_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 {
@@ -677,8 +698,11 @@ imap_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 	case IMAP_PHASE_PREAMBLE_STARTTLS:
 		if (!reply_is_ok(r))
 			return PROBE_DONE;
-		free(probe_take_pending(c));
-		return PROBE_UPGRADE_TLS;
+		return preamble_settle(c);
+	case IMAP_PHASE_PREAMBLE_SETTLE:
+		/* a whole line after the OK: the hello's answer would mean
+		 * nothing; the audit stops */
+		return PROBE_DONE;
 	}
 	return PROBE_DONE;
 }
@@ -705,6 +729,8 @@ imap_on_quiet(struct probe_ctx *c)
 		return send_command(c, IMAP_PHASE_INJECT_NOOP, "NOOP");
 	if (s->phase == IMAP_PHASE_STARTTLS_SETTLE)
 		return settle_done(c, NULL);
+	if (s->phase == IMAP_PHASE_PREAMBLE_SETTLE)
+		return preamble_settle(c);
 	if (s->phase == IMAP_PHASE_EXTRA_LISTEN)
 		starttls_note_extra(c, NULL);
 	return PROBE_DONE;
@@ -795,10 +821,17 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 		judge_passive_auth(res);
 	auth_judge(res, &s->auth, &actx);
 	if (cleartext) {
+		/* an OK, then a close while we listened for extra bytes: the
+		 * upgrade failed as surely as a handshake that dies at once */
+		if (how == PROBE_END_CLOSED &&
+		    s->phase == IMAP_PHASE_STARTTLS_SETTLE)
+			(void)imap_on_tls_failed(c, "the server closed the "
+						    "connection after the OK");
 		s->starttls.still_advertised =
 			strlist_has_ci(&res->caps_after_tls, "STARTTLS");
 		/* a timeout or close mid-way is not an answer to STARTTLS */
-		if (how == PROBE_END_DONE || s->starttls.handshake_done)
+		if (how == PROBE_END_DONE || s->starttls.handshake_done ||
+		    s->starttls.handshake_error)
 			starttls_judge(res, &s->starttls);
 		if (probe_options(c)->passive && !s->starttls.attempted &&
 		    s->starttls.caps_known && !s->starttls.advertised &&

@@ -41,6 +41,7 @@ enum pop3_phase {
 	POP3_PHASE_PLAIN_GREETING,
 	POP3_PHASE_PREAMBLE_STLS,
 	POP3_PHASE_STLS_SETTLE,
+	POP3_PHASE_PREAMBLE_SETTLE,
 };
 
 static const char *const phase_names[] = {
@@ -60,6 +61,7 @@ static const char *const phase_names[] = {
 	[POP3_PHASE_PLAIN_GREETING] = "cleartext greeting",
 	[POP3_PHASE_PREAMBLE_STLS] = "reply to STLS",
 	[POP3_PHASE_STLS_SETTLE] = "bytes after the STLS +OK",
+	[POP3_PHASE_PREAMBLE_SETTLE] = "bytes after the STLS +OK",
 };
 
 struct pop3_state {
@@ -517,6 +519,24 @@ on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	return PROBE_DONE;
 }
 
+/* TLS audit preamble: bytes after the +OK (now or in a moment) mean no
+ * ClientHello answer could be trusted; the audit stops. */
+static enum probe_step
+preamble_settle(struct probe_ctx *c)
+{
+	struct pop3_state *s = st(c);
+	char *extra = probe_take_pending(c);
+
+	if (extra) {
+		free(extra);
+		return PROBE_DONE;
+	}
+	if (s->phase == POP3_PHASE_PREAMBLE_SETTLE)
+		return PROBE_UPGRADE_TLS;
+	return listen_quietly(c, POP3_PHASE_PREAMBLE_SETTLE,
+			      probe_options(c)->quiet_wait_s / 10);
+}
+
 static enum probe_step
 pop3_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 {
@@ -553,9 +573,10 @@ pop3_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 		pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
 		if (pl.status != POP3_OK)
 			return PROBE_DONE;
-		free(probe_take_pending(c));
-		return PROBE_UPGRADE_TLS;
+		return preamble_settle(c);
 	}
+	case POP3_PHASE_PREAMBLE_SETTLE:
+		return PROBE_DONE; /* talks past its +OK: no audit */
 	}
 	return PROBE_DONE;
 }
@@ -583,6 +604,8 @@ pop3_on_quiet(struct probe_ctx *c)
 				    PP_EXPECT_POP3_MULTI);
 	if (s->phase == POP3_PHASE_STLS_SETTLE)
 		return settle_done(c, NULL);
+	if (s->phase == POP3_PHASE_PREAMBLE_SETTLE)
+		return preamble_settle(c);
 	if (s->phase == POP3_PHASE_EXTRA_LISTEN)
 		starttls_note_extra(c, NULL);
 	return PROBE_DONE;
@@ -675,9 +698,15 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 		judge_passive_auth(res);
 	auth_judge(res, &s->auth, &actx);
 	if (cleartext) {
+		/* a +OK, then a close while we listened for extra bytes: the
+		 * upgrade failed as surely as a handshake that dies at once */
+		if (how == PROBE_END_CLOSED && s->phase == POP3_PHASE_STLS_SETTLE)
+			(void)pop3_on_tls_failed(c, "the server closed the "
+						    "connection after the +OK");
 		s->starttls.still_advertised =
 			pop3_caps_has(&res->caps_after_tls, "STLS");
-		if (how == PROBE_END_DONE || s->starttls.handshake_done)
+		if (how == PROBE_END_DONE || s->starttls.handshake_done ||
+		    s->starttls.handshake_error)
 			starttls_judge(res, &s->starttls);
 		if (probe_options(c)->passive && !s->starttls.attempted &&
 		    s->starttls.caps_known && !s->starttls.advertised)

@@ -93,6 +93,23 @@ judge_enumerated(struct endpoint_result *r, const struct tls_audit *a)
 	}
 }
 
+/* Binary curves are deprecated whatever their size (RFC 8422 §5.1.1);
+ * x25519/x448 are never weak although x25519 has 255 bits. */
+static bool
+weak_curve(uint16_t id)
+{
+	switch (tls_group_kind(id)) {
+	case TLS_GROUP_EC_BINARY:
+	case TLS_GROUP_EXPLICIT:
+		return true;
+	case TLS_GROUP_ECX:
+	case TLS_GROUP_HYBRID:
+		return false;
+	default:
+		return id && tls_group_bits(id) < TLS_MIN_CURVE_BITS;
+	}
+}
+
 static void
 judge_key_exchange(struct endpoint_result *r, const struct tls_audit *a)
 {
@@ -110,11 +127,9 @@ judge_key_exchange(struct endpoint_result *r, const struct tls_audit *a)
 					    "DHE with a %u-bit prime (%s)",
 					    dhe->dh_bits, dhe->detail);
 	}
-	if (ec->answer == TLSA_ACCEPTED &&
-	    (ec->curve_explicit ||
-	     (ec->curve && tls_group_bits(ec->curve) < TLS_MIN_CURVE_BITS)))
+	if (ec->answer == TLSA_ACCEPTED && (ec->curve_explicit || weak_curve(ec->curve)))
 		result_add_findingf(r, "TLS-ECDH-CURVE-WEAK",
-				    "ECDHE on %s (%u bits) when only small "
+				    "ECDHE on %s (%u bits) when only weak "
 				    "curves were offered",
 				    ec->curve_explicit ? "explicit parameters"
 						       : tls_group_name(ec->curve),

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 /* Escapes n bytes of p. At most max output characters are produced
- * (raised to 64 if smaller); a longer result ends in "..." followed by the number of
+ * (raised to 66 if smaller); a longer result ends in "..." followed by the number of
  * bytes left out, as "...[+123 bytes]". Caller frees. */
 char *escape_bytes(const char *p, size_t n, size_t max);
 

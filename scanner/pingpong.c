@@ -64,6 +64,8 @@ pp_feed(struct pingpong *pp, const char *data, size_t n)
 		pp->error = "session byte limit exceeded";
 		return -1;
 	}
+	if (n == 0)
+		return 0; /* pp->buf may still be NULL: no memcpy(NULL, ...) */
 	if (pp->len + n > pp->cap) {
 		size_t ncap = pp->cap ? pp->cap : 4096;
 
@@ -165,7 +167,12 @@ pp_next(struct pingpong *pp, const struct pp_reply **reply_r)
 		const char *start = pp->buf;
 
 		if (!lf) {
-			if (pp->len > pp->lim.max_line) {
+			/* a CR right at the cap may be the CR of a CRLF whose
+			 * LF is still in flight: judge it when the LF comes */
+			size_t room = pp->lim.max_line +
+				      (pp->len > 0 && pp->buf[pp->len - 1] == '\r');
+
+			if (pp->len > room) {
 				pp->error = "line too long";
 				return -1;
 			}

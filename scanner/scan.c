@@ -176,7 +176,7 @@ judge_tls(struct endpoint_result *r)
 	if (r->tls_judged)
 		return;
 	r->tls_judged = true;
-	if (r->tls.handshake_done)
+	if (r->tls.handshake_done || r->tls_audit)
 		tls_checks_judge(r, r->tls_audit);
 }
 
@@ -188,8 +188,12 @@ plan_audit(struct engine *e, const struct conn *c)
 	struct endpoint_result *r = c->res;
 	struct job next = c->job;
 
-	if (e->opt->tls_depth == TLS_DEPTH_OFF || !r->tls.handshake_done ||
-	    r->status != EP_STATUS_OK) {
+	/* audit every endpoint where a handshake was tried: one that failed
+	 * with the library may still speak SSLv3, export suites or
+	 * compression, which only hand-built hellos can see */
+	if (e->opt->tls_depth == TLS_DEPTH_OFF ||
+	    !(r->tls.handshake_done || r->tls.error) ||
+	    (r->status != EP_STATUS_OK && r->status != EP_STATUS_TLS_ERROR)) {
 		judge_tls(r);
 		return;
 	}

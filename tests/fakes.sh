@@ -65,6 +65,15 @@ start() {
 		case " $extra " in *" @RSA@ "*) cert=$DIR/rsa-chain.pem key=$DIR/rsa-key.pem ;; esac
 		extra=${extra//@RSA@/}
 		extra=${extra//@DH1024@/$DIR/dh1024.pem}
+		if [ "$beh" = stub ]; then
+			# hand-written ServerHellos (tests/servers/tls_stub_server.c)
+			[ "$mode" = starttls ] && extra="--starttls $proto $extra"
+			# shellcheck disable=SC2086
+			"$BINDIR/tls_stub_server" --listen "$addr:$port" --daemon \
+				--pidfile "$DIR/$name-$port.pid" $extra ||
+				{ echo "fakes: stub $name on $addr:$port did not start" >&2; stop; exit 1; }
+			continue
+		fi
 		case " $extra " in *" --priority "*) ;; *) extra="--priority $MODERN $extra" ;; esac
 		# shellcheck disable=SC2086
 		"$BINDIR/fake_mail_server" --proto "$proto" --mode "$mode" \

@@ -276,11 +276,7 @@ START_TEST(test_printable_bound)
 }
 END_TEST
 
-/*
- * Known bugs in scanner/escape.c (see the report that came with these
- * tests): they assert what escape.h documents and fail today, so they run
- * only with MAILAUDIT_KNOWN_BUGS=1 until the fix lands.
- */
+/* Regression tests of bugs found when these tests were written. */
 START_TEST(test_bug_bytes_fit_not_truncated)
 {
 	/* 50 printable bytes need 50 characters; max 100 is plenty, yet
@@ -335,8 +331,8 @@ escape_suite(void)
 	tcase_add_test(tc, test_printable_bound);
 	suite_add_tcase(s, tc);
 
-	if (getenv("MAILAUDIT_KNOWN_BUGS")) {
-		tc = tcase_create("known_bugs");
+	{ /* regression tests of fixed bugs */
+		tc = tcase_create("regressions");
 		tcase_add_test(tc, test_bug_bytes_fit_not_truncated);
 		tcase_add_test(tc, test_bug_printable_fit_not_truncated);
 		suite_add_tcase(s, tc);

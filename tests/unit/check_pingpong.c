@@ -822,12 +822,7 @@ START_TEST(test_free_twice_and_empty)
 }
 END_TEST
 
-/*
- * Known bugs in non-test code (see the report that came with these
- * tests). They assert the documented behaviour and fail today, so they
- * run only with MAILAUDIT_KNOWN_BUGS=1 until the fixes land; then move
- * them into the cases above.
- */
+/* Regression tests of bugs found when these tests were written. */
 START_TEST(test_bug_cap_line_crlf_split)
 {
 	/* A line of exactly max_line bytes plus CRLF is accepted in one
@@ -885,8 +880,8 @@ pingpong_suite(void)
 	tcase_add_test(tc, test_free_twice_and_empty);
 	suite_add_tcase(s, tc);
 
-	if (getenv("MAILAUDIT_KNOWN_BUGS")) {
-		tc = tcase_create("known_bugs");
+	{ /* regression tests of fixed bugs */
+		tc = tcase_create("regressions");
 		tcase_add_test(tc, test_bug_cap_line_crlf_split);
 		tcase_add_test(tc, test_bug_feed_zero_bytes);
 		suite_add_tcase(s, tc);
