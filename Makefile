@@ -31,8 +31,8 @@ INT_OBJ  := $(INT_SRC:%.c=$(B)/%.o)
 SRV_SRC  := $(wildcard tests/servers/*.c)
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
-.PHONY: all check unit integration asan demo lint format format-check \
-        fuzz bench install clean deps
+.PHONY: all check unit integration formats asan demo lint format \
+        format-check fuzz bench install clean deps
 
 all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
 
@@ -81,12 +81,20 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration
+	$(MAKE) formats
+
+# Every report format from a real scan of the fixture fleet, checked
+# against reports/schema/ (JSON, JSON Lines, diff, SARIF subset), parsed
+# as XML (JUnit) and HTML. Needs python3-jsonschema.
+formats: all
+	tests/formats/validate.sh $(B)
 
 asan: deps
 	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 build/asan/run_unit
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh build/asan
+	ASAN_OPTIONS=detect_leaks=1 tests/formats/validate.sh build/asan
 
 demo: deps
 	$(MAKE) all
@@ -104,8 +112,9 @@ lint: $(B)/tests/unit/suites.h
 	tests/lint.sh $(B)
 
 install: $(B)/mailaudit
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/mailaudit $(DESTDIR)$(PREFIX)/bin/mailaudit
+	install -m 0644 mailaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/mailaudit.1
 
 clean:
 	rm -rf build mailaudit

@@ -33,7 +33,7 @@ static const struct check catalog[] = {
                        "deprecates cleartext access in favour of implicit "
                        "TLS.",
         .refs = {"RFC 9051 §11.2", "RFC 8314", REF_BSI_02R, REF_USENIX21},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "IMPLICIT-TLS-MISSING",
@@ -44,10 +44,11 @@ static const struct check catalog[] = {
                        "cannot use the preferred implicit-TLS mode; only the "
                        "fragile STARTTLS path remains.",
         .refs = {"RFC 9051 §11.2", "RFC 8314 §3.2", REF_BSI_01M},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "IMPLICIT-TLS-PLAINTEXT",
+        .issue = "mail",
         .severity = SEV_HIGH,
         .title = "Cleartext protocol on an implicit-TLS port",
         .description = "The port users configure as \"SSL/TLS\" sent a "
@@ -68,7 +69,7 @@ static const struct check catalog[] = {
                        "makes STARTTLS mandatory on cleartext ports.",
         .refs = {"RFC 9051 §6.1.1, §11.2", "RFC 3501 §6.1.1", "RFC 2595 §3.1",
                  "RFC 8314", REF_BSI_02R, "PCI DSS v4.0 Req. 4.2.1, 8.3.2"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "STARTTLS-NOT-ADVERTISED",
@@ -79,7 +80,7 @@ static const struct check catalog[] = {
                        "list never upgrade, and the server looks exactly like "
                        "one behind a STARTTLS-stripping attacker.",
         .refs = {"RFC 9051 §6.1.1", "RFC 2595 §3.1"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "STARTTLS-BROKEN",
@@ -90,10 +91,11 @@ static const struct check catalog[] = {
                        "Opportunistic clients fall back to cleartext and "
                        "strict ones cannot connect.",
         .refs = {"RFC 2595 §2.5", "RFC 9051 §11.1"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "STARTTLS-COMMAND-INJECTION",
+        .issue = "mail",
         .severity = SEV_HIGH,
         .title = "Commands pipelined before STARTTLS run inside TLS",
         .description = "A command sent in cleartext right after STARTTLS/STLS "
@@ -110,6 +112,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "STARTTLS-EXTRA-PLAINTEXT",
+        .issue = "mail",
         .severity = SEV_LOW,
         .title = "Cleartext bytes after the STARTTLS reply",
         .description = "The server sent more data after its positive "
@@ -121,6 +124,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "STARTTLS-CAPABILITY-IN-OK",
+        .issue = "mail",
         .severity = SEV_INFO,
         .title = "Capabilities in the STARTTLS OK response",
         .description = "The tagged OK answering STARTTLS carries a CAPABILITY "
@@ -138,10 +142,11 @@ static const struct check catalog[] = {
                        "accepted. This points to a sloppy state machine and "
                        "risks double-TLS confusion.",
         .refs = {"RFC 9051 §6.2.1", "RFC 2595"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "STARTTLS-ON-IMPLICIT-PORT",
+        .issue = "mail",
         .severity = SEV_LOW,
         .title = "STARTTLS on an implicit-TLS port not rejected",
         .description = "STARTTLS sent inside an implicit-TLS session got "
@@ -170,10 +175,11 @@ static const struct check catalog[] = {
                        "no longer be issued on the connection, so the whole "
                        "session stays in cleartext.",
         .refs = {"RFC 9051 §7.1.4, §11.3", REF_USENIX21},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CLEARTEXT-AUTH-ALLOWED",
+        .issue = "mail",
         .severity = SEV_MEDIUM,
         .title = "Authentication possible before TLS",
         .description = "A non-plaintext SASL mechanism can be started on the "
@@ -201,7 +207,7 @@ static const struct check catalog[] = {
                  "PCI DSS v4.0 Req. 8.3.2",
                  "Microsoft Exchange Set-ImapSettings/Set-PopSettings "
                  "-LoginType PlainTextLogin"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "AUTH-LOGINDISABLED-INCONSISTENT",
@@ -212,10 +218,11 @@ static const struct check catalog[] = {
                        "processes one. Compliant clients are safe; "
                        "non-compliant ones silently leak passwords.",
         .refs = {"RFC 9051 §6.2.3, §11.7"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "AUTH-ADVERTISED-BUT-REJECTED",
+        .issue = "mail",
         .severity = SEV_INFO,
         .title = "Mechanisms advertised before TLS but refused",
         .description = "Authentication mechanisms are advertised before TLS "
@@ -226,6 +233,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "AUTH-NO-USABLE-MECHANISM-AFTER-TLS",
+        .issue = "mail",
         .severity = SEV_LOW,
         .title = "No usable login method after TLS",
         .description = "Even inside TLS the server offers no way to "
@@ -236,6 +244,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "AUTH-WEAK-MECHANISM",
+        .issue = "mail",
         .severity = SEV_LOW,
         .title = "Weak SASL mechanism offered",
         .description = "CRAM-MD5, DIGEST-MD5 or NTLM is offered. A captured "
@@ -252,10 +261,11 @@ static const struct check catalog[] = {
                        "an MD5 challenge-response open to offline cracking, "
                        "and the timestamp often leaks the server's host name.",
         .refs = {"RFC 1939 §7, §13", "RFC 2449 §6"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "AUTH-NTLM-INFO-DISCLOSURE",
+        .issue = "mail",
         .severity = SEV_MEDIUM,
         .title = "NTLM challenge discloses internal names",
         .description = "An NTLM challenge obtained without credentials "
@@ -269,6 +279,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "AUTH-ANONYMOUS-OFFERED",
+        .issue = "mail",
         .severity = SEV_LOW,
         .title = "Anonymous login offered",
         .description = "SASL ANONYMOUS is advertised and can be started. "
@@ -298,7 +309,7 @@ static const struct check catalog[] = {
         .refs = {"RFC 8314 §3.2, §5", REF_PCI_421,
                  "BSI TR-03108 §4.1.12 (TR-03108-12-R)",
                  "Courier mkimapdcert(8)"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-SELF-SIGNED",
@@ -311,7 +322,7 @@ static const struct check catalog[] = {
         .refs = {"RFC 8314 §3.2, §5", REF_PCI_421,
                  "BSI TR-03108 §4.1.12 (TR-03108-12-R)",
                  "Courier mkimapdcert(8)"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-CHAIN-INCOMPLETE",
@@ -322,7 +333,7 @@ static const struct check catalog[] = {
                        "Many mail clients do not fetch missing intermediates, "
                        "so validation fails for some clients only.",
         .refs = {"RFC 8446", "RFC 5246"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-HOSTNAME-MISMATCH",
@@ -336,7 +347,7 @@ static const struct check catalog[] = {
                  "RFC 9525",
                  "Microsoft Exchange Set-ImapSettings/Set-PopSettings "
                  "-X509CertificateName"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-NO-SAN",
@@ -347,7 +358,7 @@ static const struct check catalog[] = {
                        "identities, so name checks fail or rely on legacy "
                        "fallbacks.",
         .refs = {"RFC 2595 §2.4", "RFC 9525", REF_CABF_BR},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-EXPIRED",
@@ -357,7 +368,7 @@ static const struct check catalog[] = {
                        "its notAfter date. Strict clients fail; lax ones "
                        "train users to accept bad certificates.",
         .refs = {REF_PCI_421, "RFC 5280"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-NOT-YET-VALID",
@@ -367,7 +378,7 @@ static const struct check catalog[] = {
                        "notBefore date in the future. Strict clients fail; "
                        "lax ones train users to accept bad certificates.",
         .refs = {REF_PCI_421, "RFC 5280"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-EXPIRING-SOON",
@@ -378,7 +389,7 @@ static const struct check catalog[] = {
                        "configurable). An operational early warning, so a CI "
                        "gate catches a missed renewal before clients fail.",
         .refs = {REF_OPS},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-VALIDITY-TOO-LONG",
@@ -402,7 +413,7 @@ static const struct check catalog[] = {
         .refs = {"BSI TR-02102-2 §3.6.1",
                  "Mozilla Server Side TLS: rsa_key_size, ecdh_param_size",
                  "RFC 9325 §4.5", REF_NIST, REF_CABF_BR},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-SIGNATURE-WEAK",
@@ -413,7 +424,7 @@ static const struct check catalog[] = {
                        "Current TLS libraries reject such signatures.",
         .refs = {"Mozilla Server Side TLS: certificate_signatures",
                  "BSI TR-02102-2 §3.3.3", REF_CABF_BR, REF_NIST},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "CERT-REVOKED",
@@ -426,6 +437,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "CERT-OCSP-STAPLING-MISSING",
+        .issue = "tls",
         .severity = SEV_INFO,
         .title = "No stapled OCSP response",
         .description = "The server sent no OCSP response although the client "
@@ -476,6 +488,7 @@ static const struct check catalog[] = {
     /* 2.E TLS protocol and cipher hygiene */
     {
         .id = "TLS-VERSION-SSL",
+        .issue = "tls",
         .severity = SEV_CRITICAL,
         .title = "SSL 2.0 or SSL 3.0 accepted",
         .description = "The server completes an SSLv2 or SSLv3 handshake. "
@@ -486,6 +499,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-VERSION-LEGACY",
+        .issue = "tls",
         .severity = SEV_HIGH,
         .title = "TLS 1.0 or TLS 1.1 accepted",
         .description = "The server negotiates TLS 1.0 or 1.1, which are "
@@ -498,6 +512,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-NO-MODERN-VERSION",
+        .issue = "tls",
         .severity = SEV_HIGH,
         .title = "Neither TLS 1.2 nor TLS 1.3 supported",
         .description = "Only protocol versions older than TLS 1.2 complete a "
@@ -507,6 +522,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-1.3-UNSUPPORTED",
+        .issue = "tls",
         .severity = SEV_INFO,
         .title = "TLS 1.3 not supported",
         .description = "A TLS 1.3-only handshake fails. TLS 1.3 is "
@@ -517,6 +533,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-CIPHER-NULL-ANON-EXPORT",
+        .issue = "tls",
         .severity = SEV_CRITICAL,
         .title = "NULL, anonymous or EXPORT cipher suite accepted",
         .description = "The server negotiates a suite without encryption, "
@@ -527,6 +544,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-CIPHER-RC4",
+        .issue = "tls",
         .severity = SEV_HIGH,
         .title = "RC4 cipher suite accepted",
         .description = "The server negotiates an RC4 suite. RC4 keystream "
@@ -535,6 +553,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-CIPHER-64BIT-BLOCK",
+        .issue = "tls",
         .severity = SEV_MEDIUM,
         .title = "64-bit block cipher suite accepted",
         .description = "The server negotiates a 3DES, DES, IDEA or RC2 suite. "
@@ -546,6 +565,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-CIPHER-NO-FORWARD-SECRECY",
+        .issue = "tls",
         .severity = SEV_MEDIUM,
         .title = "Cipher suite without forward secrecy accepted",
         .description = "The server negotiates static RSA key transport or "
@@ -557,6 +577,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-CIPHER-CBC",
+        .issue = "tls",
         .severity = SEV_LOW,
         .title = "CBC-mode cipher suite accepted",
         .description = "The server negotiates a CBC-mode suite, the class "
@@ -567,6 +588,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-ETM-MISSING",
+        .issue = "tls",
         .severity = SEV_LOW,
         .title = "CBC suite without Encrypt-then-MAC",
         .description = "A CBC suite was negotiated without the "
@@ -577,6 +599,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-CIPHER-NOT-NIST-APPROVED",
+        .issue = "tls",
         .severity = SEV_INFO,
         .title = "Cipher suite outside the NIST-approved lists",
         .description = "The server accepts suites not composed entirely of "
@@ -587,6 +610,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-WEAK-CIPHER-PREFERRED",
+        .issue = "tls",
         .severity = SEV_MEDIUM,
         .title = "Weak cipher suite preferred over a strong one",
         .description = "Offered both legacy and AEAD/forward-secret suites, "
@@ -597,6 +621,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-DH-WEAK",
+        .issue = "tls",
         .severity = SEV_MEDIUM,
         .title = "Weak Diffie-Hellman group",
         .description = "The server's DHE prime is shorter than 2048 bits; at "
@@ -607,6 +632,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-ECDH-CURVE-WEAK",
+        .issue = "tls",
         .severity = SEV_MEDIUM,
         .title = "Weak or explicit elliptic curve",
         .description = "The server selects an elliptic curve under 256 bits "
@@ -618,6 +644,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-COMPRESSION",
+        .issue = "tls",
         .severity = SEV_MEDIUM,
         .title = "TLS compression enabled",
         .description = "The server accepts TLS-level compression, which leaks "
@@ -626,6 +653,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-RENEGOTIATION-INSECURE",
+        .issue = "tls",
         .severity = SEV_MEDIUM,
         .title = "Secure renegotiation not supported",
         .description = "The server does not confirm renegotiation_info "
@@ -646,6 +674,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-EMS-MISSING",
+        .issue = "tls",
         .severity = SEV_LOW,
         .title = "Extended master secret not supported",
         .description = "The server does not use the extended_master_secret "
@@ -655,6 +684,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-HEARTBEAT-ENABLED",
+        .issue = "tls",
         .severity = SEV_INFO,
         .title = "TLS heartbeat extension enabled",
         .description = "The server echoes the heartbeat extension. It serves "
@@ -700,10 +730,11 @@ static const struct check catalog[] = {
         .refs = {"Microsoft Exchange Set-ImapSettings/Set-PopSettings "
                  "-Banner",
                  "Dovecot login_greeting setting"},
-        .issue = CORE,
+        .issue = "core",
     },
     {
         .id = "INFO-EXCHANGE-BACKEND-FQDN",
+        .issue = "mail",
         .severity = SEV_LOW,
         .title = "Greeting discloses an Exchange back-end name",
         .description = "The greeting ends with a base64 text that decodes to "
@@ -714,6 +745,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "INFO-IMAP-ID-DISCLOSURE",
+        .issue = "mail",
         .severity = SEV_LOW,
         .title = "IMAP ID response discloses software details",
         .description = "The answer to IMAP ID reveals version, operating "
@@ -724,6 +756,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "INFO-POP3-IMPLEMENTATION",
+        .issue = "mail",
         .severity = SEV_INFO,
         .title = "POP3 CAPA names the implementation",
         .description = "The POP3 capability list carries an IMPLEMENTATION "

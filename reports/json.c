@@ -1,6 +1,9 @@
 /*
  * --format json: the whole scan as one pretty-printed JSON document
  * (schema "mailaudit/1", documented field by field in json-fields.md).
+ * --format jsonl: the same endpoints, one compact JSON object per line
+ * ("type": "endpoint"), then one "type": "summary" record with the run's
+ * metadata and counts (schema "mailaudit-jsonl/1").
  * Rendering only: every value comes from scan_report or the catalog.
  * 64-bit quantities (serials, fingerprints) are strings, because cJSON
  * numbers are doubles; times are ISO-8601 UTC strings.
@@ -18,9 +21,11 @@
 #include "probes/service.h"
 #include "scanner/xalloc.h"
 
-#define JSON_SCHEMA "mailaudit/1"
+#define JSON_SCHEMA  "mailaudit/1"
+#define JSONL_SCHEMA "mailaudit-jsonl/1"
 
 extern const struct reporter json_reporter;
+extern const struct reporter jsonl_reporter;
 
 /* Adds v as a string, or null when v is NULL. */
 static bool add_str(cJSON *o, const char *key, const char *v)
@@ -121,7 +126,8 @@ static const struct finding **sorted_findings(const struct endpoint_result *r)
 	return v;
 }
 
-static bool add_findings(cJSON *e, const struct endpoint_result *r)
+static bool add_findings(cJSON *e, const struct endpoint_result *r,
+                         const struct report_options *opt)
 {
 	cJSON *arr = cJSON_AddArrayToObject(e, "findings");
 	const struct finding **v;
@@ -141,6 +147,13 @@ static bool add_findings(cJSON *e, const struct endpoint_result *r)
 		     (refs = cJSON_AddArrayToObject(f, "references")) != NULL;
 		for (size_t k = 0; ok && k < CHECK_MAX_REFS && c->refs[k]; k++)
 			ok = push_str(refs, c->refs[k]);
+		ok = ok &&
+		     add_bool(f, "gate_fail", report_finding_fails(opt, v[i])) &&
+		     add_bool(f, "waived", report_finding_waived(opt, v[i])) &&
+		     add_str(f, "waiver_reason",
+		             report_finding_waived(opt, v[i])
+		                 ? v[i]->waiver_reason
+		                 : NULL);
 	}
 	free(v);
 	return ok;
@@ -208,11 +221,12 @@ static bool add_tls(cJSON *e, const struct tls_facts *t)
 	       add_certificate(o, &t->chain);
 }
 
-static bool add_endpoint(cJSON *arr, const struct endpoint_result *r)
+static bool fill_endpoint(cJSON *e, const struct endpoint_result *r,
+                          const struct report_options *opt)
 {
 	const struct service *svc = r->endpoint.service;
 	const char *mode = NULL;
-	cJSON *e = push_obj(arr), *caps;
+	cJSON *caps;
 
 	if (svc)
 		mode = svc->tls == TLS_MODE_IMPLICIT ? "implicit" : "starttls";
@@ -229,9 +243,17 @@ static bool add_endpoint(cJSON *arr, const struct endpoint_result *r)
 	if (!caps || !add_strlist(caps, "before_tls", &r->caps_before_tls) ||
 	    !add_strlist(caps, "after_tls", &r->caps_after_tls))
 		return false;
-	return add_tls(e, &r->tls) && add_findings(e, r) &&
+	return add_tls(e, &r->tls) && add_findings(e, r, opt) &&
 	       add_num(e, "duration_s", r->duration_s) &&
 	       add_str(e, "transcript", r->transcript);
+}
+
+static bool add_endpoint(cJSON *arr, const struct endpoint_result *r,
+                         const struct report_options *opt)
+{
+	cJSON *e = push_obj(arr);
+
+	return e && fill_endpoint(e, r, opt);
 }
 
 static bool add_summary(cJSON *root, const struct report_summary *s)
@@ -257,7 +279,45 @@ static bool add_summary(cJSON *root, const struct report_summary *s)
 		             (double)s->by_severity[i]))
 			return false;
 	return add_num(o, "gate_failures", (double)s->gate_failures) &&
-	       add_num(o, "unassessed", (double)s->unassessed);
+	       add_num(o, "unassessed", (double)s->unassessed) &&
+	       add_num(o, "waived", (double)s->waived) &&
+	       add_num(o, "incomplete", (double)s->incomplete);
+}
+
+/* "profiles", "allow_incomplete" and "waivers": what the gate ran with.
+ * Only when a gate ran (opt->gate). */
+static bool add_gate(cJSON *root, const struct gate_summary *g)
+{
+	cJSON *profiles = cJSON_AddArrayToObject(root, "profiles");
+	cJSON *w, *expired;
+
+	if (!profiles)
+		return false;
+	for (size_t i = 0; i < g->nprofiles; i++)
+		if (!push_str(profiles, g->profiles[i]))
+			return false;
+	if (!add_bool(root, "allow_incomplete", g->allow_incomplete))
+		return false;
+	w = cJSON_AddObjectToObject(root, "waivers");
+	if (!w || !add_str(w, "file", g->waivers_file) ||
+	    !add_num(w, "entries", (double)g->waivers_total))
+		return false;
+	expired = cJSON_AddArrayToObject(w, "expired");
+	if (!expired)
+		return false;
+	for (size_t i = 0; i < g->nexpired; i++) {
+		const struct gate_expired *x = &g->expired[i];
+		cJSON *o = push_obj(expired);
+
+		if (!o || !add_num(o, "index", (double)x->index) ||
+		    !add_str(o, "check", x->check) ||
+		    !add_str(o, "endpoint", x->endpoint) ||
+		    !add_str(o, "reason", x->reason) ||
+		    !add_str(o, "expires", x->expires) ||
+		    !add_num(o, "findings", (double)x->findings))
+			return false;
+	}
+	return true;
 }
 
 static bool add_scanner(cJSON *root, const struct scan_report *rep)
@@ -277,6 +337,26 @@ static bool add_scanner(cJSON *root, const struct scan_report *rep)
 	return true;
 }
 
+/* schema, scanner, started, finished, fail_on, exit_code and, with a
+ * gate, profiles, allow_incomplete and waivers. */
+static bool add_run(cJSON *root, const char *schema,
+                    const struct scan_report *rep,
+                    const struct report_options *opt)
+{
+	int threshold = report_threshold(opt);
+
+	/* The gate threshold is the value gate_failures was counted with,
+	 * so the document cannot contradict itself. */
+	return add_str(root, "schema", schema) && add_scanner(root, rep) &&
+	       add_time(root, "started", rep->started.tv_sec) &&
+	       add_time(root, "finished", rep->finished.tv_sec) &&
+	       add_str(root, "fail_on",
+	               threshold >= 0 ? severity_name((enum severity)threshold)
+	                              : NULL) &&
+	       add_num(root, "exit_code", opt->exit_code) &&
+	       (!opt->gate || add_gate(root, opt->gate));
+}
+
 static cJSON *build(const struct scan_report *rep,
                     const struct report_options *opt)
 {
@@ -287,18 +367,11 @@ static cJSON *build(const struct scan_report *rep,
 
 	if (!root)
 		return NULL;
-	report_summarize(rep, opt->fail_on, &sum);
-	/* The gate threshold is opt->fail_on, the value gate_failures was
-	 * counted with, so the document cannot contradict itself. */
-	ok = add_str(root, "schema", JSON_SCHEMA) && add_scanner(root, rep) &&
-	     add_time(root, "started", rep->started.tv_sec) &&
-	     add_time(root, "finished", rep->finished.tv_sec) &&
-	     add_str(root, "fail_on",
-	             severity_name((enum severity)opt->fail_on)) &&
-	     add_num(root, "exit_code", opt->exit_code) &&
+	report_summarize_opt(rep, opt, &sum);
+	ok = add_run(root, JSON_SCHEMA, rep, opt) &&
 	     (eps = cJSON_AddArrayToObject(root, "endpoints")) != NULL;
 	for (size_t i = 0; ok && i < rep->nresults; i++)
-		ok = add_endpoint(eps, &rep->results[i]);
+		ok = add_endpoint(eps, &rep->results[i], opt);
 	if (ok)
 		ok = add_summary(root, &sum);
 	if (!ok) {
@@ -337,4 +410,59 @@ static int json_render(FILE *out, const struct scan_report *rep,
 const struct reporter json_reporter = {
     .name = "json",
     .render = json_render,
+};
+
+/* Prints one record on one line and frees it. */
+static int put_line(FILE *out, cJSON *rec)
+{
+	char *text = rec ? cJSON_PrintUnformatted(rec) : NULL;
+	int rc = 0, saved;
+
+	cJSON_Delete(rec);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (fputs(text, out) == EOF || putc('\n', out) == EOF)
+		rc = -1;
+	saved = errno;
+	cJSON_free(text);
+	errno = saved;
+	return rc;
+}
+
+static int jsonl_render(FILE *out, const struct scan_report *rep,
+                        const struct report_options *opt)
+{
+	struct report_summary sum;
+	cJSON *rec;
+
+	for (size_t i = 0; i < rep->nresults; i++) {
+		rec = cJSON_CreateObject();
+		if (!rec || !add_str(rec, "type", "endpoint") ||
+		    !add_str(rec, "schema", JSONL_SCHEMA) ||
+		    !fill_endpoint(rec, &rep->results[i], opt)) {
+			cJSON_Delete(rec);
+			errno = ENOMEM;
+			return -1;
+		}
+		if (put_line(out, rec) < 0)
+			return -1;
+	}
+	report_summarize_opt(rep, opt, &sum);
+	rec = cJSON_CreateObject();
+	if (!rec || !add_str(rec, "type", "summary") ||
+	    !add_run(rec, JSONL_SCHEMA, rep, opt) || !add_summary(rec, &sum)) {
+		cJSON_Delete(rec);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (put_line(out, rec) < 0 || fflush(out) == EOF)
+		return -1;
+	return 0;
+}
+
+const struct reporter jsonl_reporter = {
+    .name = "jsonl",
+    .render = jsonl_render,
 };

@@ -1,33 +1,90 @@
 /*
- * The reporter table ("text", "json") and the summary counts every
- * reporter prints. Counting lives here so that all formats agree.
+ * The reporter table ("text", "json", "jsonl", "sarif", "junit", "html"),
+ * the summary counts every reporter prints and the helpers they share.
+ * Counting lives here so that all formats agree.
  */
 #include "reports/report.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "probes/catalog.h"
+#include "scanner/waivers.h"
 #include "scanner/xalloc.h"
 
-/* Defined in reports/text.c and reports/json.c. */
+/* Defined in reports/text.c, json.c (json, jsonl), sarif.c, junit.c and
+ * html.c. */
 extern const struct reporter text_reporter;
 extern const struct reporter json_reporter;
+extern const struct reporter jsonl_reporter;
+extern const struct reporter sarif_reporter;
+extern const struct reporter junit_reporter;
+extern const struct reporter html_reporter;
 
 static const struct reporter *const reporters[] = {
-    &text_reporter,
-    &json_reporter,
+    &text_reporter,  &json_reporter,  &jsonl_reporter,
+    &sarif_reporter, &junit_reporter, &html_reporter,
 };
+
+#define NREPORTERS (sizeof(reporters) / sizeof(reporters[0]))
 
 const struct reporter *reporter_by_name(const char *name)
 {
 	if (!name)
 		return NULL;
-	for (size_t i = 0; i < sizeof(reporters) / sizeof(reporters[0]); i++)
+	for (size_t i = 0; i < NREPORTERS; i++)
 		if (strcasecmp(reporters[i]->name, name) == 0)
 			return reporters[i];
 	return NULL;
+}
+
+const char *const *reporter_names(void)
+{
+	static const char *names[NREPORTERS + 1];
+
+	for (size_t i = 0; i < NREPORTERS; i++)
+		names[i] = reporters[i]->name;
+	names[NREPORTERS] = NULL;
+	return names;
+}
+
+int report_write(const struct reporter *rp, const struct scan_report *rep,
+                 const struct report_options *opt, const char *path)
+{
+	char *tmp;
+	FILE *f;
+	int rc, saved;
+
+	if (!path || strcmp(path, "-") == 0) {
+		rc = rp->render(stdout, rep, opt);
+		return (fflush(stdout) == 0 && rc == 0) ? 0 : -1;
+	}
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	f = fopen(tmp, "w");
+	if (!f) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	rc = rp->render(f, rep, opt);
+	saved = errno;
+	if (fclose(f) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
 }
 
 static int cmp_host(const void *a, const void *b)
@@ -69,8 +126,10 @@ void report_summarize(const struct scan_report *rep, int fail_on,
 
 		if ((unsigned)r->status < EP_STATUS_COUNT)
 			out->by_status[r->status]++;
-		if (endpoint_status_is_unassessed(r->status))
+		if (endpoint_status_is_unassessed(r->status)) {
 			out->unassessed++;
+			out->incomplete++;
+		}
 		for (size_t j = 0; j < r->nfindings; j++) {
 			enum severity sev = r->findings[j].severity;
 
@@ -81,4 +140,92 @@ void report_summarize(const struct scan_report *rep, int fail_on,
 				out->gate_failures++;
 		}
 	}
+}
+
+void report_summarize_opt(const struct scan_report *rep,
+                          const struct report_options *opt,
+                          struct report_summary *out)
+{
+	const struct gate_summary *g = opt->gate;
+
+	report_summarize(rep, opt->fail_on, out);
+	if (!g)
+		return;
+	out->gate_failures = 0;
+	out->incomplete = 0;
+	for (size_t i = 0; i < rep->nresults; i++) {
+		const struct endpoint_result *r = &rep->results[i];
+
+		if (endpoint_status_is_unassessed(r->status) &&
+		    gate_summary_covers(g, r->endpoint.service))
+			out->incomplete++;
+		for (size_t j = 0; j < r->nfindings; j++) {
+			out->gate_failures += r->findings[j].gate_fail;
+			out->waived += r->findings[j].waived;
+		}
+	}
+}
+
+bool report_finding_fails(const struct report_options *opt,
+                          const struct finding *f)
+{
+	return opt->gate ? f->gate_fail : (int)f->severity >= opt->fail_on;
+}
+
+bool report_finding_waived(const struct report_options *opt,
+                           const struct finding *f)
+{
+	return opt->gate && f->waived;
+}
+
+int report_threshold(const struct report_options *opt)
+{
+	return opt->gate ? opt->gate->threshold : opt->fail_on;
+}
+
+void report_put_markup(FILE *out, const char *s)
+{
+	if (!s)
+		return;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+			    c == 0x7f)
+				c = '?';
+			putc(c, out);
+		}
+	}
+}
+
+char *report_time_iso(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+char *report_endpoint_uri(const struct endpoint *e)
+{
+	return waiver_endpoint_string(e, true, false);
 }

@@ -8,13 +8,19 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
+#include "scanner/gate.h"
 #include "scanner/result.h"
 
 struct report_options {
 	bool color;        /* ANSI colour (text only; only on a TTY) */
 	int fail_on;       /* enum severity: the gate threshold */
 	int exit_code;     /* what the run will exit with (0..3) */
+	/* What the gate (scanner/gate.c) decided: profiles, waivers, fail
+	 * closed. NULL: no gate ran, and gate_failures are counted from
+	 * fail_on alone (the reports look as they did before gates). */
+	const struct gate_summary *gate;
 };
 
 struct reporter {
@@ -27,6 +33,15 @@ struct reporter {
 
 const struct reporter *reporter_by_name(const char *name);
 
+/* The names of every reporter, NULL-terminated, for usage messages. */
+const char *const *reporter_names(void);
+
+/* Writes the report to path atomically (a temporary file in the same
+ * directory, then rename), or to stdout when path is NULL or "-".
+ * Returns 0, or -1 with errno set. */
+int report_write(const struct reporter *rp, const struct scan_report *rep,
+		 const struct report_options *opt, const char *path);
+
 /* Counts used by every reporter's summary. */
 struct report_summary {
 	size_t endpoints;
@@ -34,11 +49,47 @@ struct report_summary {
 	size_t by_status[EP_STATUS_COUNT];
 	size_t by_severity[SEV_COUNT];
 	size_t findings;
-	size_t gate_failures;   /* findings at or above fail_on */
+	size_t gate_failures;   /* findings at or above fail_on; with a
+				   gate: findings marked gate_fail */
 	size_t unassessed;      /* endpoints whose status is unassessed */
+	size_t waived;          /* findings a waiver covers (gate only) */
+	size_t incomplete;      /* unassessed endpoints in the gate's scope
+				   (no gate: = unassessed) */
 };
 
 void report_summarize(const struct scan_report *rep, int fail_on,
 		      struct report_summary *out);
+
+/* As report_summarize, but with opt->gate set the gate's marks are
+ * counted (gate_failures, waived, incomplete). */
+void report_summarize_opt(const struct scan_report *rep,
+			  const struct report_options *opt,
+			  struct report_summary *out);
+
+/* Does f fail the run? With a gate, its mark (finding->gate_fail); without,
+ * whether its severity reaches opt->fail_on. Reporters read the gate's
+ * marks only through these two: without a gate they are not set. */
+bool report_finding_fails(const struct report_options *opt,
+			  const struct finding *f);
+/* Is f waived? Never without a gate. */
+bool report_finding_waived(const struct report_options *opt,
+			   const struct finding *f);
+
+/* The severity threshold the report shows: opt->gate's threshold (may be
+ * -1, none) when a gate ran, else opt->fail_on. */
+int report_threshold(const struct report_options *opt);
+
+/* Markup helpers shared by the XML and HTML reporters: write s with &, <,
+ * >, " and ' escaped; bytes below 0x20 other than TAB, LF and CR (not
+ * allowed in XML 1.0) and DEL become '?'. NULL writes nothing. */
+void report_put_markup(FILE *out, const char *s);
+
+/* ISO-8601 UTC ("2024-05-01T12:00:00Z") into buf; "" when t cannot be
+ * represented. Returns buf. */
+char *report_time_iso(time_t t, char *buf, size_t len);
+
+/* "imap://host:143" (IPv6 literals in brackets) for an endpoint; the
+ * scheme is "unknown" without a service. Caller frees. */
+char *report_endpoint_uri(const struct endpoint *e);
 
 #endif

@@ -108,11 +108,19 @@ static int cmp_finding(const void *a, const void *b)
 	return fa < fb ? -1 : fa > fb;
 }
 
-static void put_finding(FILE *out, bool color, const struct finding *f)
+/* With a gate, the first column marks what it decided: '!' fails the
+ * gate, '~' waived (the marks are only set when a gate ran). */
+static void put_finding(FILE *out, bool color, bool gate,
+                        const struct finding *f)
 {
 	const struct check *c = f->check;
 
-	fputs("    ", out);
+	if (gate && f->gate_fail)
+		fputs("  ! ", out);
+	else if (gate && f->waived)
+		fputs("  ~ ", out);
+	else
+		fputs("    ", out);
 	put_severity(out, color, f->severity, SEV_WIDTH);
 	fputs("  ", out);
 	put_guarded(out, c->id, SIZE_MAX);
@@ -123,19 +131,24 @@ static void put_finding(FILE *out, bool color, const struct finding *f)
 		put_guarded(out, f->evidence, EVIDENCE_SHOWN);
 	}
 	putc('\n', out);
-	if (f->severity < SEV_MEDIUM || !c->refs[0])
-		return;
-	fputs("      refs: ", out);
-	for (size_t k = 0; k < CHECK_MAX_REFS && c->refs[k]; k++) {
-		if (k)
-			fputs("; ", out);
-		put_guarded(out, c->refs[k], SIZE_MAX);
+	if (f->severity >= SEV_MEDIUM && c->refs[0]) {
+		fputs("      refs: ", out);
+		for (size_t k = 0; k < CHECK_MAX_REFS && c->refs[k]; k++) {
+			if (k)
+				fputs("; ", out);
+			put_guarded(out, c->refs[k], SIZE_MAX);
+		}
+		putc('\n', out);
 	}
-	putc('\n', out);
+	if (gate && f->waived) {
+		fputs("      waived: ", out);
+		put_guarded(out, f->waiver_reason, EVIDENCE_SHOWN);
+		putc('\n', out);
+	}
 }
 
-static void put_endpoint(FILE *out, bool color, const struct endpoint_result *r,
-                         bool show_address)
+static void put_endpoint(FILE *out, bool color, bool gate,
+                         const struct endpoint_result *r, bool show_address)
 {
 	const struct service *svc = r->endpoint.service;
 	const struct tls_facts *t = &r->tls;
@@ -176,7 +189,7 @@ static void put_endpoint(FILE *out, bool color, const struct endpoint_result *r,
 		v[i] = &r->findings[i];
 	qsort(v, r->nfindings, sizeof(*v), cmp_finding);
 	for (size_t i = 0; i < r->nfindings; i++)
-		put_finding(out, color, v[i]);
+		put_finding(out, color, gate, v[i]);
 	free(v);
 }
 
@@ -262,7 +275,8 @@ static bool address_differs(const struct endpoint *e)
 	       (!e->host || strcmp(e->address, e->host) != 0);
 }
 
-static void put_host(FILE *out, bool color, const struct scan_report *rep,
+static void put_host(FILE *out, bool color, bool gate,
+                     const struct scan_report *rep,
                      const struct host_ref *members, size_t n)
 {
 	const struct endpoint *e0 = &rep->results[members[0].index].endpoint;
@@ -301,18 +315,20 @@ static void put_host(FILE *out, bool color, const struct scan_report *rep,
 		const struct endpoint_result *r =
 		    &rep->results[members[i].index];
 
-		put_endpoint(out, color, r,
+		put_endpoint(out, color, gate, r,
 		             several && address_differs(&r->endpoint));
 	}
 }
 
-static const char *exit_code_meaning(int code)
+static const char *exit_code_meaning(int code, bool gate)
 {
 	switch (code) {
 	case 0:
-		return "no finding at or above the fail-on threshold";
+		return gate ? "no finding fails the gate"
+		            : "no finding at or above the fail-on threshold";
 	case 1:
-		return "finding(s) at or above the fail-on threshold";
+		return gate ? "finding(s) fail the gate"
+		            : "finding(s) at or above the fail-on threshold";
 	case 2:
 		return "usage or configuration error";
 	case 3:
@@ -320,6 +336,59 @@ static const char *exit_code_meaning(int code)
 	default:
 		return "unknown";
 	}
+}
+
+/* The gate lines of the summary: profiles, waivers, expired waivers (as
+ * warnings) and fail-closed endpoints. */
+static void put_gate(FILE *out, bool color, const struct report_summary *s,
+                     const struct gate_summary *g)
+{
+	fputs(g->nprofiles == 1 ? "  gate: profile " : "  gate: profiles ",
+	      out);
+	for (size_t i = 0; i < g->nprofiles; i++) {
+		if (i)
+			fputs(", ", out);
+		put_guarded(out, g->profiles[i], SIZE_MAX);
+	}
+	if (!g->nprofiles)
+		fputs("(none)", out);
+	if (g->threshold >= 0 && g->threshold < SEV_COUNT) {
+		fputs(", severity >= ", out);
+		put_severity(out, color, (enum severity)g->threshold, 0);
+	}
+	fprintf(out,
+	        ": %zu finding(s) fail the gate ('!'), %zu waived ('~')\n",
+	        s->gate_failures, s->waived);
+	if (g->waivers_file) {
+		fputs("  waivers: ", out);
+		put_guarded(out, g->waivers_file, SIZE_MAX);
+		fprintf(out, ": %zu entr%s, %zu expired\n", g->waivers_total,
+		        g->waivers_total == 1 ? "y" : "ies", g->nexpired);
+	}
+	for (size_t i = 0; i < g->nexpired; i++) {
+		const struct gate_expired *x = &g->expired[i];
+
+		fprintf(out, "  warning: waiver [%zu] for ", x->index);
+		put_guarded(out, x->check, SIZE_MAX);
+		if (x->endpoint) {
+			fputs(" on ", out);
+			put_guarded(out, x->endpoint, SIZE_MAX);
+		}
+		fputs(" expired on ", out);
+		put_guarded(out, x->expires, SIZE_MAX);
+		fprintf(out,
+		        " and no longer applies (%zu finding(s) would "
+		        "match): ",
+		        x->findings);
+		put_guarded(out, x->reason, EVIDENCE_SHOWN);
+		putc('\n', out);
+	}
+	if (s->incomplete)
+		fprintf(out,
+		        "  incomplete: %zu endpoint(s) in scope not assessed%s\n",
+		        s->incomplete,
+		        g->allow_incomplete ? " (accepted: --allow-incomplete)"
+		                            : ": the gate fails closed");
 }
 
 static void put_summary(FILE *out, bool color, const struct report_summary *s,
@@ -345,14 +414,20 @@ static void put_summary(FILE *out, bool color, const struct report_summary *s,
 	fprintf(out,
 	        "  unassessed: %zu endpoint(s) reachable but not assessed\n",
 	        s->unassessed);
-	fputs("  gate: fail-on ", out);
-	if (opt->fail_on >= 0 && opt->fail_on < SEV_COUNT)
-		put_severity(out, color, (enum severity)opt->fail_on, 0);
-	else
-		fputs("?", out);
-	fprintf(out, ": %zu finding(s) at or above\n", s->gate_failures);
+	if (opt->gate) {
+		put_gate(out, color, s, opt->gate);
+	} else {
+		fputs("  gate: fail-on ", out);
+		if (opt->fail_on >= 0 && opt->fail_on < SEV_COUNT)
+			put_severity(out, color, (enum severity)opt->fail_on,
+			             0);
+		else
+			fputs("?", out);
+		fprintf(out, ": %zu finding(s) at or above\n",
+		        s->gate_failures);
+	}
 	fprintf(out, "  exit code %d: %s\n", opt->exit_code,
-	        exit_code_meaning(opt->exit_code));
+	        exit_code_meaning(opt->exit_code, opt->gate != NULL));
 }
 
 static int text_render(FILE *out, const struct scan_report *rep,
@@ -364,14 +439,14 @@ static int text_render(FILE *out, const struct scan_report *rep,
 	size_t ngroups = 0;
 
 	errno = 0;
-	report_summarize(rep, opt->fail_on, &sum);
+	report_summarize_opt(rep, opt, &sum);
 	if (rep->nresults)
 		ngroups = group_hosts(rep, &refs, &groups);
 	else
 		fputs("No endpoints were scanned.\n", out);
 	for (size_t i = 0; i < ngroups; i++) {
-		put_host(out, opt->color, rep, refs + groups[i].start,
-		         groups[i].len);
+		put_host(out, opt->color, opt->gate != NULL, rep,
+		         refs + groups[i].start, groups[i].len);
 		putc('\n', out);
 	}
 	free(refs);

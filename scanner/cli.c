@@ -11,7 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "probes/profiles.h"
 #include "probes/service.h"
+#include "reports/report.h"
 #include "scanner/result.h"
 #include "scanner/tlsaudit.h"
 #include "scanner/xalloc.h"
@@ -22,6 +24,9 @@
 
 static const char usage_text[] =
 	"usage: mailaudit scan [options] TARGET...\n"
+	"       mailaudit report [options] IN.json    (re-render a saved scan)\n"
+	"       mailaudit diff [options] OLD.json NEW.json\n"
+	"       mailaudit profiles [NAME...]          (the CI gate profiles)\n"
 	"       mailaudit --list-checks [--all]\n"
 	"       mailaudit --version | --help\n"
 	"\n"
@@ -53,11 +58,19 @@ static const char usage_text[] =
 	"                      6 times that\n"
 	"  --concurrency N     endpoints scanned at once (default 64)\n"
 	"  --max-per-host N    connections at once to one address (default 2)\n"
-	"  --format FMT        text or json (default: text on a terminal,\n"
-	"                      json otherwise)\n"
+	"  --format FMT        text, json, jsonl, sarif, junit or html\n"
+	"                      (default: text on a terminal, json otherwise)\n"
 	"  -o FILE             write the report to FILE (atomically)\n"
+	"  --profile NAME      gate on profile NAME (repeatable: union); see\n"
+	"                      mailaudit profiles. Default: baseline (a\n"
+	"                      critical or high finding fails)\n"
 	"  --fail-on SEVERITY  exit 1 if a finding is at or above SEVERITY:\n"
-	"                      info, low, medium, high (default), critical\n"
+	"                      info, low, medium, high, critical (adds to\n"
+	"                      the profiles; alone it replaces baseline)\n"
+	"  --waivers FILE      accepted risks (JSON): waived findings do not\n"
+	"                      fail the gate; expired waivers are reported\n"
+	"  --allow-incomplete  endpoints that could not be assessed do not\n"
+	"                      fail the gate (no exit code 3)\n"
 	"  --passive           no active probes: no AUTHENTICATE/AUTH\n"
 	"                      probes, NTLM, ID, injection or extra\n"
 	"                      connections; STARTTLS only if advertised\n"
@@ -82,9 +95,10 @@ static const char usage_text[] =
 	"                      not implemented yet)\n"
 	"  --version, --help\n"
 	"\n"
-	"exit codes: 0 nothing at or above --fail-on; 1 findings at or above\n"
-	"it; 2 usage or configuration error; 3 an endpoint was reachable but\n"
-	"could not be assessed (timeout, protocol or TLS error).\n";
+	"exit codes: 0 the gate passes; 1 a finding fails the gate; 2 usage\n"
+	"or configuration error; 3 nothing fails, but an endpoint was\n"
+	"reachable and could not be assessed (timeout, protocol or TLS\n"
+	"error) and --allow-incomplete was not given.\n";
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -262,7 +276,8 @@ takes_value(const char *a)
 	static const char *const valued[] = {
 		"-iL",	       "--service",	"--ca-file", "--resolve",
 		"--timeout",   "--concurrency", "--max-per-host",
-		"--format",    "-o",		"--fail-on", "--retries",
+		"--format",    "-o",		"--fail-on",
+		"--profile",   "--waivers", "--retries",
 		"--tls-depth", "--tls-budget", "--threads", "--rate",
 		"--shard",
 	};
@@ -309,6 +324,11 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	}
 	if (strcmp(a, "--no-color") == 0) {
 		o->color = false;
+		return -1;
+	}
+	if (strcmp(a, "--allow-incomplete") == 0) {
+		o->allow_incomplete = true;
+		add_parameter(o, np, a, NULL);
 		return -1;
 	}
 	if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
@@ -424,10 +444,32 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 			       ? -1
 			       : fail("bad --retries '%s': 0-10", v);
 	if (strcmp(a, "--format") == 0) {
-		if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
-			return fail("unknown --format '%s'%s: use text or json",
+		if (!reporter_by_name(v))
+			return fail("unknown --format '%s'%s: use text, json, "
+				    "jsonl, sarif, junit or html",
 				    v, "");
 		o->format = v;
+		return -1;
+	}
+	if (strcmp(a, "--profile") == 0) {
+		if (!profile_by_name(v))
+			return fail("unknown --profile '%s'%s: see mailaudit "
+				    "profiles",
+				    v, "");
+		for (size_t k = 0; k < o->nprofiles; k++)
+			if (profile_by_name(o->profiles[k]) ==
+			    profile_by_name(v))
+				return -1;
+		if (o->nprofiles == GATE_MAX_PROFILES)
+			return fail("too many --profile options%s%s", "", "");
+		o->profiles[o->nprofiles++] = v;
+		return -1;
+	}
+	if (strcmp(a, "--waivers") == 0) {
+		if (access(v, R_OK) != 0)
+			return fail("cannot read --waivers %s: %s", v,
+				    strerror(errno));
+		o->waivers = v;
 		return -1;
 	}
 	if (strcmp(a, "-o") == 0) {
@@ -435,6 +477,7 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		return -1;
 	}
 	if (strcmp(a, "--fail-on") == 0) {
+		o->fail_on_given = true;
 		o->fail_on = severity_parse(v);
 		return o->fail_on >= 0 ? -1
 				       : fail("bad --fail-on '%s'%s: use info, "

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "scanner/gate.h"
 #include "scanner/resolve.h"
 #include "scanner/target.h"
 
@@ -25,6 +26,12 @@ struct cli_options {
 	const char *format;   /* "text" or "json" */
 	const char *output;   /* -o FILE, or NULL for stdout */
 	int fail_on;          /* enum severity */
+	bool fail_on_given;   /* --fail-on was given (else the gate uses
+				 baseline, or only the profiles) */
+	const char *profiles[GATE_MAX_PROFILES]; /* --profile, known names */
+	size_t nprofiles;
+	const char *waivers;  /* --waivers FILE, or NULL */
+	bool allow_incomplete; /* --allow-incomplete */
 	size_t concurrency;
 	size_t max_per_host;
 	bool color;

@@ -17,58 +17,17 @@
 #include "probes/service.h"
 #include "reports/report.h"
 #include "scanner/cli.h"
+#include "scanner/commands.h"
+#include "scanner/gate.h"
 #include "scanner/resolve.h"
 #include "scanner/scan.h"
 #include "scanner/tls.h"
+#include "scanner/waivers.h"
 #include "scanner/xalloc.h"
 
 #ifndef MAILAUDIT_VERSION
 #define MAILAUDIT_VERSION "0.0.0"
 #endif
-
-static int
-gate_exit_code(const struct scan_report *rep, int fail_on)
-{
-	struct report_summary sum;
-
-	report_summarize(rep, fail_on, &sum);
-	if (sum.gate_failures > 0)
-		return 1;
-	if (sum.unassessed > 0)
-		return 3;
-	return 0;
-}
-
-/* Writes the report to path atomically (temp file + rename), or to
- * stdout when path is NULL. */
-static int
-write_report(const struct reporter *rp, const struct scan_report *rep,
-	     const struct report_options *ro, const char *path)
-{
-	char *tmp;
-	FILE *f;
-	int rc;
-
-	if (!path) {
-		rc = rp->render(stdout, rep, ro);
-		return (fflush(stdout) == 0 && rc == 0) ? 0 : -1;
-	}
-	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f) {
-		free(tmp);
-		return -1;
-	}
-	rc = rp->render(f, rep, ro);
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
 
 /* The progress line on a terminal's stderr (never in files or pipes). */
 struct progress {
@@ -189,11 +148,22 @@ run_scan(struct cli_options *o)
 	struct progress prog = {0};
 	struct report_options ro = {.fail_on = o->fail_on};
 	const struct reporter *rp = reporter_by_name(o->format);
+	struct gate_config gc;
+	struct gate_summary gs;
+	struct waiver_list wl;
 	int code;
+
+	/* a bad profile or waiver file is a configuration error (exit 2),
+	 * found before anything is scanned */
+	if (commands_gate_setup(&gc, &wl, o->profiles, o->nprofiles,
+				o->fail_on_given ? o->fail_on : -1, o->waivers,
+				o->allow_incomplete) != 0)
+		return 2;
 
 	tls = tls_config_new(o->ca_file, err, sizeof(err));
 	if (!tls) {
 		fprintf(stderr, "mailaudit: %s\n", err);
+		waivers_free(&wl);
 		return 2;
 	}
 	results = resolve_targets(o->targets, o->ntargets, o->resolve,
@@ -217,10 +187,13 @@ run_scan(struct cli_options *o)
 	rep.nresults = n;
 	rep.fail_on = severity_name((enum severity)o->fail_on);
 	rep.argv_summary = o->parameters;
-	code = gate_exit_code(&rep, o->fail_on);
+	code = gate_apply(&rep, &gc);
+	gate_summarize(&rep, &gc, code, &gs);
+	commands_warn_expired(&gs);
 	ro.exit_code = code;
+	ro.gate = &gs;
 	ro.color = !o->output && o->color;
-	if (write_report(rp, &rep, &ro, o->output) < 0) {
+	if (report_write(rp, &rep, &ro, o->output) < 0) {
 		fprintf(stderr, "mailaudit: cannot write the report%s%s: %s\n",
 			o->output ? " to " : "", o->output ? o->output : "",
 			strerror(errno));
@@ -229,6 +202,8 @@ run_scan(struct cli_options *o)
 	for (size_t i = 0; i < n; i++)
 		endpoint_result_free(&results[i]);
 	free(results);
+	gate_summary_free(&gs);
+	waivers_free(&wl);
 	return code;
 }
 
@@ -236,8 +211,15 @@ int
 main(int argc, char **argv)
 {
 	struct cli_options o;
-	int rc = cli_parse(argc, argv, &o);
+	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "profiles") == 0)
+		return cmd_profiles(argc - 1, argv + 1);
+	rc = cli_parse(argc, argv, &o);
 	if (rc >= 0) {
 		cli_options_free(&o);
 		return rc;

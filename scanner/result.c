@@ -169,6 +169,9 @@ result_add_finding(struct endpoint_result *r, const char *check_id,
 		r->findings = xreallocarray(r->findings, r->findings_cap,
 					    sizeof(*r->findings));
 	}
+	/* gate_fail, waived and waiver_reason start cleared: the gate
+	 * (scanner/gate.c) sets them after the scan */
+	memset(&r->findings[r->nfindings], 0, sizeof(*r->findings));
 	r->findings[r->nfindings].check = c;
 	r->findings[r->nfindings].severity = c->severity;
 	r->findings[r->nfindings].evidence = esc;

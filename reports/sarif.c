@@ -1,0 +1,422 @@
+/*
+ * --format sarif: SARIF 2.1.0 (OASIS Static Analysis Results Interchange
+ * Format) for code-scanning dashboards. One run: tool.driver.rules is the
+ * check catalog (help text and references), results are the findings
+ * with level mapped from severity (critical/high error, medium warning,
+ * low/info note), locations are endpoint URIs ("imap://host:143") as
+ * artifactLocation.uri plus a logicalLocation, and a waived finding
+ * carries an accepted external suppression with the waiver's reason.
+ * Endpoints that could not be assessed and expired waivers become tool
+ * execution notifications of the invocation.
+ */
+#include "reports/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "probes/catalog.h"
+#include "probes/service.h"
+#include "scanner/xalloc.h"
+
+#define SARIF_SCHEMA                                                           \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"  \
+	"sarif-schema-2.1.0.json"
+
+extern const struct reporter sarif_reporter;
+
+static const char *
+level_of(enum severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL:
+	case SEV_HIGH:
+		return "error";
+	case SEV_MEDIUM:
+		return "warning";
+	default:
+		return "note";
+	}
+}
+
+/* GitHub code scanning reads properties."security-severity" (0.0-10.0,
+ * as a string): >= 9 critical, >= 7 high, >= 4 medium, else low. */
+static const char *
+security_severity(enum severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL:
+		return "9.5";
+	case SEV_HIGH:
+		return "8.0";
+	case SEV_MEDIUM:
+		return "5.5";
+	case SEV_LOW:
+		return "3.0";
+	default:
+		return "0.0";
+	}
+}
+
+static bool
+add_str(cJSON *o, const char *key, const char *v)
+{
+	if (!v)
+		return cJSON_AddNullToObject(o, key) != NULL;
+	return cJSON_AddStringToObject(o, key, v) != NULL;
+}
+
+static bool
+push_str(cJSON *arr, const char *v)
+{
+	cJSON *item = cJSON_CreateString(v ? v : "");
+
+	if (!item)
+		return false;
+	if (!cJSON_AddItemToArray(arr, item)) {
+		cJSON_Delete(item);
+		return false;
+	}
+	return true;
+}
+
+static cJSON *
+push_obj(cJSON *arr)
+{
+	cJSON *item = cJSON_CreateObject();
+
+	if (!item)
+		return NULL;
+	if (!cJSON_AddItemToArray(arr, item)) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+/* {"text": text} under key. */
+static bool
+add_message(cJSON *o, const char *key, const char *text)
+{
+	cJSON *m = cJSON_AddObjectToObject(o, key);
+
+	return m && add_str(m, "text", text ? text : "");
+}
+
+static bool
+add_rule(cJSON *rules, const struct check *c)
+{
+	cJSON *r = push_obj(rules), *cfg, *props, *tags, *refs;
+	char *help = xstrdup(c->description);
+	bool ok;
+
+	for (size_t k = 0; k < CHECK_MAX_REFS && c->refs[k]; k++) {
+		char *more = xasprintf("%s%s\n- %s", help,
+		                       k ? "" : "\n\nReferences:", c->refs[k]);
+
+		free(help);
+		help = more;
+	}
+	ok = r && add_str(r, "id", c->id) && add_str(r, "name", c->id) &&
+	     add_message(r, "shortDescription", c->title) &&
+	     add_message(r, "fullDescription", c->description) &&
+	     add_message(r, "help", help) &&
+	     (cfg = cJSON_AddObjectToObject(r, "defaultConfiguration")) &&
+	     add_str(cfg, "level", level_of(c->severity)) &&
+	     (props = cJSON_AddObjectToObject(r, "properties")) &&
+	     (tags = cJSON_AddArrayToObject(props, "tags")) &&
+	     push_str(tags, "security") && push_str(tags, "mail") &&
+	     add_str(props, "severity", severity_name(c->severity)) &&
+	     add_str(props, "security-severity",
+	             security_severity(c->severity)) &&
+	     cJSON_AddBoolToObject(props, "implemented", c->issue != NULL) &&
+	     (refs = cJSON_AddArrayToObject(props, "references"));
+	for (size_t k = 0; ok && k < CHECK_MAX_REFS && c->refs[k]; k++)
+		ok = push_str(refs, c->refs[k]);
+	free(help);
+	return ok;
+}
+
+/* locations: [{physicalLocation.artifactLocation.uri, logicalLocations}] */
+static bool
+add_location(cJSON *o, const struct endpoint *e)
+{
+	cJSON *locs = cJSON_AddArrayToObject(o, "locations"), *loc, *phys, *art,
+	      *logs, *lg;
+	char *uri = report_endpoint_uri(e);
+	char *name =
+	    xasprintf("%s:%u", e->host ? e->host : "", (unsigned)e->port);
+	bool ok = locs && (loc = push_obj(locs)) &&
+	          (phys = cJSON_AddObjectToObject(loc, "physicalLocation")) &&
+	          (art = cJSON_AddObjectToObject(phys, "artifactLocation")) &&
+	          add_str(art, "uri", uri) &&
+	          (logs = cJSON_AddArrayToObject(loc, "logicalLocations")) &&
+	          (lg = push_obj(logs)) && add_str(lg, "name", name) &&
+	          add_str(lg, "fullyQualifiedName", uri) &&
+	          add_str(lg, "kind", "resource");
+
+	free(uri);
+	free(name);
+	return ok;
+}
+
+/* Index of c in the catalog (the rules array follows it). */
+static size_t
+rule_index(const struct check *cat, size_t ncat, const struct check *c)
+{
+	for (size_t i = 0; i < ncat; i++)
+		if (&cat[i] == c || strcmp(cat[i].id, c->id) == 0)
+			return i;
+	return 0;
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct finding *fa = *(const struct finding *const *)a;
+	const struct finding *fb = *(const struct finding *const *)b;
+
+	if (fa->severity != fb->severity)
+		return fa->severity > fb->severity ? -1 : 1;
+	return strcmp(fa->check->id, fb->check->id);
+}
+
+static bool
+add_result(cJSON *results, const struct endpoint_result *r,
+           const struct finding *f, size_t rule_index,
+           const struct report_options *opt)
+{
+	const struct endpoint *e = &r->endpoint;
+	const struct service *svc = e->service;
+	cJSON *o = push_obj(results), *fp, *sup, *props;
+	char *msg, *key;
+	bool ok;
+
+	msg = f->evidence && *f->evidence
+	          ? xasprintf("%s: %s", f->check->title, f->evidence)
+	          : xstrdup(f->check->title);
+	key = xasprintf("%s|%s|%u|%s|%s", e->host ? e->host : "",
+	                e->address ? e->address : "", (unsigned)e->port,
+	                svc ? svc->name : "", f->check->id);
+	ok = o && add_str(o, "ruleId", f->check->id) &&
+	     cJSON_AddNumberToObject(o, "ruleIndex", (double)rule_index) &&
+	     add_str(o, "level", level_of(f->severity)) &&
+	     add_str(o, "kind", "fail") && add_message(o, "message", msg) &&
+	     add_location(o, e) &&
+	     (fp = cJSON_AddObjectToObject(o, "partialFingerprints")) &&
+	     add_str(fp, "mailauditEndpointCheck/v1", key);
+	/* [] says "not suppressed"; only a gate knows that */
+	if (ok && opt->gate) {
+		sup = cJSON_AddArrayToObject(o, "suppressions");
+		ok = sup != NULL;
+		if (ok && report_finding_waived(opt, f)) {
+			cJSON *s = push_obj(sup);
+
+			ok = s && add_str(s, "kind", "external") &&
+			     add_str(s, "status", "accepted") &&
+			     add_str(s, "justification",
+			             f->waiver_reason ? f->waiver_reason : "");
+		}
+	}
+	ok =
+	    ok && (props = cJSON_AddObjectToObject(o, "properties")) &&
+	    add_str(props, "severity", severity_name(f->severity)) &&
+	    cJSON_AddBoolToObject(props, "gateFail",
+	                          report_finding_fails(opt, f)) &&
+	    cJSON_AddBoolToObject(props, "waived",
+	                          report_finding_waived(opt, f)) &&
+	    add_str(props, "host", e->host) &&
+	    add_str(props, "address", e->address) &&
+	    cJSON_AddNumberToObject(props, "port", e->port) &&
+	    add_str(props, "service", svc ? svc->name : NULL) &&
+	    add_str(props, "endpointStatus", endpoint_status_name(r->status)) &&
+	    add_str(props, "evidence", f->evidence);
+	free(msg);
+	free(key);
+	return ok;
+}
+
+static bool
+add_notification(cJSON *arr, const char *level, const char *id,
+                 const char *text, const struct endpoint *e)
+{
+	cJSON *n = push_obj(arr), *d;
+
+	return n && add_str(n, "level", level) &&
+	       add_message(n, "message", text) &&
+	       (d = cJSON_AddObjectToObject(n, "descriptor")) &&
+	       add_str(d, "id", id) && (!e || add_location(n, e));
+}
+
+static bool
+add_invocation(cJSON *run, const struct scan_report *rep,
+               const struct report_options *opt)
+{
+	const struct gate_summary *g = opt->gate;
+	cJSON *invs = cJSON_AddArrayToObject(run, "invocations"), *inv, *args,
+	      *notes;
+	char t0[32], t1[32];
+	bool ok;
+
+	report_time_iso(rep->started.tv_sec, t0, sizeof(t0));
+	report_time_iso(rep->finished.tv_sec, t1, sizeof(t1));
+	ok =
+	    invs && (inv = push_obj(invs)) &&
+	    cJSON_AddBoolToObject(inv, "executionSuccessful",
+	                          opt->exit_code != 2) &&
+	    cJSON_AddNumberToObject(inv, "exitCode", opt->exit_code) &&
+	    (!*t0 || add_str(inv, "startTimeUtc", t0)) &&
+	    (!*t1 || add_str(inv, "endTimeUtc", t1)) &&
+	    (args = cJSON_AddArrayToObject(inv, "arguments")) &&
+	    (notes = cJSON_AddArrayToObject(inv, "toolExecutionNotifications"));
+	for (char **p = rep->argv_summary; ok && p && *p; p++)
+		ok = push_str(args, *p);
+	for (size_t i = 0; ok && i < rep->nresults; i++) {
+		const struct endpoint_result *r = &rep->results[i];
+		bool fails = g ? gate_summary_covers(g, r->endpoint.service) &&
+		                     !g->allow_incomplete
+		               : true;
+		char *uri, *text;
+
+		if (!endpoint_status_is_unassessed(r->status))
+			continue;
+		uri = report_endpoint_uri(&r->endpoint);
+		text = xasprintf("%s (%s) not assessed: %s%s%s", uri,
+		                 r->endpoint.address ? r->endpoint.address : "",
+		                 endpoint_status_name(r->status),
+		                 r->status_detail ? ": " : "",
+		                 r->status_detail ? r->status_detail : "");
+		ok = add_notification(notes, fails ? "error" : "warning",
+		                      "ENDPOINT-NOT-ASSESSED", text,
+		                      &r->endpoint);
+		free(uri);
+		free(text);
+	}
+	for (size_t i = 0; ok && g && i < g->nexpired; i++) {
+		const struct gate_expired *x = &g->expired[i];
+		char *text = xasprintf(
+		    "waiver [%zu] for %s%s%s expired on %s and no longer "
+		    "applies (%zu finding(s) would match): %s",
+		    x->index, x->check, x->endpoint ? " on " : "",
+		    x->endpoint ? x->endpoint : "", x->expires, x->findings,
+		    x->reason);
+
+		ok = add_notification(notes, "warning", "WAIVER-EXPIRED", text,
+		                      NULL);
+		free(text);
+	}
+	return ok;
+}
+
+static bool
+add_run_properties(cJSON *run, const struct scan_report *rep,
+                   const struct report_options *opt)
+{
+	const struct gate_summary *g = opt->gate;
+	int threshold = report_threshold(opt);
+	struct report_summary s;
+	cJSON *p = cJSON_AddObjectToObject(run, "properties"), *prof;
+	bool ok;
+
+	report_summarize_opt(rep, opt, &s);
+	ok = p &&
+	     add_str(p, "failOn",
+	             threshold >= 0 ? severity_name((enum severity)threshold)
+	                            : NULL) &&
+	     (prof = cJSON_AddArrayToObject(p, "profiles")) &&
+	     cJSON_AddBoolToObject(p, "allowIncomplete",
+	                           g && g->allow_incomplete) &&
+	     add_str(p, "waiversFile", g ? g->waivers_file : NULL) &&
+	     cJSON_AddNumberToObject(p, "endpoints", (double)s.endpoints) &&
+	     cJSON_AddNumberToObject(p, "hosts", (double)s.hosts) &&
+	     cJSON_AddNumberToObject(p, "findings", (double)s.findings) &&
+	     cJSON_AddNumberToObject(p, "gateFailures",
+	                             (double)s.gate_failures) &&
+	     cJSON_AddNumberToObject(p, "waived", (double)s.waived) &&
+	     cJSON_AddNumberToObject(p, "unassessed", (double)s.unassessed);
+	for (size_t i = 0; ok && g && i < g->nprofiles; i++)
+		ok = push_str(prof, g->profiles[i]);
+	return ok;
+}
+
+static cJSON *
+build(const struct scan_report *rep, const struct report_options *opt)
+{
+	cJSON *root = cJSON_CreateObject(), *runs, *run, *tool, *driver, *rules,
+	      *results = NULL;
+	const struct check *cat;
+	size_t ncat;
+	bool ok;
+
+	cat = catalog_all(&ncat);
+	ok = root && add_str(root, "$schema", SARIF_SCHEMA) &&
+	     add_str(root, "version", "2.1.0") &&
+	     (runs = cJSON_AddArrayToObject(root, "runs")) &&
+	     (run = push_obj(runs)) &&
+	     (tool = cJSON_AddObjectToObject(run, "tool")) &&
+	     (driver = cJSON_AddObjectToObject(tool, "driver")) &&
+	     add_str(driver, "name", "mailaudit") &&
+	     (!rep->scanner_version ||
+	      add_str(driver, "version", rep->scanner_version)) &&
+	     (rules = cJSON_AddArrayToObject(driver, "rules"));
+	for (size_t i = 0; ok && i < ncat; i++)
+		ok = add_rule(rules, &cat[i]);
+	ok = ok && add_invocation(run, rep, opt) &&
+	     (results = cJSON_AddArrayToObject(run, "results"));
+	for (size_t i = 0; ok && i < rep->nresults; i++) {
+		const struct endpoint_result *r = &rep->results[i];
+		const struct finding **v;
+
+		if (!r->nfindings)
+			continue;
+		v = xreallocarray(NULL, r->nfindings, sizeof(*v));
+		for (size_t j = 0; j < r->nfindings; j++)
+			v[j] = &r->findings[j];
+		qsort(v, r->nfindings, sizeof(*v), cmp_finding);
+		for (size_t j = 0; ok && j < r->nfindings; j++)
+			ok =
+			    add_result(results, r, v[j],
+			               rule_index(cat, ncat, v[j]->check), opt);
+		free(v);
+	}
+	ok = ok && add_run_properties(run, rep, opt);
+	if (!ok) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+static int
+sarif_render(FILE *out, const struct scan_report *rep,
+             const struct report_options *opt)
+{
+	cJSON *root = build(rep, opt);
+	char *text;
+	int rc = 0, saved;
+
+	if (!root) {
+		errno = ENOMEM;
+		return -1;
+	}
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (fputs(text, out) == EOF || putc('\n', out) == EOF ||
+	    fflush(out) == EOF)
+		rc = -1;
+	saved = errno;
+	cJSON_free(text);
+	errno = saved;
+	return rc;
+}
+
+const struct reporter sarif_reporter = {
+    .name = "sarif",
+    .render = sarif_render,
+};
