@@ -8,7 +8,9 @@
  * 64-bit quantities (serials, fingerprints) are strings, because cJSON
  * numbers are doubles; times are ISO-8601 UTC strings.
  */
+#include "probes/host_verdict.h"
 #include "reports/report.h"
+#include "scanner/tlsaudit.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -204,12 +206,125 @@ static bool add_certificate(cJSON *tls, const struct chain_facts *ch)
 	return true;
 }
 
-/* null when TLS was never attempted (no handshake, no error). */
-static bool add_tls(cJSON *e, const struct tls_facts *t)
+static const char *
+answer_name(enum tls_answer a)
 {
+	switch (a) {
+	case TLSA_ACCEPTED:
+		return "accepted";
+	case TLSA_REFUSED:
+		return "refused";
+	case TLSA_UNKNOWN:
+		return "unknown";
+	default:
+		return "not-asked";
+	}
+}
+
+/* Which extensions the broad TLS 1.2 question saw echoed. */
+static bool
+add_extensions(cJSON *o, const struct tls_question_result *q)
+{
+	cJSON *x;
+
+	if (q->answer != TLSA_ACCEPTED || q->version > TLS_VERSION_1_2)
+		return cJSON_AddNullToObject(o, "extensions") != NULL;
+	x = cJSON_AddObjectToObject(o, "extensions");
+	return x &&
+	       add_bool(x, "renegotiation_info",
+			q->ext_seen & TLSHELLO_EXT_RENEGOTIATION_INFO) &&
+	       add_bool(x, "extended_master_secret",
+			q->ext_seen & TLSHELLO_EXT_EXTENDED_MASTER_SECRET) &&
+	       add_bool(x, "encrypt_then_mac",
+			q->ext_seen & TLSHELLO_EXT_ENCRYPT_THEN_MAC) &&
+	       add_bool(x, "heartbeat", q->ext_seen & TLSHELLO_EXT_HEARTBEAT) &&
+	       add_bool(x, "status_request", q->ocsp_stapled) &&
+	       add_num(x, "compression", q->compression);
+}
+
+/* The TLS protocol/cipher audit: versions, suites per version, key
+ * exchange and every question with its answer. */
+static bool
+add_audit(cJSON *tls, const struct tls_audit *a)
+{
+	cJSON *o, *versions, *suites, *qs;
+	const struct tls_question_result *dhe, *ec;
+
+	if (!a)
+		return cJSON_AddNullToObject(tls, "audit") != NULL;
+	dhe = &a->q[TLSQ_DHE];
+	ec = &a->q[TLSQ_WEAK_CURVES];
+	o = cJSON_AddObjectToObject(tls, "audit");
+	if (!o || !add_str(o, "depth", tls_depth_name(a->depth)) ||
+	    !add_num(o, "connections", a->used) ||
+	    !add_num(o, "budget", a->budget) ||
+	    !add_bool(o, "budget_exhausted", a->budget_exhausted) ||
+	    !add_bool(o, "aborted", a->aborted))
+		return false;
+	versions = cJSON_AddObjectToObject(o, "versions");
+	if (!versions)
+		return false;
+	for (int q = TLSQ_TLS13; q <= TLSQ_SSL2; q++) {
+		static const char *const names[] = {
+			[TLSQ_TLS13] = "TLS1.3", [TLSQ_TLS12] = "TLS1.2",
+			[TLSQ_TLS11] = "TLS1.1", [TLSQ_TLS10] = "TLS1.0",
+			[TLSQ_SSL3] = "SSL3.0",	 [TLSQ_SSL2] = "SSL2.0",
+		};
+
+		if (!add_str(versions, names[q], answer_name(a->q[q].answer)))
+			return false;
+	}
+	suites = cJSON_AddObjectToObject(o, "suites");
+	if (!suites)
+		return false;
+	for (size_t v = 0; v < a->nversions; v++) {
+		const struct tls_version_suites *vs = &a->by_version[v];
+		cJSON *arr;
+
+		if (vs->n == 0)
+			continue;
+		arr = cJSON_AddArrayToObject(suites,
+					     tls_version_name(vs->version));
+		if (!arr)
+			return false;
+		for (size_t i = 0; i < vs->n; i++)
+			if (!push_str(arr, tls_suite_name(vs->suites[i])))
+				return false;
+	}
+	if (!add_bool(o, "suites_complete", a->depth == TLS_DEPTH_FULL &&
+						    !a->budget_exhausted) ||
+	    !add_num(o, "dh_bits",
+		     dhe->answer == TLSA_ACCEPTED ? dhe->dh_bits : 0) ||
+	    !add_str(o, "weak_curve_accepted",
+		     ec->answer == TLSA_ACCEPTED && ec->curve
+			     ? tls_group_name(ec->curve)
+			     : NULL) ||
+	    !add_extensions(o, &a->q[TLSQ_TLS12]))
+		return false;
+	qs = cJSON_AddArrayToObject(o, "questions");
+	if (!qs)
+		return false;
+	for (int q = 0; q < TLSQ_COUNT; q++) {
+		cJSON *e;
+
+		if (a->q[q].answer == TLSA_UNASKED)
+			continue;
+		e = push_obj(qs);
+		if (!e || !add_str(e, "question", tls_question_name(q)) ||
+		    !add_str(e, "answer", answer_name(a->q[q].answer)) ||
+		    !add_str(e, "detail", a->q[q].detail))
+			return false;
+	}
+	return true;
+}
+
+/* null when TLS was never attempted (no handshake, no error). */
+static bool add_tls(cJSON *e, const struct endpoint_result *r)
+{
+	const struct tls_facts *t = &r->tls;
 	cJSON *o;
 
-	if (!t->handshake_done && !t->error)
+	if (!t->handshake_done && !t->error && !r->tls_audit)
 		return cJSON_AddNullToObject(e, "tls") != NULL;
 	o = cJSON_AddObjectToObject(e, "tls");
 	return o && add_str(o, "version", t->version) &&
@@ -218,7 +333,7 @@ static bool add_tls(cJSON *e, const struct tls_facts *t)
 	       add_str(o, "description", t->description) &&
 	       add_str(o, "error", t->error) &&
 	       add_bool(o, "ocsp_stapled", t->ocsp_stapled) &&
-	       add_certificate(o, &t->chain);
+	       add_certificate(o, &t->chain) && add_audit(o, r->tls_audit);
 }
 
 static bool fill_endpoint(cJSON *e, const struct endpoint_result *r,
@@ -243,7 +358,9 @@ static bool fill_endpoint(cJSON *e, const struct endpoint_result *r,
 	if (!caps || !add_strlist(caps, "before_tls", &r->caps_before_tls) ||
 	    !add_strlist(caps, "after_tls", &r->caps_after_tls))
 		return false;
-	return add_tls(e, &r->tls) && add_findings(e, r, opt) &&
+	return add_bool(e, "tls_reached", r->tls_reached) && add_tls(e, r) &&
+	       add_findings(e, r, opt) &&
+	       add_num(e, "connections", r->connections) &&
 	       add_num(e, "duration_s", r->duration_s) &&
 	       add_str(e, "transcript", r->transcript);
 }
@@ -326,7 +443,9 @@ static bool add_scanner(cJSON *root, const struct scan_report *rep)
 	cJSON *params;
 
 	if (!o || !add_str(o, "name", "mailaudit") ||
-	    !add_str(o, "version", rep->scanner_version))
+	    !add_str(o, "version", rep->scanner_version) ||
+	    !add_str(o, "tls_depth", rep->tls_depth) ||
+	    !add_bool(o, "passive", rep->passive))
 		return false;
 	params = cJSON_AddArrayToObject(o, "parameters");
 	if (!params)
@@ -357,6 +476,30 @@ static bool add_run(cJSON *root, const char *schema,
 	       (!opt->gate || add_gate(root, opt->gate));
 }
 
+static bool
+fill_host(cJSON *h, const struct host_verdict *v)
+{
+	return h && add_str(h, "host", v->host) &&
+	       add_str(h, "tls_verdict", tls_verdict_name(v->verdict)) &&
+	       add_bool(h, "complete", v->complete) &&
+	       add_strlist(h, "evidence", &v->evidence);
+}
+
+/* One TLS verdict per host: mandatory, opportunistic, absent, unknown. */
+static bool
+add_hosts(cJSON *root, const struct scan_report *rep)
+{
+	size_t nv = 0;
+	struct host_verdict *v = host_verdicts(rep->results, rep->nresults, &nv);
+	cJSON *arr = cJSON_AddArrayToObject(root, "hosts");
+	bool ok = arr != NULL;
+
+	for (size_t i = 0; ok && i < nv; i++)
+		ok = fill_host(push_obj(arr), &v[i]);
+	host_verdicts_free(v, nv);
+	return ok;
+}
+
 static cJSON *build(const struct scan_report *rep,
                     const struct report_options *opt)
 {
@@ -372,6 +515,8 @@ static cJSON *build(const struct scan_report *rep,
 	     (eps = cJSON_AddArrayToObject(root, "endpoints")) != NULL;
 	for (size_t i = 0; ok && i < rep->nresults; i++)
 		ok = add_endpoint(eps, &rep->results[i], opt);
+	if (ok)
+		ok = add_hosts(root, rep);
 	if (ok)
 		ok = add_summary(root, &sum);
 	if (!ok) {
@@ -447,6 +592,28 @@ static int jsonl_render(FILE *out, const struct scan_report *rep,
 			return -1;
 		}
 		if (put_line(out, rec) < 0)
+			return -1;
+	}
+	{
+		size_t nv = 0;
+		struct host_verdict *v =
+			host_verdicts(rep->results, rep->nresults, &nv);
+		int rc = 0;
+
+		for (size_t i = 0; i < nv && rc == 0; i++) {
+			rec = cJSON_CreateObject();
+			if (!rec || !add_str(rec, "type", "host") ||
+			    !add_str(rec, "schema", JSONL_SCHEMA) ||
+			    !fill_host(rec, &v[i])) {
+				cJSON_Delete(rec);
+				errno = ENOMEM;
+				rc = -1;
+				break;
+			}
+			rc = put_line(out, rec);
+		}
+		host_verdicts_free(v, nv);
+		if (rc < 0)
 			return -1;
 	}
 	report_summarize_opt(rep, opt, &sum);

@@ -6,7 +6,9 @@
  * results are already escaped: a missed escape must not be able to drive
  * the terminal.
  */
+#include "probes/host_verdict.h"
 #include "reports/report.h"
+#include "scanner/tlsaudit.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -147,6 +149,36 @@ static void put_finding(FILE *out, bool color, bool gate,
 	}
 }
 
+/* One line for the TLS audit: which versions were accepted, how many
+ * suites were seen, at what cost. */
+static void put_audit(FILE *out, const struct tls_audit *a)
+{
+	static const enum tls_question vq[] = {TLSQ_TLS13, TLSQ_TLS12,
+					       TLSQ_TLS11, TLSQ_TLS10,
+					       TLSQ_SSL3,  TLSQ_SSL2};
+	static const char *const vn[] = {"TLS1.3", "TLS1.2", "TLS1.1",
+					 "TLS1.0", "SSL3.0", "SSL2.0"};
+	size_t suites = 0;
+	bool any = false;
+
+	if (!a)
+		return;
+	for (size_t v = 0; v < a->nversions; v++)
+		suites += a->by_version[v].n;
+	fprintf(out, "    TLS audit (%s, %u connection%s%s): accepts",
+		tls_depth_name(a->depth), a->used, a->used == 1 ? "" : "s",
+		a->budget_exhausted ? ", budget spent"
+		: a->aborted	    ? ", stopped early"
+				    : "");
+	for (size_t i = 0; i < sizeof(vq) / sizeof(vq[0]); i++)
+		if (a->q[vq[i]].answer == TLSA_ACCEPTED) {
+			fprintf(out, " %s", vn[i]);
+			any = true;
+		}
+	fprintf(out, "%s; %zu suite%s seen\n", any ? "" : " no version",
+		suites, suites == 1 ? "" : "s");
+}
+
 static void put_endpoint(FILE *out, bool color, bool gate,
                          const struct endpoint_result *r, bool show_address)
 {
@@ -181,6 +213,7 @@ static void put_endpoint(FILE *out, bool color, bool gate,
 		put_guarded(out, t->error, EVIDENCE_SHOWN);
 	}
 	putc('\n', out);
+	put_audit(out, r->tls_audit);
 
 	if (r->nfindings == 0)
 		return;
@@ -277,7 +310,8 @@ static bool address_differs(const struct endpoint *e)
 
 static void put_host(FILE *out, bool color, bool gate,
                      const struct scan_report *rep,
-                     const struct host_ref *members, size_t n)
+                     const struct host_ref *members, size_t n,
+                     const struct host_verdict *verdicts, size_t nverdicts)
 {
 	const struct endpoint *e0 = &rep->results[members[0].index].endpoint;
 	bool several = false, listed = false;
@@ -311,6 +345,19 @@ static void put_host(FILE *out, bool color, bool gate,
 		listed = true;
 	}
 	fputs(listed ? ")\n" : "\n", out);
+	for (size_t i = 0; i < nverdicts; i++) {
+		if (!e0->host || strcmp(verdicts[i].host, e0->host) != 0)
+			continue;
+		fprintf(out, "  TLS verdict: %s%s\n",
+			tls_verdict_name(verdicts[i].verdict),
+			verdicts[i].complete ? "" : " (not every port assessed)");
+		for (size_t k = 0; k < verdicts[i].evidence.n; k++) {
+			fputs("    - ", out);
+			put_guarded(out, verdicts[i].evidence.items[k],
+				    EVIDENCE_SHOWN);
+			putc('\n', out);
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct endpoint_result *r =
 		    &rep->results[members[i].index];
@@ -436,7 +483,10 @@ static int text_render(FILE *out, const struct scan_report *rep,
 	struct report_summary sum;
 	struct host_group *groups = NULL;
 	struct host_ref *refs = NULL;
-	size_t ngroups = 0;
+	size_t ngroups = 0, nv = 0;
+	struct host_verdict *verdicts =
+		host_verdicts(rep->results, rep->nresults, &nv);
+	size_t tally[TLS_VERDICT_UNKNOWN + 1] = {0};
 
 	errno = 0;
 	report_summarize_opt(rep, opt, &sum);
@@ -446,12 +496,22 @@ static int text_render(FILE *out, const struct scan_report *rep,
 		fputs("No endpoints were scanned.\n", out);
 	for (size_t i = 0; i < ngroups; i++) {
 		put_host(out, opt->color, opt->gate != NULL, rep,
-		         refs + groups[i].start, groups[i].len);
+		         refs + groups[i].start, groups[i].len, verdicts, nv);
 		putc('\n', out);
 	}
 	free(refs);
 	free(groups);
 	put_summary(out, opt->color, &sum, opt);
+	for (size_t i = 0; i < nv; i++)
+		tally[verdicts[i].verdict]++;
+	if (nv)
+		fprintf(out,
+			"  TLS per host: mandatory %zu, opportunistic %zu, "
+			"absent %zu, unknown %zu\n",
+			tally[TLS_VERDICT_MANDATORY],
+			tally[TLS_VERDICT_OPPORTUNISTIC],
+			tally[TLS_VERDICT_ABSENT], tally[TLS_VERDICT_UNKNOWN]);
+	host_verdicts_free(verdicts, nv);
 	if (fflush(out) == EOF || ferror(out)) {
 		if (errno == 0)
 			errno = EIO;

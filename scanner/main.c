@@ -187,6 +187,8 @@ run_scan(struct cli_options *o)
 	rep.nresults = n;
 	rep.fail_on = severity_name((enum severity)o->fail_on);
 	rep.argv_summary = o->parameters;
+	rep.tls_depth = tls_depth_name((enum tls_depth)o->tls_depth);
+	rep.passive = o->passive;
 	code = gate_apply(&rep, &gc);
 	gate_summarize(&rep, &gc, code, &gs);
 	commands_warn_expired(&gs);

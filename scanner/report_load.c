@@ -4,6 +4,8 @@
  * gives the same document again (tests/unit/check_report_formats.c).
  */
 #include "scanner/report_load.h"
+#include "scanner/tlsaudit.h"
+#include "scanner/tlshello.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -302,6 +304,9 @@ load_cert(struct ctx *c, const cJSON *o, const char *base,
 	load_strlist(c, o, base, "ip_addresses", &cf->ip_addresses);
 }
 
+static void load_audit(struct ctx *c, const cJSON *t, const char *base,
+		       struct endpoint_result *r);
+
 static void
 load_tls(struct ctx *c, const cJSON *e, const char *base,
          struct endpoint_result *r)
@@ -325,6 +330,7 @@ load_tls(struct ctx *c, const cJSON *e, const char *base,
 	 * version is there exactly when it completed */
 	r->tls.handshake_done = r->tls.version != NULL;
 	r->tls_reached = r->tls.handshake_done;
+	load_audit(c, t, p.s, r);
 	cert = req_object(c, t, p.s, "certificate");
 	at(&q, p.s, "certificate", -1);
 	r->tls.chain.trusted = req_bool(c, cert, q.s, "trusted");
@@ -348,6 +354,137 @@ load_tls(struct ctx *c, const cJSON *e, const char *base,
 		r->tls.chain.ncerts = (size_t)i + 1;
 		load_cert(c, x, at(&cp, q.s, "chain", i),
 		          &r->tls.chain.certs[i]);
+	}
+}
+
+static int
+question_by_name(const char *name)
+{
+	for (int q = 0; q < TLSQ_COUNT; q++)
+		if (strcmp(tls_question_name((enum tls_question)q), name) == 0)
+			return q;
+	return -1;
+}
+
+static uint16_t
+suite_by_name(const char *name)
+{
+	size_t n;
+	const struct tls_suite *t = tls_suite_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return t[i].id;
+	if (strncmp(name, "0x", 2) == 0)
+		return (uint16_t)strtoul(name + 2, NULL, 16);
+	return 0;
+}
+
+static uint16_t
+group_by_name(const char *name)
+{
+	for (unsigned id = 1; id < 0x2000; id++)
+		if (strcmp(tls_group_name((uint16_t)id), name) == 0)
+			return (uint16_t)id;
+	return 0;
+}
+
+static enum tls_answer
+answer_by_name(struct ctx *c, const char *path, const char *s)
+{
+	static const char *const names[] = {
+		[TLSA_UNASKED] = "not-asked", [TLSA_ACCEPTED] = "accepted",
+		[TLSA_REFUSED] = "refused",   [TLSA_UNKNOWN] = "unknown",
+	};
+
+	for (int a = 0; a <= TLSA_UNKNOWN; a++)
+		if (s && strcmp(s, names[a]) == 0)
+			return (enum tls_answer)a;
+	fail(c, path, "unknown answer");
+	return TLSA_UNKNOWN;
+}
+
+/* The audit as json.c writes it; what the renderer reads is rebuilt, so
+ * a re-rendered report is the same document. */
+static void
+load_audit(struct ctx *c, const cJSON *t, const char *base,
+	   struct endpoint_result *r)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "audit");
+	const cJSON *suites, *qs, *x, *ext;
+	struct tls_audit *a;
+	struct path p;
+	char *depth;
+	int d;
+
+	if (!o || cJSON_IsNull(o))
+		return;
+	at(&p, base, "audit", -1);
+	if (!cJSON_IsObject(o))
+		fail(c, p.s, "expected an object or null");
+	depth = req_str(c, o, p.s, "depth");
+	d = tls_depth_parse(depth);
+	free(depth);
+	if (d <= TLS_DEPTH_OFF)
+		fail(c, p.s, "unknown depth");
+	a = r->tls_audit = xcalloc(1, sizeof(*a));
+	tls_audit_init(a, (enum tls_depth)d,
+		       (unsigned)req_num(c, o, p.s, "budget", 0, 1e6), 0);
+	a->used = (unsigned)req_num(c, o, p.s, "connections", 0, 1e6);
+	a->budget_exhausted = req_bool(c, o, p.s, "budget_exhausted");
+	a->aborted = req_bool(c, o, p.s, "aborted");
+	qs = req_array(c, o, p.s, "questions");
+	for (x = qs->child; x; x = x->next) {
+		char *name = req_str(c, x, p.s, "question");
+		char *ans = req_str(c, x, p.s, "answer");
+		char *detail = req_str(c, x, p.s, "detail");
+		int q = question_by_name(name);
+
+		if (q < 0)
+			fail(c, p.s, "unknown question");
+		a->q[q].answer = answer_by_name(c, p.s, ans);
+		snprintf(a->q[q].detail, sizeof(a->q[q].detail), "%s", detail);
+		free(name);
+		free(ans);
+		free(detail);
+	}
+	suites = req_object(c, o, p.s, "suites");
+	for (size_t v = 0; v < a->nversions; v++) {
+		struct tls_version_suites *vs = &a->by_version[v];
+		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(
+			suites, tls_version_name(vs->version));
+
+		for (x = arr ? arr->child : NULL;
+		     x && vs->n < TLSAUDIT_MAX_SUITES; x = x->next)
+			if (cJSON_IsString(x) && x->valuestring)
+				vs->suites[vs->n++] = suite_by_name(x->valuestring);
+	}
+	a->q[TLSQ_DHE].dh_bits =
+		(unsigned)req_num(c, o, p.s, "dh_bits", 0, 1e6);
+	x = cJSON_GetObjectItemCaseSensitive(o, "weak_curve_accepted");
+	if (cJSON_IsString(x) && x->valuestring)
+		a->q[TLSQ_WEAK_CURVES].curve = group_by_name(x->valuestring);
+	ext = cJSON_GetObjectItemCaseSensitive(o, "extensions");
+	if (cJSON_IsObject(ext)) {
+		struct tls_question_result *b = &a->q[TLSQ_TLS12];
+		static const struct {
+			const char *key;
+			unsigned bit;
+		} bits[] = {
+			{"renegotiation_info", TLSHELLO_EXT_RENEGOTIATION_INFO},
+			{"extended_master_secret",
+			 TLSHELLO_EXT_EXTENDED_MASTER_SECRET},
+			{"encrypt_then_mac", TLSHELLO_EXT_ENCRYPT_THEN_MAC},
+			{"heartbeat", TLSHELLO_EXT_HEARTBEAT},
+		};
+
+		b->version = TLS_VERSION_1_2;
+		for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+			if (req_bool(c, ext, p.s, bits[i].key))
+				b->ext_seen |= bits[i].bit;
+		b->ocsp_stapled = req_bool(c, ext, p.s, "status_request");
+		b->compression =
+			(uint8_t)req_num(c, ext, p.s, "compression", 0, 255);
 	}
 }
 
@@ -453,6 +590,12 @@ load_endpoint(struct ctx *c, struct loaded_report *l, const cJSON *e,
 	load_strlist(c, caps, p.s, "before_tls", &r->caps_before_tls);
 	load_strlist(c, caps, p.s, "after_tls", &r->caps_after_tls);
 	load_tls(c, e, base, r);
+	/* absent in reports written before these fields existed */
+	if (cJSON_GetObjectItemCaseSensitive(e, "tls_reached"))
+		r->tls_reached = req_bool(c, e, base, "tls_reached");
+	if (cJSON_GetObjectItemCaseSensitive(e, "connections"))
+		r->connections =
+			(unsigned)req_num(c, e, base, "connections", 0, 1e9);
 	findings = req_array(c, e, base, "findings");
 	for (const cJSON *f = findings->child; f; f = f->next, i++)
 		load_finding(c, l, f, at(&p, base, "findings", i), r);
@@ -531,6 +674,18 @@ load_scanner(struct ctx *c, const cJSON *root, struct loaded_report *l)
 		l->parameters[n++] = clean(x->valuestring);
 	}
 	l->rep.argv_summary = l->parameters;
+	{
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(sc, "tls_depth");
+		int depth = cJSON_IsString(d) && d->valuestring
+				    ? tls_depth_parse(d->valuestring)
+				    : -1;
+
+		/* a static name, so the report needs no storage for it */
+		l->rep.tls_depth =
+			depth >= 0 ? tls_depth_name((enum tls_depth)depth) : NULL;
+		if (cJSON_GetObjectItemCaseSensitive(sc, "passive"))
+			l->rep.passive = req_bool(c, sc, "scanner", "passive");
+	}
 }
 
 static void

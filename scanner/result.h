@@ -181,6 +181,8 @@ struct scan_report {
 	size_t nresults;
 	const char *fail_on;       /* severity name the gate uses */
 	char **argv_summary;       /* the parameters, for the report */
+	const char *tls_depth;     /* "quick", "full", "off"; NULL unknown */
+	bool passive;              /* --passive: no active probes ran */
 };
 
 #endif

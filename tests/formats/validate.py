@@ -183,7 +183,13 @@ def check_jsonl(store, out, scan):
                       if k not in ("type", "schema")} for r in eps]
             expect(strip == scan["endpoints"], name,
                    "endpoint records differ from scan.json's endpoints")
-            top = {k: x for k, x in scan.items() if k != "endpoints"}
+            hosts = [{k: x for k, x in r.items()
+                      if k not in ("type", "schema")}
+                     for r in recs if r.get("type") == "host"]
+            expect(hosts == scan.get("hosts"), name,
+                   "host records differ from scan.json's hosts")
+            top = {k: x for k, x in scan.items()
+                   if k not in ("endpoints", "hosts")}
             top["schema"] = "mailaudit-jsonl/1"
             got = {k: x for k, x in summ.items() if k != "type"}
             expect(got == top, name, "summary record differs from scan.json")

@@ -10,6 +10,7 @@
  *   ca root|bundle|none        --ca-file: test root, root+intermediate, none
  *   arg TEXT                   an extra argument
  *   endpoint SERVICE PORT STATUS [CHECK-ID[:SEVERITY] ...]
+ *   verdict mandatory|opportunistic|absent|unknown   the host's TLS verdict
  *   exit N
  * Every endpoint in the report must be listed, and nothing else.
  */
@@ -45,6 +46,7 @@ struct expectation {
 	struct expected_endpoint ep[MAX_ENDPOINTS];
 	int nep;
 	int exit_code;
+	char verdict[32];     /* empty: not checked */
 };
 
 static char *fixture_files[MAX_FIXTURES];
@@ -131,6 +133,9 @@ load_expectation(const char *path, struct expectation *x, char *why,
 		} else if (strcmp(w, "arg") == 0) {
 			append(x->args, sizeof(x->args),
 			       strtok_r(NULL, "\r\n", &save));
+		} else if (strcmp(w, "verdict") == 0) {
+			snprintf(x->verdict, sizeof(x->verdict), "%s",
+				 strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "exit") == 0) {
 			x->exit_code = atoi(strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "endpoint") == 0) {
@@ -330,6 +335,16 @@ START_TEST(test_fixture)
 			      x.ep[i].service, x.ep[i].port);
 	ck_assert_msg(code == x.exit_code, "%s: exit %d, expected %d (%s)",
 		      fx, code, x.exit_code, cmd);
+	if (x.verdict[0]) {
+		const cJSON *h = cJSON_GetArrayItem(
+			cJSON_GetObjectItem(doc, "hosts"), 0);
+		const char *v = cJSON_GetStringValue(
+			cJSON_GetObjectItem(h, "tls_verdict"));
+
+		ck_assert_msg(v && strcmp(v, x.verdict) == 0,
+			      "%s: TLS verdict %s, expected %s", fx,
+			      v ? v : "(none)", x.verdict);
+	}
 	cJSON_Delete(doc);
 	free(out);
 }
