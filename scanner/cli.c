@@ -60,7 +60,10 @@ static const char usage_text[] =
 	"  --max-per-host N    connections at once to one address (default 2)\n"
 	"  --format FMT        text, json, jsonl, sarif, junit or html\n"
 	"                      (default: text on a terminal, json otherwise)\n"
-	"  -o FILE             write the report to FILE (atomically)\n"
+	"  -o FILE             write the report to FILE (atomically); repeat\n"
+	"                      --format FMT -o FILE for several reports of\n"
+	"                      one scan (a lone -o takes the format from the\n"
+	"                      file name: .json .jsonl .sarif .xml .html)\n"
 	"  --profile NAME      gate on profile NAME (repeatable: union); see\n"
 	"                      mailaudit profiles. Default: baseline (a\n"
 	"                      critical or high finding fails)\n"
@@ -270,6 +273,80 @@ host_shard(const char *host, size_t n)
 	return (size_t)(h % n);
 }
 
+/* Pairs --format and -o in command-line order: a -o fills the latest
+ * --format still without a file, or starts an output of its own. */
+static int
+add_output(struct cli_options *o, const char *format, const char *path)
+{
+	struct cli_output *last = o->noutputs ? &o->outputs[o->noutputs - 1]
+					      : NULL;
+
+	if (last && format && !last->format && last->path) {
+		last->format = format;
+		return -1;
+	}
+	if (last && path && !last->path && last->format) {
+		last->path = path;
+		return -1;
+	}
+	if (o->noutputs == CLI_MAX_OUTPUTS)
+		return fail("at most %d --format/-o outputs", CLI_MAX_OUTPUTS);
+	o->outputs[o->noutputs].format = format;
+	o->outputs[o->noutputs].path = path;
+	o->noutputs++;
+	return -1;
+}
+
+/* The format a file name implies, or NULL. */
+static const char *
+format_of_path(const char *path)
+{
+	static const struct {
+		const char *ext;
+		const char *format;
+	} map[] = {
+		{".json", "json"},   {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
+		{".sarif", "sarif"}, {".xml", "junit"},	  {".html", "html"},
+		{".htm", "html"},    {".txt", "text"},
+	};
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(dot, map[i].ext) == 0)
+			return map[i].format;
+	return NULL;
+}
+
+/* Fills in missing formats, checks that at most one output goes to
+ * standard output. Returns -1, or 2 after an error. */
+static int
+finish_outputs(struct cli_options *o)
+{
+	size_t to_stdout = 0;
+
+	if (o->noutputs == 0) {
+		o->outputs[0].format = isatty(STDOUT_FILENO) ? "text" : "json";
+		o->outputs[0].path = NULL;
+		o->noutputs = 1;
+		return -1;
+	}
+	for (size_t i = 0; i < o->noutputs; i++) {
+		struct cli_output *out = &o->outputs[i];
+
+		if (!out->format)
+			out->format = format_of_path(out->path) ? format_of_path(out->path)
+								 : "json";
+		if (!out->path || strcmp(out->path, "-") == 0) {
+			out->path = NULL;
+			to_stdout++;
+		}
+	}
+	if (to_stdout > 1)
+		return fail("only one output can go to standard output; give "
+			    "the others -o FILE");
+	return -1;
+}
+
 static bool
 takes_value(const char *a)
 {
@@ -448,8 +525,7 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 			return fail("unknown --format '%s'%s: use text, json, "
 				    "jsonl, sarif, junit or html",
 				    v, "");
-		o->format = v;
-		return -1;
+		return add_output(o, v, NULL);
 	}
 	if (strcmp(a, "--profile") == 0) {
 		if (!profile_by_name(v))
@@ -472,10 +548,8 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		o->waivers = v;
 		return -1;
 	}
-	if (strcmp(a, "-o") == 0) {
-		o->output = v;
-		return -1;
-	}
+	if (strcmp(a, "-o") == 0)
+		return add_output(o, NULL, v);
 	if (strcmp(a, "--fail-on") == 0) {
 		o->fail_on_given = true;
 		o->fail_on = severity_parse(v);
@@ -549,9 +623,7 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 		}
 		o->ntargets++;
 	}
-	if (!o->format)
-		o->format = (o->output || !isatty(STDOUT_FILENO)) ? "json"
-								  : "text";
+	rc = finish_outputs(o);
 out:
 	free_raw(&p);
 	return rc;

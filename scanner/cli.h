@@ -14,6 +14,8 @@ enum cli_command {
 	CLI_LIST_CHECKS,
 };
 
+#define CLI_MAX_OUTPUTS 8
+
 struct cli_options {
 	enum cli_command command;
 	bool list_all;
@@ -23,8 +25,13 @@ struct cli_options {
 	size_t nresolve;
 	const char *ca_file;
 	double timeout_s;
-	const char *format;   /* "text" or "json" */
-	const char *output;   /* -o FILE, or NULL for stdout */
+	/* --format / -o pairs: each -o belongs to the --format before it
+	 * (or names its format by extension); NULL path = stdout */
+	struct cli_output {
+		const char *format;
+		const char *path;
+	} outputs[CLI_MAX_OUTPUTS];
+	size_t noutputs;
 	int fail_on;          /* enum severity */
 	bool fail_on_given;   /* --fail-on was given (else the gate uses
 				 baseline, or only the profiles) */

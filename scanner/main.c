@@ -147,7 +147,6 @@ run_scan(struct cli_options *o)
 	struct scan_report rep = {.scanner_version = MAILAUDIT_VERSION};
 	struct progress prog = {0};
 	struct report_options ro = {.fail_on = o->fail_on};
-	const struct reporter *rp = reporter_by_name(o->format);
 	struct gate_config gc;
 	struct gate_summary gs;
 	struct waiver_list wl;
@@ -194,12 +193,20 @@ run_scan(struct cli_options *o)
 	commands_warn_expired(&gs);
 	ro.exit_code = code;
 	ro.gate = &gs;
-	ro.color = !o->output && o->color;
-	if (report_write(rp, &rep, &ro, o->output) < 0) {
-		fprintf(stderr, "mailaudit: cannot write the report%s%s: %s\n",
-			o->output ? " to " : "", o->output ? o->output : "",
-			strerror(errno));
-		code = 2;
+	for (size_t i = 0; i < o->noutputs; i++) {
+		const struct cli_output *out = &o->outputs[i];
+
+		ro.color = !out->path && o->color &&
+			   strcmp(out->format, "text") == 0;
+		if (report_write(reporter_by_name(out->format), &rep, &ro,
+				 out->path) < 0) {
+			fprintf(stderr,
+				"mailaudit: cannot write the %s report%s%s: "
+				"%s\n",
+				out->format, out->path ? " to " : "",
+				out->path ? out->path : "", strerror(errno));
+			code = 2;
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		endpoint_result_free(&results[i]);

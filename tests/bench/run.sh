@@ -336,14 +336,19 @@ server_cpu() {
 
 time_wait() { ss -Htan state time-wait 2>/dev/null | wc -l; }
 
+# Busy CPU seconds of the whole machine so far (all cores).
+machine_busy() {
+	awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit }' /proc/stat
+}
+
 # --- measuring ----------------------------------------------------------------
-declare -A WALL USR SYS RSS RC CONNS TLSOK TLSHS SCPU LOAD EPS NOTE
+declare -A WALL USR SYS RSS RC CONNS TLSOK TLSHS SCPU LOAD EPS NOTE OTHER
 OUT=$BENCH_DIR/run
 
 # measure NAME MAXSECONDS CMD...: runs CMD under /usr/bin/time and timeout,
 # and records its numbers and the server's for the same interval.
 measure() {
-	local name=$1 max=$2 b log0 log1 cpu0 cpu1 rc=0 t
+	local name=$1 max=$2 b log0 log1 cpu0 cpu1 busy0 busy1 rc=0 t
 	shift 2
 	b=$(budget "$max")
 	if [ "$b" -lt 10 ]; then
@@ -354,10 +359,14 @@ measure() {
 	LOAD[$name]=$(cut -d' ' -f1 /proc/loadavg)
 	log0=$(stat -c %s "$LOG")
 	cpu0=$(server_cpu)
+	busy0=$(machine_busy)
 	echo "bench: $name ($(time_wait) sockets in TIME-WAIT, load ${LOAD[$name]}) ..." >&2
 	printf '%q ' "$@" | cut -c1-2000 >"$OUT/$name.cmd"
-	timeout -k 5 "$b" /usr/bin/time -f '%e %U %S %M' -o "$OUT/$name.time" "$@" \
+	# time outside timeout: the numbers are written even when the command
+	# is killed (its peak RSS and CPU include timeout's child)
+	/usr/bin/time -f '%e %U %S %M' -o "$OUT/$name.time" timeout -k 5 "$b" "$@" \
 		>"$OUT/$name.out" 2>"$OUT/$name.err" || rc=$?
+	busy1=$(machine_busy)
 	# the log process writes a moment after the connections end
 	for t in 1 2 3 4 5 6 7 8 9 10; do
 		log1=$(stat -c %s "$LOG")
@@ -369,6 +378,9 @@ measure() {
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || NOTE[$name]="killed after ${b}s (time limit)"
 	read -r WALL[$name] USR[$name] SYS[$name] RSS[$name] < <(tail -n 1 "$OUT/$name.time")
 	SCPU[$name]=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')
+	# what everything else on the machine used meanwhile (other jobs)
+	OTHER[$name]=$(awk -v a="$busy0" -v b="$busy1" -v s="${SCPU[$name]}" -v u="${USR[$name]}" \
+		-v y="${SYS[$name]}" 'BEGIN { o = b - a - s - u - y; printf "%.2f", o < 0 ? 0 : o }')
 	tail -c +$((log0 + 1)) "$LOG" | head -c $((log1 - log0)) >"$OUT/$name.server.log"
 	CONNS[$name]=$(grep -cE -- '-login: (Info: )?(Disconnected|Aborted login)' "$OUT/$name.server.log" || true)
 	TLSOK[$name]=$(grep -E -- '-login: ' "$OUT/$name.server.log" | grep -cE ', TLS[,:]' || true)
@@ -446,9 +458,8 @@ for ((k = 0; k < M; k++)); do SUBSET_ADDRS+=("$(addr 127.1 "$k")"); done
 
 start_dovecot 127.1 "$N"
 
-run_mailaudit ma_default 300 "$OUT/targets.txt"
-run_mailaudit ma_full_subset 120 "$OUT/subset.txt" --tls-depth full
-run_mailaudit ma_quick_subset 120 "$OUT/subset.txt"
+run_mailaudit ma_default 400 "$OUT/targets.txt"
+run_mailaudit ma_full_subset 300 "$OUT/subset.txt" --tls-depth full
 
 if [ "$PEERS" = 1 ]; then
 	NMAP=(nmap -Pn -n -p 110,143,993,995
@@ -476,23 +487,41 @@ if [ "$PEERS" = 1 ]; then
 	SSLSCAN_OK=$(grep -c 'Supported Server Cipher' "$OUT/sslscan_subset.out" || true)
 fi
 
+run_mailaudit ma_quick_subset 300 "$OUT/subset.txt"
+
 if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
+	# System-wide, so the split between scanner, Dovecot and kernel shows;
+	# then the scanner's own symbols (perf-report.txt).
 	PERF_ARGS=()
 	mapfile -t PERF_ARGS < <(ma_args)
 	while read -r r; do PERF_ARGS+=(--resolve "$r"); done <"$OUT/targets.txt.resolve"
-	measure ma_perf 300 perf record -F 499 -g -o "$BENCH_DIR/perf.data" -- \
+	measure ma_perf 300 perf record -a -g -F 499 -o "$BENCH_DIR/perf.data" -- \
 		"$MA" "${PERF_ARGS[@]}" -o "$OUT/ma_perf.json" -iL "$OUT/targets.txt"
-	perf report -i "$BENCH_DIR/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
-		grep -v '^$' | head -n 200 >"$BENCH_DIR/perf-report.txt" || true
+	{
+		echo "# samples per process and object, whole machine, during mailaudit's default scan"
+		perf report -i "$BENCH_DIR/perf.data" --no-children --sort comm,dso -g none --stdio 2>/dev/null |
+			grep -v '^$' | grep -v '^#' | head -n 40
+		echo
+		echo "# mailaudit's own samples, by symbol (self time)"
+		perf report -i "$BENCH_DIR/perf.data" --comm mailaudit --no-children --sort dso,symbol \
+			-g none --stdio 2>/dev/null | grep -v '^$' | grep -v '^#' | head -n 60
+		echo
+		echo "# mailaudit, by symbol including callees (children)"
+		perf report -i "$BENCH_DIR/perf.data" --comm mailaudit --children --sort symbol \
+			-g none --stdio 2>/dev/null | grep -v '^$' | grep -v '^#' | head -n 60
+	} >"$BENCH_DIR/perf-report.txt"
 fi
 
 if [ "$N2" -gt 0 ]; then
-	if [ "$(budget 400)" -ge 60 ]; then
+	# Only if it can finish: a killed run never writes its report, and the
+	# report is where the peak is.
+	predicted=$(awk -v w="${WALL[ma_default]:-0}" -v a="$N2" -v b="$N" 'BEGIN { printf "%d", w * a / b * 1.3 + 30 }')
+	if [ "$(budget 500)" -ge "$predicted" ]; then
 		write_targets 127.2 "$N2" "$OUT/big.txt"
 		start_dovecot 127.2 "$N2"
-		run_mailaudit ma_big 400 "$OUT/big.txt"
+		run_mailaudit ma_big 500 "$OUT/big.txt"
 	else
-		NOTE[ma_big]="skipped: --time-limit reached"
+		NOTE[ma_big]="skipped: at ${WALL[ma_default]:-?} s per $((4 * N)) endpoints it would need ~$predicted s, more than the $(budget 500) s left of --time-limit"
 	fi
 fi
 stop_dovecot
@@ -519,12 +548,13 @@ col() { # METRIC NAME ENDPOINTS -> one cell
 	rss) mb "${RSS[$n]}" ;;
 	scpu) echo "${SCPU[$n]}" ;;
 	scpue) div "${SCPU[$n]}" "$e" "%.5f" ;;
+	other) echo "${OTHER[$n]}" ;;
 	esac
 }
 ratio() { # A B -> A/B with an x, or -
 	local r
 	[ "${1:--}" != - ] && [ "${2:--}" != - ] || { echo -; return; }
-	r=$(div "$1" "$2" "%.1f")
+	r=$(awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else { r = a / b; printf (r < 0.1 ? "%.3f" : r < 10 ? "%.2f" : "%.0f"), r } }')
 	[ "$r" = - ] && echo - || echo "${r}x"
 }
 verdict() { [ "$1" = 1 ] && echo PASS || echo MISS; }
@@ -553,32 +583,41 @@ SUB_EPS=$((4 * M))
 	printf '%-42s %12s\n' "peak RSS (MB)" "$(col rss ma_default $ENDPOINTS)"
 	printf '%-42s %12s\n' "server CPU s (all Dovecot processes)" "$(col scpu ma_default $ENDPOINTS)"
 	printf '%-42s %12s\n' "server CPU s per endpoint" "$(col scpue ma_default $ENDPOINTS)"
+	if have ma_default; then
+		printf '%-42s %12s\n' "CPU-bound ceiling, endpoints/s ($NC cores)" "$(awk -v c="$(cpu ma_default)" \
+			-v s="${SCPU[ma_default]}" -v e="$ENDPOINTS" -v n="$NC" 'BEGIN { if (c + s > 0) printf "%.0f", n * e / (c + s); else print "-" }')"
+		printf '%-42s %12s\n' "  the same, server alone on $NC cores" "$(awk -v s="${SCPU[ma_default]}" \
+			-v e="$ENDPOINTS" -v n="$NC" 'BEGIN { if (s > 0) printf "%.0f", n * e / s; else print "-" }')"
+	fi
+	printf '%-42s %12s\n' "CPU s used by other processes meanwhile" "${OTHER[ma_default]:--}"
 	printf '%-42s %12s\n' "load average before the run" "${LOAD[ma_default]:--}"
 	echo "sanity: $(cat "$OUT/ma_default.sanity" 2>/dev/null || echo -); exit ${RC[ma_default]:--} ${NOTE[ma_default]:-}"
 	echo
 	echo "== same subset: $M addresses x 4 ports = $SUB_EPS endpoints =="
 	printf '%-30s %11s %11s %11s %11s %11s %10s %10s\n' metric "ma full" "ma quick" nmap "nmap -T4" sslscan \
 		"nmap/full" "sslscan/full"
-	for m in wall eps conns cps hs tlsc ccpu ccpue rss scpu; do
+	for m in wall eps conns cps hs tlsc ccpu ccpue rss scpu other; do
 		case $m in
 		wall) label="wall time (s)" ;; eps) label="endpoints/s" ;;
 		conns) label="connections" ;; cps) label="connections/s" ;;
 		hs) label="full TLS handshakes" ;; tlsc) label="TLS conns incl. probes" ;;
 		ccpu) label="client CPU s" ;; ccpue) label="client CPU s/endpoint" ;;
 		rss) label="peak RSS (MB)" ;; scpu) label="server CPU s" ;;
+		other) label="CPU s of other processes" ;;
 		esac
 		a=$(col $m ma_full_subset $SUB_EPS) q=$(col $m ma_quick_subset $SUB_EPS)
 		n1=$(col $m nmap_subset $SUB_EPS) n4=$(col $m nmap_t4_subset $SUB_EPS)
 		s=$(col $m sslscan_subset $SUB_EPS)
-		printf '%-30s %11s %11s %11s %11s %11s %10s %10s\n' "$label" "$a" "$q" "$n1" "$n4" "$s" \
-			"$(ratio "$n1" "$a")" "$(ratio "$s" "$a")"
+		r1=$(ratio "$n1" "$a") r2=$(ratio "$s" "$a")
+		case $m in eps | cps | other) r1=- r2=- ;; esac
+		printf '%-30s %11s %11s %11s %11s %11s %10s %10s\n' "$label" "$a" "$q" "$n1" "$n4" "$s" "$r1" "$r2"
 	done
 	echo "sanity: ma full: $(cat "$OUT/ma_full_subset.sanity" 2>/dev/null || echo -)"
 	echo "        ma quick: $(cat "$OUT/ma_quick_subset.sanity" 2>/dev/null || echo -)"
 	if [ "$PEERS" = 1 ]; then
 		echo "        nmap: ssl-enum-ciphers results for ${NMAP_EPS:-0} of $SUB_EPS endpoints (-T4: ${NMAP_T4_EPS:-0}); sslscan: ${SSLSCAN_OK:-0} of ${SSLSCAN_EPS:-0} endpoints scanned"
 	fi
-	echo "(ratios: wall time, CPU, ... of the peer divided by mailaudit --tls-depth full's; > 1 = mailaudit is faster/smaller)"
+	echo "(ratios: the peer's number divided by mailaudit --tls-depth full's; > 1 = the peer takes longer / uses more)"
 	echo
 	if [ "$N2" -gt 0 ]; then
 		echo "== big run: mailaudit, default options, $((4 * N2)) endpoints ($N2 addresses x 4) =="
@@ -588,6 +627,7 @@ SUB_EPS=$((4 * M))
 			printf '%-42s %12s\n' "endpoints/s" "$(col eps ma_big $((4 * N2)))"
 			printf '%-42s %12s\n' "client CPU s per endpoint" "$(col ccpue ma_big $((4 * N2)))"
 			printf '%-42s %12s\n' "server CPU s per endpoint" "$(col scpue ma_big $((4 * N2)))"
+			printf '%-42s %12s\n' "CPU s used by other processes meanwhile" "${OTHER[ma_big]:--}"
 			echo "sanity: $(cat "$OUT/ma_big.sanity" 2>/dev/null || echo -); exit ${RC[ma_big]:--} ${NOTE[ma_big]:-}"
 		else
 			echo "${NOTE[ma_big]:-not run}"

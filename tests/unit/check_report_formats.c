@@ -287,7 +287,7 @@ START_TEST(test_json_gate)
 	static const char *const keys[] = {
 	    "schema",  "scanner",   "started",  "finished",
 	    "fail_on", "exit_code", "profiles", "allow_incomplete",
-	    "waivers", "endpoints", "summary",
+	    "waivers", "endpoints", "hosts",  "summary",
 	};
 	char *text = render("json");
 	cJSON *doc = cJSON_Parse(text);
@@ -372,7 +372,7 @@ END_TEST
 START_TEST(test_jsonl)
 {
 	char *text = render("jsonl"), *save = NULL, *line;
-	size_t n = 0;
+	size_t n = 0, n_hosts = 0;
 
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save), n++) {
@@ -391,7 +391,12 @@ START_TEST(test_jsonl)
 			ck_assert_int_eq(
 			    cJSON_GetArraySize(get(rec, "findings")),
 			    (int)res[n].nfindings);
+		} else if (strcmp(get_str(rec, "type"), "host") == 0) {
+			/* one per distinct host, between endpoints and summary */
+			ck_assert_ptr_nonnull(get_str(rec, "tls_verdict"));
+			n_hosts++;
 		} else {
+			ck_assert_int_gt(n_hosts, 0);
 			ck_assert_str_eq(get_str(rec, "type"), "summary");
 			ck_assert_int_eq((int)get_num(rec, "exit_code"), 1);
 			ck_assert_str_eq(
@@ -406,7 +411,7 @@ START_TEST(test_jsonl)
 		}
 		cJSON_Delete(rec);
 	}
-	ck_assert_uint_eq(n, NRES + 1);
+	ck_assert_uint_eq(n, NRES + n_hosts + 1);
 	free(text);
 }
 END_TEST

@@ -394,7 +394,7 @@ START_TEST(test_json_top_level)
 	{
 		static const char *const keys[] = {
 		    "schema",  "scanner",   "started",   "finished",
-		    "fail_on", "exit_code", "endpoints", "summary",
+		    "fail_on", "exit_code", "endpoints", "hosts", "summary",
 		};
 		const cJSON *k = doc->child;
 
