@@ -473,6 +473,7 @@ static bool add_run(cJSON *root, const char *schema,
 	               threshold >= 0 ? severity_name((enum severity)threshold)
 	                              : NULL) &&
 	       add_num(root, "exit_code", opt->exit_code) &&
+	       add_bool(root, "partial", rep->partial) &&
 	       (!opt->gate || add_gate(root, opt->gate));
 }
 

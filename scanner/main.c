@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -80,6 +81,28 @@ on_endpoint_done(struct endpoint_result *r, size_t idx, void *arg)
 		p->by_severity[r->findings[i].severity]++;
 	if (p->enabled)
 		progress_print(p, false);
+}
+
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	scan_interrupt();
+}
+
+/* SIGINT/SIGTERM stop the scan cleanly (a report marked partial is still
+ * written); a second one ends the process at once. */
+static void
+catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 /* Fits the concurrency to the descriptors we may open: raises the soft
@@ -175,7 +198,12 @@ run_scan(struct cli_options *o)
 	so.endpoint_done = on_endpoint_done;
 	so.done_arg = &prog;
 	clock_gettime(CLOCK_REALTIME, &rep.started);
+	catch_stop_signals();
 	scan_run(results, n, &so);
+	rep.partial = scan_was_interrupted();
+	if (rep.partial)
+		fputs("mailaudit: interrupted; writing a partial report\n",
+		      stderr);
 	if (prog.enabled)
 		progress_print(&prog, true);
 	clock_gettime(CLOCK_REALTIME, &rep.finished);

@@ -716,6 +716,8 @@ load_root(struct ctx *c, const cJSON *root, struct loaded_report *l)
 	             cJSON_GetObjectItemCaseSensitive(root, "fail_on")))
 		fail(c, "fail_on", "unknown severity");
 	l->exit_code = (int)req_num(c, root, "", "exit_code", 0, 255);
+	if (cJSON_GetObjectItemCaseSensitive(root, "partial"))
+		l->rep.partial = req_bool(c, root, "", "partial");
 	load_gate(c, root, l);
 	eps = req_array(c, root, "", "endpoints");
 	n = cJSON_GetArraySize(eps);

@@ -25,6 +25,7 @@ static const char *const status_names[EP_STATUS_COUNT] = {
 	[EP_STATUS_TLS_ERROR] = "tls-error",
 	[EP_STATUS_REJECTED] = "throttled",
 	[EP_STATUS_INTERNAL] = "internal-error",
+	[EP_STATUS_INTERRUPTED] = "interrupted",
 };
 
 const char *

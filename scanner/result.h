@@ -36,6 +36,8 @@ enum endpoint_status {
 				     session (BYE / -ERR greeting: connection
 				     limits, [IN-USE], [SYS/TEMP]) */
 	EP_STATUS_INTERNAL,       /* our fault: allocation, fd limit */
+	EP_STATUS_INTERRUPTED,    /* the scan was stopped (SIGINT/SIGTERM)
+				     before this endpoint was finished */
 	EP_STATUS_COUNT
 };
 
@@ -183,6 +185,8 @@ struct scan_report {
 	char **argv_summary;       /* the parameters, for the report */
 	const char *tls_depth;     /* "quick", "full", "off"; NULL unknown */
 	bool passive;              /* --passive: no active probes ran */
+	bool partial;              /* stopped by a signal: some endpoints
+				      were not (fully) scanned */
 };
 
 #endif

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -57,6 +58,7 @@ struct conn {
 	struct job job;
 	struct tls_facts scratch_tls; /* TLS facts of follow-up passes */
 	struct hello_io *hello;       /* TLS audit passes only */
+	struct conn *prev, *next;     /* the engine's live connections */
 	enum conn_state state_before_done;
 	const char *hello_why;        /* why a hello got no answer */
 	size_t host_slot;
@@ -91,6 +93,20 @@ struct shared {
 	pthread_mutex_t done_lock;
 };
 
+static volatile sig_atomic_t interrupted;
+
+void
+scan_interrupt(void)
+{
+	interrupted = 1;
+}
+
+bool
+scan_was_interrupted(void)
+{
+	return interrupted != 0;
+}
+
 struct engine {
 	struct loop *loop;
 	const struct scan_options *opt;
@@ -105,6 +121,7 @@ struct engine {
 	struct host_slot *hosts;
 	size_t nhosts;
 	size_t *slot_of;      /* result index -> host slot */
+	struct conn *live;    /* every connection in flight */
 };
 
 static void conn_pump(struct conn *c);
@@ -225,6 +242,10 @@ plan_next(struct engine *e, const struct conn *c)
 	struct job next = c->job;
 	int pass;
 
+	if (interrupted) {
+		judge_tls(c->res);
+		return;
+	}
 	if (c->job.pass == PROBE_PASS_MAIN) {
 		if (r->status == EP_STATUS_REJECTED &&
 		    c->job.tries < e->opt->retries) {
@@ -310,6 +331,12 @@ conn_finish(struct conn *c)
 	c->res->duration_s += loop_clock() - c->started;
 	e->hosts[c->host_slot].active--;
 	e->active--;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		e->live = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
 	plan_next(e, c);
 	release(e, c->job.idx);
 	free(c);
@@ -607,6 +634,16 @@ conn_connected(struct conn *c)
 	return true;
 }
 
+/* A command went out, a quiet wait or TLS is due: a new deadline. */
+static void
+sync_phase(struct conn *c)
+{
+	if (c->sess.phase_seq != c->seen_phase) {
+		c->seen_phase = c->sess.phase_seq;
+		conn_new_phase(c);
+	}
+}
+
 static void
 conn_pump(struct conn *c)
 {
@@ -641,11 +678,7 @@ conn_pump(struct conn *c)
 				return;
 			continue;
 		}
-		if (c->sess.phase_seq != c->seen_phase) {
-			/* a command went out or TLS is due: a new deadline */
-			c->seen_phase = c->sess.phase_seq;
-			conn_new_phase(c);
-		}
+		sync_phase(c);
 		if (!flush_output(c, &blocked) || !read_input(c)) {
 			conn_finish(c);
 			return;
@@ -658,6 +691,10 @@ conn_pump(struct conn *c)
 			/* output queued by the reply we just read goes now */
 			if (queued > 0 && !blocked)
 				continue;
+			/* a phase that began while reading (a quiet wait, a
+			 * command queued by the probe) gets its deadline
+			 * before we wait */
+			sync_phase(c);
 			watch_for(c, LOOP_READ | (blocked ? LOOP_WRITE : 0));
 			return;
 		}
@@ -723,6 +760,10 @@ conn_start(struct engine *e, struct job job)
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->hello = hello;
+	c->next = e->live;
+	if (e->live)
+		e->live->prev = c;
+	e->live = c;
 
 	c->eng = e;
 	c->job = job;
@@ -826,6 +867,36 @@ address_hash(const char *a)
 	return h;
 }
 
+/* A signal asked us to stop: what is in flight or waiting ends now,
+ * marked interrupted unless it already had a status of its own. */
+static void
+stop_all(struct engine *e)
+{
+	while (e->live) {
+		struct conn *c = e->live;
+
+		if (c->res->status == EP_STATUS_OK && !c->res->status_detail &&
+		    c->job.pass == PROBE_PASS_MAIN)
+			conn_set_status(c, EP_STATUS_INTERRUPTED,
+					"the scan was stopped before this "
+					"endpoint was finished");
+		conn_finish(c);
+	}
+	for (size_t i = 0; i < e->njobs; i++) {
+		struct endpoint_result *r = &e->results[e->jobs[i].idx];
+
+		if (e->jobs[i].pass == PROBE_PASS_MAIN &&
+		    r->status == EP_STATUS_OK && !r->status_detail) {
+			r->status = EP_STATUS_INTERRUPTED;
+			r->status_detail =
+				xstrdup("the scan was stopped before this "
+					"endpoint was started");
+		}
+		release(e, e->jobs[i].idx);
+	}
+	e->njobs = 0;
+}
+
 struct worker {
 	pthread_t thread;
 	struct engine e;
@@ -861,8 +932,13 @@ run_engine(void *arg)
 	if (!e->loop)
 		return NULL;
 	for (;;) {
-		double wake = schedule(e), wait = 1.0;
+		double wake, wait = 1.0;
 
+		if (interrupted) {
+			stop_all(e);
+			break;
+		}
+		wake = schedule(e);
 		if (e->active == 0 && e->njobs == 0)
 			break;
 		if (wake > 0 && wake - loop_clock() < wait)

@@ -7,6 +7,7 @@
 #ifndef MAILAUDIT_SCANNER_SCAN_H
 #define MAILAUDIT_SCANNER_SCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "probes/probe.h"
@@ -40,5 +41,11 @@ struct scan_options {
  * split over the threads by address, so the per-address cap holds. */
 void scan_run(struct endpoint_result *results, size_t n,
 	      const struct scan_options *opt);
+
+/* Async-signal-safe: asks every running scan to stop within about a
+ * second. Unfinished endpoints get the status interrupted. */
+void scan_interrupt(void);
+/* Was scan_interrupt called? */
+bool scan_was_interrupted(void);
 
 #endif

@@ -286,7 +286,7 @@ START_TEST(test_json_gate)
 {
 	static const char *const keys[] = {
 	    "schema",  "scanner",   "started",  "finished",
-	    "fail_on", "exit_code", "profiles", "allow_incomplete",
+	    "fail_on", "exit_code", "partial", "profiles", "allow_incomplete",
 	    "waivers", "endpoints", "hosts",  "summary",
 	};
 	char *text = render("json");

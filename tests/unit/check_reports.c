@@ -394,7 +394,8 @@ START_TEST(test_json_top_level)
 	{
 		static const char *const keys[] = {
 		    "schema",  "scanner",   "started",   "finished",
-		    "fail_on", "exit_code", "endpoints", "hosts", "summary",
+		    "fail_on", "exit_code", "partial", "endpoints", "hosts",
+		    "summary",
 		};
 		const cJSON *k = doc->child;
 
