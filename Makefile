@@ -81,11 +81,16 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration
+	$(MAKE) shard
 	$(MAKE) formats
 
 # Every report format from a real scan of the fixture fleet, checked
 # against reports/schema/ (JSON, JSON Lines, diff, SARIF subset), parsed
 # as XML (JUnit) and HTML. Needs python3-jsonschema.
+# --shard K/N with GNU parallel, merged, equals an unsharded scan
+shard: all
+	tests/integration/shard.sh $(B)
+
 formats: all
 	tests/formats/validate.sh $(B)
 

@@ -26,6 +26,12 @@ int cmd_report(int argc, char **argv);
  * high), else 0; 2 on errors. */
 int cmd_diff(int argc, char **argv);
 
+/* mailaudit merge [--format FMT] [-o FILE] [gate options] A.json B.json ...
+ * Combines reports (JSON or JSON Lines, e.g. the shards of --shard K/N)
+ * into one, each endpoint once, totals and the gate over all of them.
+ * Returns the gate's exit code, or 2. */
+int cmd_merge(int argc, char **argv);
+
 /* mailaudit profiles [NAME...]: prints the profiles, their clauses,
  * checks and gaps. Returns 0, or 2 for an unknown name. */
 int cmd_profiles(int argc, char **argv);

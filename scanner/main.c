@@ -254,6 +254,8 @@ main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "profiles") == 0)
 		return cmd_profiles(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &o);

@@ -730,19 +730,97 @@ load_root(struct ctx *c, const cJSON *root, struct loaded_report *l)
 	}
 }
 
+/* A --format jsonl report turned into the document --format json writes:
+ * endpoint records become "endpoints", the summary record gives the top
+ * level, host records are dropped (they are derived). NULL when text is
+ * not JSON Lines (its first line is not a record with a "type"). */
+/* not inlined: its locals must not share report_load_buffer's frame,
+ * which setjmp/longjmp restore */
+static __attribute__((noinline)) cJSON *
+jsonl_document(const char *text, size_t len)
+{
+	const char *p = text, *stop = text + len;
+	cJSON *root = NULL, *eps = NULL;
+
+	while (p < stop) {
+		const char *nl = memchr(p, '\n', (size_t)(stop - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(stop - p);
+		cJSON *rec = n ? cJSON_ParseWithLength(p, n) : NULL;
+		const char *t = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(rec, "type"));
+		/* decided before "type" is deleted with its string */
+		int type = !t				? -1
+			   : strcmp(t, "endpoint") == 0 ? 0
+			   : strcmp(t, "summary") == 0	? 1
+							: 2;
+
+		p += n + 1;
+		if (n == 0)
+			continue;
+		if (type < 0) {
+			cJSON_Delete(rec);
+			cJSON_Delete(root);
+			return NULL;
+		}
+		if (!root) {
+			root = cJSON_CreateObject();
+			eps = cJSON_CreateArray();
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(rec, "type");
+		if (type == 0) {
+			cJSON_DeleteItemFromObjectCaseSensitive(rec, "schema");
+			cJSON_AddItemToArray(eps, rec);
+		} else if (type == 1) {
+			/* its fields, in order, with "endpoints" before
+			 * "summary" as in the document */
+			for (cJSON *f = rec->child; f;) {
+				cJSON *next = f->next;
+
+				cJSON_DetachItemViaPointer(rec, f);
+				if (strcmp(f->string, "summary") == 0) {
+					cJSON_AddItemToObject(root, "endpoints",
+							      eps);
+					eps = NULL;
+				}
+				cJSON_AddItemToObject(root, f->string, f);
+				f = next;
+			}
+			cJSON_Delete(rec);
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				root, "schema", cJSON_CreateString("mailaudit/1"));
+		} else {
+			cJSON_Delete(rec);
+		}
+	}
+	if (eps) { /* no summary record: not a complete JSON Lines report */
+		cJSON_Delete(eps);
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	return root;
+}
+
+/* A JSON document, or a JSON Lines report turned into one. */
+static __attribute__((noinline)) cJSON *
+parse_report(const char *text, size_t len, const char **end)
+{
+	cJSON *root = jsonl_document(text, len);
+
+	return root ? root : cJSON_ParseWithLengthOpts(text, len, end, false);
+}
+
 int
 report_load_buffer(const char *text, size_t len, const char *name,
                    struct loaded_report *out, char *err, size_t errlen)
 {
 	struct ctx c = {.name = name, .err = err, .errlen = errlen};
 	const char *end = NULL;
-	cJSON *root;
+	cJSON *const root = parse_report(text, len, &end);
 
 	memset(out, 0, sizeof(*out));
 	out->fail_on = -1;
 	out->gate.threshold = -1;
 	strlist_init(&out->reasons);
-	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (!root) {
 		snprintf(err, errlen, "%s: not valid JSON (near byte %zu)",
 		         name, end && end >= text ? (size_t)(end - text) : 0);

@@ -3,7 +3,7 @@
 # any is missing. Idempotent; needs root (or sudo) only when it installs.
 set -eu
 PKGS="build-essential pkg-config libgnutls28-dev gnutls-bin libcjson-dev check
-dovecot-imapd dovecot-pop3d python3-jsonschema"
+dovecot-imapd dovecot-pop3d python3-jsonschema parallel"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
