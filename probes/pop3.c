@@ -531,7 +531,9 @@ preamble_settle(struct probe_ctx *c)
 		free(extra);
 		return PROBE_DONE;
 	}
-	if (s->phase == POP3_PHASE_PREAMBLE_SETTLE)
+	/* the wait costs every audit connection; only a server that
+	 * already talked past its OK (or broke the main handshake) gets it */
+	if (s->phase == POP3_PHASE_PREAMBLE_SETTLE || !starttls_extra_suspected(c))
 		return PROBE_UPGRADE_TLS;
 	return listen_quietly(c, POP3_PHASE_PREAMBLE_SETTLE,
 			      probe_options(c)->quiet_wait_s / 10);

@@ -129,3 +129,11 @@ starttls_note_handshake_failed(struct probe_ctx *c)
 	if (probe_pass(c) == PROBE_PASS_MAIN)
 		m->extra_suspected = true;
 }
+
+bool
+starttls_extra_suspected(struct probe_ctx *c)
+{
+	const struct starttls_memo *m = probe_memo(c, sizeof(*m));
+
+	return m->extra_suspected;
+}

@@ -57,6 +57,9 @@ int starttls_next_pass(const struct endpoint_result *r,
  * STARTTLS-EXTRA-PLAINTEXT if all three confirmation connections showed
  * it. */
 void starttls_note_extra(struct probe_ctx *c, const char *extra);
+/* Did the main pass see bytes after the STARTTLS OK, or a handshake that
+ * failed right after it? */
+bool starttls_extra_suspected(struct probe_ctx *c);
 /* The main pass saw its STARTTLS handshake fail right after the OK. */
 void starttls_note_handshake_failed(struct probe_ctx *c);
 

@@ -60,6 +60,14 @@ static const char css[] =
     "figure{margin:16px 0;background:#fff;border:1px solid "
     "#e5e7eb;padding:8px;"
     "overflow-x:auto}figcaption{font-weight:600;margin-bottom:6px}"
+    /* a chart wider than the page shrinks (its viewBox keeps the
+     * proportions) instead of being cut off behind a scroll bar */
+    "figure svg{display:block;max-width:100%;height:auto}"
+    ".kv th{white-space:nowrap}"
+    /* one command-line parameter per box: lines break between
+     * parameters, not inside "--resolve host:addr" */
+    "td.argv code{display:inline-block;max-width:100%;"
+    "overflow-wrap:anywhere;margin-right:8px}"
     ".host{background:#fff;border:1px solid #e5e7eb;border-radius:6px;"
     "padding:4px 16px 12px;margin:16px 0}"
     ".finding{border-left:5px solid #9ca3af;padding:4px 10px;margin:8px "
@@ -69,7 +77,7 @@ static const char css[] =
     "6px;border-radius:3px;"
     "text-align:center}.gate{font-weight:700;color:#b91c1c}"
     ".waived{font-weight:700;color:#6d28d9}"
-    "pre{white-space:pre-wrap;word-break:break-all;margin:2px 0;"
+    "pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:2px 0;"
     "font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f3f4f6;"
     "padding:4px 6px}code{font:12px ui-monospace,Menlo,Consolas,monospace}"
     ".warn{background:#fef3c7;border:1px solid "
@@ -370,13 +378,23 @@ chart_matrix(FILE *out, const struct scan_report *rep,
              const struct report_options *opt, const struct host_group *g,
              size_t ng, const struct check_count *cc, size_t ncc)
 {
-	const int label = 260, head = 190, cell = 18;
+	const int label = 260, cell = 18;
 	size_t rows = ng < MATRIX_MAX_HOSTS ? ng : MATRIX_MAX_HOSTS;
 	size_t cols = ncc < MATRIX_MAX_CHECKS ? ncc : MATRIX_MAX_CHECKS;
-	/* rotated column labels reach up to ~150 px right of their column */
-	int w = label + (int)cols * cell + 160;
-	int hgt = head + (int)rows * cell + 60;
+	size_t longest = 8;
+	int head, w, hgt;
 
+	/* Column labels are check ids in 11 px monospace (about 6.7 px a
+	 * character) rotated by -60 degrees: a label of n characters rises
+	 * n * 6.7 * sin 60 above its column and reaches n * 6.7 * cos 60 to
+	 * its right. The header and the right margin are sized for the
+	 * longest one, so no label is cut off. */
+	for (size_t c = 0; c < cols; c++)
+		if (strlen(cc[c].check->id) > longest)
+			longest = strlen(cc[c].check->id);
+	head = (int)((double)longest * 6.7 * 0.87) + 24;
+	w = label + (int)cols * cell + (int)((double)longest * 6.7 * 0.5) + 24;
+	hgt = head + (int)rows * cell + 60;
 	if (w < 620)
 		w = 620;
 	fputs("<figure id=\"chart-matrix\"><figcaption>Compliance matrix: "
@@ -407,12 +425,14 @@ chart_matrix(FILE *out, const struct scan_report *rep,
 	for (size_t r = 0; r < rows && cols; r++) {
 		int y = head + (int)r * cell;
 
+		/* the host name links to its section below */
 		fprintf(out,
-		        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-		        "font-size=\"11\">",
-		        label - 6, y + 13);
-		h(out, g[r].host);
-		fputs("</text>\n", out);
+		        "<a href=\"#host-%zu\"><text x=\"%d\" y=\"%d\" "
+		        "text-anchor=\"end\" font-size=\"11\" "
+		        "fill=\"#1d4ed8\">",
+		        r, label - 6, y + 13);
+		h(out, *g[r].host ? g[r].host : "(no host)");
+		fputs("</text></a>\n", out);
 		for (size_t c = 0; c < cols; c++) {
 			int sev;
 			bool gf;
@@ -489,6 +509,35 @@ date_of(time_t t, char *buf, size_t len)
 		buf[10] = '\0';
 }
 
+/* First day of the month t falls in, plus months (UTC). */
+static time_t
+month_start(time_t t, int months)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm))
+		return t;
+	tm.tm_mon += months;
+	tm.tm_year += tm.tm_mon / 12;
+	tm.tm_mon %= 12;
+	if (tm.tm_mon < 0) {
+		tm.tm_mon += 12;
+		tm.tm_year--;
+	}
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	return timegm(&tm);
+}
+
+static const char *
+expiry_color(double days)
+{
+	return days < 0    ? "#dc2626"
+	       : days < 14 ? "#f59e0b"
+	       : days < 30 ? "#facc15"
+	                   : "#16a34a";
+}
+
 /* Leaf certificates (one per host and fingerprint), soonest expiry
  * first, on a time axis around the scan date. */
 static void
@@ -498,9 +547,9 @@ chart_expiry(FILE *out, const struct scan_report *rep)
 	struct cert_row *rows =
 	    xcalloc(rep->nresults ? rep->nresults : 1, sizeof(*rows));
 	size_t n = 0, shown;
-	time_t now = rep->started.tv_sec, lo, hi;
+	time_t now = rep->started.tv_sec, lo, hi, pad;
 	double span;
-	int hgt;
+	int hgt, step, bottom;
 
 	for (size_t i = 0; i < rep->nresults; i++) {
 		const struct endpoint_result *r = &rep->results[i];
@@ -527,19 +576,32 @@ chart_expiry(FILE *out, const struct scan_report *rep)
 	shown = n < TIMELINE_MAX ? n : TIMELINE_MAX;
 	/* the axis: 30 days before the scan (or the earliest expiry, up to
 	 * a year back) to a year after it (or the latest expiry, up to two
-	 * years ahead); later and earlier dates are pinned to the edges */
+	 * years ahead), with a margin on both sides so that no expiry sits
+	 * on an edge; dates outside are pinned to the edges and drawn as
+	 * arrows pointing off the axis */
 	lo = now - 30 * 86400;
 	hi = now + 365 * 86400;
 	for (size_t i = 0; i < shown; i++) {
 		time_t t = rows[i].cert->not_after;
 
 		if (t < lo && t >= now - 365 * 86400)
-			lo = t - 7 * 86400;
+			lo = t;
 		if (t > hi && t <= now + 730 * 86400)
-			hi = t + 7 * 86400;
+			hi = t;
 	}
+	pad = (hi - lo) / 20;
+	lo -= pad;
+	hi += pad;
 	span = (double)(hi - lo);
-	hgt = top + (int)(shown ? shown : 1) * row + 40;
+	/* ticks on the first of a month, every 1, 2, 3, 6 or 12 months,
+	 * at most 7 of them */
+	step = span / DAY <= 7 * 31    ? 1
+	       : span / DAY <= 14 * 31 ? 2
+	       : span / DAY <= 21 * 31 ? 3
+	       : span / DAY <= 42 * 31 ? 6
+	                               : 12;
+	bottom = top + (int)(shown ? shown : 1) * row;
+	hgt = bottom + 62;
 	fputs("<figure id=\"chart-expiry\"><figcaption>Certificate expiry "
 	      "timeline (leaf certificates, soonest first",
 	      out);
@@ -554,17 +616,20 @@ chart_expiry(FILE *out, const struct scan_report *rep)
 		fputs("<text x=\"10\" y=\"20\" font-size=\"13\">No "
 		      "certificates were received.</text>\n",
 		      out);
-	for (int t = 0; n && t <= 4; t++) {
-		time_t at = lo + (time_t)(span * t / 4);
-		char d[32];
-		double x = label + (double)axis * t / 4;
+	for (time_t at = month_start(lo, 1); n && at < hi;
+	     at = month_start(at, 1)) {
+		struct tm tm;
+		double x = label + axis * (double)(at - lo) / span;
 
-		date_of(at, d, sizeof(d));
+		if (!gmtime_r(&at, &tm) || tm.tm_mon % step)
+			continue;
 		fprintf(out,
 		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 		        "stroke=\"#e5e7eb\"/><text x=\"%.1f\" y=\"%d\" "
-		        "text-anchor=\"middle\" font-size=\"11\">%s</text>\n",
-		        x, top - 8, x, hgt - 30, x, top - 14, d);
+		        "text-anchor=\"middle\" font-size=\"11\" "
+		        "fill=\"#4b5563\">%04d-%02d</text>\n",
+		        x, top - 8, x, bottom, x, top - 14, tm.tm_year + 1900,
+		        tm.tm_mon + 1);
 	}
 	if (n) {
 		double x = label + axis * (double)(now - lo) / span;
@@ -576,15 +641,12 @@ chart_expiry(FILE *out, const struct scan_report *rep)
 		        "stroke=\"#111827\" stroke-dasharray=\"4 3\"/>"
 		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
 		        "font-size=\"11\">scan %s</text>\n",
-		        x, top - 4, x, hgt - 30, x, hgt - 14, d);
+		        x, top - 4, x, bottom, x, bottom + 14, d);
 	}
 	for (size_t i = 0; i < shown; i++) {
 		const struct cert_facts *c = rows[i].cert;
 		double days = (double)(c->not_after - now) / DAY;
-		const char *color = days < 0    ? "#dc2626"
-		                    : days < 14 ? "#f59e0b"
-		                    : days < 30 ? "#facc15"
-		                                : "#16a34a";
+		const char *color = expiry_color(days);
 		time_t a = c->not_before < lo ? lo : c->not_before;
 		time_t b = c->not_after > hi ? hi : c->not_after;
 		double xa, xb;
@@ -604,19 +666,56 @@ chart_expiry(FILE *out, const struct scan_report *rep)
 		        label - 8, y + 13);
 		h(out, rows[i].host);
 		fprintf(out, ":%u</text>\n", rows[i].port);
-		fprintf(out,
-		        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-		        "height=\"10\" fill=\"%s\" opacity=\"0.35\"/>"
-		        "<circle cx=\"%.1f\" cy=\"%d\" r=\"5\" fill=\"%s\">"
-		        "<title>",
-		        xa, y + 4, xb > xa ? xb - xa : 1.0, color, xb, y + 9,
-		        color);
+		if (xb > xa)
+			fprintf(out,
+			        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+			        "height=\"10\" fill=\"%s\" opacity=\"0.35\"/>",
+			        xa, y + 4, xb - xa, color);
+		if (c->not_after < lo)
+			/* expired before the axis starts: arrow to the left */
+			fprintf(out,
+			        "<polygon points=\"%.1f,%d %.1f,%d %.1f,%d\" "
+			        "fill=\"%s\"><title>",
+			        xb - 6, y + 9, xb + 4, y + 3, xb + 4, y + 15,
+			        color);
+		else if (c->not_after > hi)
+			/* expires after the axis ends: arrow to the right */
+			fprintf(out,
+			        "<polygon points=\"%.1f,%d %.1f,%d %.1f,%d\" "
+			        "fill=\"%s\"><title>",
+			        xb + 6, y + 9, xb - 4, y + 3, xb - 4, y + 15,
+			        color);
+		else
+			fprintf(out,
+			        "<circle cx=\"%.1f\" cy=\"%d\" r=\"5\" "
+			        "fill=\"%s\"><title>",
+			        xb, y + 9, color);
 		h(out, c->subject);
+		fprintf(out, " expires %s (%.0f days)</title></%s>\n", d, days,
+		        c->not_after < lo || c->not_after > hi ? "polygon"
+		                                               : "circle");
+		if (days < 0)
+			fprintf(out,
+			        "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
+			        "fill=\"#b91c1c\">%s (%.0f d ago)</text>\n",
+			        label + axis + 12, y + 13, d, -days);
+		else
+			fprintf(out,
+			        "<text x=\"%d\" y=\"%d\" font-size=\"11\">"
+			        "%s (%.0f d)</text>\n",
+			        label + axis + 12, y + 13, d, days);
+	}
+	if (n) {
+		int y = bottom + 30, x = 10;
+
+		legend_item(out, x, y, expiry_color(-1), "expired");
+		legend_item(out, x + 75, y, expiry_color(1), "&lt; 14 days");
+		legend_item(out, x + 165, y, expiry_color(20), "&lt; 30 days");
+		legend_item(out, x + 255, y, expiry_color(60), "30 days or more");
 		fprintf(out,
-		        " expires %s (%.0f days)</title></circle>\n"
-		        "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s "
-		        "(%.0f d)</text>\n",
-		        d, days, label + axis + 12, y + 13, d, days);
+		        "<text x=\"%d\" y=\"%d\" font-size=\"11\">bar: validity "
+		        "period; arrow: expiry beyond the axis</text>\n",
+		        x + 385, y + 10);
 	}
 	fputs("</svg></figure>\n", out);
 	free(rows);
@@ -939,7 +1038,7 @@ put_parameters(FILE *out, const struct scan_report *rep,
 	h(out, g && g->waivers_file ? g->waivers_file : "(none)");
 	fprintf(out,
 	        "</td></tr>\n<tr><th>Exit code</th><td>%d</td></tr>\n"
-	        "<tr><th>Command-line parameters</th><td>",
+	        "<tr><th>Command-line parameters</th><td class=\"argv\">",
 	        opt->exit_code);
 	for (char **p = rep->argv_summary; p && *p; p++) {
 		fputs("<code>", out);

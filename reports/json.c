@@ -365,13 +365,6 @@ static bool fill_endpoint(cJSON *e, const struct endpoint_result *r,
 	       add_str(e, "transcript", r->transcript);
 }
 
-static bool add_endpoint(cJSON *arr, const struct endpoint_result *r,
-                         const struct report_options *opt)
-{
-	cJSON *e = push_obj(arr);
-
-	return e && fill_endpoint(e, r, opt);
-}
 
 static bool add_summary(cJSON *root, const struct report_summary *s)
 {
@@ -501,55 +494,98 @@ add_hosts(cJSON *root, const struct scan_report *rep)
 	return ok;
 }
 
-static cJSON *build(const struct scan_report *rep,
-                    const struct report_options *opt)
+
+/* Prints item (pretty, as a member of the top-level object at depth 1)
+ * and frees it. */
+static int
+put_member(FILE *out, cJSON *item)
 {
-	struct report_summary sum;
-	cJSON *root = cJSON_CreateObject();
-	cJSON *eps = NULL;
-	bool ok;
+	char *text = item ? cJSON_Print(item) : NULL;
+	int rc = 0;
 
-	if (!root)
-		return NULL;
-	report_summarize_opt(rep, opt, &sum);
-	ok = add_run(root, JSON_SCHEMA, rep, opt) &&
-	     (eps = cJSON_AddArrayToObject(root, "endpoints")) != NULL;
-	for (size_t i = 0; ok && i < rep->nresults; i++)
-		ok = add_endpoint(eps, &rep->results[i], opt);
-	if (ok)
-		ok = add_hosts(root, rep);
-	if (ok)
-		ok = add_summary(root, &sum);
-	if (!ok) {
-		cJSON_Delete(root);
-		return NULL;
-	}
-	return root;
-}
-
-static int json_render(FILE *out, const struct scan_report *rep,
-                       const struct report_options *opt)
-{
-	cJSON *root = build(rep, opt);
-	char *text;
-	int rc = 0, saved;
-
-	if (!root) {
-		errno = ENOMEM;
-		return -1;
-	}
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
+	cJSON_Delete(item);
 	if (!text) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (fputs(text, out) == EOF || putc('\n', out) == EOF ||
-	    fflush(out) == EOF)
-		rc = -1;
-	saved = errno;
+	/* indent continuation lines one tab, as cJSON_Print of the whole
+	 * document would */
+	for (const char *p = text; *p && rc == 0; p++)
+		if (putc(*p, out) == EOF || (*p == '\n' && putc('\t', out) == EOF))
+			rc = -1;
 	cJSON_free(text);
-	errno = saved;
+	return rc;
+}
+
+/* The document is written piece by piece: the run fields, then each
+ * endpoint built, printed and freed on its own, then hosts and summary.
+ * Memory stays that of one endpoint's tree, however large the fleet. */
+static int json_render(FILE *out, const struct scan_report *rep,
+                       const struct report_options *opt)
+{
+	struct report_summary sum;
+	cJSON *head = cJSON_CreateObject(), *part;
+	char *text;
+	size_t len;
+	int rc = 0;
+
+	if (!head || !add_run(head, JSON_SCHEMA, rep, opt)) {
+		cJSON_Delete(head);
+		errno = ENOMEM;
+		return -1;
+	}
+	text = cJSON_Print(head);
+	cJSON_Delete(head);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* the run fields without the closing brace */
+	len = strlen(text);
+	if (len > 0 && text[len - 1] == '}')
+		len--; /* only the last brace: a member may end in one too */
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	if (fwrite(text, 1, len, out) != len ||
+	    fputs(",\n\t\"endpoints\":\t[", out) == EOF)
+		rc = -1;
+	cJSON_free(text);
+	for (size_t i = 0; rc == 0 && i < rep->nresults; i++) {
+		part = cJSON_CreateObject();
+		if (!part || !fill_endpoint(part, &rep->results[i], opt)) {
+			cJSON_Delete(part);
+			errno = ENOMEM;
+			return -1;
+		}
+		if ((i > 0 && fputs(", ", out) == EOF) || put_member(out, part))
+			rc = -1;
+	}
+	if (rc == 0 && fputs("],\n\t\"hosts\":\t", out) == EOF)
+		rc = -1;
+	part = cJSON_CreateObject();
+	if (rc == 0 && (!part || !add_hosts(part, rep))) {
+		cJSON_Delete(part);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (rc == 0 && (put_member(out, cJSON_DetachItemFromObject(part, "hosts")) ||
+			fputs(",\n\t\"summary\":\t", out) == EOF))
+		rc = -1;
+	cJSON_Delete(part);
+	report_summarize_opt(rep, opt, &sum);
+	part = cJSON_CreateObject();
+	if (rc == 0 && (!part || !add_summary(part, &sum))) {
+		cJSON_Delete(part);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (rc == 0 &&
+	    (put_member(out, cJSON_DetachItemFromObject(part, "summary")) ||
+	     fputs("\n}\n", out) == EOF))
+		rc = -1;
+	cJSON_Delete(part);
+	if (rc == 0 && fflush(out) == EOF)
+		rc = -1;
 	return rc;
 }
 

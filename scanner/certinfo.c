@@ -294,7 +294,10 @@ certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
 			escape_printable((const char *)txt.data, FIELD_MAX);
 		gnutls_free(txt.data);
 	}
-	st = verify_path(t->anchors, chain, imported, path_flags);
+	/* a clean full verification already proves the path; only a
+	 * failing one needs the path-only pass (this is the hot spot) */
+	if (out->verify_status != 0)
+		st = verify_path(t->anchors, chain, imported, path_flags);
 	out->trusted = (st & no_path_bits) == 0;
 	if (!out->trusted && (st & GNUTLS_CERT_SIGNER_NOT_FOUND)) {
 		added = complete_from_pool(t, chain, imported,

@@ -59,7 +59,8 @@ escape_bytes(const char *p, size_t n, size_t max)
 		o += (size_t)snprintf(out + o, max + 1 - o, "...[+%zu bytes]",
 				      n - i);
 	out[o] = '\0';
-	return out;
+	/* sized for the worst case; most strings are short */
+	return xreallocarray(out, o + 1, 1);
 }
 
 char *
@@ -97,5 +98,6 @@ escape_printable(const char *s, size_t max)
 		}
 	}
 	out[o] = '\0';
-	return out;
+	/* sized for the worst case; most strings are short */
+	return xreallocarray(out, o + 1, 1);
 }

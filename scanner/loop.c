@@ -15,6 +15,7 @@
 struct watch {
 	loop_fd_cb *cb;
 	void *arg;
+	unsigned events; /* what epoll already watches for */
 };
 
 struct loop {
@@ -99,6 +100,7 @@ loop_watch(struct loop *l, int fd, unsigned events, loop_fd_cb *cb, void *arg)
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 		return -1;
 	set_watch(l, fd, cb, arg);
+	l->watches[fd].events = events;
 	return 0;
 }
 
@@ -107,9 +109,14 @@ loop_modify(struct loop *l, int fd, unsigned events, loop_fd_cb *cb, void *arg)
 {
 	struct epoll_event ev = {.events = to_epoll(events), .data.fd = fd};
 
+	/* the same mask again is common (every reply re-arms reading) */
+	if ((size_t)fd < l->nwatches && l->watches[fd].cb == cb &&
+	    l->watches[fd].arg == arg && l->watches[fd].events == events)
+		return 0;
 	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
 		return -1;
 	set_watch(l, fd, cb, arg);
+	l->watches[fd].events = events;
 	return 0;
 }
 

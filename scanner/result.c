@@ -8,6 +8,7 @@
 
 #include "probes/catalog.h"
 #include "scanner/escape.h"
+#include "scanner/tlsaudit.h"
 #include "scanner/xalloc.h"
 
 /* Evidence per finding is bounded so a hostile server cannot grow a
@@ -130,7 +131,7 @@ endpoint_result_free(struct endpoint_result *r)
 	free(r->findings);
 	free(r->transcript);
 	free(r->probe_memo);
-	free(r->tls_audit);
+	tls_audit_free(r->tls_audit);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -193,6 +193,8 @@ judge_tls(struct endpoint_result *r)
 	if (r->tls_judged)
 		return;
 	r->tls_judged = true;
+	if (r->tls_audit)
+		tls_audit_done(r->tls_audit);
 	if (r->tls.handshake_done || r->tls_audit)
 		tls_checks_judge(r, r->tls_audit);
 }

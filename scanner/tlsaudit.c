@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scanner/xalloc.h"
+
 static const char *const question_names[TLSQ_COUNT] = {
 	[TLSQ_TLS13] = "TLS 1.3",
 	[TLSQ_TLS12] = "TLS 1.2",
@@ -106,6 +108,24 @@ tls_audit_init(struct tls_audit *a, enum tls_depth depth, unsigned budget,
 	a->nversions = 5;
 	for (size_t i = 0; i < 5; i++)
 		a->by_version[i].version = order[i];
+	a->offered = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*a->offered));
+}
+
+void
+tls_audit_done(struct tls_audit *a)
+{
+	free(a->offered);
+	a->offered = NULL;
+	a->noffered = 0;
+}
+
+void
+tls_audit_free(struct tls_audit *a)
+{
+	if (!a)
+		return;
+	tls_audit_done(a);
+	free(a);
 }
 
 enum tls_answer
@@ -149,10 +169,10 @@ select_suites(struct tls_audit *a, uint16_t version, unsigned require,
 	      unsigned exclude)
 {
 	size_t n = tls_suites_select(version, require, exclude, a->offered,
-				     sizeof(a->offered) / sizeof(a->offered[0]));
+				     TLSAUDIT_MAX_OFFER);
 
-	if (n > sizeof(a->offered) / sizeof(a->offered[0]))
-		n = sizeof(a->offered) / sizeof(a->offered[0]);
+	if (n > TLSAUDIT_MAX_OFFER)
+		n = TLSAUDIT_MAX_OFFER;
 	a->noffered = n;
 	return n;
 }
@@ -402,7 +422,7 @@ tls_audit_next(struct tls_audit *a, const char *sni, const uint8_t *seed,
 	struct tlshello_params p;
 	int start = a->asking == TLSQ_COUNT ? 0 : (int)a->asking + 1;
 
-	if (a->aborted || a->depth == TLS_DEPTH_OFF)
+	if (a->aborted || a->depth == TLS_DEPTH_OFF || !a->offered)
 		return 0;
 	if (a->asking == TLSQ_ENUMERATE)
 		start = TLSQ_ENUMERATE;

@@ -68,6 +68,7 @@ struct tls_question_result {
 };
 
 #define TLSAUDIT_MAX_SUITES 96
+#define TLSAUDIT_MAX_OFFER 512
 
 /* Accepted suites of one version (full depth, or what the questions
  * happened to show). */
@@ -95,13 +96,18 @@ struct tls_audit {
 	/* the question in flight */
 	enum tls_question asking;
 	uint16_t asking_version;
-	uint16_t offered[512];
+	uint16_t *offered;    /* TLSAUDIT_MAX_OFFER; freed when done */
 	size_t noffered;
 	bool judged;
 };
 
 void tls_audit_init(struct tls_audit *a, enum tls_depth depth,
 		    unsigned budget, uint16_t main_version);
+/* Frees the planning space once no more questions will be asked; the
+ * answers stay. Safe to call twice. */
+void tls_audit_done(struct tls_audit *a);
+/* Frees a heap-allocated audit (NULL is fine). */
+void tls_audit_free(struct tls_audit *a);
 
 /* The next ClientHello to send, written to out (cap bytes). Returns its
  * length, or 0 when the audit is over (all asked, or the budget is

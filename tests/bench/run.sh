@@ -34,10 +34,14 @@
 # high-performance mode, one per core) listening on all N addresses x
 # 110/143/993/995; scans the N hosts hK.bench.mailaudit.test (one --resolve
 # each, so the certificate name check passes); then the subset with
-# --tls-depth full and with the defaults, nmap (default timing and -T4) and
-# sslscan on the subset; then the big run. Writes BENCH_DIR/results.txt and
-# keeps every raw output in BENCH_DIR/run/. The Dovecot instance is always
-# stopped (trap), and every command runs under `timeout`.
+# --tls-depth full, nmap (default timing and -T4) and sslscan on the
+# subset, the subset with the defaults, optionally the profile; then the
+# big run, if the first run's rate says it can finish in the time left (a
+# killed run never writes its report, where the peak RSS is). Writes
+# BENCH_DIR/results.txt and keeps every raw output in BENCH_DIR/run/. The
+# Dovecot instance is always stopped (trap), and every command runs under
+# `timeout`. Results of a loaded machine are slower: each phase also
+# records the CPU seconds other processes used meanwhile.
 #
 # Counting: wall time, client user+sys CPU and peak RSS come from
 # /usr/bin/time; connections and TLS handshakes from the Dovecot log (every
@@ -60,7 +64,7 @@ CIPHERS='ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-A
 EXPECTED='["CERT-OCSP-STAPLING-MISSING","INFO-BANNER-DISCLOSURE","SVC-CLEARTEXT-PORT-OPEN"]'
 
 die() { echo "bench: $*" >&2; exit 1; }
-usage() { sed -n '4,11p' "$0" >&2; exit 2; }
+usage() { sed -n '6,8p' "$0" >&2; exit 2; }
 num() { [[ $2 =~ ^[0-9]+$ ]] || die "$1 wants a number, got '$2'"; }
 
 while [ $# -gt 0 ]; do
@@ -130,7 +134,9 @@ build() {
 			SOURCE+=" + uncommitted changes"
 	fi
 	HAS_THREADS=0
-	"$MA" --help 2>&1 | grep -q -- '--threads' && HAS_THREADS=1
+	local help
+	help=$("$MA" --help 2>&1 || true)
+	[[ $help != *--threads* ]] || HAS_THREADS=1
 	if [ -n "$THREADS" ] && [ $HAS_THREADS = 0 ]; then
 		echo "bench: this mailaudit has no --threads option; ignoring --threads $THREADS" >&2
 		THREADS=""
@@ -342,7 +348,7 @@ machine_busy() {
 }
 
 # --- measuring ----------------------------------------------------------------
-declare -A WALL USR SYS RSS RC CONNS TLSOK TLSHS SCPU LOAD EPS NOTE OTHER
+declare -A WALL USR SYS RSS RC CONNS TLSOK TLSHS SCPU LOAD NOTE OTHER
 OUT=$BENCH_DIR/run
 
 # measure NAME MAXSECONDS CMD...: runs CMD under /usr/bin/time and timeout,
@@ -376,12 +382,12 @@ measure() {
 	cpu1=$(server_cpu)
 	RC[$name]=$rc
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || NOTE[$name]="killed after ${b}s (time limit)"
-	read -r WALL[$name] USR[$name] SYS[$name] RSS[$name] < <(tail -n 1 "$OUT/$name.time")
+	read -r "WALL[$name]" "USR[$name]" "SYS[$name]" "RSS[$name]" < <(tail -n 1 "$OUT/$name.time")
 	SCPU[$name]=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')
 	# what everything else on the machine used meanwhile (other jobs)
 	OTHER[$name]=$(awk -v a="$busy0" -v b="$busy1" -v s="${SCPU[$name]}" -v u="${USR[$name]}" \
 		-v y="${SYS[$name]}" 'BEGIN { o = b - a - s - u - y; printf "%.2f", o < 0 ? 0 : o }')
-	tail -c +$((log0 + 1)) "$LOG" | head -c $((log1 - log0)) >"$OUT/$name.server.log"
+	tail -c +$((log0 + 1)) "$LOG" | head -c $((log1 - log0)) >"$OUT/$name.server.log" || true
 	CONNS[$name]=$(grep -cE -- '-login: (Info: )?(Disconnected|Aborted login)' "$OUT/$name.server.log" || true)
 	TLSOK[$name]=$(grep -E -- '-login: ' "$OUT/$name.server.log" | grep -cE ', TLS[,:]' || true)
 	TLSHS[$name]=$(grep -cF 'TLS handshaking' "$OUT/$name.server.log" || true)
@@ -415,18 +421,17 @@ run_mailaudit() {
 	measure "$name" "$max" "$MA" "${args[@]}" "$@" -o "$OUT/$name.json" -iL "$targets"
 	# sanity: every endpoint ok, with exactly the compliant findings
 	if [ -s "$OUT/$name.json" ]; then
-		EPS[$name]=$(jq '.summary.endpoints' "$OUT/$name.json")
 		jq -r --argjson exp "$EXPECTED" '
 			[.endpoints[] | select(.status == "ok")] as $ok
 			| [$ok[] | select(([.findings[].check] | sort) - $exp == [])] as $clean
-			| "\($ok | length) ok, \($clean | length) with only compliant.expect'"'"'s findings; statuses: "
+			| "\($ok | length) ok, \($clean | length) with only compliant.expect'"'"'s findings; "
+			  + "connections per the report: \([.endpoints[].connections // 0] | add); statuses: "
 			  + (.summary.status | to_entries | map(select(.value > 0) | "\(.key)=\(.value)") | join(" "))
 			  + "; findings: "
 			  + ([.endpoints[].findings[] | "\(.check)(\(.severity))"] | group_by(.)
 			     | map("\(.[0]) x\(length)") | join(", "))
 			' "$OUT/$name.json" >"$OUT/$name.sanity"
 	else
-		EPS[$name]=0
 		echo "no report" >"$OUT/$name.sanity"
 	fi
 }
@@ -462,6 +467,7 @@ run_mailaudit ma_default 400 "$OUT/targets.txt"
 run_mailaudit ma_full_subset 300 "$OUT/subset.txt" --tls-depth full
 
 if [ "$PEERS" = 1 ]; then
+	# shellcheck disable=SC2054 # the commas belong to nmap's arguments
 	NMAP=(nmap -Pn -n -p 110,143,993,995
 		--script imap-capabilities,pop3-capabilities,ssl-cert,ssl-enum-ciphers)
 	measure nmap_subset 300 "${NMAP[@]}" "${SUBSET_ADDRS[@]}"
@@ -476,6 +482,7 @@ if [ "$PEERS" = 1 ]; then
 		echo "$a:143" >>"$OUT/sslscan-imap.txt"
 		echo "$a:110" >>"$OUT/sslscan-pop3.txt"
 	done
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	measure sslscan_subset 400 bash -c '
 		sslscan --no-colour --targets="$1" &&
 		sslscan --no-colour --starttls-imap --targets="$2" &&
@@ -500,15 +507,15 @@ if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
 	{
 		echo "# samples per process and object, whole machine, during mailaudit's default scan"
 		perf report -i "$BENCH_DIR/perf.data" --no-children --sort comm,dso -g none --stdio 2>/dev/null |
-			grep -v '^$' | grep -v '^#' | head -n 40
+			grep -v '^$' | grep -v '^#' | head -n 40 || true
 		echo
 		echo "# mailaudit's own samples, by symbol (self time)"
-		perf report -i "$BENCH_DIR/perf.data" --comm mailaudit --no-children --sort dso,symbol \
-			-g none --stdio 2>/dev/null | grep -v '^$' | grep -v '^#' | head -n 60
+		perf report -i "$BENCH_DIR/perf.data" --comm mailaudit --percentage relative --no-children --sort dso,symbol \
+			-g none --stdio 2>/dev/null | grep -v '^$' | grep -v '^#' | head -n 60 || true
 		echo
 		echo "# mailaudit, by symbol including callees (children)"
-		perf report -i "$BENCH_DIR/perf.data" --comm mailaudit --children --sort symbol \
-			-g none --stdio 2>/dev/null | grep -v '^$' | grep -v '^#' | head -n 60
+		perf report -i "$BENCH_DIR/perf.data" --comm mailaudit --percentage relative --children --sort symbol \
+			-g none --stdio 2>/dev/null | grep -v '^$' | grep -v '^#' | head -n 60 || true
 	} >"$BENCH_DIR/perf-report.txt"
 fi
 
@@ -553,7 +560,10 @@ col() { # METRIC NAME ENDPOINTS -> one cell
 }
 ratio() { # A B -> A/B with an x, or -
 	local r
-	[ "${1:--}" != - ] && [ "${2:--}" != - ] || { echo -; return; }
+	if [ "${1:--}" = - ] || [ "${2:--}" = - ]; then
+		echo -
+		return
+	fi
 	r=$(awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else { r = a / b; printf (r < 0.1 ? "%.3f" : r < 10 ? "%.2f" : "%.0f"), r } }')
 	[ "$r" = - ] && echo - || echo "${r}x"
 }
