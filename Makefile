@@ -116,6 +116,13 @@ format-check:
 lint: $(B)/tests/unit/suites.h
 	tests/lint.sh $(B)
 
+# Scale benchmark, not a test (root; bounded at 15 min): one Dovecot on N
+# loopback addresses x 4 ports, mailaudit vs nmap and sslscan. Results in
+# build/bench/results.txt. BENCH_ARGS e.g. "--n 250 --big 0 --skip-peers".
+bench: deps
+	$(MAKE) $(B)/mailaudit
+	BUILD_DIR=$(B) tests/bench/run.sh $(BENCH_ARGS)
+
 install: $(B)/mailaudit
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/mailaudit $(DESTDIR)$(PREFIX)/bin/mailaudit

@@ -7,7 +7,7 @@
  *     --listen ADDR:PORT [--listen ADDR:PORT ...] --cert CHAIN.pem
  *     --key KEY.pem --behaviour NAME [--pidfile F] [--daemon] [--log F]
  *     [--priority STRING] [--dhparams DH.pem] [--heartbeat]
- *     [--ocsp-response RESP.der]
+ *     [--ocsp-response RESP.der] [--raw-chain]
  *
  * ADDR is numeric or a name; IPv6 in brackets ("[::1]:1143"). --daemon forks
  * into the background after every listener is bound; the pid file is
@@ -117,6 +117,12 @@
  *      entry). Not checked against the certificate or the clock, so a
  *      revoked or foreign response can be planted too (CERT-REVOKED via
  *      the staple; without the option: CERT-OCSP-STAPLING-MISSING)
+ *  --raw-chain: send the certificates of --cert exactly as the file has
+ *      them, in file order and all of them. Without it GnuTLS sorts the
+ *      list into a chain on loading, drops what does not belong to it and
+ *      sends at most 16 certificates; with it a 50-certificate chain or
+ *      unrelated extra certificates really reach the client (hostile
+ *      fixtures, fixtures/hostile.conf)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -144,8 +150,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #define MAX_LISTEN      16
 #define MAX_CHILDREN    512
@@ -239,13 +247,16 @@ static struct {
 	int nlisten;
 	const char *cert, *key, *pidfile, *logfile;
 	const char *priority, *dhparams, *ocsp;
-	bool daemon, heartbeat;
+	bool daemon, heartbeat, raw_chain;
 } cfg;
 
 static gnutls_certificate_credentials_t g_cred;
 static gnutls_anon_server_credentials_t g_anon; /* priority with ANON-* */
 static gnutls_dh_params_t g_dh;                 /* --dhparams */
 static gnutls_priority_t g_prio;
+static gnutls_pcert_st *g_raw_certs; /* --raw-chain: the list as sent */
+static unsigned g_raw_ncerts;
+static gnutls_privkey_t g_raw_key;
 static int listen_fds[MAX_LISTEN];
 static pid_t server_pid;
 
@@ -1522,7 +1533,8 @@ usage(FILE *f)
 	           "       --cert CHAIN.pem --key KEY.pem --behaviour NAME "
 	           "[--pidfile F] [--daemon] [--log F]\n"
 	           "       [--priority STRING] [--dhparams DH.pem] "
-	           "[--heartbeat] [--ocsp-response RESP.der]\nbehaviours:");
+	           "[--heartbeat] [--ocsp-response RESP.der] [--raw-chain]\n"
+	           "behaviours:");
 	for (i = 0; i < B_COUNT; i++)
 		fprintf(f, " %s", behaviour_names[i]);
 	fputc('\n', f);
@@ -1557,6 +1569,7 @@ parse_args(int argc, char **argv)
 	    {"dhparams", required_argument, NULL, 'D'},
 	    {"heartbeat", no_argument, NULL, 'H'},
 	    {"ocsp-response", required_argument, NULL, 'O'},
+	    {"raw-chain", no_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -1625,6 +1638,9 @@ parse_args(int argc, char **argv)
 		case 'O':
 			cfg.ocsp = optarg;
 			break;
+		case 'R':
+			cfg.raw_chain = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -1686,6 +1702,70 @@ anon_setup(void)
 	return r < 0 ? -1 : 0;
 }
 
+/* --raw-chain: the whole list, unsorted, for every client. */
+static int
+raw_chain_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn,
+                   int nreqs, const gnutls_pk_algorithm_t *pk_algos,
+                   int pk_algos_length, gnutls_pcert_st **pcert,
+                   unsigned int *pcert_length, gnutls_privkey_t *privkey)
+{
+	(void)s;
+	(void)req_ca_rdn;
+	(void)nreqs;
+	(void)pk_algos;
+	(void)pk_algos_length;
+	*pcert = g_raw_certs;
+	*pcert_length = g_raw_ncerts;
+	*privkey = g_raw_key;
+	return 0;
+}
+
+/* --raw-chain: loads --cert as a list (no sorting) and --key. */
+static int
+raw_chain_setup(void)
+{
+	gnutls_datum_t pem = {NULL, 0}, key = {NULL, 0};
+	gnutls_x509_crt_t *crts = NULL;
+	unsigned i, n = 0;
+	int r;
+
+	r = gnutls_load_file(cfg.cert, &pem);
+	if (r >= 0)
+		r = gnutls_x509_crt_list_import2(&crts, &n, &pem,
+		                                 GNUTLS_X509_FMT_PEM, 0);
+	if (r >= 0) {
+		g_raw_certs = calloc(n, sizeof(*g_raw_certs));
+		if (!g_raw_certs)
+			r = GNUTLS_E_MEMORY_ERROR;
+	}
+	if (r >= 0) {
+		r = gnutls_pcert_import_x509_list(g_raw_certs, crts, &n, 0);
+		if (r >= 0)
+			g_raw_ncerts = n;
+	}
+	for (i = 0; crts && i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	gnutls_free(pem.data);
+	if (r < 0) {
+		logmsg("--raw-chain %s: %s", cfg.cert, gnutls_strerror(r));
+		return -1;
+	}
+	r = gnutls_load_file(cfg.key, &key);
+	if (r >= 0)
+		r = gnutls_privkey_init(&g_raw_key);
+	if (r >= 0)
+		r = gnutls_privkey_import_x509_raw(g_raw_key, &key,
+		                                   GNUTLS_X509_FMT_PEM, NULL, 0);
+	gnutls_free(key.data);
+	if (r < 0) {
+		logmsg("--raw-chain %s: %s", cfg.key, gnutls_strerror(r));
+		return -1;
+	}
+	gnutls_certificate_set_retrieve_function2(g_cred, raw_chain_retrieve);
+	return 0;
+}
+
 static int
 tls_setup(void)
 {
@@ -1701,6 +1781,8 @@ tls_setup(void)
 		logmsg("%s / %s: %s", cfg.cert, cfg.key, gnutls_strerror(r));
 		return -1;
 	}
+	if (cfg.raw_chain && raw_chain_setup() < 0)
+		return -1;
 	if (cfg.dhparams) {
 		if (load_dh_params() < 0)
 			return -1;
@@ -1837,5 +1919,10 @@ out:
 		gnutls_certificate_free_credentials(g_cred);
 	if (g_dh)
 		gnutls_dh_params_deinit(g_dh);
+	for (i = 0; i < (int)g_raw_ncerts; i++)
+		gnutls_pcert_deinit(&g_raw_certs[i]);
+	free(g_raw_certs);
+	if (g_raw_key)
+		gnutls_privkey_deinit(g_raw_key);
 	return status;
 }
