@@ -485,22 +485,6 @@ on_starttls(struct probe_ctx *c, const struct pp_reply *r)
 	return PROBE_UPGRADE_TLS;
 }
 
-/* The settle wait after the STARTTLS OK ended: whatever arrived in it
- * (line or fragment) is extra plaintext, and is dropped. */
-static enum probe_step
-settle_done(struct probe_ctx *c, const struct pp_reply *r)
-{
-	char *extra = r ? line_evidence(&r->lines[0]) : NULL;
-	char *rest = probe_take_pending(c);
-
-	if (!extra)
-		extra = rest;
-	else
-		free(rest);
-	starttls_note_extra(c, extra);
-	free(extra);
-	return PROBE_UPGRADE_TLS;
-}
 
 static enum probe_step
 on_id(struct probe_ctx *c, const struct pp_reply *r)
@@ -547,28 +531,28 @@ shows_injection(const struct pp_reply *r)
 	return false;
 }
 
-static void
-report_injection(struct probe_ctx *c, const struct pp_reply *r)
-{
-	struct starttls_memo *m = probe_memo(c, sizeof(*m));
-	static const char *const variant[] = {
-		[PASS_INJECT_CRLF] = "CRLF, one write",
-		[PASS_INJECT_LF] = "bare LF, one write",
-		[PASS_INJECT_SPLIT] = "CRLF, second write",
-	};
-	int pass = probe_pass(c);
-	char *ev = NULL;
 
-	for (size_t i = 0; i < r->nlines && !ev; i++)
+/* The line that answered the injected command. */
+static char *
+injection_evidence(const struct pp_reply *r)
+{
+	for (size_t i = 0; i < r->nlines; i++)
 		if (strncmp(r->lines[i].text, INJECT_TAG, 5) == 0)
-			ev = line_evidence(&r->lines[i]);
-	m->injection_found = true;
-	result_add_findingf(probe_result(c), "STARTTLS-COMMAND-INJECTION",
-			    "\"" INJECT_TAG " NOOP\" pipelined in cleartext "
-			    "after STARTTLS (%s) was answered inside TLS: %s",
-			    pass <= PASS_INJECT_SPLIT ? variant[pass] : "?",
-			    ev ? ev : "");
-	free(ev);
+			return line_evidence(&r->lines[i]);
+	return NULL;
+}
+
+/* TLS audit preamble after the OK (see starttls_preamble_step). */
+static enum probe_step
+preamble_settle(struct probe_ctx *c)
+{
+	int step = starttls_preamble_step(
+		c, st(c)->phase == IMAP_PHASE_PREAMBLE_SETTLE);
+
+	if (step >= 0)
+		return (enum probe_step)step;
+	return listen_quietly(c, IMAP_PHASE_PREAMBLE_SETTLE,
+			      probe_options(c)->quiet_wait_s / 10);
 }
 
 static enum probe_step
@@ -586,7 +570,10 @@ on_inject_reply(struct probe_ctx *c, const struct pp_reply *r)
 	case IMAP_PHASE_INJECT_LISTEN:
 	case IMAP_PHASE_INJECT_NOOP:
 		if (shows_injection(r)) {
-			report_injection(c, r);
+			char *ev = injection_evidence(r);
+
+			starttls_report_injection(c, INJECT_TAG " NOOP", ev);
+			free(ev);
 			return PROBE_DONE;
 		}
 		if (s->phase == IMAP_PHASE_INJECT_NOOP)
@@ -641,26 +628,6 @@ on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	return PROBE_DONE;
 }
 
-/* TLS audit preamble: after the OK, wait a moment; bytes in that moment
- * (or already here) mean the server talks past its OK, and no ClientHello
- * answer could be trusted, so the audit stops there. */
-static enum probe_step
-preamble_settle(struct probe_ctx *c)
-{
-	struct imap_state *s = st(c);
-	char *extra = probe_take_pending(c);
-
-	if (extra) {
-		free(extra);
-		return PROBE_DONE;
-	}
-	/* the wait costs every audit connection; only a server that
-	 * already talked past its OK (or broke the main handshake) gets it */
-	if (s->phase == IMAP_PHASE_PREAMBLE_SETTLE || !starttls_extra_suspected(c))
-		return PROBE_UPGRADE_TLS;
-	return listen_quietly(c, IMAP_PHASE_PREAMBLE_SETTLE,
-			      probe_options(c)->quiet_wait_s / 10);
-}
 
 static enum probe_step
 imap_on_reply(struct probe_ctx *c, const struct pp_reply *r)
@@ -696,7 +663,7 @@ imap_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 	case IMAP_PHASE_PLAIN_GREETING:
 		return on_plain_greeting(c, r);
 	case IMAP_PHASE_STARTTLS_SETTLE:
-		return settle_done(c, r);
+		return starttls_settle_done(c, r);
 	case IMAP_PHASE_PREAMBLE_STARTTLS:
 		if (!reply_is_ok(r))
 			return PROBE_DONE;
@@ -730,7 +697,7 @@ imap_on_quiet(struct probe_ctx *c)
 	if (s->phase == IMAP_PHASE_INJECT_LISTEN)
 		return send_command(c, IMAP_PHASE_INJECT_NOOP, "NOOP");
 	if (s->phase == IMAP_PHASE_STARTTLS_SETTLE)
-		return settle_done(c, NULL);
+		return starttls_settle_done(c, NULL);
 	if (s->phase == IMAP_PHASE_PREAMBLE_SETTLE)
 		return preamble_settle(c);
 	if (s->phase == IMAP_PHASE_EXTRA_LISTEN)

@@ -396,22 +396,6 @@ on_stls(struct probe_ctx *c, const struct pp_reply *r)
 	return PROBE_UPGRADE_TLS;
 }
 
-/* The settle wait after the STLS +OK ended: whatever arrived in it is
- * extra plaintext, and is dropped. */
-static enum probe_step
-settle_done(struct probe_ctx *c, const struct pp_reply *r)
-{
-	char *extra = r ? line_evidence(&r->lines[0]) : NULL;
-	char *rest = probe_take_pending(c);
-
-	if (!extra)
-		extra = rest;
-	else
-		free(rest);
-	starttls_note_extra(c, extra);
-	free(extra);
-	return PROBE_UPGRADE_TLS;
-}
 
 static enum probe_step
 on_implicit_stls(struct probe_ctx *c, const struct pp_reply *r)
@@ -425,24 +409,27 @@ on_implicit_stls(struct probe_ctx *c, const struct pp_reply *r)
 	return s->implicit_stls_ok ? PROBE_DONE : next_step(c);
 }
 
+
 static void
 report_injection(struct probe_ctx *c, const struct pp_reply *r)
 {
-	struct starttls_memo *m = probe_memo(c, sizeof(*m));
-	static const char *const variant[] = {
-		[PASS_INJECT_CRLF] = "CRLF, one write",
-		[PASS_INJECT_LF] = "bare LF, one write",
-		[PASS_INJECT_SPLIT] = "CRLF, second write",
-	};
-	int pass = probe_pass(c);
 	char *ev = line_evidence(&r->lines[0]);
 
-	m->injection_found = true;
-	result_add_findingf(probe_result(c), "STARTTLS-COMMAND-INJECTION",
-			    "\"CAPA\" pipelined in cleartext after STLS (%s) "
-			    "was answered inside TLS: %s",
-			    pass <= PASS_INJECT_SPLIT ? variant[pass] : "?", ev);
+	starttls_report_injection(c, "CAPA", ev);
 	free(ev);
+}
+
+/* TLS audit preamble after the +OK (see starttls_preamble_step). */
+static enum probe_step
+preamble_settle(struct probe_ctx *c)
+{
+	int step = starttls_preamble_step(
+		c, st(c)->phase == POP3_PHASE_PREAMBLE_SETTLE);
+
+	if (step >= 0)
+		return (enum probe_step)step;
+	return listen_quietly(c, POP3_PHASE_PREAMBLE_SETTLE,
+			      probe_options(c)->quiet_wait_s / 10);
 }
 
 static enum probe_step
@@ -519,25 +506,6 @@ on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	return PROBE_DONE;
 }
 
-/* TLS audit preamble: bytes after the +OK (now or in a moment) mean no
- * ClientHello answer could be trusted; the audit stops. */
-static enum probe_step
-preamble_settle(struct probe_ctx *c)
-{
-	struct pop3_state *s = st(c);
-	char *extra = probe_take_pending(c);
-
-	if (extra) {
-		free(extra);
-		return PROBE_DONE;
-	}
-	/* the wait costs every audit connection; only a server that
-	 * already talked past its OK (or broke the main handshake) gets it */
-	if (s->phase == POP3_PHASE_PREAMBLE_SETTLE || !starttls_extra_suspected(c))
-		return PROBE_UPGRADE_TLS;
-	return listen_quietly(c, POP3_PHASE_PREAMBLE_SETTLE,
-			      probe_options(c)->quiet_wait_s / 10);
-}
 
 static enum probe_step
 pop3_on_reply(struct probe_ctx *c, const struct pp_reply *r)
@@ -568,7 +536,7 @@ pop3_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 	case POP3_PHASE_PLAIN_GREETING:
 		return on_plain_greeting(c, r);
 	case POP3_PHASE_STLS_SETTLE:
-		return settle_done(c, r);
+		return starttls_settle_done(c, r);
 	case POP3_PHASE_PREAMBLE_STLS: {
 		struct pop3_line pl;
 
@@ -605,7 +573,7 @@ pop3_on_quiet(struct probe_ctx *c)
 		return send_command(c, POP3_PHASE_INJECT_CAPA, "CAPA",
 				    PP_EXPECT_POP3_MULTI);
 	if (s->phase == POP3_PHASE_STLS_SETTLE)
-		return settle_done(c, NULL);
+		return starttls_settle_done(c, NULL);
 	if (s->phase == POP3_PHASE_PREAMBLE_SETTLE)
 		return preamble_settle(c);
 	if (s->phase == POP3_PHASE_EXTRA_LISTEN)

@@ -137,3 +137,61 @@ starttls_extra_suspected(struct probe_ctx *c)
 
 	return m->extra_suspected;
 }
+
+enum probe_step
+starttls_settle_done(struct probe_ctx *c, const struct pp_reply *r)
+{
+	char *extra = r ? pp_line_escaped(&r->lines[0], 300) : NULL;
+	char *rest = probe_take_pending(c);
+
+	if (!extra)
+		extra = rest;
+	else
+		free(rest);
+	starttls_note_extra(c, extra);
+	free(extra);
+	return PROBE_UPGRADE_TLS;
+}
+
+int
+starttls_preamble_step(struct probe_ctx *c, bool waited)
+{
+	char *extra = probe_take_pending(c);
+
+	if (extra) {
+		free(extra);
+		return PROBE_DONE;
+	}
+	/* the wait costs every audit connection; only a server that
+	 * already talked past its OK (or broke the main handshake) gets it */
+	if (waited || !starttls_extra_suspected(c))
+		return PROBE_UPGRADE_TLS;
+	return -1;
+}
+
+void
+starttls_report_injection(struct probe_ctx *c, const char *command,
+			  const char *evidence)
+{
+	static const char *const variant[] = {
+		[PASS_INJECT_CRLF] = "CRLF, one write",
+		[PASS_INJECT_LF] = "bare LF, one write",
+		[PASS_INJECT_SPLIT] = "CRLF, second write",
+	};
+	struct starttls_memo *m = probe_memo(c, sizeof(*m));
+	int pass = probe_pass(c);
+
+	m->injection_found = true;
+	result_add_findingf(probe_result(c), "STARTTLS-COMMAND-INJECTION",
+			    "\"%s\" pipelined in cleartext after %s (%s) was "
+			    "answered inside TLS: %s",
+			    command,
+			    probe_result(c)->endpoint.service->protocol ==
+					    PROTO_IMAP
+				    ? "STARTTLS"
+				    : "STLS",
+			    pass >= PASS_INJECT_CRLF && pass <= PASS_INJECT_SPLIT
+				    ? variant[pass]
+				    : "?",
+			    evidence ? evidence : "");
+}

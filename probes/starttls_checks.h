@@ -60,6 +60,21 @@ void starttls_note_extra(struct probe_ctx *c, const char *extra);
 /* Did the main pass see bytes after the STARTTLS OK, or a handshake that
  * failed right after it? */
 bool starttls_extra_suspected(struct probe_ctx *c);
+/* The settle wait after a STARTTLS OK (main pass) ended: whatever came
+ * in it (the line r, or a fragment) is extra plaintext; it is noted and
+ * dropped. Returns the upgrade step. */
+enum probe_step starttls_settle_done(struct probe_ctx *c,
+				     const struct pp_reply *r);
+/* TLS audit preamble after the OK: bytes already here (or, where the
+ * main pass gave reason, in a short wait) mean the server talks past its
+ * OK and no ClientHello answer could be trusted: PROBE_DONE. waited says
+ * the wait is over. Returns PROBE_UPGRADE_TLS or PROBE_DONE, or when the
+ * caller should wait (probe_wait_quiet) and call again: -1. */
+int starttls_preamble_step(struct probe_ctx *c, bool waited);
+/* STARTTLS-COMMAND-INJECTION from an injection pass: command was
+ * pipelined, evidence is the line that answered it inside TLS. */
+void starttls_report_injection(struct probe_ctx *c, const char *command,
+			       const char *evidence);
 /* The main pass saw its STARTTLS handshake fail right after the OK. */
 void starttls_note_handshake_failed(struct probe_ctx *c);
 

@@ -99,34 +99,7 @@ static bool add_strlist(cJSON *o, const char *key, const struct strlist *l)
 	return true;
 }
 
-static int cmp_finding(const void *a, const void *b)
-{
-	const struct finding *fa = *(const struct finding *const *)a;
-	const struct finding *fb = *(const struct finding *const *)b;
-	int c;
 
-	if (fa->severity != fb->severity)
-		return fa->severity > fb->severity ? -1 : 1;
-	c = strcmp(fa->check->id, fb->check->id);
-	if (c)
-		return c;
-	/* same check twice cannot happen (findings merge); stay stable */
-	return fa < fb ? -1 : fa > fb;
-}
-
-/* The endpoint's findings, worst first, then by check id. Caller frees. */
-static const struct finding **sorted_findings(const struct endpoint_result *r)
-{
-	const struct finding **v;
-
-	if (r->nfindings == 0)
-		return NULL;
-	v = xreallocarray(NULL, r->nfindings, sizeof(*v));
-	for (size_t i = 0; i < r->nfindings; i++)
-		v[i] = &r->findings[i];
-	qsort(v, r->nfindings, sizeof(*v), cmp_finding);
-	return v;
-}
 
 static bool add_findings(cJSON *e, const struct endpoint_result *r,
                          const struct report_options *opt)
@@ -137,7 +110,7 @@ static bool add_findings(cJSON *e, const struct endpoint_result *r,
 
 	if (!arr)
 		return false;
-	v = sorted_findings(r);
+	v = report_sorted_findings(r);
 	for (size_t i = 0; ok && i < r->nfindings; i++) {
 		const struct check *c = v[i]->check;
 		cJSON *f = push_obj(arr), *refs = NULL;

@@ -229,3 +229,33 @@ char *report_endpoint_uri(const struct endpoint *e)
 {
 	return waiver_endpoint_string(e, true, false);
 }
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct finding *fa = *(const struct finding *const *)a;
+	const struct finding *fb = *(const struct finding *const *)b;
+	int c;
+
+	if (fa->severity != fb->severity)
+		return fa->severity > fb->severity ? -1 : 1;
+	c = strcmp(fa->check->id, fb->check->id);
+	if (c)
+		return c;
+	/* the same check twice cannot happen (findings merge); stay stable */
+	return fa < fb ? -1 : fa > fb;
+}
+
+const struct finding **
+report_sorted_findings(const struct endpoint_result *r)
+{
+	const struct finding **v;
+
+	if (r->nfindings == 0)
+		return NULL;
+	v = xreallocarray(NULL, r->nfindings, sizeof(*v));
+	for (size_t i = 0; i < r->nfindings; i++)
+		v[i] = &r->findings[i];
+	qsort(v, r->nfindings, sizeof(*v), cmp_finding);
+	return v;
+}

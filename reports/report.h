@@ -42,6 +42,10 @@ const char *const *reporter_names(void);
 int report_write(const struct reporter *rp, const struct scan_report *rep,
 		 const struct report_options *opt, const char *path);
 
+/* The endpoint's findings, worst first, then by check id (the order every
+ * reporter shows). NULL when there are none; caller frees the array. */
+const struct finding **report_sorted_findings(const struct endpoint_result *r);
+
 /* Counts used by every reporter's summary. */
 struct report_summary {
 	size_t endpoints;

@@ -172,17 +172,6 @@ rule_index(const struct check *cat, size_t ncat, const struct check *c)
 	return 0;
 }
 
-static int
-cmp_finding(const void *a, const void *b)
-{
-	const struct finding *fa = *(const struct finding *const *)a;
-	const struct finding *fb = *(const struct finding *const *)b;
-
-	if (fa->severity != fb->severity)
-		return fa->severity > fb->severity ? -1 : 1;
-	return strcmp(fa->check->id, fb->check->id);
-}
-
 static bool
 add_result(cJSON *results, const struct endpoint_result *r,
            const struct finding *f, size_t rule_index,
@@ -371,10 +360,7 @@ build(const struct scan_report *rep, const struct report_options *opt)
 
 		if (!r->nfindings)
 			continue;
-		v = xreallocarray(NULL, r->nfindings, sizeof(*v));
-		for (size_t j = 0; j < r->nfindings; j++)
-			v[j] = &r->findings[j];
-		qsort(v, r->nfindings, sizeof(*v), cmp_finding);
+		v = report_sorted_findings(r);
 		for (size_t j = 0; ok && j < r->nfindings; j++)
 			ok =
 			    add_result(results, r, v[j],

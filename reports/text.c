@@ -96,19 +96,6 @@ static void put_severity(FILE *out, bool color, enum severity s, int width)
 		putc(' ', out);
 }
 
-static int cmp_finding(const void *a, const void *b)
-{
-	const struct finding *fa = *(const struct finding *const *)a;
-	const struct finding *fb = *(const struct finding *const *)b;
-	int c;
-
-	if (fa->severity != fb->severity)
-		return fa->severity > fb->severity ? -1 : 1;
-	c = strcmp(fa->check->id, fb->check->id);
-	if (c)
-		return c;
-	return fa < fb ? -1 : fa > fb;
-}
 
 /* With a gate, the first column marks what it decided: '!' fails the
  * gate, '~' waived (the marks are only set when a gate ran). */
@@ -217,10 +204,7 @@ static void put_endpoint(FILE *out, bool color, bool gate,
 
 	if (r->nfindings == 0)
 		return;
-	v = xreallocarray(NULL, r->nfindings, sizeof(*v));
-	for (size_t i = 0; i < r->nfindings; i++)
-		v[i] = &r->findings[i];
-	qsort(v, r->nfindings, sizeof(*v), cmp_finding);
+	v = report_sorted_findings(r);
 	for (size_t i = 0; i < r->nfindings; i++)
 		put_finding(out, color, gate, v[i]);
 	free(v);

@@ -293,6 +293,29 @@ format_for(const char *output)
 	return (!output && isatty(STDOUT_FILENO)) ? "text" : "json";
 }
 
+/* Renders a loaded (and gated) report as a asks; returns the gate's exit
+ * code, or 2 when the report cannot be written. */
+static int
+write_loaded(const char *cmd, struct loaded_report *in,
+	     const struct report_args *a)
+{
+	struct report_options ro = {
+		.gate = &in->gate,
+		.exit_code = in->exit_code,
+		.fail_on = in->gate.threshold >= 0 ? in->gate.threshold
+						   : SEV_COUNT,
+		.color = a->color && !a->output && isatty(STDOUT_FILENO),
+	};
+
+	if (report_write(reporter_by_name(a->format), &in->rep, &ro,
+			 a->output) < 0) {
+		fprintf(stderr, "mailaudit %s: cannot write %s: %s\n", cmd,
+			a->output ? a->output : "the report", strerror(errno));
+		return 2;
+	}
+	return in->exit_code;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
@@ -300,7 +323,6 @@ cmd_report(int argc, char **argv)
 	struct loaded_report in;
 	struct gate_config cfg;
 	struct waiver_list wl = {0};
-	struct report_options ro = {0};
 	char err[512];
 	int rc;
 
@@ -335,18 +357,8 @@ cmd_report(int argc, char **argv)
 			return rc;
 		}
 	}
-	ro.gate = &in.gate;
-	ro.exit_code = in.exit_code;
-	ro.fail_on = in.gate.threshold >= 0 ? in.gate.threshold : SEV_COUNT;
-	ro.color = a.color && !a.output && isatty(STDOUT_FILENO);
 	commands_warn_expired(&in.gate);
-	rc = in.exit_code;
-	if (report_write(reporter_by_name(a.format), &in.rep, &ro, a.output) <
-	    0) {
-		fprintf(stderr, "mailaudit report: cannot write %s: %s\n",
-		        a.output ? a.output : "the report", strerror(errno));
-		rc = 2;
-	}
+	rc = write_loaded("report", &in, &a);
 	report_load_free(&in);
 	waivers_free(&wl);
 	return rc;
@@ -407,7 +419,6 @@ cmd_merge(int argc, char **argv)
 	struct loaded_report in = {0}, next;
 	struct gate_config cfg;
 	struct waiver_list wl = {0};
-	struct report_options ro = {0};
 	size_t ninputs = 0;
 	char err[512];
 	int rc;
@@ -440,21 +451,8 @@ cmd_merge(int argc, char **argv)
 	/* the totals and the exit code are those of the whole fleet */
 	a.regate = true;
 	rc = report_regate(&in, &a, &cfg, &wl);
-	if (rc == 0) {
-		ro.gate = &in.gate;
-		ro.exit_code = in.exit_code;
-		ro.fail_on = in.gate.threshold >= 0 ? in.gate.threshold
-						    : SEV_COUNT;
-		ro.color = a.color && !a.output && isatty(STDOUT_FILENO);
-		rc = in.exit_code;
-		if (report_write(reporter_by_name(a.format), &in.rep, &ro,
-				 a.output) < 0) {
-			fprintf(stderr, "mailaudit merge: cannot write %s: %s\n",
-				a.output ? a.output : "the report",
-				strerror(errno));
-			rc = 2;
-		}
-	}
+	if (rc == 0)
+		rc = write_loaded("merge", &in, &a);
 	report_load_free(&in);
 	waivers_free(&wl);
 	return rc;
