@@ -80,6 +80,7 @@ integration: all
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	$(MAKE) integration
 	$(MAKE) shard
 	$(MAKE) formats
@@ -114,6 +115,7 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 lint: $(B)/tests/unit/suites.h
+	@tests/install-deps.sh --dev
 	tests/lint.sh $(B)
 
 # Scale benchmark, not a test (root; bounded at 15 min): one Dovecot on N

@@ -14,8 +14,8 @@
 #include "scanner/strlist.h"
 
 enum mech_outcome {
-	MECH_USABLE,   /* the server answered "+": an exchange could start */
-	MECH_REFUSED,  /* NO/BAD/-ERR */
+	MECH_USABLE,  /* the server answered "+": an exchange could start */
+	MECH_REFUSED, /* NO/BAD/-ERR */
 };
 
 #define AUTH_MAX_PROBES 12
@@ -25,25 +25,25 @@ struct mech_probe {
 	bool before_tls;
 	bool advertised;
 	enum mech_outcome outcome;
-	char *reply;       /* escaped server answer */
+	char *reply; /* escaped server answer */
 };
 
 struct auth_probes {
 	struct mech_probe p[AUTH_MAX_PROBES];
 	size_t n;
-	char *ntlm_evidence;  /* decoded CHALLENGE values, if disclosed */
+	char *ntlm_evidence; /* decoded CHALLENGE values, if disclosed */
 };
 
 void auth_probes_free(struct auth_probes *a);
 struct mech_probe *auth_probes_add(struct auth_probes *a, const char *mech,
-				   bool before_tls, bool advertised);
+                                   bool before_tls, bool advertised);
 
 /* The mechanisms worth probing for a capability-derived advertised list
  * (IMAP "AUTH=X" atoms or POP3 "SASL X Y" words, already extracted):
  * PLAIN and LOGIN always, plus every advertised mechanism, at most max.
  * Returns how many were written to out. */
 size_t auth_mechs_to_probe(const struct strlist *advertised, const char **out,
-			   size_t max);
+                           size_t max);
 
 /* Is this a mechanism that sends the password itself (PLAIN, LOGIN)? */
 bool auth_mech_is_plaintext(const char *mech);
@@ -54,7 +54,7 @@ struct auth_context {
 	bool logindisabled_before;   /* IMAP LOGINDISABLED pre-TLS */
 	bool tls_capabilities_known; /* a post-TLS capability list exists */
 	bool no_login_after_tls;     /* IMAP: LOGINDISABLED after TLS;
-					POP3: no USER after TLS */
+	                                POP3: no USER after TLS */
 	bool cleartext_port;
 };
 
@@ -63,6 +63,6 @@ struct auth_context {
  * AUTH-WEAK-MECHANISM, AUTH-ANONYMOUS-OFFERED,
  * AUTH-NO-USABLE-MECHANISM-AFTER-TLS and AUTH-NTLM-INFO-DISCLOSURE. */
 void auth_judge(struct endpoint_result *r, const struct auth_probes *a,
-		const struct auth_context *ctx);
+                const struct auth_context *ctx);
 
 #endif

@@ -9,12 +9,14 @@
 #include "probes/starttls_checks.h"
 
 static const char *const products[] = {
-	"Dovecot", "Cyrus", "Courier", "Microsoft Exchange", "Exchange",
-	"Zimbra", "UW IMAP", "hMailServer", "MDaemon", "Kerio",
-	"Apache James", "Citadel", "SmarterMail", "Gordano", "Mercury",
-	"Qpopper", "popa3d", "Axigen", "IceWarp", "Communigate",
-	"Lotus", "Domino", "GroupWise", "Zarafa", "Kopano", "Stalwart",
-	"Gmail", "Outlook", "Yahoo", "Sendmail", "Openwave",
+    "Dovecot",     "Cyrus",    "Courier",      "Microsoft Exchange",
+    "Exchange",    "Zimbra",   "UW IMAP",      "hMailServer",
+    "MDaemon",     "Kerio",    "Apache James", "Citadel",
+    "SmarterMail", "Gordano",  "Mercury",      "Qpopper",
+    "popa3d",      "Axigen",   "IceWarp",      "Communigate",
+    "Lotus",       "Domino",   "GroupWise",    "Zarafa",
+    "Kopano",      "Stalwart", "Gmail",        "Outlook",
+    "Yahoo",       "Sendmail", "Openwave",
 };
 
 /* A dotted version number such as 2.3.19 or v2.0 (digits.digits). */
@@ -25,7 +27,7 @@ has_version(const char *s)
 		if (!isdigit((unsigned char)*p))
 			continue;
 		if (p > s && (isalnum((unsigned char)p[-1]) && p[-1] != 'v' &&
-			      p[-1] != 'V'))
+		              p[-1] != 'V'))
 			continue;
 		while (isdigit((unsigned char)*p))
 			p++;
@@ -53,7 +55,8 @@ has_fqdn(const char *s)
 			const char *start = q;
 
 			last_alpha = true;
-			while (*q && (isalnum((unsigned char)*q) || *q == '-')) {
+			while (*q &&
+			       (isalnum((unsigned char)*q) || *q == '-')) {
 				if (!isalpha((unsigned char)*q) && *q != '-')
 					last_alpha = false;
 				q++;
@@ -88,7 +91,8 @@ banner_disclosure(const char *greeting)
 			break;
 	}
 	if (has_version(greeting))
-		return product ? "product name and version" : "a version number";
+		return product ? "product name and version"
+		               : "a version number";
 	if (has_fqdn(greeting))
 		return product ? "product name and a host name" : "a host name";
 	if (product)
@@ -106,6 +110,6 @@ banner_judge(struct endpoint_result *r, const char *greeting)
 	what = banner_disclosure(greeting);
 	if (what)
 		result_add_findingf(r, "INFO-BANNER-DISCLOSURE",
-				    "greeting discloses %s: \"%s\"", what,
-				    greeting);
+		                    "greeting discloses %s: \"%s\"", what,
+		                    greeting);
 }

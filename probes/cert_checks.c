@@ -24,19 +24,19 @@ names_of(const struct cert_facts *c)
 
 	for (size_t i = 0; i < c->dns_names.n; i++) {
 		char *n = xasprintf("%s%sDNS:%s", s, *s ? ", " : "",
-				    c->dns_names.items[i]);
+		                    c->dns_names.items[i]);
 		free(s);
 		s = n;
 	}
 	for (size_t i = 0; i < c->ip_addresses.n; i++) {
 		char *n = xasprintf("%s%sIP:%s", s, *s ? ", " : "",
-				    c->ip_addresses.items[i]);
+		                    c->ip_addresses.items[i]);
 		free(s);
 		s = n;
 	}
 	if (c->common_name) {
-		char *n = xasprintf("%s%sCN=%s", s, *s ? ", " : "",
-				    c->common_name);
+		char *n =
+		    xasprintf("%s%sCN=%s", s, *s ? ", " : "", c->common_name);
 		free(s);
 		s = n;
 	}
@@ -64,36 +64,37 @@ judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 
 	if (leaf->self_signed && !ch->leaf_is_anchor) {
 		result_add_findingf(r, "CERT-SELF-SIGNED",
-				    "self-signed leaf, not in the trust store: "
-				    "%s",
-				    leaf->subject ? leaf->subject : "?");
+		                    "self-signed leaf, not in the trust store: "
+		                    "%s",
+		                    leaf->subject ? leaf->subject : "?");
 		return;
 	}
 	if (!ch->trusted) {
 		const struct cert_facts *last = &ch->certs[ch->ncerts - 1];
 
 		result_add_findingf(
-			r, "CERT-CHAIN-UNTRUSTED",
-			"no path to a trust anchor (%s); last certificate sent "
-			"was issued by %s%s",
-			ch->verify_text ? ch->verify_text : "verification failed",
-			last->issuer ? last->issuer : "?",
-			last->self_issued ? ""
-					  : ", which the server did not send "
-					    "and the trust store does not know");
+		    r, "CERT-CHAIN-UNTRUSTED",
+		    "no path to a trust anchor (%s); last certificate sent "
+		    "was issued by %s%s",
+		    ch->verify_text ? ch->verify_text : "verification failed",
+		    last->issuer ? last->issuer : "?",
+		    last->self_issued ? ""
+		                      : ", which the server did not send "
+		                        "and the trust store does not know");
 	}
 	if (ch->needed_unsent_intermediates)
-		result_add_findingf(r, "CERT-CHAIN-INCOMPLETE",
-				    "the server sent %zu certificate(s); the "
-				    "path to the anchor needs the issuer of %s, "
-				    "which was found only in --ca-file",
-				    ch->ncerts,
-				    ch->certs[ch->ncerts - 1].subject
-					    ? ch->certs[ch->ncerts - 1].subject
-					    : "?");
+		result_add_findingf(
+		    r, "CERT-CHAIN-INCOMPLETE",
+		    "the server sent %zu certificate(s); the "
+		    "path to the anchor needs the issuer of %s, "
+		    "which was found only in --ca-file",
+		    ch->ncerts,
+		    ch->certs[ch->ncerts - 1].subject
+		        ? ch->certs[ch->ncerts - 1].subject
+		        : "?");
 	if (ch->order_broken)
 		result_add_findingf(r, "CERT-CHAIN-INCOMPLETE",
-				    "certificates are not in issuing order");
+		                    "certificates are not in issuing order");
 }
 
 static void
@@ -101,24 +102,24 @@ judge_identity(struct endpoint_result *r, const struct cert_facts *leaf)
 {
 	const struct endpoint *ep = &r->endpoint;
 	enum hostname_verdict v =
-		hostname_check(leaf, ep->host, ep->host_is_ip);
+	    hostname_check(leaf, ep->host, ep->host_is_ip);
 	char *names = names_of(leaf);
 
 	if (v == HOSTNAME_MISMATCH)
 		result_add_findingf(r, "CERT-HOSTNAME-MISMATCH",
-				    "scanned name %s; certificate names: %s",
-				    ep->host, *names ? names : "(none)");
+		                    "scanned name %s; certificate names: %s",
+		                    ep->host, *names ? names : "(none)");
 	if (leaf->dns_names.n == 0 && leaf->ip_addresses.n == 0)
 		result_add_findingf(r, "CERT-NO-SAN",
-				    "leaf has no subjectAltName; identity only "
-				    "in the subject (%s)",
-				    leaf->subject ? leaf->subject : "empty");
+		                    "leaf has no subjectAltName; identity only "
+		                    "in the subject (%s)",
+		                    leaf->subject ? leaf->subject : "empty");
 	free(names);
 }
 
 static void
 judge_validity(struct endpoint_result *r, const struct chain_facts *ch,
-	       time_t now)
+               time_t now)
 {
 	char when[32];
 
@@ -129,16 +130,16 @@ judge_validity(struct endpoint_result *r, const struct chain_facts *ch,
 			continue;
 		if (c->not_after < now - CERT_CLOCK_SKEW) {
 			format_time(c->not_after, when, sizeof(when));
-			result_add_findingf(r, "CERT-EXPIRED",
-					    "%s %s expired %s", position(i),
-					    c->subject ? c->subject : "?", when);
+			result_add_findingf(
+			    r, "CERT-EXPIRED", "%s %s expired %s", position(i),
+			    c->subject ? c->subject : "?", when);
 		}
 		if (c->not_before > now + CERT_CLOCK_SKEW) {
 			format_time(c->not_before, when, sizeof(when));
-			result_add_findingf(r, "CERT-NOT-YET-VALID",
-					    "%s %s is valid only from %s",
-					    position(i),
-					    c->subject ? c->subject : "?", when);
+			result_add_findingf(
+			    r, "CERT-NOT-YET-VALID",
+			    "%s %s is valid only from %s", position(i),
+			    c->subject ? c->subject : "?", when);
 		}
 	}
 	if (ch->certs[0].not_after >= now - CERT_CLOCK_SKEW) {
@@ -146,14 +147,13 @@ judge_validity(struct endpoint_result *r, const struct chain_facts *ch,
 
 		format_time(ch->certs[0].not_after, when, sizeof(when));
 		if (days < CERT_EXPIRY_URGENT_DAYS)
-			result_add_finding_sev(r, "CERT-EXPIRING-SOON",
-					       SEV_MEDIUM,
-					       "leaf expires %s (in %.1f days)",
-					       when, days);
+			result_add_finding_sev(
+			    r, "CERT-EXPIRING-SOON", SEV_MEDIUM,
+			    "leaf expires %s (in %.1f days)", when, days);
 		else if (days < CERT_EXPIRY_WARN_DAYS)
 			result_add_finding_sev(r, "CERT-EXPIRING-SOON", SEV_LOW,
-					       "leaf expires %s (in %.1f days)",
-					       when, days);
+			                       "leaf expires %s (in %.1f days)",
+			                       when, days);
 	}
 }
 
@@ -170,20 +170,18 @@ judge_crypto(struct endpoint_result *r, const struct chain_facts *ch)
 		if (is_sent_anchor(ch, i))
 			continue;
 		if (!edwards && c->key_bits > 0 && c->key_bits < min)
-			result_add_findingf(r, "CERT-KEY-WEAK",
-					    "%s %s has a %u-bit %s key (minimum "
-					    "%u)",
-					    position(i),
-					    c->subject ? c->subject : "?",
-					    c->key_bits, alg, min);
+			result_add_findingf(
+			    r, "CERT-KEY-WEAK",
+			    "%s %s has a %u-bit %s key (minimum "
+			    "%u)",
+			    position(i), c->subject ? c->subject : "?",
+			    c->key_bits, alg, min);
 		if (c->signature_weak)
-			result_add_findingf(r, "CERT-SIGNATURE-WEAK",
-					    "%s %s is signed with %s",
-					    position(i),
-					    c->subject ? c->subject : "?",
-					    c->signature_algorithm
-						    ? c->signature_algorithm
-						    : "?");
+			result_add_findingf(
+			    r, "CERT-SIGNATURE-WEAK", "%s %s is signed with %s",
+			    position(i), c->subject ? c->subject : "?",
+			    c->signature_algorithm ? c->signature_algorithm
+			                           : "?");
 	}
 }
 

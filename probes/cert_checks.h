@@ -13,10 +13,10 @@
 /* Allowed clock skew for validity checks, in seconds. */
 #define CERT_CLOCK_SKEW 300
 /* CERT-EXPIRING-SOON thresholds, in days. */
-#define CERT_EXPIRY_WARN_DAYS 30
+#define CERT_EXPIRY_WARN_DAYS   30
 #define CERT_EXPIRY_URGENT_DAYS 14
-#define CERT_MIN_RSA_BITS 2048
-#define CERT_MIN_EC_BITS 256
+#define CERT_MIN_RSA_BITS       2048
+#define CERT_MIN_EC_BITS        256
 
 /* Emits the CERT-* findings for r->tls.chain, judged at time now. Does
  * nothing when no certificate was received. */

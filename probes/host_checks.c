@@ -29,20 +29,21 @@ host_checks_judge(struct endpoint_result *results, size_t n)
 			const struct endpoint_result *clear = &results[j];
 
 			if (clear->endpoint.service->tls != TLS_MODE_STARTTLS ||
-			    clear->endpoint.service->protocol != svc->protocol ||
+			    clear->endpoint.service->protocol !=
+			        svc->protocol ||
 			    !same_address(&clear->endpoint, &imp->endpoint) ||
 			    !clear->banner ||
 			    clear->status == EP_STATUS_REJECTED)
 				continue;
 			result_add_findingf(
-				imp, "IMPLICIT-TLS-MISSING",
-				"%s port %u answers, but implicit TLS on port "
-				"%u is %s%s%s",
-				clear->endpoint.service->name,
-				clear->endpoint.port, imp->endpoint.port,
-				endpoint_status_name(imp->status),
-				imp->status_detail ? ": " : "",
-				imp->status_detail ? imp->status_detail : "");
+			    imp, "IMPLICIT-TLS-MISSING",
+			    "%s port %u answers, but implicit TLS on port "
+			    "%u is %s%s%s",
+			    clear->endpoint.service->name, clear->endpoint.port,
+			    imp->endpoint.port,
+			    endpoint_status_name(imp->status),
+			    imp->status_detail ? ": " : "",
+			    imp->status_detail ? imp->status_detail : "");
 			break;
 		}
 	}

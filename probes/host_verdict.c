@@ -11,10 +11,10 @@
 #include "scanner/xalloc.h"
 
 static const char *const names[] = {
-	[TLS_VERDICT_MANDATORY] = "mandatory",
-	[TLS_VERDICT_OPPORTUNISTIC] = "opportunistic",
-	[TLS_VERDICT_ABSENT] = "absent",
-	[TLS_VERDICT_UNKNOWN] = "unknown",
+    [TLS_VERDICT_MANDATORY] = "mandatory",
+    [TLS_VERDICT_OPPORTUNISTIC] = "opportunistic",
+    [TLS_VERDICT_ABSENT] = "absent",
+    [TLS_VERDICT_UNKNOWN] = "unknown",
 };
 
 const char *
@@ -41,8 +41,8 @@ describe(const struct endpoint_result *r)
 
 	if (r->status != EP_STATUS_OK)
 		return xasprintf("%s %u (%s): %s", ep->service->name, ep->port,
-				 ep->address[0] ? ep->address : "-",
-				 endpoint_status_name(r->status));
+		                 ep->address[0] ? ep->address : "-",
+		                 endpoint_status_name(r->status));
 	if (implicit)
 		tls = r->tls_reached ? "implicit TLS" : "no TLS";
 	else if (r->tls_reached)
@@ -50,9 +50,9 @@ describe(const struct endpoint_result *r)
 	else
 		tls = "no working STARTTLS";
 	return xasprintf("%s %u (%s): %s, %s", ep->service->name, ep->port,
-			 ep->address, tls,
-			 cleartext_login(r) ? "login possible without TLS"
-					    : "no login without TLS");
+	                 ep->address, tls,
+	                 cleartext_login(r) ? "login possible without TLS"
+	                                    : "no login without TLS");
 }
 
 static void

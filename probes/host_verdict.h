@@ -34,7 +34,7 @@ const char *tls_verdict_name(enum tls_verdict v);
 
 /* One verdict per distinct endpoint.host, in first-appearance order. */
 struct host_verdict *host_verdicts(const struct endpoint_result *r, size_t n,
-				   size_t *nv_r);
+                                   size_t *nv_r);
 void host_verdicts_free(struct host_verdict *v, size_t n);
 
 #endif

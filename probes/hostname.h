@@ -19,14 +19,14 @@
 bool hostname_pattern_matches(const char *pattern, const char *host);
 
 enum hostname_verdict {
-	HOSTNAME_OK_SAN,       /* matched a SAN entry */
-	HOSTNAME_OK_CN,        /* no dNSName SAN; matched the CN */
+	HOSTNAME_OK_SAN, /* matched a SAN entry */
+	HOSTNAME_OK_CN,  /* no dNSName SAN; matched the CN */
 	HOSTNAME_MISMATCH,
 };
 
 /* Checks the leaf against the reference identity host (an IP literal when
  * host_is_ip; then only iPAddress SANs count, compared numerically). */
 enum hostname_verdict hostname_check(const struct cert_facts *leaf,
-				     const char *host, bool host_is_ip);
+                                     const char *host, bool host_is_ip);
 
 #endif

@@ -30,9 +30,9 @@
 enum imap_phase {
 	IMAP_PHASE_GREETING,
 	IMAP_PHASE_CAPABILITY,
-	IMAP_PHASE_AUTH,          /* AUTHENTICATE <mech> */
-	IMAP_PHASE_AUTH_CANCEL,   /* "*" sent after "+" */
-	IMAP_PHASE_NTLM,          /* NEGOTIATE sent after "+" */
+	IMAP_PHASE_AUTH,        /* AUTHENTICATE <mech> */
+	IMAP_PHASE_AUTH_CANCEL, /* "*" sent after "+" */
+	IMAP_PHASE_NTLM,        /* NEGOTIATE sent after "+" */
 	IMAP_PHASE_STARTTLS,
 	IMAP_PHASE_TLS_CAPABILITY,
 	IMAP_PHASE_ID,
@@ -49,24 +49,24 @@ enum imap_phase {
 };
 
 static const char *const phase_names[] = {
-	[IMAP_PHASE_GREETING] = "greeting",
-	[IMAP_PHASE_CAPABILITY] = "reply to CAPABILITY",
-	[IMAP_PHASE_AUTH] = "reply to AUTHENTICATE",
-	[IMAP_PHASE_AUTH_CANCEL] = "reply to the AUTHENTICATE cancel",
-	[IMAP_PHASE_NTLM] = "NTLM challenge",
-	[IMAP_PHASE_STARTTLS] = "reply to STARTTLS",
-	[IMAP_PHASE_TLS_CAPABILITY] = "reply to CAPABILITY over TLS",
-	[IMAP_PHASE_ID] = "reply to ID",
-	[IMAP_PHASE_IMPLICIT_STARTTLS] = "reply to STARTTLS over TLS",
-	[IMAP_PHASE_INJECT_STARTTLS] = "reply to a pipelined STARTTLS",
-	[IMAP_PHASE_INJECT_LISTEN] = "unsolicited data",
-	[IMAP_PHASE_INJECT_NOOP] = "reply to NOOP",
-	[IMAP_PHASE_EXTRA_STARTTLS] = "reply to STARTTLS",
-	[IMAP_PHASE_EXTRA_LISTEN] = "bytes after the STARTTLS OK",
-	[IMAP_PHASE_PLAIN_GREETING] = "cleartext greeting",
-	[IMAP_PHASE_PREAMBLE_STARTTLS] = "reply to STARTTLS",
-	[IMAP_PHASE_STARTTLS_SETTLE] = "bytes after the STARTTLS OK",
-	[IMAP_PHASE_PREAMBLE_SETTLE] = "bytes after the STARTTLS OK",
+    [IMAP_PHASE_GREETING] = "greeting",
+    [IMAP_PHASE_CAPABILITY] = "reply to CAPABILITY",
+    [IMAP_PHASE_AUTH] = "reply to AUTHENTICATE",
+    [IMAP_PHASE_AUTH_CANCEL] = "reply to the AUTHENTICATE cancel",
+    [IMAP_PHASE_NTLM] = "NTLM challenge",
+    [IMAP_PHASE_STARTTLS] = "reply to STARTTLS",
+    [IMAP_PHASE_TLS_CAPABILITY] = "reply to CAPABILITY over TLS",
+    [IMAP_PHASE_ID] = "reply to ID",
+    [IMAP_PHASE_IMPLICIT_STARTTLS] = "reply to STARTTLS over TLS",
+    [IMAP_PHASE_INJECT_STARTTLS] = "reply to a pipelined STARTTLS",
+    [IMAP_PHASE_INJECT_LISTEN] = "unsolicited data",
+    [IMAP_PHASE_INJECT_NOOP] = "reply to NOOP",
+    [IMAP_PHASE_EXTRA_STARTTLS] = "reply to STARTTLS",
+    [IMAP_PHASE_EXTRA_LISTEN] = "bytes after the STARTTLS OK",
+    [IMAP_PHASE_PLAIN_GREETING] = "cleartext greeting",
+    [IMAP_PHASE_PREAMBLE_STARTTLS] = "reply to STARTTLS",
+    [IMAP_PHASE_STARTTLS_SETTLE] = "bytes after the STARTTLS OK",
+    [IMAP_PHASE_PREAMBLE_SETTLE] = "bytes after the STARTTLS OK",
 };
 
 #define MAX_MECHS 10
@@ -131,8 +131,7 @@ send_command(struct probe_ctx *c, enum imap_phase phase, const char *cmd)
 
 /* A line sent in answer to a "+" continuation, same tag still due. */
 static enum probe_step
-send_continuation(struct probe_ctx *c, enum imap_phase phase,
-		  const char *line)
+send_continuation(struct probe_ctx *c, enum imap_phase phase, const char *line)
 {
 	struct imap_state *s = st(c);
 
@@ -190,7 +189,7 @@ imap_start(struct probe_ctx *c)
 	strlist_init(&s->mechs_after);
 	s->starttls.command = "STARTTLS";
 	s->phase = pass == PASS_PLAINTEXT_CHECK ? IMAP_PHASE_PLAIN_GREETING
-						: IMAP_PHASE_GREETING;
+	                                        : IMAP_PHASE_GREETING;
 	probe_waiting_for(c, phase_names[s->phase]);
 	probe_expect(c, PP_EXPECT_LINE, NULL);
 	return PROBE_WAIT;
@@ -212,7 +211,7 @@ probe_next_mechanism(struct probe_ctx *c)
 		const char *m = s->to_probe[s->next_probe++];
 
 		s->current = auth_probes_add(&s->auth, m, before,
-					     strlist_has_ci(adv, m));
+		                             strlist_has_ci(adv, m));
 		if (!s->current)
 			break;
 		snprintf(cmd, sizeof(cmd), "AUTHENTICATE %s", m);
@@ -232,7 +231,7 @@ next_step(struct probe_ctx *c)
 	bool cleartext = res->endpoint.service->tls == TLS_MODE_STARTTLS;
 	bool tls = probe_tls_active(c);
 	const struct strlist *caps =
-		tls ? &res->caps_after_tls : &res->caps_before_tls;
+	    tls ? &res->caps_after_tls : &res->caps_before_tls;
 	const struct strlist *mechs = tls ? &s->mechs_after : &s->mechs_before;
 
 	if (active(c) && !s->ntlm_done && strlist_has_ci(mechs, "NTLM")) {
@@ -251,7 +250,7 @@ next_step(struct probe_ctx *c)
 	if (active(c) && tls && !cleartext && !s->implicit_starttls_checked) {
 		s->implicit_starttls_checked = true;
 		return send_command(c, IMAP_PHASE_IMPLICIT_STARTTLS,
-				    "STARTTLS");
+		                    "STARTTLS");
 	}
 	if (active(c) && !s->id_done && strlist_has_ci(caps, "ID") &&
 	    (tls || !cleartext || !s->starttls.accepted)) {
@@ -271,7 +270,7 @@ after_capabilities(struct probe_ctx *c)
 	if (!tls) {
 		s->starttls.caps_known = res->caps_before_tls.n > 0;
 		s->starttls.advertised =
-			strlist_has_ci(&res->caps_before_tls, "STARTTLS");
+		    strlist_has_ci(&res->caps_before_tls, "STARTTLS");
 		mechs_of(&res->caps_before_tls, &s->mechs_before);
 	} else {
 		mechs_of(&res->caps_after_tls, &s->mechs_after);
@@ -284,9 +283,8 @@ after_capabilities(struct probe_ctx *c)
 	s->next_probe = 0;
 	if (active(c) && !tls && !s->preauth &&
 	    res->endpoint.service->tls == TLS_MODE_STARTTLS)
-		s->nprobe =
-			auth_mechs_to_probe(&s->mechs_before, s->to_probe,
-					    MAX_MECHS);
+		s->nprobe = auth_mechs_to_probe(&s->mechs_before, s->to_probe,
+		                                MAX_MECHS);
 	return probe_next_mechanism(c);
 }
 
@@ -309,22 +307,23 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	if (il.kind != IMAP_UNTAGGED || il.cond == IMAP_COND_NONE ||
 	    il.cond == IMAP_COND_NO || il.cond == IMAP_COND_BAD) {
 		probe_set_status(c, EP_STATUS_PROTOCOL_ERROR,
-				 "not an IMAP greeting: %s",
-				 res->banner ? res->banner : "");
+		                 "not an IMAP greeting: %s",
+		                 res->banner ? res->banner : "");
 		return PROBE_DONE;
 	}
 	if (il.cond == IMAP_COND_BYE) {
 		probe_set_status(c, EP_STATUS_REJECTED,
-				 "server refused the connection: %s",
-				 res->banner);
+		                 "server refused the connection: %s",
+		                 res->banner);
 		return PROBE_DONE;
 	}
 	if (pass & PROBE_PASS_HELLO)
-		return send_command(c, IMAP_PHASE_PREAMBLE_STARTTLS, "STARTTLS");
+		return send_command(c, IMAP_PHASE_PREAMBLE_STARTTLS,
+		                    "STARTTLS");
 	switch (pass) {
 	case PASS_INJECT_CRLF:
 		return send_command(c, IMAP_PHASE_INJECT_STARTTLS,
-				    "STARTTLS\r\n" INJECT_TAG " NOOP");
+		                    "STARTTLS\r\n" INJECT_TAG " NOOP");
 	case PASS_INJECT_LF:
 		s->phase = IMAP_PHASE_INJECT_STARTTLS;
 		probe_waiting_for(c, phase_names[s->phase]);
@@ -334,7 +333,7 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 
 			/* bare LF: a parser differential (CVE-2022-28220) */
 			snprintf(line, sizeof(line),
-				 "%s STARTTLS\n" INJECT_TAG " NOOP\n", s->tag);
+			         "%s STARTTLS\n" INJECT_TAG " NOOP\n", s->tag);
 			probe_expect(c, PP_EXPECT_IMAP_TAGGED, s->tag);
 			probe_send_raw(c, line);
 		}
@@ -379,7 +378,7 @@ on_capability(struct probe_ctx *c, const struct pp_reply *r)
 	struct imap_state *s = st(c);
 	struct endpoint_result *res = probe_result(c);
 	struct strlist *caps =
-		probe_tls_active(c) ? &res->caps_after_tls : &res->caps_before_tls;
+	    probe_tls_active(c) ? &res->caps_after_tls : &res->caps_before_tls;
 
 	if (!collect_caps(r, caps) || caps->n == 0) {
 		/* fall back to what the greeting announced */
@@ -411,7 +410,7 @@ on_auth(struct probe_ctx *c, const struct pp_reply *r)
 		/* NTLM: the type-1 message carries no identity (P10) */
 		if (ntlm && s->phase == IMAP_PHASE_AUTH)
 			return send_continuation(c, IMAP_PHASE_NTLM,
-						 ntlm_negotiate_base64());
+			                         ntlm_negotiate_base64());
 		return send_continuation(c, IMAP_PHASE_AUTH_CANCEL, "*");
 	}
 	/* refused: never send the blob after a NO (it would become a
@@ -430,7 +429,7 @@ decode_ntlm_challenge(struct imap_state *s, const struct pp_line *l)
 
 	imap_parse_line(l->text, l->len, &il);
 	while (il.text_len > 0 && (il.text[il.text_len - 1] == ' ' ||
-				   il.text[il.text_len - 1] == '\t'))
+	                           il.text[il.text_len - 1] == '\t'))
 		il.text_len--;
 	if (il.kind != IMAP_CONTINUATION || il.text_len == 0)
 		return;
@@ -479,12 +478,11 @@ on_starttls(struct probe_ctx *c, const struct pp_reply *r)
 	extra = probe_take_pending(c);
 	if (!extra)
 		return listen_quietly(c, IMAP_PHASE_STARTTLS_SETTLE,
-				      probe_options(c)->quiet_wait_s / 10);
+		                      probe_options(c)->quiet_wait_s / 10);
 	starttls_note_extra(c, extra);
 	free(extra);
 	return PROBE_UPGRADE_TLS;
 }
-
 
 static enum probe_step
 on_id(struct probe_ctx *c, const struct pp_reply *r)
@@ -495,8 +493,8 @@ on_id(struct probe_ctx *c, const struct pp_reply *r)
 	if (imap_id_parse(r, &id) == IMAP_ID_PARSED) {
 		if (imap_id_discloses(&id, ev, sizeof(ev)))
 			result_add_findingf(probe_result(c),
-					    "INFO-IMAP-ID-DISCLOSURE",
-					    "ID NIL answered with %s", ev);
+			                    "INFO-IMAP-ID-DISCLOSURE",
+			                    "ID NIL answered with %s", ev);
 		imap_id_free(&id);
 	}
 	return next_step(c);
@@ -511,7 +509,7 @@ on_implicit_starttls(struct probe_ctx *c, const struct pp_reply *r)
 	parse_last(r, &il);
 	s->implicit_starttls_reply = line_evidence(&r->lines[r->nlines - 1]);
 	s->implicit_starttls_bad =
-		il.kind == IMAP_TAGGED && il.cond == IMAP_COND_BAD;
+	    il.kind == IMAP_TAGGED && il.cond == IMAP_COND_BAD;
 	if (il.kind == IMAP_TAGGED && il.cond == IMAP_COND_OK)
 		return PROBE_DONE; /* it now expects a handshake: hang up */
 	return next_step(c);
@@ -531,7 +529,6 @@ shows_injection(const struct pp_reply *r)
 	return false;
 }
 
-
 /* The line that answered the injected command. */
 static char *
 injection_evidence(const struct pp_reply *r)
@@ -546,13 +543,13 @@ injection_evidence(const struct pp_reply *r)
 static enum probe_step
 preamble_settle(struct probe_ctx *c)
 {
-	int step = starttls_preamble_step(
-		c, st(c)->phase == IMAP_PHASE_PREAMBLE_SETTLE);
+	int step = starttls_preamble_step(c, st(c)->phase ==
+	                                         IMAP_PHASE_PREAMBLE_SETTLE);
 
 	if (step >= 0)
 		return (enum probe_step)step;
 	return listen_quietly(c, IMAP_PHASE_PREAMBLE_SETTLE,
-			      probe_options(c)->quiet_wait_s / 10);
+	                      probe_options(c)->quiet_wait_s / 10);
 }
 
 static enum probe_step
@@ -580,7 +577,7 @@ on_inject_reply(struct probe_ctx *c, const struct pp_reply *r)
 			return PROBE_DONE;
 		/* an unrelated unsolicited line: keep listening */
 		return listen_quietly(c, IMAP_PHASE_INJECT_LISTEN,
-				      probe_options(c)->quiet_wait_s);
+		                      probe_options(c)->quiet_wait_s);
 	default:
 		return PROBE_DONE;
 	}
@@ -609,7 +606,7 @@ on_extra_reply(struct probe_ctx *c, const struct pp_reply *r)
 	}
 	/* bytes may follow in a later segment: listen briefly */
 	return listen_quietly(c, IMAP_PHASE_EXTRA_LISTEN,
-			      probe_options(c)->quiet_wait_s / 2);
+	                      probe_options(c)->quiet_wait_s / 2);
 }
 
 static enum probe_step
@@ -621,13 +618,12 @@ on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	imap_parse_line(r->lines[0].text, r->lines[0].len, &il);
 	if (il.kind == IMAP_UNTAGGED && il.cond != IMAP_COND_NONE)
 		result_add_findingf(probe_result(c), "IMPLICIT-TLS-PLAINTEXT",
-				    "port %u sent a cleartext greeting instead "
-				    "of TLS: %s",
-				    probe_endpoint(c)->port, ev);
+		                    "port %u sent a cleartext greeting instead "
+		                    "of TLS: %s",
+		                    probe_endpoint(c)->port, ev);
 	free(ev);
 	return PROBE_DONE;
 }
-
 
 static enum probe_step
 imap_on_reply(struct probe_ctx *c, const struct pp_reply *r)
@@ -641,10 +637,10 @@ imap_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 	case IMAP_PHASE_AUTH:
 		return on_auth(c, r);
 	case IMAP_PHASE_AUTH_CANCEL:
-		return st(c)->current && strcasecmp(st(c)->current->mech,
-						    "NTLM") == 0
-			       ? next_step(c)
-			       : probe_next_mechanism(c);
+		return st(c)->current &&
+		               strcasecmp(st(c)->current->mech, "NTLM") == 0
+		           ? next_step(c)
+		           : probe_next_mechanism(c);
 	case IMAP_PHASE_NTLM:
 		return on_ntlm(c, r);
 	case IMAP_PHASE_STARTTLS:
@@ -683,7 +679,7 @@ imap_on_tls_ready(struct probe_ctx *c)
 
 	if (s->phase == IMAP_PHASE_INJECT_STARTTLS)
 		return listen_quietly(c, IMAP_PHASE_INJECT_LISTEN,
-				      probe_options(c)->quiet_wait_s);
+		                      probe_options(c)->quiet_wait_s);
 	s->starttls.handshake_done = true;
 	/* capabilities learned before TLS are evidence only from now on */
 	return send_command(c, IMAP_PHASE_TLS_CAPABILITY, "CAPABILITY");
@@ -718,7 +714,7 @@ imap_on_tls_failed(struct probe_ctx *c, const char *why)
 	s->starttls.handshake_error = xstrdup(why);
 	starttls_note_handshake_failed(c);
 	probe_set_status(c, EP_STATUS_OK,
-			 "STARTTLS accepted but the handshake failed");
+	                 "STARTTLS accepted but the handshake failed");
 	return PROBE_DONE;
 }
 
@@ -734,21 +730,21 @@ judge_passive_auth(struct endpoint_result *res)
 		return;
 	if (!logindisabled || plain || login)
 		result_add_findingf(
-			res, "AUTH-PLAINTEXT-BEFORE-TLS",
-			"capabilities before TLS: %s%s%s",
-			logindisabled ? "" : "no LOGINDISABLED (LOGIN accepted)",
-			(!logindisabled && (plain || login)) ? ", " : "",
-			plain && login ? "AUTH=PLAIN and AUTH=LOGIN offered"
-			: plain	       ? "AUTH=PLAIN offered"
-			: login	       ? "AUTH=LOGIN offered"
-				       : "");
+		    res, "AUTH-PLAINTEXT-BEFORE-TLS",
+		    "capabilities before TLS: %s%s%s",
+		    logindisabled ? "" : "no LOGINDISABLED (LOGIN accepted)",
+		    (!logindisabled && (plain || login)) ? ", " : "",
+		    plain && login ? "AUTH=PLAIN and AUTH=LOGIN offered"
+		    : plain        ? "AUTH=PLAIN offered"
+		    : login        ? "AUTH=LOGIN offered"
+		                   : "");
 	if (logindisabled && (plain || login))
 		result_add_findingf(res, "AUTH-LOGINDISABLED-INCONSISTENT",
-				    "LOGINDISABLED advertised together with %s "
-				    "before TLS",
-				    plain && login ? "AUTH=PLAIN and AUTH=LOGIN"
-				    : plain	   ? "AUTH=PLAIN"
-						   : "AUTH=LOGIN");
+		                    "LOGINDISABLED advertised together with %s "
+		                    "before TLS",
+		                    plain && login ? "AUTH=PLAIN and AUTH=LOGIN"
+		                    : plain        ? "AUTH=PLAIN"
+		                                   : "AUTH=LOGIN");
 }
 
 static void
@@ -761,31 +757,30 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 	char fqdn[256];
 	const struct strlist *after = &res->caps_after_tls;
 	struct auth_context actx = {
-		.advertised_before = &s->mechs_before,
-		.advertised_after = cleartext ? &s->mechs_after
-					      : &s->mechs_before,
-		.logindisabled_before =
-			strlist_has_ci(&res->caps_before_tls, "LOGINDISABLED"),
-		.tls_capabilities_known = after->n > 0,
-		.no_login_after_tls = strlist_has_ci(after, "LOGINDISABLED"),
-		.cleartext_port = cleartext,
+	    .advertised_before = &s->mechs_before,
+	    .advertised_after = cleartext ? &s->mechs_after : &s->mechs_before,
+	    .logindisabled_before =
+	        strlist_has_ci(&res->caps_before_tls, "LOGINDISABLED"),
+	    .tls_capabilities_known = after->n > 0,
+	    .no_login_after_tls = strlist_has_ci(after, "LOGINDISABLED"),
+	    .cleartext_port = cleartext,
 	};
 
 	if (!s->greeted)
 		return;
 	if (cleartext)
 		result_add_findingf(res, "SVC-CLEARTEXT-PORT-OPEN",
-				    "cleartext IMAP greeting: %s", res->banner);
+		                    "cleartext IMAP greeting: %s", res->banner);
 	if (s->preauth && cleartext)
 		result_add_findingf(res, "IMAP-PREAUTH-CLEARTEXT",
-				    "greeting: %s", res->banner);
+		                    "greeting: %s", res->banner);
 	banner_judge(res, res->banner);
-	if (res->banner && exchange_backend_fqdn(res->banner, fqdn,
-						 sizeof(fqdn)))
+	if (res->banner &&
+	    exchange_backend_fqdn(res->banner, fqdn, sizeof(fqdn)))
 		result_add_findingf(res, "INFO-EXCHANGE-BACKEND-FQDN",
-				    "the greeting's trailing base64 decodes to "
-				    "the back-end host %s",
-				    fqdn);
+		                    "the greeting's trailing base64 decodes to "
+		                    "the back-end host %s",
+		                    fqdn);
 	if (cleartext && !s->preauth)
 		judge_passive_auth(res);
 	auth_judge(res, &s->auth, &actx);
@@ -795,9 +790,9 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 		if (how == PROBE_END_CLOSED &&
 		    s->phase == IMAP_PHASE_STARTTLS_SETTLE)
 			(void)imap_on_tls_failed(c, "the server closed the "
-						    "connection after the OK");
+			                            "connection after the OK");
 		s->starttls.still_advertised =
-			strlist_has_ci(&res->caps_after_tls, "STARTTLS");
+		    strlist_has_ci(&res->caps_after_tls, "STARTTLS");
 		/* a timeout or close mid-way is not an answer to STARTTLS */
 		if (how == PROBE_END_DONE || s->starttls.handshake_done ||
 		    s->starttls.handshake_error)
@@ -805,20 +800,21 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 		if (probe_options(c)->passive && !s->starttls.attempted &&
 		    s->starttls.caps_known && !s->starttls.advertised &&
 		    !s->preauth)
-			result_add_findingf(res, "STARTTLS-MISSING",
-					    "STARTTLS not in the capabilities "
-					    "(passive scan: the command was not "
-					    "tried)");
+			result_add_findingf(
+			    res, "STARTTLS-MISSING",
+			    "STARTTLS not in the capabilities "
+			    "(passive scan: the command was not "
+			    "tried)");
 		m->starttls_ok = s->starttls.handshake_done;
 		if (s->capability_in_ok)
 			result_add_findingf(res, "STARTTLS-CAPABILITY-IN-OK",
-					    "%s", s->capability_in_ok_text);
+			                    "%s", s->capability_in_ok_text);
 	} else if (s->implicit_starttls_checked && s->implicit_starttls_reply &&
-		   !s->implicit_starttls_bad) {
+	           !s->implicit_starttls_bad) {
 		result_add_findingf(res, "STARTTLS-ON-IMPLICIT-PORT",
-				    "STARTTLS inside implicit TLS was answered "
-				    "%s instead of a tagged BAD",
-				    s->implicit_starttls_reply);
+		                    "STARTTLS inside implicit TLS was answered "
+		                    "%s instead of a tagged BAD",
+		                    s->implicit_starttls_reply);
 	}
 }
 
@@ -839,13 +835,13 @@ imap_finish(struct probe_ctx *c, enum probe_end how)
 }
 
 const struct probe_module imap_probe = {
-	.name = "imap",
-	.state_size = sizeof(struct imap_state),
-	.start = imap_start,
-	.on_reply = imap_on_reply,
-	.on_tls_ready = imap_on_tls_ready,
-	.on_tls_failed = imap_on_tls_failed,
-	.finish = imap_finish,
-	.on_quiet = imap_on_quiet,
-	.next_pass = starttls_next_pass,
+    .name = "imap",
+    .state_size = sizeof(struct imap_state),
+    .start = imap_start,
+    .on_reply = imap_on_reply,
+    .on_tls_ready = imap_on_tls_ready,
+    .on_tls_failed = imap_on_tls_failed,
+    .finish = imap_finish,
+    .on_quiet = imap_on_quiet,
+    .next_pass = starttls_next_pass,
 };

@@ -13,9 +13,9 @@ static const struct {
 	const char *word;
 	enum imap_cond cond;
 } conds[] = {
-	{"OK", IMAP_COND_OK},           {"NO", IMAP_COND_NO},
-	{"BAD", IMAP_COND_BAD},         {"PREAUTH", IMAP_COND_PREAUTH},
-	{"BYE", IMAP_COND_BYE},
+    {"OK", IMAP_COND_OK},   {"NO", IMAP_COND_NO},
+    {"BAD", IMAP_COND_BAD}, {"PREAUTH", IMAP_COND_PREAUTH},
+    {"BYE", IMAP_COND_BYE},
 };
 
 /* Length of the token at p (up to a space or the end). */
@@ -122,7 +122,8 @@ imap_parse_caps(const char *s, size_t len, struct strlist *caps)
 		while (i < len && s[i] == ' ')
 			i++;
 		w = token_len(s + i, len - i);
-		if (w > 0)
+		/* an atom with a NUL is not an atom: never "STARTTLS" */
+		if (w > 0 && !memchr(s + i, '\0', w))
 			strlist_addn(caps, s + i, w);
 		i += w;
 	}

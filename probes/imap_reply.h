@@ -19,7 +19,7 @@ enum imap_kind {
 };
 
 enum imap_cond {
-	IMAP_COND_NONE,    /* not a status response (e.g. "* CAPABILITY") */
+	IMAP_COND_NONE, /* not a status response (e.g. "* CAPABILITY") */
 	IMAP_COND_OK,
 	IMAP_COND_NO,
 	IMAP_COND_BAD,
@@ -30,14 +30,14 @@ enum imap_cond {
 /* Views into the parsed line; valid while the line is. */
 struct imap_line {
 	enum imap_kind kind;
-	const char *tag;   /* tagged only */
+	const char *tag; /* tagged only */
 	size_t tag_len;
 	enum imap_cond cond;
-	const char *code;  /* response code without brackets, or NULL */
+	const char *code; /* response code without brackets, or NULL */
 	size_t code_len;
-	const char *text;  /* human-readable text (after the code) */
+	const char *text; /* human-readable text (after the code) */
 	size_t text_len;
-	const char *data;  /* untagged non-status: all after "* " */
+	const char *data; /* untagged non-status: all after "* " */
 	size_t data_len;
 };
 

@@ -22,7 +22,7 @@
 #include "scanner/xalloc.h"
 
 #define EVIDENCE_LINE_MAX 300
-#define MAX_MECHS 10
+#define MAX_MECHS         10
 
 enum pop3_phase {
 	POP3_PHASE_GREETING,
@@ -45,23 +45,23 @@ enum pop3_phase {
 };
 
 static const char *const phase_names[] = {
-	[POP3_PHASE_GREETING] = "greeting",
-	[POP3_PHASE_CAPA] = "reply to CAPA",
-	[POP3_PHASE_AUTH] = "reply to AUTH",
-	[POP3_PHASE_AUTH_CANCEL] = "reply to the AUTH cancel",
-	[POP3_PHASE_NTLM] = "NTLM challenge",
-	[POP3_PHASE_STLS] = "reply to STLS",
-	[POP3_PHASE_TLS_CAPA] = "reply to CAPA over TLS",
-	[POP3_PHASE_IMPLICIT_STLS] = "reply to STLS over TLS",
-	[POP3_PHASE_INJECT_STLS] = "reply to a pipelined STLS",
-	[POP3_PHASE_INJECT_LISTEN] = "unsolicited data",
-	[POP3_PHASE_INJECT_CAPA] = "reply to CAPA",
-	[POP3_PHASE_EXTRA_STLS] = "reply to STLS",
-	[POP3_PHASE_EXTRA_LISTEN] = "bytes after the STLS +OK",
-	[POP3_PHASE_PLAIN_GREETING] = "cleartext greeting",
-	[POP3_PHASE_PREAMBLE_STLS] = "reply to STLS",
-	[POP3_PHASE_STLS_SETTLE] = "bytes after the STLS +OK",
-	[POP3_PHASE_PREAMBLE_SETTLE] = "bytes after the STLS +OK",
+    [POP3_PHASE_GREETING] = "greeting",
+    [POP3_PHASE_CAPA] = "reply to CAPA",
+    [POP3_PHASE_AUTH] = "reply to AUTH",
+    [POP3_PHASE_AUTH_CANCEL] = "reply to the AUTH cancel",
+    [POP3_PHASE_NTLM] = "NTLM challenge",
+    [POP3_PHASE_STLS] = "reply to STLS",
+    [POP3_PHASE_TLS_CAPA] = "reply to CAPA over TLS",
+    [POP3_PHASE_IMPLICIT_STLS] = "reply to STLS over TLS",
+    [POP3_PHASE_INJECT_STLS] = "reply to a pipelined STLS",
+    [POP3_PHASE_INJECT_LISTEN] = "unsolicited data",
+    [POP3_PHASE_INJECT_CAPA] = "reply to CAPA",
+    [POP3_PHASE_EXTRA_STLS] = "reply to STLS",
+    [POP3_PHASE_EXTRA_LISTEN] = "bytes after the STLS +OK",
+    [POP3_PHASE_PLAIN_GREETING] = "cleartext greeting",
+    [POP3_PHASE_PREAMBLE_STLS] = "reply to STLS",
+    [POP3_PHASE_STLS_SETTLE] = "bytes after the STLS +OK",
+    [POP3_PHASE_PREAMBLE_SETTLE] = "bytes after the STLS +OK",
 };
 
 struct pop3_state {
@@ -111,7 +111,7 @@ expect_reply(struct probe_ctx *c, enum pop3_phase phase, enum pp_expect e)
 
 static enum probe_step
 send_command(struct probe_ctx *c, enum pop3_phase phase, const char *cmd,
-	     enum pp_expect e)
+             enum pp_expect e)
 {
 	expect_reply(c, phase, e);
 	probe_send(c, cmd);
@@ -167,10 +167,10 @@ pop3_start(struct probe_ctx *c)
 	strlist_init(&s->mechs_after);
 	s->starttls.command = "STLS";
 	return expect_reply(c,
-			    probe_pass(c) == PASS_PLAINTEXT_CHECK
-				    ? POP3_PHASE_PLAIN_GREETING
-				    : POP3_PHASE_GREETING,
-			    PP_EXPECT_LINE);
+	                    probe_pass(c) == PASS_PLAINTEXT_CHECK
+	                        ? POP3_PHASE_PLAIN_GREETING
+	                        : POP3_PHASE_GREETING,
+	                    PP_EXPECT_LINE);
 }
 
 static enum probe_step next_step(struct probe_ctx *c);
@@ -184,9 +184,8 @@ probe_next_mechanism(struct probe_ctx *c)
 	while (s->next_probe < s->nprobe) {
 		const char *m = s->to_probe[s->next_probe++];
 
-		s->current = auth_probes_add(&s->auth, m, true,
-					     strlist_has_ci(&s->mechs_before,
-							    m));
+		s->current = auth_probes_add(
+		    &s->auth, m, true, strlist_has_ci(&s->mechs_before, m));
 		if (!s->current)
 			break;
 		snprintf(cmd, sizeof(cmd), "AUTH %s", m);
@@ -209,7 +208,7 @@ next_step(struct probe_ctx *c)
 		s->ntlm_done = true;
 		s->current = auth_probes_add(&s->auth, "NTLM", !tls, true);
 		return send_command(c, POP3_PHASE_AUTH, "AUTH NTLM",
-				    PP_EXPECT_LINE);
+		                    PP_EXPECT_LINE);
 	}
 	if (!tls && cleartext) {
 		if (!s->starttls.advertised && !active(c))
@@ -220,7 +219,7 @@ next_step(struct probe_ctx *c)
 	if (active(c) && tls && !cleartext && !s->implicit_stls_checked) {
 		s->implicit_stls_checked = true;
 		return send_command(c, POP3_PHASE_IMPLICIT_STLS, "STLS",
-				    PP_EXPECT_LINE);
+		                    PP_EXPECT_LINE);
 	}
 	return PROBE_DONE;
 }
@@ -243,22 +242,22 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	if (pl.status == POP3_ERR) {
 		/* [IN-USE], [SYS/TEMP], throttling: not an answer about TLS */
 		probe_set_status(c, EP_STATUS_REJECTED,
-				 "server refused the connection: %s",
-				 res->banner);
+		                 "server refused the connection: %s",
+		                 res->banner);
 		return PROBE_DONE;
 	}
 	if (pl.status != POP3_OK) {
 		probe_set_status(c, EP_STATUS_PROTOCOL_ERROR,
-				 "not a POP3 greeting: %s", res->banner);
+		                 "not a POP3 greeting: %s", res->banner);
 		return PROBE_DONE;
 	}
 	if (probe_pass(c) & PROBE_PASS_HELLO)
 		return send_command(c, POP3_PHASE_PREAMBLE_STLS, "STLS",
-				    PP_EXPECT_LINE);
+		                    PP_EXPECT_LINE);
 	switch (probe_pass(c)) {
 	case PASS_INJECT_CRLF:
 		return send_command(c, POP3_PHASE_INJECT_STLS, "STLS\r\nCAPA",
-				    PP_EXPECT_LINE);
+		                    PP_EXPECT_LINE);
 	case PASS_INJECT_LF:
 		expect_reply(c, POP3_PHASE_INJECT_STLS, PP_EXPECT_LINE);
 		probe_send_raw(c, "STLS\nCAPA\n");
@@ -272,7 +271,7 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	case PASS_EXTRA_2:
 	case PASS_EXTRA_3:
 		return send_command(c, POP3_PHASE_EXTRA_STLS, "STLS",
-				    PP_EXPECT_LINE);
+		                    PP_EXPECT_LINE);
 	default:
 		break;
 	}
@@ -288,7 +287,8 @@ on_capa(struct probe_ctx *c, const struct pp_reply *r)
 	struct pop3_state *s = st(c);
 	struct endpoint_result *res = probe_result(c);
 	bool tls = probe_tls_active(c);
-	struct strlist *caps = tls ? &res->caps_after_tls : &res->caps_before_tls;
+	struct strlist *caps =
+	    tls ? &res->caps_after_tls : &res->caps_before_tls;
 	struct pop3_line pl;
 
 	pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
@@ -307,7 +307,7 @@ on_capa(struct probe_ctx *c, const struct pp_reply *r)
 	s->nprobe = s->next_probe = 0;
 	if (active(c) && res->endpoint.service->tls == TLS_MODE_STARTTLS)
 		s->nprobe = auth_mechs_to_probe(&s->mechs_before, s->to_probe,
-						MAX_MECHS);
+		                                MAX_MECHS);
 	return probe_next_mechanism(c);
 }
 
@@ -361,14 +361,14 @@ on_ntlm(struct probe_ctx *c, const struct pp_reply *r)
 	while (len > 2 && (l->text[len - 1] == ' ' || l->text[len - 1] == '\t'))
 		len--;
 	n = len > 2 ? base64_decode(l->text + 2, len - 2, msg, sizeof(msg))
-		    : -1;
+	            : -1;
 	if (n > 0 && ntlm_parse_challenge(msg, (size_t)n, &ch) == 0) {
 		if (ntlm_discloses(&ch)) {
 			ntlm_describe(&ch, ev, sizeof(ev));
 			free(s->auth.ntlm_evidence);
 			s->auth.ntlm_evidence = xstrdup(ev);
 		}
-		}
+	}
 	return send_command(c, POP3_PHASE_AUTH_CANCEL, "*", PP_EXPECT_LINE);
 }
 
@@ -390,12 +390,11 @@ on_stls(struct probe_ctx *c, const struct pp_reply *r)
 	extra = probe_take_pending(c);
 	if (!extra)
 		return listen_quietly(c, POP3_PHASE_STLS_SETTLE,
-				      probe_options(c)->quiet_wait_s / 10);
+		                      probe_options(c)->quiet_wait_s / 10);
 	starttls_note_extra(c, extra);
 	free(extra);
 	return PROBE_UPGRADE_TLS;
 }
-
 
 static enum probe_step
 on_implicit_stls(struct probe_ctx *c, const struct pp_reply *r)
@@ -408,7 +407,6 @@ on_implicit_stls(struct probe_ctx *c, const struct pp_reply *r)
 	s->implicit_stls_ok = pl.status == POP3_OK;
 	return s->implicit_stls_ok ? PROBE_DONE : next_step(c);
 }
-
 
 static void
 report_injection(struct probe_ctx *c, const struct pp_reply *r)
@@ -423,13 +421,13 @@ report_injection(struct probe_ctx *c, const struct pp_reply *r)
 static enum probe_step
 preamble_settle(struct probe_ctx *c)
 {
-	int step = starttls_preamble_step(
-		c, st(c)->phase == POP3_PHASE_PREAMBLE_SETTLE);
+	int step = starttls_preamble_step(c, st(c)->phase ==
+	                                         POP3_PHASE_PREAMBLE_SETTLE);
 
 	if (step >= 0)
 		return (enum probe_step)step;
 	return listen_quietly(c, POP3_PHASE_PREAMBLE_SETTLE,
-			      probe_options(c)->quiet_wait_s / 10);
+	                      probe_options(c)->quiet_wait_s / 10);
 }
 
 static enum probe_step
@@ -487,7 +485,7 @@ on_extra_reply(struct probe_ctx *c, const struct pp_reply *r)
 		return PROBE_DONE;
 	}
 	return listen_quietly(c, POP3_PHASE_EXTRA_LISTEN,
-			      probe_options(c)->quiet_wait_s / 2);
+	                      probe_options(c)->quiet_wait_s / 2);
 }
 
 static enum probe_step
@@ -499,13 +497,12 @@ on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
 	pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
 	if (pl.status != POP3_MALFORMED)
 		result_add_findingf(probe_result(c), "IMPLICIT-TLS-PLAINTEXT",
-				    "port %u sent a cleartext greeting instead "
-				    "of TLS: %s",
-				    probe_endpoint(c)->port, ev);
+		                    "port %u sent a cleartext greeting instead "
+		                    "of TLS: %s",
+		                    probe_endpoint(c)->port, ev);
 	free(ev);
 	return PROBE_DONE;
 }
-
 
 static enum probe_step
 pop3_on_reply(struct probe_ctx *c, const struct pp_reply *r)
@@ -558,10 +555,10 @@ pop3_on_tls_ready(struct probe_ctx *c)
 
 	if (s->phase == POP3_PHASE_INJECT_STLS)
 		return listen_quietly(c, POP3_PHASE_INJECT_LISTEN,
-				      probe_options(c)->quiet_wait_s);
+		                      probe_options(c)->quiet_wait_s);
 	s->starttls.handshake_done = true;
 	return send_command(c, POP3_PHASE_TLS_CAPA, "CAPA",
-			    PP_EXPECT_POP3_MULTI);
+	                    PP_EXPECT_POP3_MULTI);
 }
 
 static enum probe_step
@@ -571,7 +568,7 @@ pop3_on_quiet(struct probe_ctx *c)
 
 	if (s->phase == POP3_PHASE_INJECT_LISTEN)
 		return send_command(c, POP3_PHASE_INJECT_CAPA, "CAPA",
-				    PP_EXPECT_POP3_MULTI);
+		                    PP_EXPECT_POP3_MULTI);
 	if (s->phase == POP3_PHASE_STLS_SETTLE)
 		return starttls_settle_done(c, NULL);
 	if (s->phase == POP3_PHASE_PREAMBLE_SETTLE)
@@ -591,7 +588,7 @@ pop3_on_tls_failed(struct probe_ctx *c, const char *why)
 	s->starttls.handshake_error = xstrdup(why);
 	starttls_note_handshake_failed(c);
 	probe_set_status(c, EP_STATUS_OK,
-			 "STLS accepted but the handshake failed");
+	                 "STLS accepted but the handshake failed");
 	return PROBE_DONE;
 }
 
@@ -604,11 +601,10 @@ judge_passive_auth(struct endpoint_result *res)
 	bool login = pop3_caps_has_sasl(caps, "LOGIN");
 
 	if (user || plain || login)
-		result_add_findingf(res, "AUTH-PLAINTEXT-BEFORE-TLS",
-				    "CAPA before TLS offers%s%s%s",
-				    user ? " USER/PASS" : "",
-				    plain ? " SASL PLAIN" : "",
-				    login ? " SASL LOGIN" : "");
+		result_add_findingf(
+		    res, "AUTH-PLAINTEXT-BEFORE-TLS",
+		    "CAPA before TLS offers%s%s%s", user ? " USER/PASS" : "",
+		    plain ? " SASL PLAIN" : "", login ? " SASL LOGIN" : "");
 }
 
 static void
@@ -616,14 +612,14 @@ judge_implementation(struct endpoint_result *res)
 {
 	for (int k = 0; k < 2; k++) {
 		const struct strlist *l =
-			k == 0 ? &res->caps_before_tls : &res->caps_after_tls;
+		    k == 0 ? &res->caps_before_tls : &res->caps_after_tls;
 
 		for (size_t i = 0; i < l->n; i++)
 			if (strncasecmp(l->items[i], "IMPLEMENTATION ", 15) ==
 			    0) {
 				result_add_findingf(res,
-						    "INFO-POP3-IMPLEMENTATION",
-						    "CAPA: %s", l->items[i]);
+				                    "INFO-POP3-IMPLEMENTATION",
+				                    "CAPA: %s", l->items[i]);
 				return;
 			}
 	}
@@ -639,30 +635,29 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 	const struct strlist *after = &res->caps_after_tls;
 	char fqdn[256];
 	struct auth_context actx = {
-		.advertised_before = &s->mechs_before,
-		.advertised_after = cleartext ? &s->mechs_after
-					      : &s->mechs_before,
-		.tls_capabilities_known = after->n > 0,
-		.no_login_after_tls = !pop3_caps_has(after, "USER"),
-		.cleartext_port = cleartext,
+	    .advertised_before = &s->mechs_before,
+	    .advertised_after = cleartext ? &s->mechs_after : &s->mechs_before,
+	    .tls_capabilities_known = after->n > 0,
+	    .no_login_after_tls = !pop3_caps_has(after, "USER"),
+	    .cleartext_port = cleartext,
 	};
 
 	if (!s->greeted)
 		return;
 	if (cleartext)
 		result_add_findingf(res, "SVC-CLEARTEXT-PORT-OPEN",
-				    "cleartext POP3 greeting: %s", res->banner);
+		                    "cleartext POP3 greeting: %s", res->banner);
 	if (s->apop_timestamp)
 		result_add_findingf(res, "AUTH-APOP-OFFERED",
-				    "APOP challenge in the greeting: %s",
-				    s->apop_timestamp);
+		                    "APOP challenge in the greeting: %s",
+		                    s->apop_timestamp);
 	banner_judge(res, res->banner);
 	if (res->banner &&
 	    exchange_backend_fqdn(res->banner, fqdn, sizeof(fqdn)))
 		result_add_findingf(res, "INFO-EXCHANGE-BACKEND-FQDN",
-				    "the greeting's trailing base64 decodes to "
-				    "the back-end host %s",
-				    fqdn);
+		                    "the greeting's trailing base64 decodes to "
+		                    "the back-end host %s",
+		                    fqdn);
 	judge_implementation(res);
 	if (cleartext)
 		judge_passive_auth(res);
@@ -670,27 +665,28 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 	if (cleartext) {
 		/* a +OK, then a close while we listened for extra bytes: the
 		 * upgrade failed as surely as a handshake that dies at once */
-		if (how == PROBE_END_CLOSED && s->phase == POP3_PHASE_STLS_SETTLE)
+		if (how == PROBE_END_CLOSED &&
+		    s->phase == POP3_PHASE_STLS_SETTLE)
 			(void)pop3_on_tls_failed(c, "the server closed the "
-						    "connection after the +OK");
+			                            "connection after the +OK");
 		s->starttls.still_advertised =
-			pop3_caps_has(&res->caps_after_tls, "STLS");
+		    pop3_caps_has(&res->caps_after_tls, "STLS");
 		if (how == PROBE_END_DONE || s->starttls.handshake_done ||
 		    s->starttls.handshake_error)
 			starttls_judge(res, &s->starttls);
 		if (probe_options(c)->passive && !s->starttls.attempted &&
 		    s->starttls.caps_known && !s->starttls.advertised)
 			result_add_findingf(res, "STARTTLS-MISSING",
-					    "STLS not in CAPA (passive scan: "
-					    "the command was not tried)");
+			                    "STLS not in CAPA (passive scan: "
+			                    "the command was not tried)");
 		m->starttls_ok = s->starttls.handshake_done;
 	} else if (s->implicit_stls_ok) {
 		/* RFC 9051's rule is IMAP's; for POP3S it is advisory */
 		result_add_finding_sev(res, "STARTTLS-ON-IMPLICIT-PORT",
-				       SEV_INFO,
-				       "STLS inside implicit TLS was answered "
-				       "%s",
-				       s->implicit_stls_reply);
+		                       SEV_INFO,
+		                       "STLS inside implicit TLS was answered "
+		                       "%s",
+		                       s->implicit_stls_reply);
 	}
 }
 
@@ -711,13 +707,13 @@ pop3_finish(struct probe_ctx *c, enum probe_end how)
 }
 
 const struct probe_module pop3_probe = {
-	.name = "pop3",
-	.state_size = sizeof(struct pop3_state),
-	.start = pop3_start,
-	.on_reply = pop3_on_reply,
-	.on_tls_ready = pop3_on_tls_ready,
-	.on_tls_failed = pop3_on_tls_failed,
-	.finish = pop3_finish,
-	.on_quiet = pop3_on_quiet,
-	.next_pass = starttls_next_pass,
+    .name = "pop3",
+    .state_size = sizeof(struct pop3_state),
+    .start = pop3_start,
+    .on_reply = pop3_on_reply,
+    .on_tls_ready = pop3_on_tls_ready,
+    .on_tls_failed = pop3_on_tls_failed,
+    .finish = pop3_finish,
+    .on_quiet = pop3_on_quiet,
+    .next_pass = starttls_next_pass,
 };

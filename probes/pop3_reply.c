@@ -15,7 +15,7 @@ pop3_parse_line(const char *line, size_t len, struct pop3_line *out)
 		out->status = POP3_OK;
 		skip = 3;
 	} else if (len >= 4 && strncasecmp(line, "-ERR", 4) == 0 &&
-		   (len == 4 || line[4] == ' ')) {
+	           (len == 4 || line[4] == ' ')) {
 		out->status = POP3_ERR;
 		skip = 4;
 	} else {
@@ -51,7 +51,7 @@ pop3_parse_line(const char *line, size_t len, struct pop3_line *out)
 
 bool
 pop3_apop_timestamp(const char *text, size_t len, const char **ts_r,
-		    size_t *len_r)
+                    size_t *len_r)
 {
 	for (size_t i = 0; i < len; i++) {
 		const char *close, *at;

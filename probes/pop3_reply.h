@@ -20,7 +20,7 @@ enum pop3_status {
 
 struct pop3_line {
 	enum pop3_status status;
-	const char *code;  /* extended response code ("IN-USE"), or NULL */
+	const char *code; /* extended response code ("IN-USE"), or NULL */
 	size_t code_len;
 	const char *text;
 	size_t text_len;
@@ -33,7 +33,7 @@ void pop3_parse_line(const char *line, size_t len, struct pop3_line *out);
 /* Finds the APOP timestamp "<...@...>" (RFC 1939 §7) in greeting text.
  * Returns true and sets *ts_r and *len_r to it (brackets included). */
 bool pop3_apop_timestamp(const char *text, size_t len, const char **ts_r,
-			 size_t *len_r);
+                         size_t *len_r);
 
 /* Appends the capability lines of a CAPA reply (the lines between "+OK"
  * and "."), one string per line, to caps. */

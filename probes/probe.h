@@ -33,8 +33,8 @@ enum probe_end {
 
 /* What the operator allowed the probes to do. */
 struct probe_options {
-	bool passive;         /* no active probes (README lists them) */
-	double quiet_wait_s;  /* how long to listen for unsolicited data */
+	bool passive;        /* no active probes (README lists them) */
+	double quiet_wait_s; /* how long to listen for unsolicited data */
 };
 
 /* Pass 0 is the main conversation; a probe numbers its other passes
@@ -49,14 +49,14 @@ struct probe_options {
 #define PROBE_PASS_HELLO 0x200
 
 struct probe_module {
-	const char *name;   /* "imap", "pop3" */
-	size_t state_size;  /* per-session state, zeroed by the engine */
+	const char *name;  /* "imap", "pop3" */
+	size_t state_size; /* per-session state, zeroed by the engine */
 	/* The connection is ready: cleartext for STARTTLS services, after
 	 * the handshake for implicit TLS. Usually expects the greeting. */
 	enum probe_step (*start)(struct probe_ctx *c);
 	/* A complete reply for the current expectation arrived. */
 	enum probe_step (*on_reply)(struct probe_ctx *c,
-				    const struct pp_reply *r);
+	                            const struct pp_reply *r);
 	/* The upgrade asked for with PROBE_UPGRADE_TLS succeeded. */
 	enum probe_step (*on_tls_ready)(struct probe_ctx *c);
 	/* ... or failed; why is a short escaped text. */
@@ -70,7 +70,7 @@ struct probe_module {
 	 * connection, or -1 for none. Not called after a throttled or
 	 * failed main pass. */
 	int (*next_pass)(const struct endpoint_result *r,
-			 const struct probe_options *o, int done);
+	                 const struct probe_options *o, int done);
 };
 
 /* Queues line (CRLF appended) for sending and records it in the
@@ -110,7 +110,8 @@ bool probe_tls_active(struct probe_ctx *c);
  * claims the assessment with EP_STATUS_OK and a detail text, so the
  * engine does not record the close as a protocol error. */
 void probe_set_status(struct probe_ctx *c, enum endpoint_status st,
-		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+                      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Bytes received after the current reply that no reply consumed; they are
  * dropped (never fed to TLS or a parser). Escaped, or NULL. */
 char *probe_take_pending(struct probe_ctx *c);

@@ -5,24 +5,35 @@
 #include "probes/service.h"
 
 static const struct service pop3 = {
-	.name = "pop3", .default_port = 110, .tls = TLS_MODE_STARTTLS,
-	.protocol = PROTO_POP3, .probe = &pop3_probe,
+    .name = "pop3",
+    .default_port = 110,
+    .tls = TLS_MODE_STARTTLS,
+    .protocol = PROTO_POP3,
+    .probe = &pop3_probe,
 };
 static const struct service imap = {
-	.name = "imap", .default_port = 143, .tls = TLS_MODE_STARTTLS,
-	.protocol = PROTO_IMAP, .probe = &imap_probe,
+    .name = "imap",
+    .default_port = 143,
+    .tls = TLS_MODE_STARTTLS,
+    .protocol = PROTO_IMAP,
+    .probe = &imap_probe,
 };
 static const struct service imaps = {
-	.name = "imaps", .default_port = 993, .tls = TLS_MODE_IMPLICIT,
-	.protocol = PROTO_IMAP, .probe = &imap_probe,
+    .name = "imaps",
+    .default_port = 993,
+    .tls = TLS_MODE_IMPLICIT,
+    .protocol = PROTO_IMAP,
+    .probe = &imap_probe,
 };
 static const struct service pop3s = {
-	.name = "pop3s", .default_port = 995, .tls = TLS_MODE_IMPLICIT,
-	.protocol = PROTO_POP3, .probe = &pop3_probe,
+    .name = "pop3s",
+    .default_port = 995,
+    .tls = TLS_MODE_IMPLICIT,
+    .protocol = PROTO_POP3,
+    .probe = &pop3_probe,
 };
 
-static const struct service *const services[] = {&pop3, &imap, &imaps,
-						 &pop3s};
+static const struct service *const services[] = {&pop3, &imap, &imaps, &pop3s};
 #define NSERVICES (sizeof(services) / sizeof(services[0]))
 
 const struct service *const *

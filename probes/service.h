@@ -23,8 +23,8 @@ enum protocol {
 struct probe_module;
 
 struct service {
-	const char *name;          /* "imaps"; also the URL scheme */
-	uint16_t default_port;     /* 993 */
+	const char *name;      /* "imaps"; also the URL scheme */
+	uint16_t default_port; /* 993 */
 	enum tls_mode tls;
 	enum protocol protocol;
 	const struct probe_module *probe;

@@ -26,51 +26,52 @@ starttls_judge(struct endpoint_result *r, const struct starttls_outcome *o)
 	if (!o->accepted) {
 		if (o->advertised)
 			result_add_findingf(r, "STARTTLS-BROKEN",
-					    "%s advertised, but the command "
-					    "was refused: %s",
-					    cmd, reply);
+			                    "%s advertised, but the command "
+			                    "was refused: %s",
+			                    cmd, reply);
 		else
 			result_add_findingf(
-				r, "STARTTLS-MISSING",
-				"%s not in the capabilities%s, and the "
-				"command was refused: %s",
-				cmd, o->caps_known ? "" : " (none were listed)",
-				reply);
+			    r, "STARTTLS-MISSING",
+			    "%s not in the capabilities%s, and the "
+			    "command was refused: %s",
+			    cmd, o->caps_known ? "" : " (none were listed)",
+			    reply);
 		return;
 	}
 	if (!o->handshake_done) {
 		result_add_findingf(r, "STARTTLS-BROKEN",
-				    "%s answered \"%s\", then the TLS "
-				    "handshake failed: %s",
-				    cmd, reply,
-				    o->handshake_error ? o->handshake_error
-						       : "unknown error");
+		                    "%s answered \"%s\", then the TLS "
+		                    "handshake failed: %s",
+		                    cmd, reply,
+		                    o->handshake_error ? o->handshake_error
+		                                       : "unknown error");
 		return;
 	}
 	if (!o->advertised)
 		result_add_findingf(r, "STARTTLS-NOT-ADVERTISED",
-				    "%s works (\"%s\") but is not listed in "
-				    "the capabilities before TLS%s",
-				    cmd, reply,
-				    o->caps_known ? ""
-						  : " (the server lists none)");
+		                    "%s works (\"%s\") but is not listed in "
+		                    "the capabilities before TLS%s",
+		                    cmd, reply,
+		                    o->caps_known ? ""
+		                                  : " (the server lists none)");
 	if (o->still_advertised)
 		result_add_findingf(r, "STARTTLS-STILL-ADVERTISED",
-				    "%s is still listed in the capabilities "
-				    "after TLS was established",
-				    cmd);
+		                    "%s is still listed in the capabilities "
+		                    "after TLS was established",
+		                    cmd);
 }
 
 int
 starttls_next_pass(const struct endpoint_result *r,
-		   const struct probe_options *o, int done)
+                   const struct probe_options *o, int done)
 {
 	const struct starttls_memo *m = r->probe_memo;
 
 	if (r->endpoint.service->tls == TLS_MODE_IMPLICIT)
-		return done == PROBE_PASS_MAIN && r->status == EP_STATUS_TLS_ERROR
-			       ? PASS_PLAINTEXT_CHECK
-			       : -1;
+		return done == PROBE_PASS_MAIN &&
+		               r->status == EP_STATUS_TLS_ERROR
+		           ? PASS_PLAINTEXT_CHECK
+		           : -1;
 	if (o->passive || !m || r->status != EP_STATUS_OK)
 		return -1;
 	switch (done) {
@@ -90,8 +91,8 @@ starttls_next_pass(const struct endpoint_result *r,
 	case PASS_EXTRA_2:
 		/* stop as soon as one connection shows nothing */
 		return m->extra_seen == (unsigned)(done - PASS_EXTRA_1 + 1)
-			       ? done + 1
-			       : -1;
+		           ? done + 1
+		           : -1;
 	default:
 		return -1;
 	}
@@ -109,16 +110,16 @@ starttls_note_extra(struct probe_ctx *c, const char *extra)
 		m->extra_seen++;
 		if (!m->extra_evidence[0])
 			snprintf(m->extra_evidence, sizeof(m->extra_evidence),
-				 "%s", extra);
+			         "%s", extra);
 	}
 	/* checks.md: only if reproducible on 3 fresh connections (a
 	 * one-off can be an on-path injector) */
 	if (pass == PASS_EXTRA_3 && m->extra_seen >= 3)
 		result_add_findingf(probe_result(c), "STARTTLS-EXTRA-PLAINTEXT",
-				    "on %u of 3 connections, bytes followed "
-				    "the STARTTLS OK before the TLS handshake: "
-				    "%s",
-				    m->extra_seen, m->extra_evidence);
+		                    "on %u of 3 connections, bytes followed "
+		                    "the STARTTLS OK before the TLS handshake: "
+		                    "%s",
+		                    m->extra_seen, m->extra_evidence);
 }
 
 void
@@ -171,27 +172,27 @@ starttls_preamble_step(struct probe_ctx *c, bool waited)
 
 void
 starttls_report_injection(struct probe_ctx *c, const char *command,
-			  const char *evidence)
+                          const char *evidence)
 {
 	static const char *const variant[] = {
-		[PASS_INJECT_CRLF] = "CRLF, one write",
-		[PASS_INJECT_LF] = "bare LF, one write",
-		[PASS_INJECT_SPLIT] = "CRLF, second write",
+	    [PASS_INJECT_CRLF] = "CRLF, one write",
+	    [PASS_INJECT_LF] = "bare LF, one write",
+	    [PASS_INJECT_SPLIT] = "CRLF, second write",
 	};
 	struct starttls_memo *m = probe_memo(c, sizeof(*m));
 	int pass = probe_pass(c);
 
 	m->injection_found = true;
-	result_add_findingf(probe_result(c), "STARTTLS-COMMAND-INJECTION",
-			    "\"%s\" pipelined in cleartext after %s (%s) was "
-			    "answered inside TLS: %s",
-			    command,
-			    probe_result(c)->endpoint.service->protocol ==
-					    PROTO_IMAP
-				    ? "STARTTLS"
-				    : "STLS",
-			    pass >= PASS_INJECT_CRLF && pass <= PASS_INJECT_SPLIT
-				    ? variant[pass]
-				    : "?",
-			    evidence ? evidence : "");
+	result_add_findingf(
+	    probe_result(c), "STARTTLS-COMMAND-INJECTION",
+	    "\"%s\" pipelined in cleartext after %s (%s) was "
+	    "answered inside TLS: %s",
+	    command,
+	    probe_result(c)->endpoint.service->protocol == PROTO_IMAP
+	        ? "STARTTLS"
+	        : "STLS",
+	    pass >= PASS_INJECT_CRLF && pass <= PASS_INJECT_SPLIT
+	        ? variant[pass]
+	        : "?",
+	    evidence ? evidence : "");
 }

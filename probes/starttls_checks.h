@@ -27,10 +27,10 @@ void starttls_outcome_free(struct starttls_outcome *o);
 
 /* The passes after the main conversation, shared by IMAP and POP3. */
 enum starttls_pass {
-	PASS_INJECT_CRLF = 1,   /* command pipelined after STARTTLS, CRLF */
-	PASS_INJECT_LF,         /* ... with bare LF line ends */
-	PASS_INJECT_SPLIT,      /* ... in a second TCP write */
-	PASS_EXTRA_1,           /* confirm bytes after the STARTTLS OK */
+	PASS_INJECT_CRLF = 1, /* command pipelined after STARTTLS, CRLF */
+	PASS_INJECT_LF,       /* ... with bare LF line ends */
+	PASS_INJECT_SPLIT,    /* ... in a second TCP write */
+	PASS_EXTRA_1,         /* confirm bytes after the STARTTLS OK */
 	PASS_EXTRA_2,
 	PASS_EXTRA_3,
 	PASS_PLAINTEXT_CHECK = PROBE_PASS_NO_TLS | 7, /* implicit port */
@@ -38,19 +38,19 @@ enum starttls_pass {
 
 /* What the passes of one endpoint share (probe_memo). */
 struct starttls_memo {
-	bool starttls_ok;       /* main pass upgraded successfully */
+	bool starttls_ok; /* main pass upgraded successfully */
 	bool injection_found;
-	bool extra_suspected;   /* main pass: bytes after the OK, or a
-				   handshake that failed right after it */
-	unsigned extra_seen;    /* confirmation connections that showed
-				   extra bytes */
+	bool extra_suspected; /* main pass: bytes after the OK, or a
+	                         handshake that failed right after it */
+	unsigned extra_seen;  /* confirmation connections that showed
+	                         extra bytes */
 	char extra_evidence[256];
 	bool implicit_tls_failed;
 };
 
 /* The next pass after done, for probe_module.next_pass. */
 int starttls_next_pass(const struct endpoint_result *r,
-		       const struct probe_options *o, int done);
+                       const struct probe_options *o, int done);
 
 /* Records what arrived after a STARTTLS OK on this connection (NULL if
  * nothing) and, on the last confirmation pass, emits
@@ -64,7 +64,7 @@ bool starttls_extra_suspected(struct probe_ctx *c);
  * in it (the line r, or a fragment) is extra plaintext; it is noted and
  * dropped. Returns the upgrade step. */
 enum probe_step starttls_settle_done(struct probe_ctx *c,
-				     const struct pp_reply *r);
+                                     const struct pp_reply *r);
 /* TLS audit preamble after the OK: bytes already here (or, where the
  * main pass gave reason, in a short wait) mean the server talks past its
  * OK and no ClientHello answer could be trusted: PROBE_DONE. waited says
@@ -74,14 +74,14 @@ int starttls_preamble_step(struct probe_ctx *c, bool waited);
 /* STARTTLS-COMMAND-INJECTION from an injection pass: command was
  * pipelined, evidence is the line that answered it inside TLS. */
 void starttls_report_injection(struct probe_ctx *c, const char *command,
-			       const char *evidence);
+                               const char *evidence);
 /* The main pass saw its STARTTLS handshake fail right after the OK. */
 void starttls_note_handshake_failed(struct probe_ctx *c);
 
 /* Emits STARTTLS-MISSING, -NOT-ADVERTISED, -BROKEN, -STILL-ADVERTISED as
  * the outcome warrants. */
 void starttls_judge(struct endpoint_result *r,
-		    const struct starttls_outcome *o);
+                    const struct starttls_outcome *o);
 
 /* INFO-BANNER-DISCLOSURE when the greeting text names a product,
  * version or host (see banner.c for the patterns). */

@@ -19,40 +19,39 @@ judge_versions(struct endpoint_result *r, const struct tls_audit *a)
 
 	if (accepted(a, TLSQ_SSL2))
 		result_add_findingf(r, "TLS-VERSION-SSL",
-				    "an SSLv2 CLIENT-HELLO was answered: %s",
-				    a->q[TLSQ_SSL2].detail);
+		                    "an SSLv2 CLIENT-HELLO was answered: %s",
+		                    a->q[TLSQ_SSL2].detail);
 	if (accepted(a, TLSQ_SSL3))
 		result_add_findingf(r, "TLS-VERSION-SSL",
-				    "an SSL 3.0 ClientHello was answered: %s",
-				    a->q[TLSQ_SSL3].detail);
+		                    "an SSL 3.0 ClientHello was answered: %s",
+		                    a->q[TLSQ_SSL3].detail);
 	if (accepted(a, TLSQ_TLS10))
 		result_add_findingf(r, "TLS-VERSION-LEGACY",
-				    "a TLS 1.0-only hello was accepted: %s",
-				    a->q[TLSQ_TLS10].detail);
+		                    "a TLS 1.0-only hello was accepted: %s",
+		                    a->q[TLSQ_TLS10].detail);
 	if (accepted(a, TLSQ_TLS11))
 		result_add_findingf(r, "TLS-VERSION-LEGACY",
-				    "a TLS 1.1-only hello was accepted: %s",
-				    a->q[TLSQ_TLS11].detail);
+		                    "a TLS 1.1-only hello was accepted: %s",
+		                    a->q[TLSQ_TLS11].detail);
 	if (!modern && (legacy || accepted(a, TLSQ_SSL3)) &&
 	    a->q[TLSQ_TLS12].answer == TLSA_REFUSED &&
 	    a->q[TLSQ_TLS13].answer == TLSA_REFUSED)
-		result_add_findingf(r, "TLS-NO-MODERN-VERSION",
-				    "TLS 1.2: %s; TLS 1.3: %s",
-				    a->q[TLSQ_TLS12].detail,
-				    a->q[TLSQ_TLS13].detail);
+		result_add_findingf(
+		    r, "TLS-NO-MODERN-VERSION", "TLS 1.2: %s; TLS 1.3: %s",
+		    a->q[TLSQ_TLS12].detail, a->q[TLSQ_TLS13].detail);
 	if (a->q[TLSQ_TLS13].answer == TLSA_REFUSED)
 		result_add_findingf(r, "TLS-1.3-UNSUPPORTED",
-				    "a TLS 1.3-only hello was refused: %s",
-				    a->q[TLSQ_TLS13].detail);
+		                    "a TLS 1.3-only hello was refused: %s",
+		                    a->q[TLSQ_TLS13].detail);
 }
 
 static void
 judge_class(struct endpoint_result *r, const struct tls_audit *a,
-	    enum tls_question q, const char *id, const char *what)
+            enum tls_question q, const char *id, const char *what)
 {
 	if (accepted(a, q))
 		result_add_findingf(r, id, "%s offered alone were accepted: %s",
-				    what, a->q[q].detail);
+		                    what, a->q[q].detail);
 }
 
 /* Suites the enumeration (full depth) found, by class, as evidence. */
@@ -63,14 +62,14 @@ judge_enumerated(struct endpoint_result *r, const struct tls_audit *a)
 		unsigned flag;
 		const char *id;
 	} classes[] = {
-		{TLS_SUITE_NULL, "TLS-CIPHER-NULL-ANON-EXPORT"},
-		{TLS_SUITE_ANON, "TLS-CIPHER-NULL-ANON-EXPORT"},
-		{TLS_SUITE_EXPORT, "TLS-CIPHER-NULL-ANON-EXPORT"},
-		{TLS_SUITE_RC4, "TLS-CIPHER-RC4"},
-		{TLS_SUITE_64BIT_BLOCK, "TLS-CIPHER-64BIT-BLOCK"},
-		{TLS_SUITE_NO_FS, "TLS-CIPHER-NO-FORWARD-SECRECY"},
-		{TLS_SUITE_CBC, "TLS-CIPHER-CBC"},
-		{TLS_SUITE_NOT_NIST, "TLS-CIPHER-NOT-NIST-APPROVED"},
+	    {TLS_SUITE_NULL, "TLS-CIPHER-NULL-ANON-EXPORT"},
+	    {TLS_SUITE_ANON, "TLS-CIPHER-NULL-ANON-EXPORT"},
+	    {TLS_SUITE_EXPORT, "TLS-CIPHER-NULL-ANON-EXPORT"},
+	    {TLS_SUITE_RC4, "TLS-CIPHER-RC4"},
+	    {TLS_SUITE_64BIT_BLOCK, "TLS-CIPHER-64BIT-BLOCK"},
+	    {TLS_SUITE_NO_FS, "TLS-CIPHER-NO-FORWARD-SECRECY"},
+	    {TLS_SUITE_CBC, "TLS-CIPHER-CBC"},
+	    {TLS_SUITE_NOT_NIST, "TLS-CIPHER-NOT-NIST-APPROVED"},
 	};
 
 	for (size_t v = 0; v < a->nversions; v++) {
@@ -78,7 +77,7 @@ judge_enumerated(struct endpoint_result *r, const struct tls_audit *a)
 
 		for (size_t i = 0; i < vs->n; i++) {
 			const struct tls_suite *s =
-				tls_suite_lookup(vs->suites[i]);
+			    tls_suite_lookup(vs->suites[i]);
 
 			if (!s)
 				continue;
@@ -86,9 +85,9 @@ judge_enumerated(struct endpoint_result *r, const struct tls_audit *a)
 			     k < sizeof(classes) / sizeof(classes[0]); k++)
 				if (s->flags & classes[k].flag)
 					result_add_findingf(
-						r, classes[k].id,
-						"%s accepted with %s", s->name,
-						tls_version_name(vs->version));
+					    r, classes[k].id,
+					    "%s accepted with %s", s->name,
+					    tls_version_name(vs->version));
 		}
 	}
 }
@@ -120,20 +119,22 @@ judge_key_exchange(struct endpoint_result *r, const struct tls_audit *a)
 	    dhe->dh_bits < TLS_MIN_DH_BITS) {
 		if (dhe->dh_bits <= 1024)
 			result_add_finding_sev(r, "TLS-DH-WEAK", SEV_HIGH,
-					       "DHE with a %u-bit prime (%s)",
-					       dhe->dh_bits, dhe->detail);
+			                       "DHE with a %u-bit prime (%s)",
+			                       dhe->dh_bits, dhe->detail);
 		else
 			result_add_findingf(r, "TLS-DH-WEAK",
-					    "DHE with a %u-bit prime (%s)",
-					    dhe->dh_bits, dhe->detail);
+			                    "DHE with a %u-bit prime (%s)",
+			                    dhe->dh_bits, dhe->detail);
 	}
-	if (ec->answer == TLSA_ACCEPTED && (ec->curve_explicit || weak_curve(ec->curve)))
+	if (ec->answer == TLSA_ACCEPTED &&
+	    (ec->curve_explicit || weak_curve(ec->curve)))
 		result_add_findingf(r, "TLS-ECDH-CURVE-WEAK",
-				    "ECDHE on %s (%u bits) when only weak "
-				    "curves were offered",
-				    ec->curve_explicit ? "explicit parameters"
-						       : tls_group_name(ec->curve),
-				    tls_group_bits(ec->curve));
+		                    "ECDHE on %s (%u bits) when only weak "
+		                    "curves were offered",
+		                    ec->curve_explicit
+		                        ? "explicit parameters"
+		                        : tls_group_name(ec->curve),
+		                    tls_group_bits(ec->curve));
 }
 
 static void
@@ -143,72 +144,74 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 	const struct tls_question_result *cbc = &a->q[TLSQ_CBC];
 
 	/* the broad question, answered at TLS 1.2 or below */
-	if (b->version && b->version <= TLS_VERSION_1_2 &&
-	    b->suite != 0 && b->answer != TLSA_UNKNOWN) {
+	if (b->version && b->version <= TLS_VERSION_1_2 && b->suite != 0 &&
+	    b->answer != TLSA_UNKNOWN) {
 		if (b->compression != 0)
 			result_add_findingf(r, "TLS-COMPRESSION",
-					    "the server chose compression "
-					    "method %u (deflate) with %s",
-					    b->compression, b->detail);
+			                    "the server chose compression "
+			                    "method %u (deflate) with %s",
+			                    b->compression, b->detail);
 		if (!(b->ext_seen & TLSHELLO_EXT_RENEGOTIATION_INFO))
 			result_add_findingf(r, "TLS-RENEGOTIATION-INSECURE",
-					    "no renegotiation_info in the "
-					    "ServerHello (%s)",
-					    b->detail);
+			                    "no renegotiation_info in the "
+			                    "ServerHello (%s)",
+			                    b->detail);
 		if (b->version == TLS_VERSION_1_2 &&
 		    !(b->ext_seen & TLSHELLO_EXT_EXTENDED_MASTER_SECRET))
-			result_add_findingf(r, "TLS-EMS-MISSING",
-					    "extended_master_secret offered but "
-					    "not echoed (%s)",
-					    b->detail);
+			result_add_findingf(
+			    r, "TLS-EMS-MISSING",
+			    "extended_master_secret offered but "
+			    "not echoed (%s)",
+			    b->detail);
 	}
 	for (int q = TLSQ_TLS12; q < TLSQ_COUNT; q++)
 		if (a->q[q].answer == TLSA_ACCEPTED &&
 		    (a->q[q].ext_seen & TLSHELLO_EXT_HEARTBEAT)) {
 			result_add_findingf(r, "TLS-HEARTBEAT-ENABLED",
-					    "the ServerHello echoed the "
-					    "heartbeat extension (%s)",
-					    a->q[q].detail);
+			                    "the ServerHello echoed the "
+			                    "heartbeat extension (%s)",
+			                    a->q[q].detail);
 			break;
 		}
 	if (cbc->answer == TLSA_ACCEPTED &&
 	    !(cbc->ext_seen & TLSHELLO_EXT_ENCRYPT_THEN_MAC))
 		result_add_findingf(r, "TLS-ETM-MISSING",
-				    "CBC suite without encrypt_then_mac (%s)",
-				    cbc->detail);
+		                    "CBC suite without encrypt_then_mac (%s)",
+		                    cbc->detail);
 }
 
 void
 tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 {
 	if (r->tls.handshake_done && !r->tls.ocsp_stapled)
-		result_add_findingf(r, "CERT-OCSP-STAPLING-MISSING",
-				    "no stapled OCSP response to status_request "
-				    "(%s)",
-				    r->tls.version ? r->tls.version : "TLS");
+		result_add_findingf(
+		    r, "CERT-OCSP-STAPLING-MISSING",
+		    "no stapled OCSP response to status_request "
+		    "(%s)",
+		    r->tls.version ? r->tls.version : "TLS");
 	if (!a || a->depth == TLS_DEPTH_OFF)
 		return;
 	judge_versions(r, a);
 	judge_class(r, a, TLSQ_NULL_ANON_EXPORT, "TLS-CIPHER-NULL-ANON-EXPORT",
-		    "NULL/anonymous/export suites");
+	            "NULL/anonymous/export suites");
 	judge_class(r, a, TLSQ_RC4, "TLS-CIPHER-RC4", "RC4 suites");
 	judge_class(r, a, TLSQ_64BIT, "TLS-CIPHER-64BIT-BLOCK",
-		    "3DES/DES/IDEA suites");
+	            "3DES/DES/IDEA suites");
 	judge_class(r, a, TLSQ_NO_FS, "TLS-CIPHER-NO-FORWARD-SECRECY",
-		    "static RSA/DH suites");
+	            "static RSA/DH suites");
 	judge_class(r, a, TLSQ_CBC, "TLS-CIPHER-CBC", "CBC suites");
 	judge_enumerated(r, a);
 	if (accepted(a, TLSQ_WEAK_FIRST)) {
 		const struct tls_suite *s =
-			tls_suite_lookup(a->q[TLSQ_WEAK_FIRST].suite);
+		    tls_suite_lookup(a->q[TLSQ_WEAK_FIRST].suite);
 
 		if (s && (s->flags & (TLS_SUITE_NULL | TLS_SUITE_ANON |
-				      TLS_SUITE_EXPORT | TLS_SUITE_RC4 |
-				      TLS_SUITE_64BIT_BLOCK | TLS_SUITE_NO_FS)))
+		                      TLS_SUITE_EXPORT | TLS_SUITE_RC4 |
+		                      TLS_SUITE_64BIT_BLOCK | TLS_SUITE_NO_FS)))
 			result_add_findingf(r, "TLS-WEAK-CIPHER-PREFERRED",
-					    "offered legacy suites before "
-					    "strong ones, the server chose %s",
-					    s->name);
+			                    "offered legacy suites before "
+			                    "strong ones, the server chose %s",
+			                    s->name);
 	}
 	judge_key_exchange(r, a);
 	judge_extensions(r, a);

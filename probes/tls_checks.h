@@ -8,7 +8,7 @@
 #include "scanner/result.h"
 #include "scanner/tlsaudit.h"
 
-#define TLS_MIN_DH_BITS 2048
+#define TLS_MIN_DH_BITS    2048
 #define TLS_MIN_CURVE_BITS 256
 
 /* Emits the TLS-* findings and CERT-OCSP-STAPLING-MISSING for r. */

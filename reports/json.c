@@ -30,25 +30,29 @@ extern const struct reporter json_reporter;
 extern const struct reporter jsonl_reporter;
 
 /* Adds v as a string, or null when v is NULL. */
-static bool add_str(cJSON *o, const char *key, const char *v)
+static bool
+add_str(cJSON *o, const char *key, const char *v)
 {
 	if (!v)
 		return cJSON_AddNullToObject(o, key) != NULL;
 	return cJSON_AddStringToObject(o, key, v) != NULL;
 }
 
-static bool add_num(cJSON *o, const char *key, double v)
+static bool
+add_num(cJSON *o, const char *key, double v)
 {
 	return cJSON_AddNumberToObject(o, key, v) != NULL;
 }
 
-static bool add_bool(cJSON *o, const char *key, bool v)
+static bool
+add_bool(cJSON *o, const char *key, bool v)
 {
 	return cJSON_AddBoolToObject(o, key, v) != NULL;
 }
 
 /* Appends v (or null) to an array. */
-static bool push_str(cJSON *arr, const char *v)
+static bool
+push_str(cJSON *arr, const char *v)
 {
 	cJSON *item = v ? cJSON_CreateString(v) : cJSON_CreateNull();
 
@@ -62,7 +66,8 @@ static bool push_str(cJSON *arr, const char *v)
 }
 
 /* Appends a new empty object to an array; NULL on allocation failure. */
-static cJSON *push_obj(cJSON *arr)
+static cJSON *
+push_obj(cJSON *arr)
 {
 	cJSON *item = cJSON_CreateObject();
 
@@ -76,7 +81,8 @@ static cJSON *push_obj(cJSON *arr)
 }
 
 /* "2024-05-01T12:00:00Z", or null if the time cannot be represented. */
-static bool add_time(cJSON *o, const char *key, time_t t)
+static bool
+add_time(cJSON *o, const char *key, time_t t)
 {
 	struct tm tm;
 	char buf[64];
@@ -87,7 +93,8 @@ static bool add_time(cJSON *o, const char *key, time_t t)
 	return add_str(o, key, buf);
 }
 
-static bool add_strlist(cJSON *o, const char *key, const struct strlist *l)
+static bool
+add_strlist(cJSON *o, const char *key, const struct strlist *l)
 {
 	cJSON *arr = cJSON_AddArrayToObject(o, key);
 
@@ -99,10 +106,9 @@ static bool add_strlist(cJSON *o, const char *key, const struct strlist *l)
 	return true;
 }
 
-
-
-static bool add_findings(cJSON *e, const struct endpoint_result *r,
-                         const struct report_options *opt)
+static bool
+add_findings(cJSON *e, const struct endpoint_result *r,
+             const struct report_options *opt)
 {
 	cJSON *arr = cJSON_AddArrayToObject(e, "findings");
 	const struct finding **v;
@@ -122,19 +128,21 @@ static bool add_findings(cJSON *e, const struct endpoint_result *r,
 		     (refs = cJSON_AddArrayToObject(f, "references")) != NULL;
 		for (size_t k = 0; ok && k < CHECK_MAX_REFS && c->refs[k]; k++)
 			ok = push_str(refs, c->refs[k]);
-		ok = ok &&
-		     add_bool(f, "gate_fail", report_finding_fails(opt, v[i])) &&
-		     add_bool(f, "waived", report_finding_waived(opt, v[i])) &&
-		     add_str(f, "waiver_reason",
-		             report_finding_waived(opt, v[i])
-		                 ? v[i]->waiver_reason
-		                 : NULL);
+		ok =
+		    ok &&
+		    add_bool(f, "gate_fail", report_finding_fails(opt, v[i])) &&
+		    add_bool(f, "waived", report_finding_waived(opt, v[i])) &&
+		    add_str(f, "waiver_reason",
+		            report_finding_waived(opt, v[i])
+		                ? v[i]->waiver_reason
+		                : NULL);
 	}
 	free(v);
 	return ok;
 }
 
-static bool add_cert(cJSON *arr, const struct cert_facts *c)
+static bool
+add_cert(cJSON *arr, const struct cert_facts *c)
 {
 	cJSON *o = push_obj(arr);
 
@@ -157,7 +165,8 @@ static bool add_cert(cJSON *arr, const struct cert_facts *c)
 	       add_strlist(o, "ip_addresses", &c->ip_addresses);
 }
 
-static bool add_certificate(cJSON *tls, const struct chain_facts *ch)
+static bool
+add_certificate(cJSON *tls, const struct chain_facts *ch)
 {
 	cJSON *o = cJSON_AddObjectToObject(tls, "certificate");
 	cJSON *chain;
@@ -205,11 +214,11 @@ add_extensions(cJSON *o, const struct tls_question_result *q)
 	x = cJSON_AddObjectToObject(o, "extensions");
 	return x &&
 	       add_bool(x, "renegotiation_info",
-			q->ext_seen & TLSHELLO_EXT_RENEGOTIATION_INFO) &&
+	                q->ext_seen & TLSHELLO_EXT_RENEGOTIATION_INFO) &&
 	       add_bool(x, "extended_master_secret",
-			q->ext_seen & TLSHELLO_EXT_EXTENDED_MASTER_SECRET) &&
+	                q->ext_seen & TLSHELLO_EXT_EXTENDED_MASTER_SECRET) &&
 	       add_bool(x, "encrypt_then_mac",
-			q->ext_seen & TLSHELLO_EXT_ENCRYPT_THEN_MAC) &&
+	                q->ext_seen & TLSHELLO_EXT_ENCRYPT_THEN_MAC) &&
 	       add_bool(x, "heartbeat", q->ext_seen & TLSHELLO_EXT_HEARTBEAT) &&
 	       add_bool(x, "status_request", q->ocsp_stapled) &&
 	       add_num(x, "compression", q->compression);
@@ -239,9 +248,9 @@ add_audit(cJSON *tls, const struct tls_audit *a)
 		return false;
 	for (int q = TLSQ_TLS13; q <= TLSQ_SSL2; q++) {
 		static const char *const names[] = {
-			[TLSQ_TLS13] = "TLS1.3", [TLSQ_TLS12] = "TLS1.2",
-			[TLSQ_TLS11] = "TLS1.1", [TLSQ_TLS10] = "TLS1.0",
-			[TLSQ_SSL3] = "SSL3.0",	 [TLSQ_SSL2] = "SSL2.0",
+		    [TLSQ_TLS13] = "TLS1.3", [TLSQ_TLS12] = "TLS1.2",
+		    [TLSQ_TLS11] = "TLS1.1", [TLSQ_TLS10] = "TLS1.0",
+		    [TLSQ_SSL3] = "SSL3.0",  [TLSQ_SSL2] = "SSL2.0",
 		};
 
 		if (!add_str(versions, names[q], answer_name(a->q[q].answer)))
@@ -257,21 +266,21 @@ add_audit(cJSON *tls, const struct tls_audit *a)
 		if (vs->n == 0)
 			continue;
 		arr = cJSON_AddArrayToObject(suites,
-					     tls_version_name(vs->version));
+		                             tls_version_name(vs->version));
 		if (!arr)
 			return false;
 		for (size_t i = 0; i < vs->n; i++)
 			if (!push_str(arr, tls_suite_name(vs->suites[i])))
 				return false;
 	}
-	if (!add_bool(o, "suites_complete", a->depth == TLS_DEPTH_FULL &&
-						    !a->budget_exhausted) ||
+	if (!add_bool(o, "suites_complete",
+	              a->depth == TLS_DEPTH_FULL && !a->budget_exhausted) ||
 	    !add_num(o, "dh_bits",
-		     dhe->answer == TLSA_ACCEPTED ? dhe->dh_bits : 0) ||
+	             dhe->answer == TLSA_ACCEPTED ? dhe->dh_bits : 0) ||
 	    !add_str(o, "weak_curve_accepted",
-		     ec->answer == TLSA_ACCEPTED && ec->curve
-			     ? tls_group_name(ec->curve)
-			     : NULL) ||
+	             ec->answer == TLSA_ACCEPTED && ec->curve
+	                 ? tls_group_name(ec->curve)
+	                 : NULL) ||
 	    !add_extensions(o, &a->q[TLSQ_TLS12]))
 		return false;
 	qs = cJSON_AddArrayToObject(o, "questions");
@@ -292,7 +301,8 @@ add_audit(cJSON *tls, const struct tls_audit *a)
 }
 
 /* null when TLS was never attempted (no handshake, no error). */
-static bool add_tls(cJSON *e, const struct endpoint_result *r)
+static bool
+add_tls(cJSON *e, const struct endpoint_result *r)
 {
 	const struct tls_facts *t = &r->tls;
 	cJSON *o;
@@ -309,8 +319,9 @@ static bool add_tls(cJSON *e, const struct endpoint_result *r)
 	       add_certificate(o, &t->chain) && add_audit(o, r->tls_audit);
 }
 
-static bool fill_endpoint(cJSON *e, const struct endpoint_result *r,
-                          const struct report_options *opt)
+static bool
+fill_endpoint(cJSON *e, const struct endpoint_result *r,
+              const struct report_options *opt)
 {
 	const struct service *svc = r->endpoint.service;
 	const char *mode = NULL;
@@ -338,8 +349,8 @@ static bool fill_endpoint(cJSON *e, const struct endpoint_result *r,
 	       add_str(e, "transcript", r->transcript);
 }
 
-
-static bool add_summary(cJSON *root, const struct report_summary *s)
+static bool
+add_summary(cJSON *root, const struct report_summary *s)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "summary");
 	cJSON *st, *fi;
@@ -369,7 +380,8 @@ static bool add_summary(cJSON *root, const struct report_summary *s)
 
 /* "profiles", "allow_incomplete" and "waivers": what the gate ran with.
  * Only when a gate ran (opt->gate). */
-static bool add_gate(cJSON *root, const struct gate_summary *g)
+static bool
+add_gate(cJSON *root, const struct gate_summary *g)
 {
 	cJSON *profiles = cJSON_AddArrayToObject(root, "profiles");
 	cJSON *w, *expired;
@@ -403,7 +415,8 @@ static bool add_gate(cJSON *root, const struct gate_summary *g)
 	return true;
 }
 
-static bool add_scanner(cJSON *root, const struct scan_report *rep)
+static bool
+add_scanner(cJSON *root, const struct scan_report *rep)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "scanner");
 	cJSON *params;
@@ -424,9 +437,9 @@ static bool add_scanner(cJSON *root, const struct scan_report *rep)
 
 /* schema, scanner, started, finished, fail_on, exit_code and, with a
  * gate, profiles, allow_incomplete and waivers. */
-static bool add_run(cJSON *root, const char *schema,
-                    const struct scan_report *rep,
-                    const struct report_options *opt)
+static bool
+add_run(cJSON *root, const char *schema, const struct scan_report *rep,
+        const struct report_options *opt)
 {
 	int threshold = report_threshold(opt);
 
@@ -457,7 +470,8 @@ static bool
 add_hosts(cJSON *root, const struct scan_report *rep)
 {
 	size_t nv = 0;
-	struct host_verdict *v = host_verdicts(rep->results, rep->nresults, &nv);
+	struct host_verdict *v =
+	    host_verdicts(rep->results, rep->nresults, &nv);
 	cJSON *arr = cJSON_AddArrayToObject(root, "hosts");
 	bool ok = arr != NULL;
 
@@ -466,7 +480,6 @@ add_hosts(cJSON *root, const struct scan_report *rep)
 	host_verdicts_free(v, nv);
 	return ok;
 }
-
 
 /* Prints item (pretty, as a member of the top-level object at depth 1)
  * and frees it. */
@@ -484,7 +497,8 @@ put_member(FILE *out, cJSON *item)
 	/* indent continuation lines one tab, as cJSON_Print of the whole
 	 * document would */
 	for (const char *p = text; *p && rc == 0; p++)
-		if (putc(*p, out) == EOF || (*p == '\n' && putc('\t', out) == EOF))
+		if (putc(*p, out) == EOF ||
+		    (*p == '\n' && putc('\t', out) == EOF))
 			rc = -1;
 	cJSON_free(text);
 	return rc;
@@ -493,8 +507,9 @@ put_member(FILE *out, cJSON *item)
 /* The document is written piece by piece: the run fields, then each
  * endpoint built, printed and freed on its own, then hosts and summary.
  * Memory stays that of one endpoint's tree, however large the fleet. */
-static int json_render(FILE *out, const struct scan_report *rep,
-                       const struct report_options *opt)
+static int
+json_render(FILE *out, const struct scan_report *rep,
+            const struct report_options *opt)
 {
 	struct report_summary sum;
 	cJSON *head = cJSON_CreateObject(), *part;
@@ -541,8 +556,9 @@ static int json_render(FILE *out, const struct scan_report *rep,
 		errno = ENOMEM;
 		return -1;
 	}
-	if (rc == 0 && (put_member(out, cJSON_DetachItemFromObject(part, "hosts")) ||
-			fputs(",\n\t\"summary\":\t", out) == EOF))
+	if (rc == 0 &&
+	    (put_member(out, cJSON_DetachItemFromObject(part, "hosts")) ||
+	     fputs(",\n\t\"summary\":\t", out) == EOF))
 		rc = -1;
 	cJSON_Delete(part);
 	report_summarize_opt(rep, opt, &sum);
@@ -568,7 +584,8 @@ const struct reporter json_reporter = {
 };
 
 /* Prints one record on one line and frees it. */
-static int put_line(FILE *out, cJSON *rec)
+static int
+put_line(FILE *out, cJSON *rec)
 {
 	char *text = rec ? cJSON_PrintUnformatted(rec) : NULL;
 	int rc = 0, saved;
@@ -586,8 +603,9 @@ static int put_line(FILE *out, cJSON *rec)
 	return rc;
 }
 
-static int jsonl_render(FILE *out, const struct scan_report *rep,
-                        const struct report_options *opt)
+static int
+jsonl_render(FILE *out, const struct scan_report *rep,
+             const struct report_options *opt)
 {
 	struct report_summary sum;
 	cJSON *rec;
@@ -607,7 +625,7 @@ static int jsonl_render(FILE *out, const struct scan_report *rep,
 	{
 		size_t nv = 0;
 		struct host_verdict *v =
-			host_verdicts(rep->results, rep->nresults, &nv);
+		    host_verdicts(rep->results, rep->nresults, &nv);
 		int rc = 0;
 
 		for (size_t i = 0; i < nv && rc == 0; i++) {

@@ -31,7 +31,8 @@ static const struct reporter *const reporters[] = {
 
 #define NREPORTERS (sizeof(reporters) / sizeof(reporters[0]))
 
-const struct reporter *reporter_by_name(const char *name)
+const struct reporter *
+reporter_by_name(const char *name)
 {
 	if (!name)
 		return NULL;
@@ -41,7 +42,8 @@ const struct reporter *reporter_by_name(const char *name)
 	return NULL;
 }
 
-const char *const *reporter_names(void)
+const char *const *
+reporter_names(void)
 {
 	static const char *names[NREPORTERS + 1];
 
@@ -51,8 +53,9 @@ const char *const *reporter_names(void)
 	return names;
 }
 
-int report_write(const struct reporter *rp, const struct scan_report *rep,
-                 const struct report_options *opt, const char *path)
+int
+report_write(const struct reporter *rp, const struct scan_report *rep,
+             const struct report_options *opt, const char *path)
 {
 	char *tmp;
 	FILE *f;
@@ -87,14 +90,16 @@ int report_write(const struct reporter *rp, const struct scan_report *rep,
 	return rc;
 }
 
-static int cmp_host(const void *a, const void *b)
+static int
+cmp_host(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Distinct host names, in O(n log n): a scan can hold tens of thousands
  * of endpoints. */
-static size_t count_hosts(const struct scan_report *rep)
+static size_t
+count_hosts(const struct scan_report *rep)
 {
 	const char **hosts;
 	size_t n = 0;
@@ -115,8 +120,9 @@ static size_t count_hosts(const struct scan_report *rep)
 	return n;
 }
 
-void report_summarize(const struct scan_report *rep, int fail_on,
-                      struct report_summary *out)
+void
+report_summarize(const struct scan_report *rep, int fail_on,
+                 struct report_summary *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->endpoints = rep->nresults;
@@ -142,9 +148,10 @@ void report_summarize(const struct scan_report *rep, int fail_on,
 	}
 }
 
-void report_summarize_opt(const struct scan_report *rep,
-                          const struct report_options *opt,
-                          struct report_summary *out)
+void
+report_summarize_opt(const struct scan_report *rep,
+                     const struct report_options *opt,
+                     struct report_summary *out)
 {
 	const struct gate_summary *g = opt->gate;
 
@@ -166,24 +173,26 @@ void report_summarize_opt(const struct scan_report *rep,
 	}
 }
 
-bool report_finding_fails(const struct report_options *opt,
-                          const struct finding *f)
+bool
+report_finding_fails(const struct report_options *opt, const struct finding *f)
 {
 	return opt->gate ? f->gate_fail : (int)f->severity >= opt->fail_on;
 }
 
-bool report_finding_waived(const struct report_options *opt,
-                           const struct finding *f)
+bool
+report_finding_waived(const struct report_options *opt, const struct finding *f)
 {
 	return opt->gate && f->waived;
 }
 
-int report_threshold(const struct report_options *opt)
+int
+report_threshold(const struct report_options *opt)
 {
 	return opt->gate ? opt->gate->threshold : opt->fail_on;
 }
 
-void report_put_markup(FILE *out, const char *s)
+void
+report_put_markup(FILE *out, const char *s)
 {
 	if (!s)
 		return;
@@ -215,7 +224,8 @@ void report_put_markup(FILE *out, const char *s)
 	}
 }
 
-char *report_time_iso(time_t t, char *buf, size_t len)
+char *
+report_time_iso(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
@@ -225,7 +235,8 @@ char *report_time_iso(time_t t, char *buf, size_t len)
 	return buf;
 }
 
-char *report_endpoint_uri(const struct endpoint *e)
+char *
+report_endpoint_uri(const struct endpoint *e)
 {
 	return waiver_endpoint_string(e, true, false);
 }

@@ -14,9 +14,9 @@
 #include "scanner/result.h"
 
 struct report_options {
-	bool color;        /* ANSI colour (text only; only on a TTY) */
-	int fail_on;       /* enum severity: the gate threshold */
-	int exit_code;     /* what the run will exit with (0..3) */
+	bool color;    /* ANSI colour (text only; only on a TTY) */
+	int fail_on;   /* enum severity: the gate threshold */
+	int exit_code; /* what the run will exit with (0..3) */
 	/* What the gate (scanner/gate.c) decided: profiles, waivers, fail
 	 * closed. NULL: no gate ran, and gate_failures are counted from
 	 * fail_on alone (the reports look as they did before gates). */
@@ -24,11 +24,11 @@ struct report_options {
 };
 
 struct reporter {
-	const char *name;  /* "text", "json" */
+	const char *name; /* "text", "json" */
 	/* Writes the whole report to out. Returns 0, or -1 on a write
 	 * error (errno set). */
 	int (*render)(FILE *out, const struct scan_report *rep,
-		      const struct report_options *opt);
+	              const struct report_options *opt);
 };
 
 const struct reporter *reporter_by_name(const char *name);
@@ -40,7 +40,7 @@ const char *const *reporter_names(void);
  * directory, then rename), or to stdout when path is NULL or "-".
  * Returns 0, or -1 with errno set. */
 int report_write(const struct reporter *rp, const struct scan_report *rep,
-		 const struct report_options *opt, const char *path);
+                 const struct report_options *opt, const char *path);
 
 /* The endpoint's findings, worst first, then by check id (the order every
  * reporter shows). NULL when there are none; caller frees the array. */
@@ -53,31 +53,31 @@ struct report_summary {
 	size_t by_status[EP_STATUS_COUNT];
 	size_t by_severity[SEV_COUNT];
 	size_t findings;
-	size_t gate_failures;   /* findings at or above fail_on; with a
-				   gate: findings marked gate_fail */
-	size_t unassessed;      /* endpoints whose status is unassessed */
-	size_t waived;          /* findings a waiver covers (gate only) */
-	size_t incomplete;      /* unassessed endpoints in the gate's scope
-				   (no gate: = unassessed) */
+	size_t gate_failures; /* findings at or above fail_on; with a
+	                         gate: findings marked gate_fail */
+	size_t unassessed;    /* endpoints whose status is unassessed */
+	size_t waived;        /* findings a waiver covers (gate only) */
+	size_t incomplete;    /* unassessed endpoints in the gate's scope
+	                         (no gate: = unassessed) */
 };
 
 void report_summarize(const struct scan_report *rep, int fail_on,
-		      struct report_summary *out);
+                      struct report_summary *out);
 
 /* As report_summarize, but with opt->gate set the gate's marks are
  * counted (gate_failures, waived, incomplete). */
 void report_summarize_opt(const struct scan_report *rep,
-			  const struct report_options *opt,
-			  struct report_summary *out);
+                          const struct report_options *opt,
+                          struct report_summary *out);
 
 /* Does f fail the run? With a gate, its mark (finding->gate_fail); without,
  * whether its severity reaches opt->fail_on. Reporters read the gate's
  * marks only through these two: without a gate they are not set. */
 bool report_finding_fails(const struct report_options *opt,
-			  const struct finding *f);
+                          const struct finding *f);
 /* Is f waived? Never without a gate. */
 bool report_finding_waived(const struct report_options *opt,
-			   const struct finding *f);
+                           const struct finding *f);
 
 /* The severity threshold the report shows: opt->gate's threshold (may be
  * -1, none) when a gate ran, else opt->fail_on. */

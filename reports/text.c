@@ -36,7 +36,8 @@ extern const struct reporter text_reporter;
  * "sec. ". At most max characters of s are shown; longer text ends in
  * "...".
  */
-static void put_guarded(FILE *out, const char *s, size_t max)
+static void
+put_guarded(FILE *out, const char *s, size_t max)
 {
 	bool in_utf8 = false;
 	size_t shown = 0;
@@ -64,7 +65,8 @@ static void put_guarded(FILE *out, const char *s, size_t max)
 	}
 }
 
-static const char *severity_color(enum severity s)
+static const char *
+severity_color(enum severity s)
 {
 	switch (s) {
 	case SEV_CRITICAL:
@@ -81,7 +83,8 @@ static const char *severity_color(enum severity s)
 }
 
 /* The severity word in capitals, coloured if asked, padded to width. */
-static void put_severity(FILE *out, bool color, enum severity s, int width)
+static void
+put_severity(FILE *out, bool color, enum severity s, int width)
 {
 	const char *name = severity_name(s);
 	int len = 0;
@@ -96,11 +99,10 @@ static void put_severity(FILE *out, bool color, enum severity s, int width)
 		putc(' ', out);
 }
 
-
 /* With a gate, the first column marks what it decided: '!' fails the
  * gate, '~' waived (the marks are only set when a gate ran). */
-static void put_finding(FILE *out, bool color, bool gate,
-                        const struct finding *f)
+static void
+put_finding(FILE *out, bool color, bool gate, const struct finding *f)
 {
 	const struct check *c = f->check;
 
@@ -138,13 +140,14 @@ static void put_finding(FILE *out, bool color, bool gate,
 
 /* One line for the TLS audit: which versions were accepted, how many
  * suites were seen, at what cost. */
-static void put_audit(FILE *out, const struct tls_audit *a)
+static void
+put_audit(FILE *out, const struct tls_audit *a)
 {
 	static const enum tls_question vq[] = {TLSQ_TLS13, TLSQ_TLS12,
-					       TLSQ_TLS11, TLSQ_TLS10,
-					       TLSQ_SSL3,  TLSQ_SSL2};
+	                                       TLSQ_TLS11, TLSQ_TLS10,
+	                                       TLSQ_SSL3,  TLSQ_SSL2};
 	static const char *const vn[] = {"TLS1.3", "TLS1.2", "TLS1.1",
-					 "TLS1.0", "SSL3.0", "SSL2.0"};
+	                                 "TLS1.0", "SSL3.0", "SSL2.0"};
 	size_t suites = 0;
 	bool any = false;
 
@@ -153,21 +156,22 @@ static void put_audit(FILE *out, const struct tls_audit *a)
 	for (size_t v = 0; v < a->nversions; v++)
 		suites += a->by_version[v].n;
 	fprintf(out, "    TLS audit (%s, %u connection%s%s): accepts",
-		tls_depth_name(a->depth), a->used, a->used == 1 ? "" : "s",
-		a->budget_exhausted ? ", budget spent"
-		: a->aborted	    ? ", stopped early"
-				    : "");
+	        tls_depth_name(a->depth), a->used, a->used == 1 ? "" : "s",
+	        a->budget_exhausted ? ", budget spent"
+	        : a->aborted        ? ", stopped early"
+	                            : "");
 	for (size_t i = 0; i < sizeof(vq) / sizeof(vq[0]); i++)
 		if (a->q[vq[i]].answer == TLSA_ACCEPTED) {
 			fprintf(out, " %s", vn[i]);
 			any = true;
 		}
-	fprintf(out, "%s; %zu suite%s seen\n", any ? "" : " no version",
-		suites, suites == 1 ? "" : "s");
+	fprintf(out, "%s; %zu suite%s seen\n", any ? "" : " no version", suites,
+	        suites == 1 ? "" : "s");
 }
 
-static void put_endpoint(FILE *out, bool color, bool gate,
-                         const struct endpoint_result *r, bool show_address)
+static void
+put_endpoint(FILE *out, bool color, bool gate, const struct endpoint_result *r,
+             bool show_address)
 {
 	const struct service *svc = r->endpoint.service;
 	const struct tls_facts *t = &r->tls;
@@ -224,7 +228,8 @@ struct host_group {
 	int worst;    /* worst severity over its endpoints, -1 if none */
 };
 
-static int cmp_host_ref(const void *a, const void *b)
+static int
+cmp_host_ref(const void *a, const void *b)
 {
 	const struct host_ref *ra = a, *rb = b;
 	int c = strcmp(ra->host, rb->host);
@@ -234,7 +239,8 @@ static int cmp_host_ref(const void *a, const void *b)
 	return ra->index < rb->index ? -1 : ra->index > rb->index;
 }
 
-static int cmp_group(const void *a, const void *b)
+static int
+cmp_group(const void *a, const void *b)
 {
 	const struct host_group *ga = a, *gb = b;
 
@@ -250,9 +256,9 @@ static int cmp_group(const void *a, const void *b)
  * Returns the number of groups; *refs_r and *groups_r are for the caller
  * to free.
  */
-static size_t group_hosts(const struct scan_report *rep,
-                          struct host_ref **refs_r,
-                          struct host_group **groups_r)
+static size_t
+group_hosts(const struct scan_report *rep, struct host_ref **refs_r,
+            struct host_group **groups_r)
 {
 	size_t n = rep->nresults, ngroups = 0;
 	struct host_ref *refs = xreallocarray(NULL, n, sizeof(*refs));
@@ -286,16 +292,17 @@ static size_t group_hosts(const struct scan_report *rep,
 }
 
 /* Does the address need showing (known and not the host itself)? */
-static bool address_differs(const struct endpoint *e)
+static bool
+address_differs(const struct endpoint *e)
 {
 	return e->address && *e->address &&
 	       (!e->host || strcmp(e->address, e->host) != 0);
 }
 
-static void put_host(FILE *out, bool color, bool gate,
-                     const struct scan_report *rep,
-                     const struct host_ref *members, size_t n,
-                     const struct host_verdict *verdicts, size_t nverdicts)
+static void
+put_host(FILE *out, bool color, bool gate, const struct scan_report *rep,
+         const struct host_ref *members, size_t n,
+         const struct host_verdict *verdicts, size_t nverdicts)
 {
 	const struct endpoint *e0 = &rep->results[members[0].index].endpoint;
 	bool several = false, listed = false;
@@ -333,12 +340,13 @@ static void put_host(FILE *out, bool color, bool gate,
 		if (!e0->host || strcmp(verdicts[i].host, e0->host) != 0)
 			continue;
 		fprintf(out, "  TLS verdict: %s%s\n",
-			tls_verdict_name(verdicts[i].verdict),
-			verdicts[i].complete ? "" : " (not every port assessed)");
+		        tls_verdict_name(verdicts[i].verdict),
+		        verdicts[i].complete ? ""
+		                             : " (not every port assessed)");
 		for (size_t k = 0; k < verdicts[i].evidence.n; k++) {
 			fputs("    - ", out);
 			put_guarded(out, verdicts[i].evidence.items[k],
-				    EVIDENCE_SHOWN);
+			            EVIDENCE_SHOWN);
 			putc('\n', out);
 		}
 	}
@@ -351,7 +359,8 @@ static void put_host(FILE *out, bool color, bool gate,
 	}
 }
 
-static const char *exit_code_meaning(int code, bool gate)
+static const char *
+exit_code_meaning(int code, bool gate)
 {
 	switch (code) {
 	case 0:
@@ -371,8 +380,9 @@ static const char *exit_code_meaning(int code, bool gate)
 
 /* The gate lines of the summary: profiles, waivers, expired waivers (as
  * warnings) and fail-closed endpoints. */
-static void put_gate(FILE *out, bool color, const struct report_summary *s,
-                     const struct gate_summary *g)
+static void
+put_gate(FILE *out, bool color, const struct report_summary *s,
+         const struct gate_summary *g)
 {
 	fputs(g->nprofiles == 1 ? "  gate: profile " : "  gate: profiles ",
 	      out);
@@ -387,8 +397,7 @@ static void put_gate(FILE *out, bool color, const struct report_summary *s,
 		fputs(", severity >= ", out);
 		put_severity(out, color, (enum severity)g->threshold, 0);
 	}
-	fprintf(out,
-	        ": %zu finding(s) fail the gate ('!'), %zu waived ('~')\n",
+	fprintf(out, ": %zu finding(s) fail the gate ('!'), %zu waived ('~')\n",
 	        s->gate_failures, s->waived);
 	if (g->waivers_file) {
 		fputs("  waivers: ", out);
@@ -415,15 +424,17 @@ static void put_gate(FILE *out, bool color, const struct report_summary *s,
 		putc('\n', out);
 	}
 	if (s->incomplete)
-		fprintf(out,
-		        "  incomplete: %zu endpoint(s) in scope not assessed%s\n",
-		        s->incomplete,
-		        g->allow_incomplete ? " (accepted: --allow-incomplete)"
-		                            : ": the gate fails closed");
+		fprintf(
+		    out,
+		    "  incomplete: %zu endpoint(s) in scope not assessed%s\n",
+		    s->incomplete,
+		    g->allow_incomplete ? " (accepted: --allow-incomplete)"
+		                        : ": the gate fails closed");
 }
 
-static void put_summary(FILE *out, bool color, const struct report_summary *s,
-                        const struct report_options *opt)
+static void
+put_summary(FILE *out, bool color, const struct report_summary *s,
+            const struct report_options *opt)
 {
 	bool any = false;
 
@@ -461,15 +472,16 @@ static void put_summary(FILE *out, bool color, const struct report_summary *s,
 	        exit_code_meaning(opt->exit_code, opt->gate != NULL));
 }
 
-static int text_render(FILE *out, const struct scan_report *rep,
-                       const struct report_options *opt)
+static int
+text_render(FILE *out, const struct scan_report *rep,
+            const struct report_options *opt)
 {
 	struct report_summary sum;
 	struct host_group *groups = NULL;
 	struct host_ref *refs = NULL;
 	size_t ngroups = 0, nv = 0;
 	struct host_verdict *verdicts =
-		host_verdicts(rep->results, rep->nresults, &nv);
+	    host_verdicts(rep->results, rep->nresults, &nv);
 	size_t tally[TLS_VERDICT_UNKNOWN + 1] = {0};
 
 	errno = 0;
@@ -490,11 +502,11 @@ static int text_render(FILE *out, const struct scan_report *rep,
 		tally[verdicts[i].verdict]++;
 	if (nv)
 		fprintf(out,
-			"  TLS per host: mandatory %zu, opportunistic %zu, "
-			"absent %zu, unknown %zu\n",
-			tally[TLS_VERDICT_MANDATORY],
-			tally[TLS_VERDICT_OPPORTUNISTIC],
-			tally[TLS_VERDICT_ABSENT], tally[TLS_VERDICT_UNKNOWN]);
+		        "  TLS per host: mandatory %zu, opportunistic %zu, "
+		        "absent %zu, unknown %zu\n",
+		        tally[TLS_VERDICT_MANDATORY],
+		        tally[TLS_VERDICT_OPPORTUNISTIC],
+		        tally[TLS_VERDICT_ABSENT], tally[TLS_VERDICT_UNKNOWN]);
 	host_verdicts_free(verdicts, nv);
 	if (fflush(out) == EOF || ferror(out)) {
 		if (errno == 0)

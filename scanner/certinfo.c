@@ -15,16 +15,15 @@
 
 /* Path-existence checks only: times, weak hashes and key sizes are judged
  * per certificate, so they must not make a path look missing. */
-static const unsigned path_flags =
-	GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-	GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
-	GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD5 |
-	GNUTLS_VERIFY_ALLOW_BROKEN;
+static const unsigned path_flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+                                   GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
+                                   GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 |
+                                   GNUTLS_VERIFY_ALLOW_BROKEN;
 
 /* Status bits that mean "no path to an anchor". */
 static const unsigned no_path_bits =
-	GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
-	GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE;
+    GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
+    GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE;
 
 static bool
 crt_is_self_signed(gnutls_x509_crt_t c)
@@ -40,7 +39,7 @@ crt_is_self_signed(gnutls_x509_crt_t c)
 
 int
 certinfo_trust_load(struct certinfo_trust *t, const char *ca_file, char *err,
-		    size_t errlen)
+                    size_t errlen)
 {
 	gnutls_x509_crt_t *list = NULL;
 	unsigned n = 0;
@@ -61,17 +60,17 @@ certinfo_trust_load(struct certinfo_trust *t, const char *ca_file, char *err,
 		rc = gnutls_load_file(ca_file, &data);
 		if (rc < 0) {
 			snprintf(err, errlen, "cannot read --ca-file %s: %s",
-				 ca_file, gnutls_strerror(rc));
+			         ca_file, gnutls_strerror(rc));
 			return -1;
 		}
 		rc = gnutls_x509_crt_list_import2(&list, &n, &data,
-						  GNUTLS_X509_FMT_PEM, 0);
+		                                  GNUTLS_X509_FMT_PEM, 0);
 		gnutls_free(data.data);
 		if (rc < 0 || n == 0) {
 			snprintf(err, errlen,
-				 "--ca-file %s holds no PEM certificate%s%s",
-				 ca_file, rc < 0 ? ": " : "",
-				 rc < 0 ? gnutls_strerror(rc) : "");
+			         "--ca-file %s holds no PEM certificate%s%s",
+			         ca_file, rc < 0 ? ": " : "",
+			         rc < 0 ? gnutls_strerror(rc) : "");
 			return -1;
 		}
 	}
@@ -80,7 +79,7 @@ certinfo_trust_load(struct certinfo_trust *t, const char *ca_file, char *err,
 		if (crt_is_self_signed(list[i])) {
 			/* the list takes ownership of the certificate */
 			gnutls_x509_trust_list_add_cas(t->anchors, &list[i], 1,
-						       0);
+			                               0);
 		} else {
 			t->pool[t->npool++] = list[i];
 		}
@@ -125,7 +124,7 @@ read_sans(gnutls_x509_crt_t crt, struct cert_facts *out)
 		size_t size = sizeof(buf);
 		unsigned crit = 0;
 		int type = gnutls_x509_crt_get_subject_alt_name(crt, seq, buf,
-								&size, &crit);
+		                                                &size, &crit);
 		char ip[INET6_ADDRSTRLEN];
 
 		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
@@ -136,9 +135,9 @@ read_sans(gnutls_x509_crt_t crt, struct cert_facts *out)
 			strlist_add(&out->dns_names, p);
 			free(p);
 		} else if (type == GNUTLS_SAN_IPADDRESS &&
-			   (size == 4 || size == 16) &&
-			   inet_ntop(size == 4 ? AF_INET : AF_INET6, buf, ip,
-				     sizeof(ip))) {
+		           (size == 4 || size == 16) &&
+		           inet_ntop(size == 4 ? AF_INET : AF_INET6, buf, ip,
+		                     sizeof(ip))) {
 			strlist_add(&out->ip_addresses, ip);
 		}
 	}
@@ -170,9 +169,8 @@ certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out)
 		char cn[256];
 
 		size = sizeof(cn);
-		if (gnutls_x509_crt_get_dn_by_oid(crt,
-						  GNUTLS_OID_X520_COMMON_NAME,
-						  i, 0, cn, &size) < 0)
+		if (gnutls_x509_crt_get_dn_by_oid(
+		        crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, cn, &size) < 0)
 			break;
 		free(out->common_name);
 		out->common_name = printable(cn, size);
@@ -182,7 +180,7 @@ certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out)
 		out->serial = hex(buf, size);
 	size = sizeof(buf);
 	if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, buf,
-					    &size) >= 0)
+	                                    &size) >= 0)
 		out->sha256 = hex(buf, size);
 	out->not_before = gnutls_x509_crt_get_activation_time(crt);
 	out->not_after = gnutls_x509_crt_get_expiration_time(crt);
@@ -203,8 +201,8 @@ certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out)
 	name = sig >= 0 ? gnutls_sign_get_name(sig) : NULL;
 	out->signature_algorithm = xstrdup(name ? name : "unknown");
 	out->signature_weak =
-		sig < 0 ||
-		!gnutls_sign_is_secure2(sig, GNUTLS_SIGN_FLAG_SECURE_FOR_CERTS);
+	    sig < 0 ||
+	    !gnutls_sign_is_secure2(sig, GNUTLS_SIGN_FLAG_SECURE_FOR_CERTS);
 	out->self_issued = gnutls_x509_crt_check_issuer(crt, crt) != 0;
 	out->self_signed = out->self_issued && crt_is_self_signed(crt);
 	if (gnutls_x509_crt_get_basic_constraints(crt, NULL, &ca, NULL) >= 0)
@@ -214,16 +212,16 @@ certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out)
 
 static unsigned
 verify_path(gnutls_x509_trust_list_t anchors, gnutls_x509_crt_t *chain,
-	    size_t n, unsigned flags)
+            size_t n, unsigned flags)
 {
 	gnutls_typed_vdata_st vd = {
-		.type = GNUTLS_DT_KEY_PURPOSE_OID,
-		.data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER,
+	    .type = GNUTLS_DT_KEY_PURPOSE_OID,
+	    .data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER,
 	};
 	unsigned st = 0;
 
-	if (gnutls_x509_trust_list_verify_crt2(anchors, chain, (unsigned)n,
-					       &vd, 1, flags, &st, NULL) < 0)
+	if (gnutls_x509_trust_list_verify_crt2(anchors, chain, (unsigned)n, &vd,
+	                                       1, flags, &st, NULL) < 0)
 		return GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
 	return st;
 }
@@ -232,7 +230,7 @@ verify_path(gnutls_x509_trust_list_t anchors, gnutls_x509_crt_t *chain,
  * certificate or no issuer is known; returns how many were added. */
 static size_t
 complete_from_pool(const struct certinfo_trust *t, gnutls_x509_crt_t *chain,
-		   size_t n, size_t max)
+                   size_t n, size_t max)
 {
 	size_t added = 0;
 
@@ -255,7 +253,7 @@ complete_from_pool(const struct certinfo_trust *t, gnutls_x509_crt_t *chain,
 
 void
 certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
-	       size_t n, struct chain_facts *out)
+               size_t n, struct chain_facts *out)
 {
 	gnutls_x509_crt_t chain[CHAIN_MAX * 2];
 	size_t imported = 0, added;
@@ -269,7 +267,7 @@ certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
 		if (gnutls_x509_crt_init(&chain[imported]) < 0)
 			break;
 		if (gnutls_x509_crt_import(chain[imported], &der[i],
-					   GNUTLS_X509_FMT_DER) < 0) {
+		                           GNUTLS_X509_FMT_DER) < 0) {
 			gnutls_x509_crt_deinit(chain[imported]);
 			break;
 		}
@@ -289,9 +287,9 @@ certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
 	st = verify_path(t->anchors, chain, imported, 0);
 	out->verify_status = st;
 	if (gnutls_certificate_verification_status_print(st, GNUTLS_CRT_X509,
-							 &txt, 0) >= 0) {
+	                                                 &txt, 0) >= 0) {
 		out->verify_text =
-			escape_printable((const char *)txt.data, FIELD_MAX);
+		    escape_printable((const char *)txt.data, FIELD_MAX);
 		gnutls_free(txt.data);
 	}
 	/* a clean full verification already proves the path; only a
@@ -301,11 +299,10 @@ certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
 	out->trusted = (st & no_path_bits) == 0;
 	if (!out->trusted && (st & GNUTLS_CERT_SIGNER_NOT_FOUND)) {
 		added = complete_from_pool(t, chain, imported,
-					   sizeof(chain) / sizeof(chain[0]));
-		if (added > 0 &&
-		    (verify_path(t->anchors, chain, imported + added,
-				 path_flags) &
-		     no_path_bits) == 0) {
+		                           sizeof(chain) / sizeof(chain[0]));
+		if (added > 0 && (verify_path(t->anchors, chain,
+		                              imported + added, path_flags) &
+		                  no_path_bits) == 0) {
 			out->trusted = true;
 			out->needed_unsent_intermediates = true;
 		}

@@ -17,20 +17,19 @@
 
 struct certinfo_trust {
 	gnutls_x509_trust_list_t anchors; /* system store + self-signed
-					     certificates of --ca-file */
+	                                     certificates of --ca-file */
 	gnutls_x509_crt_t *pool;          /* other --ca-file certificates */
 	size_t npool;
 };
 
 /* Loads the trust; returns 0, or -1 with a reason in err. */
 int certinfo_trust_load(struct certinfo_trust *t, const char *ca_file,
-			char *err, size_t errlen);
+                        char *err, size_t errlen);
 void certinfo_trust_free(struct certinfo_trust *t);
 
 /* Fills out from the n DER certificates (leaf first). */
-void certinfo_chain(const struct certinfo_trust *t,
-		    const gnutls_datum_t *der, size_t n,
-		    struct chain_facts *out);
+void certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
+                    size_t n, struct chain_facts *out);
 
 /* Facts of one certificate (exposed for tests and fuzzing). */
 void certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out);

@@ -23,85 +23,85 @@
 #endif
 
 static const char usage_text[] =
-	"usage: mailaudit scan [options] TARGET...\n"
-	"       mailaudit report [options] IN.json    (re-render a saved scan)\n"
-	"       mailaudit diff [options] OLD.json NEW.json\n"
-	"       mailaudit profiles [NAME...]          (the CI gate profiles)\n"
-	"       mailaudit --list-checks [--all]\n"
-	"       mailaudit --version | --help\n"
-	"\n"
-	"Audits POP3 and IMAP endpoints: STARTTLS, implicit TLS, plaintext\n"
-	"authentication exposure and certificates. Sends no credentials and\n"
-	"changes no server state.\n"
-	"\n"
-	"TARGET is one of:\n"
-	"  HOST | ADDRESS | [IPV6]   the four standard services: pop3 110,\n"
-	"                            imap 143, imaps 993, pop3s 995\n"
-	"  ADDRESS/PREFIX            every address of a CIDR block (IPv4 up\n"
-	"                            to /16, IPv6 up to /112), four services\n"
-	"  HOST:PORT | [IPV6]:PORT   one port; its service from the port\n"
-	"                            number or --service\n"
-	"  imap://HOST[:PORT]        also imaps://, pop3://, pop3s://\n"
-	"  -                         read targets from standard input\n"
-	"\n"
-	"options:\n"
-	"  -iL FILE            read targets from FILE, one per line ('-' =\n"
-	"                      stdin); blank lines and '#' comments skipped\n"
-	"  --service NAME      service for HOST:PORT targets (imap, imaps,\n"
-	"                      pop3, pop3s)\n"
-	"  --ca-file FILE      extra trust anchors (PEM); self-signed ones\n"
-	"                      are anchors, others known intermediates.\n"
-	"                      The system store is always used\n"
-	"  --resolve HOST:ADDR connect to ADDR for HOST (no DNS lookup)\n"
-	"  --timeout SECONDS   per step: connect, greeting, each reply,\n"
-	"                      handshake (default 10); a whole endpoint gets\n"
-	"                      6 times that\n"
-	"  --concurrency N     endpoints scanned at once (default 64)\n"
-	"  --max-per-host N    connections at once to one address (default 2)\n"
-	"  --format FMT        text, json, jsonl, sarif, junit or html\n"
-	"                      (default: text on a terminal, json otherwise)\n"
-	"  -o FILE             write the report to FILE (atomically); repeat\n"
-	"                      --format FMT -o FILE for several reports of\n"
-	"                      one scan (a lone -o takes the format from the\n"
-	"                      file name: .json .jsonl .sarif .xml .html)\n"
-	"  --profile NAME      gate on profile NAME (repeatable: union); see\n"
-	"                      mailaudit profiles. Default: baseline (a\n"
-	"                      critical or high finding fails)\n"
-	"  --fail-on SEVERITY  exit 1 if a finding is at or above SEVERITY:\n"
-	"                      info, low, medium, high, critical (adds to\n"
-	"                      the profiles; alone it replaces baseline)\n"
-	"  --waivers FILE      accepted risks (JSON): waived findings do not\n"
-	"                      fail the gate; expired waivers are reported\n"
-	"  --allow-incomplete  endpoints that could not be assessed do not\n"
-	"                      fail the gate (no exit code 3)\n"
-	"  --passive           no active probes: no AUTHENTICATE/AUTH\n"
-	"                      probes, NTLM, ID, injection or extra\n"
-	"                      connections; STARTTLS only if advertised\n"
-	"  --tls-depth DEPTH   TLS protocol/cipher audit on every TLS\n"
-	"                      endpoint: quick (versions, cipher classes,\n"
-	"                      key exchange, extensions; default), full\n"
-	"                      (also every accepted suite), off\n"
-	"  --tls-budget N      audit connections per endpoint at most\n"
-	"                      (default 20 quick, 80 full)\n"
-	"  --threads N         event loops, one per thread (default: the\n"
-	"                      number of cores)\n"
-	"  --rate N            new connections per second, all threads\n"
-	"                      together (default: no limit)\n"
-	"  -4, -6              only IPv4 / only IPv6 addresses of names\n"
-	"  --shard K/N         scan only shard K (0..N-1) of N: every host\n"
-	"                      lands in exactly one shard, with all its ports\n"
-	"  -q, --quiet         no progress line on a terminal's stderr\n"
-	"  --retries N         new tries, with back-off, after a throttled\n"
-	"                      greeting (BYE, -ERR [IN-USE]; default 2)\n"
-	"  --no-color          no ANSI colours even on a terminal\n"
-	"  --list-checks       print the check catalog (--all: also checks\n"
-	"                      not implemented yet)\n"
-	"  --version, --help\n"
-	"\n"
-	"exit codes: 0 the gate passes; 1 a finding fails the gate; 2 usage\n"
-	"or configuration error; 3 nothing fails, but an endpoint was\n"
-	"reachable and could not be assessed (timeout, protocol or TLS\n"
-	"error) and --allow-incomplete was not given.\n";
+    "usage: mailaudit scan [options] TARGET...\n"
+    "       mailaudit report [options] IN.json    (re-render a saved scan)\n"
+    "       mailaudit diff [options] OLD.json NEW.json\n"
+    "       mailaudit profiles [NAME...]          (the CI gate profiles)\n"
+    "       mailaudit --list-checks [--all]\n"
+    "       mailaudit --version | --help\n"
+    "\n"
+    "Audits POP3 and IMAP endpoints: STARTTLS, implicit TLS, plaintext\n"
+    "authentication exposure and certificates. Sends no credentials and\n"
+    "changes no server state.\n"
+    "\n"
+    "TARGET is one of:\n"
+    "  HOST | ADDRESS | [IPV6]   the four standard services: pop3 110,\n"
+    "                            imap 143, imaps 993, pop3s 995\n"
+    "  ADDRESS/PREFIX            every address of a CIDR block (IPv4 up\n"
+    "                            to /16, IPv6 up to /112), four services\n"
+    "  HOST:PORT | [IPV6]:PORT   one port; its service from the port\n"
+    "                            number or --service\n"
+    "  imap://HOST[:PORT]        also imaps://, pop3://, pop3s://\n"
+    "  -                         read targets from standard input\n"
+    "\n"
+    "options:\n"
+    "  -iL FILE            read targets from FILE, one per line ('-' =\n"
+    "                      stdin); blank lines and '#' comments skipped\n"
+    "  --service NAME      service for HOST:PORT targets (imap, imaps,\n"
+    "                      pop3, pop3s)\n"
+    "  --ca-file FILE      extra trust anchors (PEM); self-signed ones\n"
+    "                      are anchors, others known intermediates.\n"
+    "                      The system store is always used\n"
+    "  --resolve HOST:ADDR connect to ADDR for HOST (no DNS lookup)\n"
+    "  --timeout SECONDS   per step: connect, greeting, each reply,\n"
+    "                      handshake (default 10); a whole endpoint gets\n"
+    "                      6 times that\n"
+    "  --concurrency N     endpoints scanned at once (default 64)\n"
+    "  --max-per-host N    connections at once to one address (default 2)\n"
+    "  --format FMT        text, json, jsonl, sarif, junit or html\n"
+    "                      (default: text on a terminal, json otherwise)\n"
+    "  -o FILE             write the report to FILE (atomically); repeat\n"
+    "                      --format FMT -o FILE for several reports of\n"
+    "                      one scan (a lone -o takes the format from the\n"
+    "                      file name: .json .jsonl .sarif .xml .html)\n"
+    "  --profile NAME      gate on profile NAME (repeatable: union); see\n"
+    "                      mailaudit profiles. Default: baseline (a\n"
+    "                      critical or high finding fails)\n"
+    "  --fail-on SEVERITY  exit 1 if a finding is at or above SEVERITY:\n"
+    "                      info, low, medium, high, critical (adds to\n"
+    "                      the profiles; alone it replaces baseline)\n"
+    "  --waivers FILE      accepted risks (JSON): waived findings do not\n"
+    "                      fail the gate; expired waivers are reported\n"
+    "  --allow-incomplete  endpoints that could not be assessed do not\n"
+    "                      fail the gate (no exit code 3)\n"
+    "  --passive           no active probes: no AUTHENTICATE/AUTH\n"
+    "                      probes, NTLM, ID, injection or extra\n"
+    "                      connections; STARTTLS only if advertised\n"
+    "  --tls-depth DEPTH   TLS protocol/cipher audit on every TLS\n"
+    "                      endpoint: quick (versions, cipher classes,\n"
+    "                      key exchange, extensions; default), full\n"
+    "                      (also every accepted suite), off\n"
+    "  --tls-budget N      audit connections per endpoint at most\n"
+    "                      (default 20 quick, 80 full)\n"
+    "  --threads N         event loops, one per thread (default: the\n"
+    "                      number of cores)\n"
+    "  --rate N            new connections per second, all threads\n"
+    "                      together (default: no limit)\n"
+    "  -4, -6              only IPv4 / only IPv6 addresses of names\n"
+    "  --shard K/N         scan only shard K (0..N-1) of N: every host\n"
+    "                      lands in exactly one shard, with all its ports\n"
+    "  -q, --quiet         no progress line on a terminal's stderr\n"
+    "  --retries N         new tries, with back-off, after a throttled\n"
+    "                      greeting (BYE, -ERR [IN-USE]; default 2)\n"
+    "  --no-color          no ANSI colours even on a terminal\n"
+    "  --list-checks       print the check catalog (--all: also checks\n"
+    "                      not implemented yet)\n"
+    "  --version, --help\n"
+    "\n"
+    "exit codes: 0 the gate passes; 1 a finding fails the gate; 2 usage\n"
+    "or configuration error; 3 nothing fails, but an endpoint was\n"
+    "reachable and could not be assessed (timeout, protocol or TLS\n"
+    "error) and --allow-incomplete was not given.\n";
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -137,7 +137,7 @@ parse_size(const char *s, size_t min, size_t max, size_t *out)
 struct parse_ctx {
 	struct cli_options *o;
 	const struct service *forced;
-	char **raw;        /* target texts, parsed once options are known */
+	char **raw; /* target texts, parsed once options are known */
 	size_t nraw;
 	size_t capraw;
 };
@@ -186,8 +186,8 @@ expand_cidr(struct parse_ctx *p, const char *text)
 	bits = strtoul(slash + 1, &end, 10);
 	if (errno || *end || end == slash + 1 || bits > width ||
 	    width - bits > 16) {
-		fail("bad CIDR block '%s': prefix /%s must be /%zu to /%zu", text,
-		     slash + 1, width - 16, width);
+		fail("bad CIDR block '%s': prefix /%s must be /%zu to /%zu",
+		     text, slash + 1, width - 16, width);
 		return -1;
 	}
 	count = (size_t)1 << (width - bits);
@@ -233,7 +233,7 @@ read_list(struct parse_ctx *p, const char *path)
 
 	if (!f)
 		return fail("cannot read target list %s: %s", path,
-			    strerror(errno));
+		            strerror(errno));
 	rc = target_read_lines(f, add_line, p, err, sizeof(err));
 	if (f != stdin)
 		fclose(f);
@@ -247,8 +247,8 @@ read_list(struct parse_ctx *p, const char *path)
 static void
 add_parameter(struct cli_options *o, size_t *n, const char *a, const char *b)
 {
-	o->parameters = xreallocarray(o->parameters, *n + 2,
-				      sizeof(*o->parameters));
+	o->parameters =
+	    xreallocarray(o->parameters, *n + 2, sizeof(*o->parameters));
 	o->parameters[(*n)++] = b ? xasprintf("%s %s", a, b) : xstrdup(a);
 	o->parameters[*n] = NULL;
 }
@@ -278,8 +278,8 @@ host_shard(const char *host, size_t n)
 static int
 add_output(struct cli_options *o, const char *format, const char *path)
 {
-	struct cli_output *last = o->noutputs ? &o->outputs[o->noutputs - 1]
-					      : NULL;
+	struct cli_output *last =
+	    o->noutputs ? &o->outputs[o->noutputs - 1] : NULL;
 
 	if (last && format && !last->format && last->path) {
 		last->format = format;
@@ -305,9 +305,9 @@ format_of_path(const char *path)
 		const char *ext;
 		const char *format;
 	} map[] = {
-		{".json", "json"},   {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
-		{".sarif", "sarif"}, {".xml", "junit"},	  {".html", "html"},
-		{".htm", "html"},    {".txt", "text"},
+	    {".json", "json"},   {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
+	    {".sarif", "sarif"}, {".xml", "junit"},   {".html", "html"},
+	    {".htm", "html"},    {".txt", "text"},
 	};
 	const char *dot = strrchr(path, '.');
 
@@ -334,8 +334,9 @@ finish_outputs(struct cli_options *o)
 		struct cli_output *out = &o->outputs[i];
 
 		if (!out->format)
-			out->format = format_of_path(out->path) ? format_of_path(out->path)
-								 : "json";
+			out->format = format_of_path(out->path)
+			                  ? format_of_path(out->path)
+			                  : "json";
 		if (!out->path || strcmp(out->path, "-") == 0) {
 			out->path = NULL;
 			to_stdout++;
@@ -343,7 +344,7 @@ finish_outputs(struct cli_options *o)
 	}
 	if (to_stdout > 1)
 		return fail("only one output can go to standard output; give "
-			    "the others -o FILE");
+		            "the others -o FILE");
 	return -1;
 }
 
@@ -351,12 +352,11 @@ static bool
 takes_value(const char *a)
 {
 	static const char *const valued[] = {
-		"-iL",	       "--service",	"--ca-file", "--resolve",
-		"--timeout",   "--concurrency", "--max-per-host",
-		"--format",    "-o",		"--fail-on",
-		"--profile",   "--waivers", "--retries",
-		"--tls-depth", "--tls-budget", "--threads", "--rate",
-		"--shard",
+	    "-iL",       "--service",     "--ca-file",      "--resolve",
+	    "--timeout", "--concurrency", "--max-per-host", "--format",
+	    "-o",        "--fail-on",     "--profile",      "--waivers",
+	    "--retries", "--tls-depth",   "--tls-budget",   "--threads",
+	    "--rate",    "--shard",
 	};
 
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
@@ -434,22 +434,22 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	if (strcmp(a, "--service") == 0) {
 		p->forced = service_by_name(v);
 		return p->forced ? -1
-				 : fail("unknown service '%s'%s: use imap, "
-					"imaps, pop3 or pop3s",
-					v, "");
+		                 : fail("unknown service '%s'%s: use imap, "
+		                        "imaps, pop3 or pop3s",
+		                        v, "");
 	}
 	if (strcmp(a, "--ca-file") == 0) {
 		if (access(v, R_OK) != 0)
 			return fail("cannot read --ca-file %s: %s", v,
-				    strerror(errno));
+			            strerror(errno));
 		o->ca_file = v;
 		return -1;
 	}
 	if (strcmp(a, "--resolve") == 0) {
 		o->resolve = xreallocarray(o->resolve, o->nresolve + 1,
-					   sizeof(*o->resolve));
+		                           sizeof(*o->resolve));
 		if (resolve_pin_parse(v, &o->resolve[o->nresolve], err,
-				      sizeof(err)) < 0)
+		                      sizeof(err)) < 0)
 			return fail("%s%s", err, "");
 		o->nresolve++;
 		return -1;
@@ -462,45 +462,53 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		if (errno || *end || !(o->timeout_s >= 0.1) ||
 		    o->timeout_s > 3600)
 			return fail("bad --timeout '%s': seconds from 0.1 to "
-				    "3600%s",
-				    v, "");
+			            "3600%s",
+			            v, "");
 		return -1;
 	}
 	if (strcmp(a, "--concurrency") == 0)
 		return parse_size(v, 1, 100000, &o->concurrency)
-			       ? -1
-			       : fail("bad --concurrency '%s': 1-100000%s", v,
-				      "");
+		           ? -1
+		           : fail("bad --concurrency '%s': 1-100000%s", v, "");
 	if (strcmp(a, "--max-per-host") == 0)
 		return parse_size(v, 1, 64, &o->max_per_host)
-			       ? -1
-			       : fail("bad --max-per-host '%s': 1-64%s", v, "");
+		           ? -1
+		           : fail("bad --max-per-host '%s': 1-64%s", v, "");
 	if (strcmp(a, "--threads") == 0)
 		return parse_size(v, 1, 256, &o->threads)
-			       ? -1
-			       : fail("bad --threads '%s': 1-256", v);
+		           ? -1
+		           : fail("bad --threads '%s': 1-256", v);
 	if (strcmp(a, "--rate") == 0) {
 		char *end;
 
 		errno = 0;
 		o->rate = strtod(v, &end);
 		return !errno && !*end && o->rate >= 0.1 && o->rate <= 1e6
-			       ? -1
-			       : fail("bad --rate '%s': new connections per "
-				      "second, 0.1 to 1000000",
-				      v);
+		           ? -1
+		           : fail("bad --rate '%s': new connections per "
+		                  "second, 0.1 to 1000000",
+		                  v);
 	}
 	if (strcmp(a, "--shard") == 0) {
-		unsigned long k, n;
-		char slash;
+		const char *slash = strchr(v, '/');
+		size_t k = 0, n = 0;
+		bool ok = slash && slash > v &&
+		          strspn(v, "0123456789") == (size_t)(slash - v);
+		char kbuf[16];
 
-		if (sscanf(v, "%lu%c%lu", &k, &slash, &n) != 3 || slash != '/' ||
-		    n == 0 || n > 100000 || k >= n || strspn(v, "0123456789/") !=
-							       strlen(v))
+		if (ok && (size_t)(slash - v) < sizeof(kbuf)) {
+			memcpy(kbuf, v, (size_t)(slash - v));
+			kbuf[slash - v] = '\0';
+			ok = parse_size(kbuf, 0, 99999, &k) &&
+			     parse_size(slash + 1, 1, 100000, &n) && k < n;
+		} else {
+			ok = false;
+		}
+		if (!ok)
 			return fail("bad --shard '%s': K/N with 0 <= K < N "
-				    "(K counts from 0, as Kubernetes' "
-				    "JOB_COMPLETION_INDEX)",
-				    v);
+			            "(K counts from 0, as Kubernetes' "
+			            "JOB_COMPLETION_INDEX)",
+			            v);
 		o->shard_k = k;
 		o->shard_n = n;
 		return -1;
@@ -508,30 +516,30 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	if (strcmp(a, "--tls-depth") == 0) {
 		o->tls_depth = tls_depth_parse(v);
 		return o->tls_depth >= 0
-			       ? -1
-			       : fail("bad --tls-depth '%s': quick, full or off",
-				      v);
+		           ? -1
+		           : fail("bad --tls-depth '%s': quick, full or off",
+		                  v);
 	}
 	if (strcmp(a, "--tls-budget") == 0)
 		return parse_size(v, 1, 1000, &o->tls_budget)
-			       ? -1
-			       : fail("bad --tls-budget '%s': 1-1000", v);
+		           ? -1
+		           : fail("bad --tls-budget '%s': 1-1000", v);
 	if (strcmp(a, "--retries") == 0)
 		return parse_size(v, 0, 10, &o->retries)
-			       ? -1
-			       : fail("bad --retries '%s': 0-10", v);
+		           ? -1
+		           : fail("bad --retries '%s': 0-10", v);
 	if (strcmp(a, "--format") == 0) {
 		if (!reporter_by_name(v))
 			return fail("unknown --format '%s'%s: use text, json, "
-				    "jsonl, sarif, junit or html",
-				    v, "");
+			            "jsonl, sarif, junit or html",
+			            v, "");
 		return add_output(o, v, NULL);
 	}
 	if (strcmp(a, "--profile") == 0) {
 		if (!profile_by_name(v))
 			return fail("unknown --profile '%s'%s: see mailaudit "
-				    "profiles",
-				    v, "");
+			            "profiles",
+			            v, "");
 		for (size_t k = 0; k < o->nprofiles; k++)
 			if (profile_by_name(o->profiles[k]) ==
 			    profile_by_name(v))
@@ -544,7 +552,7 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	if (strcmp(a, "--waivers") == 0) {
 		if (access(v, R_OK) != 0)
 			return fail("cannot read --waivers %s: %s", v,
-				    strerror(errno));
+			            strerror(errno));
 		o->waivers = v;
 		return -1;
 	}
@@ -554,9 +562,9 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		o->fail_on_given = true;
 		o->fail_on = severity_parse(v);
 		return o->fail_on >= 0 ? -1
-				       : fail("bad --fail-on '%s'%s: use info, "
-					      "low, medium, high or critical",
-					      v, "");
+		                       : fail("bad --fail-on '%s'%s: use info, "
+		                              "low, medium, high or critical",
+		                              v, "");
 	}
 	return fail("unknown option '%s'", argv[*i - 1]);
 }
@@ -611,13 +619,12 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 		char err[512];
 
 		if (target_parse(p.raw[i], p.forced, &o->targets[o->ntargets],
-				 err, sizeof(err)) < 0) {
+		                 err, sizeof(err)) < 0) {
 			rc = fail("%s%s", err, "");
 			goto out;
 		}
-		if (o->shard_n &&
-		    host_shard(o->targets[o->ntargets].host, o->shard_n) !=
-			    o->shard_k) {
+		if (o->shard_n && host_shard(o->targets[o->ntargets].host,
+		                             o->shard_n) != o->shard_k) {
 			target_spec_free(&o->targets[o->ntargets]);
 			continue;
 		}

@@ -32,27 +32,27 @@ struct cli_options {
 		const char *path;
 	} outputs[CLI_MAX_OUTPUTS];
 	size_t noutputs;
-	int fail_on;          /* enum severity */
-	bool fail_on_given;   /* --fail-on was given (else the gate uses
-				 baseline, or only the profiles) */
+	int fail_on;        /* enum severity */
+	bool fail_on_given; /* --fail-on was given (else the gate uses
+	                       baseline, or only the profiles) */
 	const char *profiles[GATE_MAX_PROFILES]; /* --profile, known names */
 	size_t nprofiles;
-	const char *waivers;  /* --waivers FILE, or NULL */
+	const char *waivers;   /* --waivers FILE, or NULL */
 	bool allow_incomplete; /* --allow-incomplete */
 	size_t concurrency;
 	size_t max_per_host;
 	bool color;
-	bool passive;         /* --passive: no active probes */
-	size_t retries;       /* --retries: after a throttled greeting */
-	int tls_depth;        /* enum tls_depth */
-	size_t threads;       /* --threads: event loops (default: cores) */
-	double rate;          /* --rate: new connections/s, 0 = no limit */
-	int family;           /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
-	size_t shard_k;       /* --shard K/N: this is shard K of N */
-	size_t shard_n;       /* 0 = no sharding */
-	bool quiet;           /* --quiet: no progress line */
-	size_t tls_budget;    /* 0 = the depth's default */
-	char **parameters;    /* NULL-terminated, for the report */
+	bool passive;      /* --passive: no active probes */
+	size_t retries;    /* --retries: after a throttled greeting */
+	int tls_depth;     /* enum tls_depth */
+	size_t threads;    /* --threads: event loops (default: cores) */
+	double rate;       /* --rate: new connections/s, 0 = no limit */
+	int family;        /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
+	size_t shard_k;    /* --shard K/N: this is shard K of N */
+	size_t shard_n;    /* 0 = no sharding */
+	bool quiet;        /* --quiet: no progress line */
+	size_t tls_budget; /* 0 = the depth's default */
+	char **parameters; /* NULL-terminated, for the report */
 };
 
 /* Parses argv. Returns -1 when o holds a command to run, or an exit code

@@ -297,20 +297,19 @@ format_for(const char *output)
  * code, or 2 when the report cannot be written. */
 static int
 write_loaded(const char *cmd, struct loaded_report *in,
-	     const struct report_args *a)
+             const struct report_args *a)
 {
 	struct report_options ro = {
-		.gate = &in->gate,
-		.exit_code = in->exit_code,
-		.fail_on = in->gate.threshold >= 0 ? in->gate.threshold
-						   : SEV_COUNT,
-		.color = a->color && !a->output && isatty(STDOUT_FILENO),
+	    .gate = &in->gate,
+	    .exit_code = in->exit_code,
+	    .fail_on = in->gate.threshold >= 0 ? in->gate.threshold : SEV_COUNT,
+	    .color = a->color && !a->output && isatty(STDOUT_FILENO),
 	};
 
 	if (report_write(reporter_by_name(a->format), &in->rep, &ro,
-			 a->output) < 0) {
+	                 a->output) < 0) {
 		fprintf(stderr, "mailaudit %s: cannot write %s: %s\n", cmd,
-			a->output ? a->output : "the report", strerror(errno));
+		        a->output ? a->output : "the report", strerror(errno));
 		return 2;
 	}
 	return in->exit_code;
@@ -375,7 +374,7 @@ merge_into(struct loaded_report *a, struct loaded_report *b)
 	struct scan_report *ra = &a->rep, *rb = &b->rep;
 
 	ra->results = xreallocarray(ra->results, ra->nresults + rb->nresults,
-				    sizeof(*ra->results));
+	                            sizeof(*ra->results));
 	for (size_t i = 0; i < rb->nresults; i++) {
 		const struct endpoint *e = &rb->results[i].endpoint;
 		bool dup = false;
@@ -396,16 +395,17 @@ merge_into(struct loaded_report *a, struct loaded_report *b)
 	for (size_t i = 0; i < b->reasons.n; i++) {
 		/* the pointers move: findings keep pointing at them */
 		if (a->reasons.n == a->reasons.cap) {
-			a->reasons.cap = a->reasons.cap ? a->reasons.cap * 2 : 8;
-			a->reasons.items = xreallocarray(
-				a->reasons.items, a->reasons.cap,
-				sizeof(*a->reasons.items));
+			a->reasons.cap =
+			    a->reasons.cap ? a->reasons.cap * 2 : 8;
+			a->reasons.items =
+			    xreallocarray(a->reasons.items, a->reasons.cap,
+			                  sizeof(*a->reasons.items));
 		}
 		a->reasons.items[a->reasons.n++] = b->reasons.items[i];
 	}
 	b->reasons.n = 0;
-	if (rb->started.tv_sec && (!ra->started.tv_sec ||
-				   rb->started.tv_sec < ra->started.tv_sec))
+	if (rb->started.tv_sec &&
+	    (!ra->started.tv_sec || rb->started.tv_sec < ra->started.tv_sec))
 		ra->started = rb->started;
 	if (rb->finished.tv_sec > ra->finished.tv_sec)
 		ra->finished = rb->finished;
@@ -431,7 +431,7 @@ cmd_merge(int argc, char **argv)
 			continue;
 		}
 		if (report_load_file(argv[i], ninputs ? &next : &in, err,
-				     sizeof(err)) < 0) {
+		                     sizeof(err)) < 0) {
 			fprintf(stderr, "mailaudit merge: %s\n", err);
 			if (ninputs)
 				report_load_free(&in);

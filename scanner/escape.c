@@ -44,10 +44,10 @@ escape_bytes(const char *p, size_t n, size_t max)
 			out[o++] = (char)c;
 		} else if (k == 2) {
 			out[o++] = '\\';
-			out[o++] = c == '\\' ? '\\'
-				   : c == '\r' ? 'r'
-				   : c == '\n' ? 'n'
-					       : 't';
+			out[o++] = c == '\\'   ? '\\'
+			           : c == '\r' ? 'r'
+			           : c == '\n' ? 'n'
+			                       : 't';
 		} else {
 			out[o++] = '\\';
 			out[o++] = 'x';
@@ -57,7 +57,7 @@ escape_bytes(const char *p, size_t n, size_t max)
 	}
 	if (i < n)
 		o += (size_t)snprintf(out + o, max + 1 - o, "...[+%zu bytes]",
-				      n - i);
+		                      n - i);
 	out[o] = '\0';
 	/* sized for the worst case; most strings are short */
 	return xreallocarray(out, o + 1, 1);
@@ -75,8 +75,8 @@ escape_printable(const char *s, size_t max)
 		max = 8;
 	for (const char *q = s; *q && need <= max; q++)
 		need += ((unsigned char)*q >= 0x20 && (unsigned char)*q < 0x7f)
-				? 1
-				: 4;
+		            ? 1
+		            : 4;
 	fits = need <= max;
 	out = xmalloc(max + 1);
 	for (; *s; s++) {

@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 /* Escapes n bytes of p. At most max output characters are produced
- * (raised to 66 if smaller); a longer result ends in "..." followed by the number of
- * bytes left out, as "...[+123 bytes]". Caller frees. */
+ * (raised to 66 if smaller); a longer result ends in "..." followed by the
+ * number of bytes left out, as "...[+123 bytes]". Caller frees. */
 char *escape_bytes(const char *p, size_t n, size_t max);
 
 /* For text that is already escaped or made by us: keeps printable ASCII

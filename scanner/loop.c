@@ -245,7 +245,8 @@ loop_run_once(struct loop *l, double max_wait)
 
 		if ((size_t)fd >= l->nwatches || !l->watches[fd].cb)
 			continue;
-		if (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		if (evs[i].events &
+		    (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
 			events |= LOOP_READ;
 		if (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 			events |= LOOP_WRITE;

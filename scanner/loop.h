@@ -20,7 +20,7 @@ struct loop_timer {
 	void *arg;
 };
 
-#define LOOP_READ 1u
+#define LOOP_READ  1u
 #define LOOP_WRITE 2u
 
 typedef void loop_fd_cb(void *arg, unsigned events);
@@ -35,9 +35,9 @@ double loop_clock(void);
 
 /* Watches fd for events (LOOP_READ/LOOP_WRITE); returns 0 or -1. */
 int loop_watch(struct loop *l, int fd, unsigned events, loop_fd_cb *cb,
-	       void *arg);
+               void *arg);
 int loop_modify(struct loop *l, int fd, unsigned events, loop_fd_cb *cb,
-		void *arg);
+                void *arg);
 void loop_unwatch(struct loop *l, int fd);
 
 void loop_timer_init(struct loop_timer *t, void (*cb)(void *), void *arg);

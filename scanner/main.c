@@ -59,13 +59,13 @@ progress_print(struct progress *p, bool final)
 		return;
 	p->last_print = t;
 	fprintf(stderr,
-		"\r\033[K%zu/%zu endpoints  %.0f/s  ETA %.0fs  critical %zu "
-		"high %zu medium %zu low %zu info %zu",
-		p->done, p->total, rate,
-		rate > 0 ? (double)(p->total - p->done) / rate : 0.0,
-		p->by_severity[SEV_CRITICAL], p->by_severity[SEV_HIGH],
-		p->by_severity[SEV_MEDIUM], p->by_severity[SEV_LOW],
-		p->by_severity[SEV_INFO]);
+	        "\r\033[K%zu/%zu endpoints  %.0f/s  ETA %.0fs  critical %zu "
+	        "high %zu medium %zu low %zu info %zu",
+	        p->done, p->total, rate,
+	        rate > 0 ? (double)(p->total - p->done) / rate : 0.0,
+	        p->by_severity[SEV_CRITICAL], p->by_severity[SEV_HIGH],
+	        p->by_severity[SEV_MEDIUM], p->by_severity[SEV_LOW],
+	        p->by_severity[SEV_INFO]);
 	if (final)
 		fputs("\r\033[K", stderr);
 }
@@ -126,13 +126,13 @@ fit_fd_limit(size_t concurrency)
 	if (rl.rlim_cur != RLIM_INFINITY &&
 	    (rlim_t)(concurrency + reserve) > rl.rlim_cur) {
 		size_t fit = rl.rlim_cur > reserve + 1
-				     ? (size_t)rl.rlim_cur - reserve
-				     : 1;
+		                 ? (size_t)rl.rlim_cur - reserve
+		                 : 1;
 
 		fprintf(stderr,
-			"mailaudit: --concurrency %zu exceeds the open-file "
-			"limit (%llu); using %zu\n",
-			concurrency, (unsigned long long)rl.rlim_cur, fit);
+		        "mailaudit: --concurrency %zu exceeds the open-file "
+		        "limit (%llu); using %zu\n",
+		        concurrency, (unsigned long long)rl.rlim_cur, fit);
 		return fit;
 	}
 	return concurrency;
@@ -146,26 +146,26 @@ run_scan(struct cli_options *o)
 	size_t n = 0;
 	struct tls_config *tls;
 	struct scan_options so = {
-		.timeout_s = o->timeout_s,
-		.endpoint_budget_s = o->timeout_s * 6,
-		.concurrency = o->concurrency,
-		.max_per_host = o->max_per_host,
-		.retries = (unsigned)o->retries,
-		.tls_depth = (enum tls_depth)o->tls_depth,
-		.threads = o->threads ? (unsigned)o->threads
-			   : sysconf(_SC_NPROCESSORS_ONLN) > 0
-				   ? (unsigned)sysconf(_SC_NPROCESSORS_ONLN)
-				   : 1,
-		.rate = o->rate,
-		.tls_budget = o->tls_budget ? (unsigned)o->tls_budget
-			      : o->tls_depth == TLS_DEPTH_FULL ? 80
-							       : 20,
-		.retry_delay_s = 1.0,
-		.probe = {.passive = o->passive,
-			  /* long enough for a reply over a slow link, short
-			     enough to keep every STARTTLS port cheap */
-			  .quiet_wait_s = o->timeout_s < 2 ? o->timeout_s / 2
-							   : 1.0},
+	    .timeout_s = o->timeout_s,
+	    .endpoint_budget_s = o->timeout_s * 6,
+	    .concurrency = o->concurrency,
+	    .max_per_host = o->max_per_host,
+	    .retries = (unsigned)o->retries,
+	    .tls_depth = (enum tls_depth)o->tls_depth,
+	    .threads = o->threads ? (unsigned)o->threads
+	               : sysconf(_SC_NPROCESSORS_ONLN) > 0
+	                   ? (unsigned)sysconf(_SC_NPROCESSORS_ONLN)
+	                   : 1,
+	    .rate = o->rate,
+	    .tls_budget = o->tls_budget ? (unsigned)o->tls_budget
+	                  : o->tls_depth == TLS_DEPTH_FULL ? 80
+	                                                   : 20,
+	    .retry_delay_s = 1.0,
+	    .probe = {.passive = o->passive,
+	              /* long enough for a reply over a slow link, short
+	                 enough to keep every STARTTLS port cheap */
+	              .quiet_wait_s =
+	                  o->timeout_s < 2 ? o->timeout_s / 2 : 1.0},
 	};
 	struct scan_report rep = {.scanner_version = MAILAUDIT_VERSION};
 	struct progress prog = {0};
@@ -178,8 +178,8 @@ run_scan(struct cli_options *o)
 	/* a bad profile or waiver file is a configuration error (exit 2),
 	 * found before anything is scanned */
 	if (commands_gate_setup(&gc, &wl, o->profiles, o->nprofiles,
-				o->fail_on_given ? o->fail_on : -1, o->waivers,
-				o->allow_incomplete) != 0)
+	                        o->fail_on_given ? o->fail_on : -1, o->waivers,
+	                        o->allow_incomplete) != 0)
 		return 2;
 
 	tls = tls_config_new(o->ca_file, err, sizeof(err));
@@ -189,7 +189,7 @@ run_scan(struct cli_options *o)
 		return 2;
 	}
 	results = resolve_targets(o->targets, o->ntargets, o->resolve,
-				  o->nresolve, o->family, &n);
+	                          o->nresolve, o->family, &n);
 	so.tls = tls;
 	so.concurrency = fit_fd_limit(so.concurrency);
 	prog.total = n;
@@ -224,15 +224,15 @@ run_scan(struct cli_options *o)
 	for (size_t i = 0; i < o->noutputs; i++) {
 		const struct cli_output *out = &o->outputs[i];
 
-		ro.color = !out->path && o->color &&
-			   strcmp(out->format, "text") == 0;
+		ro.color =
+		    !out->path && o->color && strcmp(out->format, "text") == 0;
 		if (report_write(reporter_by_name(out->format), &rep, &ro,
-				 out->path) < 0) {
+		                 out->path) < 0) {
 			fprintf(stderr,
-				"mailaudit: cannot write the %s report%s%s: "
-				"%s\n",
-				out->format, out->path ? " to " : "",
-				out->path ? out->path : "", strerror(errno));
+			        "mailaudit: cannot write the %s report%s%s: "
+			        "%s\n",
+			        out->format, out->path ? " to " : "",
+			        out->path ? out->path : "", strerror(errno));
 			code = 2;
 		}
 	}

@@ -10,9 +10,9 @@
 #include "scanner/xalloc.h"
 
 const struct pp_limits pp_default_limits = {
-	.max_line = 16 * 1024,
-	.max_lines = 1024,
-	.max_bytes = 1024 * 1024,
+    .max_line = 16 * 1024,
+    .max_lines = 1024,
+    .max_bytes = 1024 * 1024,
 };
 
 static void
@@ -60,7 +60,8 @@ pp_expect(struct pingpong *pp, enum pp_expect e, const char *tag)
 int
 pp_feed(struct pingpong *pp, const char *data, size_t n)
 {
-	if (n > pp->lim.max_bytes - pp->total || pp->total > pp->lim.max_bytes) {
+	if (n > pp->lim.max_bytes - pp->total ||
+	    pp->total > pp->lim.max_bytes) {
 		pp->error = "session byte limit exceeded";
 		return -1;
 	}
@@ -169,8 +170,9 @@ pp_next(struct pingpong *pp, const struct pp_reply **reply_r)
 		if (!lf) {
 			/* a CR right at the cap may be the CR of a CRLF whose
 			 * LF is still in flight: judge it when the LF comes */
-			size_t room = pp->lim.max_line +
-				      (pp->len > 0 && pp->buf[pp->len - 1] == '\r');
+			size_t room =
+			    pp->lim.max_line +
+			    (pp->len > 0 && pp->buf[pp->len - 1] == '\r');
 
 			if (pp->len > room) {
 				pp->error = "line too long";
@@ -191,7 +193,8 @@ pp_next(struct pingpong *pp, const struct pp_reply **reply_r)
 			pp->error = "too many lines in one reply";
 			return -1;
 		}
-		in_body = pp->expect == PP_EXPECT_POP3_MULTI && pp->pop3_in_body;
+		in_body =
+		    pp->expect == PP_EXPECT_POP3_MULTI && pp->pop3_in_body;
 		terminator = in_body && linelen == 1 && start[0] == '.';
 		/* RFC 1939 §3: a body line starting with '.' is dot-stuffed */
 		if (in_body && linelen > 1 && start[0] == '.') {
@@ -202,8 +205,8 @@ pp_next(struct pingpong *pp, const struct pp_reply **reply_r)
 		memmove(pp->buf, pp->buf + consumed, pp->len - consumed);
 		pp->len -= consumed;
 		if (in_body ? terminator
-			    : line_ends_reply(
-				      pp, &pp->reply.lines[pp->reply.nlines - 1])) {
+		            : line_ends_reply(
+		                  pp, &pp->reply.lines[pp->reply.nlines - 1])) {
 			pp->done = true;
 			*reply_r = &pp->reply;
 			return 1;

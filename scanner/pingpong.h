@@ -48,16 +48,16 @@ extern const struct pp_limits pp_default_limits;
 
 struct pingpong {
 	struct pp_limits lim;
-	char *buf;            /* received, not yet consumed */
+	char *buf; /* received, not yet consumed */
 	size_t len;
 	size_t cap;
-	size_t total;         /* bytes accepted over the session */
+	size_t total; /* bytes accepted over the session */
 	enum pp_expect expect;
 	char tag[32];
 	struct pp_reply reply; /* the reply being assembled */
-	bool pop3_in_body;    /* after the +OK of a multi-line reply */
-	bool done;            /* reply complete; next pp_expect resets */
-	const char *error;    /* static text describing the last -1 */
+	bool pop3_in_body;     /* after the +OK of a multi-line reply */
+	bool done;             /* reply complete; next pp_expect resets */
+	const char *error;     /* static text describing the last -1 */
 };
 
 void pp_init(struct pingpong *pp, const struct pp_limits *lim);

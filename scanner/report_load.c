@@ -305,7 +305,7 @@ load_cert(struct ctx *c, const cJSON *o, const char *base,
 }
 
 static void load_audit(struct ctx *c, const cJSON *t, const char *base,
-		       struct endpoint_result *r);
+                       struct endpoint_result *r);
 
 static void
 load_tls(struct ctx *c, const cJSON *e, const char *base,
@@ -393,8 +393,10 @@ static enum tls_answer
 answer_by_name(struct ctx *c, const char *path, const char *s)
 {
 	static const char *const names[] = {
-		[TLSA_UNASKED] = "not-asked", [TLSA_ACCEPTED] = "accepted",
-		[TLSA_REFUSED] = "refused",   [TLSA_UNKNOWN] = "unknown",
+	    [TLSA_UNASKED] = "not-asked",
+	    [TLSA_ACCEPTED] = "accepted",
+	    [TLSA_REFUSED] = "refused",
+	    [TLSA_UNKNOWN] = "unknown",
 	};
 
 	for (int a = 0; a <= TLSA_UNKNOWN; a++)
@@ -408,7 +410,7 @@ answer_by_name(struct ctx *c, const char *path, const char *s)
  * a re-rendered report is the same document. */
 static void
 load_audit(struct ctx *c, const cJSON *t, const char *base,
-	   struct endpoint_result *r)
+           struct endpoint_result *r)
 {
 	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "audit");
 	const cJSON *suites, *qs, *x, *ext;
@@ -429,7 +431,7 @@ load_audit(struct ctx *c, const cJSON *t, const char *base,
 		fail(c, p.s, "unknown depth");
 	a = r->tls_audit = xcalloc(1, sizeof(*a));
 	tls_audit_init(a, (enum tls_depth)d,
-		       (unsigned)req_num(c, o, p.s, "budget", 0, 1e6), 0);
+	               (unsigned)req_num(c, o, p.s, "budget", 0, 1e6), 0);
 	tls_audit_done(a); /* a loaded audit asks nothing */
 	a->used = (unsigned)req_num(c, o, p.s, "connections", 0, 1e6);
 	a->budget_exhausted = req_bool(c, o, p.s, "budget_exhausted");
@@ -453,15 +455,16 @@ load_audit(struct ctx *c, const cJSON *t, const char *base,
 	for (size_t v = 0; v < a->nversions; v++) {
 		struct tls_version_suites *vs = &a->by_version[v];
 		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(
-			suites, tls_version_name(vs->version));
+		    suites, tls_version_name(vs->version));
 
 		for (x = arr ? arr->child : NULL;
 		     x && vs->n < TLSAUDIT_MAX_SUITES; x = x->next)
 			if (cJSON_IsString(x) && x->valuestring)
-				vs->suites[vs->n++] = suite_by_name(x->valuestring);
+				vs->suites[vs->n++] =
+				    suite_by_name(x->valuestring);
 	}
 	a->q[TLSQ_DHE].dh_bits =
-		(unsigned)req_num(c, o, p.s, "dh_bits", 0, 1e6);
+	    (unsigned)req_num(c, o, p.s, "dh_bits", 0, 1e6);
 	x = cJSON_GetObjectItemCaseSensitive(o, "weak_curve_accepted");
 	if (cJSON_IsString(x) && x->valuestring)
 		a->q[TLSQ_WEAK_CURVES].curve = group_by_name(x->valuestring);
@@ -472,11 +475,11 @@ load_audit(struct ctx *c, const cJSON *t, const char *base,
 			const char *key;
 			unsigned bit;
 		} bits[] = {
-			{"renegotiation_info", TLSHELLO_EXT_RENEGOTIATION_INFO},
-			{"extended_master_secret",
-			 TLSHELLO_EXT_EXTENDED_MASTER_SECRET},
-			{"encrypt_then_mac", TLSHELLO_EXT_ENCRYPT_THEN_MAC},
-			{"heartbeat", TLSHELLO_EXT_HEARTBEAT},
+		    {"renegotiation_info", TLSHELLO_EXT_RENEGOTIATION_INFO},
+		    {"extended_master_secret",
+		     TLSHELLO_EXT_EXTENDED_MASTER_SECRET},
+		    {"encrypt_then_mac", TLSHELLO_EXT_ENCRYPT_THEN_MAC},
+		    {"heartbeat", TLSHELLO_EXT_HEARTBEAT},
 		};
 
 		b->version = TLS_VERSION_1_2;
@@ -485,7 +488,7 @@ load_audit(struct ctx *c, const cJSON *t, const char *base,
 				b->ext_seen |= bits[i].bit;
 		b->ocsp_stapled = req_bool(c, ext, p.s, "status_request");
 		b->compression =
-			(uint8_t)req_num(c, ext, p.s, "compression", 0, 255);
+		    (uint8_t)req_num(c, ext, p.s, "compression", 0, 255);
 	}
 }
 
@@ -596,7 +599,7 @@ load_endpoint(struct ctx *c, struct loaded_report *l, const cJSON *e,
 		r->tls_reached = req_bool(c, e, base, "tls_reached");
 	if (cJSON_GetObjectItemCaseSensitive(e, "connections"))
 		r->connections =
-			(unsigned)req_num(c, e, base, "connections", 0, 1e9);
+		    (unsigned)req_num(c, e, base, "connections", 0, 1e9);
 	findings = req_array(c, e, base, "findings");
 	for (const cJSON *f = findings->child; f; f = f->next, i++)
 		load_finding(c, l, f, at(&p, base, "findings", i), r);
@@ -676,14 +679,15 @@ load_scanner(struct ctx *c, const cJSON *root, struct loaded_report *l)
 	}
 	l->rep.argv_summary = l->parameters;
 	{
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(sc, "tls_depth");
+		const cJSON *d =
+		    cJSON_GetObjectItemCaseSensitive(sc, "tls_depth");
 		int depth = cJSON_IsString(d) && d->valuestring
-				    ? tls_depth_parse(d->valuestring)
-				    : -1;
+		                ? tls_depth_parse(d->valuestring)
+		                : -1;
 
 		/* a static name, so the report needs no storage for it */
 		l->rep.tls_depth =
-			depth >= 0 ? tls_depth_name((enum tls_depth)depth) : NULL;
+		    depth >= 0 ? tls_depth_name((enum tls_depth)depth) : NULL;
 		if (cJSON_GetObjectItemCaseSensitive(sc, "passive"))
 			l->rep.passive = req_bool(c, sc, "scanner", "passive");
 	}
@@ -748,12 +752,12 @@ jsonl_document(const char *text, size_t len)
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(stop - p);
 		cJSON *rec = n ? cJSON_ParseWithLength(p, n) : NULL;
 		const char *t = cJSON_GetStringValue(
-			cJSON_GetObjectItemCaseSensitive(rec, "type"));
+		    cJSON_GetObjectItemCaseSensitive(rec, "type"));
 		/* decided before "type" is deleted with its string */
-		int type = !t				? -1
-			   : strcmp(t, "endpoint") == 0 ? 0
-			   : strcmp(t, "summary") == 0	? 1
-							: 2;
+		int type = !t                           ? -1
+		           : strcmp(t, "endpoint") == 0 ? 0
+		           : strcmp(t, "summary") == 0  ? 1
+		                                        : 2;
 
 		p += n + 1;
 		if (n == 0)
@@ -780,7 +784,7 @@ jsonl_document(const char *text, size_t len)
 				cJSON_DetachItemViaPointer(rec, f);
 				if (strcmp(f->string, "summary") == 0) {
 					cJSON_AddItemToObject(root, "endpoints",
-							      eps);
+					                      eps);
 					eps = NULL;
 				}
 				cJSON_AddItemToObject(root, f->string, f);
@@ -788,7 +792,7 @@ jsonl_document(const char *text, size_t len)
 			}
 			cJSON_Delete(rec);
 			cJSON_ReplaceItemInObjectCaseSensitive(
-				root, "schema", cJSON_CreateString("mailaudit/1"));
+			    root, "schema", cJSON_CreateString("mailaudit/1"));
 		} else {
 			cJSON_Delete(rec);
 		}

@@ -12,7 +12,7 @@
 
 int
 resolve_pin_parse(const char *text, struct resolve_pin *out, char *err,
-		  size_t errlen)
+                  size_t errlen)
 {
 	const char *colon = strchr(text, ':');
 	char *addr;
@@ -21,7 +21,7 @@ resolve_pin_parse(const char *text, struct resolve_pin *out, char *err,
 
 	if (!colon || colon == text) {
 		snprintf(err, errlen,
-			 "bad --resolve '%s': expected HOST:ADDRESS", text);
+		         "bad --resolve '%s': expected HOST:ADDRESS", text);
 		return -1;
 	}
 	addr = xstrdup(colon + 1);
@@ -33,8 +33,8 @@ resolve_pin_parse(const char *text, struct resolve_pin *out, char *err,
 	if (inet_pton(AF_INET, addr, buf) != 1 &&
 	    inet_pton(AF_INET6, addr, buf) != 1) {
 		snprintf(err, errlen,
-			 "bad --resolve '%s': '%s' is not an IP address", text,
-			 addr);
+		         "bad --resolve '%s': '%s' is not an IP address", text,
+		         addr);
 		free(addr);
 		return -1;
 	}
@@ -76,14 +76,15 @@ static bool
 same(const struct endpoint_result *r, const char *host, const char *address,
      unsigned port)
 {
-	return r->endpoint.port == port && strcmp(r->endpoint.host, host) == 0 &&
+	return r->endpoint.port == port &&
+	       strcmp(r->endpoint.host, host) == 0 &&
 	       strcmp(r->endpoint.address, address) == 0;
 }
 
 /* Inserts; false if it was there already. */
 static bool
 seen_add(struct builder *b, const char *host, const char *address,
-	 unsigned port)
+         unsigned port)
 {
 	size_t i;
 
@@ -94,8 +95,7 @@ seen_add(struct builder *b, const char *host, const char *address,
 		for (size_t k = 0; k < b->n; k++) {
 			const struct endpoint *e = &b->r[k].endpoint;
 
-			i = endpoint_hash(e->host, e->address, e->port) %
-			    ncap;
+			i = endpoint_hash(e->host, e->address, e->port) % ncap;
 			while (ns[i])
 				i = (i + 1) % ncap;
 			ns[i] = k + 1;
@@ -116,7 +116,7 @@ seen_add(struct builder *b, const char *host, const char *address,
 
 static void
 add_endpoint(struct builder *b, const struct target_spec *t, size_t ti,
-	     const char *address, const struct target_port *tp)
+             const char *address, const struct target_port *tp)
 {
 	struct endpoint_result *r;
 
@@ -158,12 +158,12 @@ collect_addresses(const struct addrinfo *ai, int family, struct strlist *out)
 		if (family != AF_UNSPEC && p->ai_family != family)
 			continue;
 		a = p->ai_family == AF_INET
-			    ? (const void *)&((const struct sockaddr_in *)
-						      p->ai_addr)
-				      ->sin_addr
-			    : (const void *)&((const struct sockaddr_in6 *)
-						      p->ai_addr)
-				      ->sin6_addr;
+		        ? (const void *)&(
+		              (const struct sockaddr_in *)p->ai_addr)
+		              ->sin_addr
+		        : (const void *)&(
+		              (const struct sockaddr_in6 *)p->ai_addr)
+		              ->sin6_addr;
 		if (inet_ntop(p->ai_family, a, buf, sizeof(buf)) &&
 		    !strlist_has_ci(out, buf))
 			strlist_add(out, buf);
@@ -180,11 +180,11 @@ struct lookup {
 
 static void
 lookup_all(const struct target_spec *t, size_t nt,
-	   const struct resolve_pin *pins, size_t npins, int family,
-	   struct lookup *out)
+           const struct resolve_pin *pins, size_t npins, int family,
+           struct lookup *out)
 {
 	static const struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
-					      .ai_flags = AI_ADDRCONFIG};
+	                                      .ai_flags = AI_ADDRCONFIG};
 	struct gaicb *reqs = xcalloc(LOOKUP_BATCH, sizeof(*reqs));
 	struct gaicb **list = xcalloc(LOOKUP_BATCH, sizeof(*list));
 	size_t *which = xcalloc(LOOKUP_BATCH, sizeof(*which));
@@ -199,7 +199,7 @@ lookup_all(const struct target_spec *t, size_t nt,
 			strlist_init(&out[i].addrs);
 			if (t[i].host_is_ip || pin) {
 				strlist_add(&out[i].addrs,
-					    pin ? pin : t[i].host);
+				            pin ? pin : t[i].host);
 				continue;
 			}
 			memset(&reqs[k], 0, sizeof(reqs[k]));
@@ -216,13 +216,13 @@ lookup_all(const struct target_spec *t, size_t nt,
 
 			if (rc == 0) {
 				collect_addresses(reqs[j].ar_result, family,
-						  &out[which[j]].addrs);
+				                  &out[which[j]].addrs);
 				freeaddrinfo(reqs[j].ar_result);
 				if (out[which[j]].addrs.n == 0)
 					out[which[j]].error =
-						family == AF_INET
-							? "no IPv4 address"
-							: "no IPv6 address";
+					    family == AF_INET
+					        ? "no IPv4 address"
+					        : "no IPv6 address";
 			} else {
 				out[which[j]].error = gai_strerror(rc);
 			}
@@ -243,8 +243,8 @@ family_ok(const char *address, int family)
 
 struct endpoint_result *
 resolve_targets(const struct target_spec *t, size_t nt,
-		const struct resolve_pin *pins, size_t npins, int family,
-		size_t *n_r)
+                const struct resolve_pin *pins, size_t npins, int family,
+                size_t *n_r)
 {
 	struct builder b = {0};
 	struct lookup *lk = xcalloc(nt ? nt : 1, sizeof(*lk));
@@ -260,22 +260,23 @@ resolve_targets(const struct target_spec *t, size_t nt,
 			usable++;
 			for (size_t p = 0; p < t[ti].nports; p++)
 				add_endpoint(&b, &t[ti], ti, addrs->items[a],
-					     &t[ti].ports[p]);
+				             &t[ti].ports[p]);
 		}
 		if (usable == 0) {
 			for (size_t p = 0; p < t[ti].nports; p++) {
 				size_t before = b.n;
 
-				add_endpoint(&b, &t[ti], ti, "", &t[ti].ports[p]);
+				add_endpoint(&b, &t[ti], ti, "",
+				             &t[ti].ports[p]);
 				if (b.n > before) {
-					b.r[b.n - 1].status = EP_STATUS_UNRESOLVED;
+					b.r[b.n - 1].status =
+					    EP_STATUS_UNRESOLVED;
 					b.r[b.n - 1].status_detail = xasprintf(
-						"cannot resolve %s: %s",
-						t[ti].host,
-						lk[ti].error ? lk[ti].error
-						: addrs->n   ? "no address of "
-						               "the asked family"
-							     : "no address");
+					    "cannot resolve %s: %s", t[ti].host,
+					    lk[ti].error ? lk[ti].error
+					    : addrs->n   ? "no address of "
+					                   "the asked family"
+					                 : "no address");
 				}
 			}
 		}

@@ -20,7 +20,7 @@ struct resolve_pin {
 /* Parses "HOST:ADDRESS" (IPv6 address allowed bare or in brackets).
  * Returns 0 or -1 with a reason in err. */
 int resolve_pin_parse(const char *text, struct resolve_pin *out, char *err,
-		      size_t errlen);
+                      size_t errlen);
 
 /* Endpoint results for every target, in target order, then port order.
  * Names are looked up in parallel batches (getaddrinfo_a) before the scan.
@@ -29,7 +29,7 @@ int resolve_pin_parse(const char *text, struct resolve_pin *out, char *err,
  * with status unresolved. Duplicate (host, address, port) endpoints are
  * dropped. */
 struct endpoint_result *resolve_targets(const struct target_spec *t, size_t nt,
-					const struct resolve_pin *pins,
-					size_t npins, int family, size_t *n_r);
+                                        const struct resolve_pin *pins,
+                                        size_t npins, int family, size_t *n_r);
 
 #endif

@@ -16,17 +16,17 @@
 #define EVIDENCE_MAX 2048
 
 static const char *const status_names[EP_STATUS_COUNT] = {
-	[EP_STATUS_OK] = "ok",
-	[EP_STATUS_CLOSED] = "closed",
-	[EP_STATUS_FILTERED] = "filtered",
-	[EP_STATUS_UNREACHABLE] = "unreachable",
-	[EP_STATUS_UNRESOLVED] = "unresolved",
-	[EP_STATUS_TIMEOUT] = "timeout",
-	[EP_STATUS_PROTOCOL_ERROR] = "protocol-error",
-	[EP_STATUS_TLS_ERROR] = "tls-error",
-	[EP_STATUS_REJECTED] = "throttled",
-	[EP_STATUS_INTERNAL] = "internal-error",
-	[EP_STATUS_INTERRUPTED] = "interrupted",
+    [EP_STATUS_OK] = "ok",
+    [EP_STATUS_CLOSED] = "closed",
+    [EP_STATUS_FILTERED] = "filtered",
+    [EP_STATUS_UNREACHABLE] = "unreachable",
+    [EP_STATUS_UNRESOLVED] = "unresolved",
+    [EP_STATUS_TIMEOUT] = "timeout",
+    [EP_STATUS_PROTOCOL_ERROR] = "protocol-error",
+    [EP_STATUS_TLS_ERROR] = "tls-error",
+    [EP_STATUS_REJECTED] = "throttled",
+    [EP_STATUS_INTERNAL] = "internal-error",
+    [EP_STATUS_INTERRUPTED] = "interrupted",
 };
 
 const char *
@@ -50,9 +50,8 @@ endpoint_status_is_unassessed(enum endpoint_status s)
 }
 
 static const char *const severity_names[SEV_COUNT] = {
-	[SEV_INFO] = "info",     [SEV_LOW] = "low",
-	[SEV_MEDIUM] = "medium", [SEV_HIGH] = "high",
-	[SEV_CRITICAL] = "critical",
+    [SEV_INFO] = "info", [SEV_LOW] = "low",           [SEV_MEDIUM] = "medium",
+    [SEV_HIGH] = "high", [SEV_CRITICAL] = "critical",
 };
 
 const char *
@@ -137,14 +136,14 @@ endpoint_result_free(struct endpoint_result *r)
 
 void
 result_add_finding(struct endpoint_result *r, const char *check_id,
-		   const char *evidence)
+                   const char *evidence)
 {
 	const struct check *c = catalog_find(check_id);
 	char *esc;
 
 	if (!c) {
 		fprintf(stderr, "mailaudit: BUG: unknown check id %s\n",
-			check_id);
+		        check_id);
 		abort();
 	}
 	esc = escape_printable(evidence, EVIDENCE_MAX);
@@ -162,14 +161,14 @@ result_add_finding(struct endpoint_result *r, const char *check_id,
 		free(esc);
 		free(f->evidence);
 		if (strlen(merged) > EVIDENCE_MAX)
-			strcpy(merged + EVIDENCE_MAX - 3, "...");
+			memcpy(merged + EVIDENCE_MAX - 3, "...", 4);
 		f->evidence = merged;
 		return;
 	}
 	if (r->nfindings == r->findings_cap) {
 		r->findings_cap = r->findings_cap ? r->findings_cap * 2 : 4;
 		r->findings = xreallocarray(r->findings, r->findings_cap,
-					    sizeof(*r->findings));
+		                            sizeof(*r->findings));
 	}
 	/* gate_fail, waived and waiver_reason start cleared: the gate
 	 * (scanner/gate.c) sets them after the scan */
@@ -182,7 +181,7 @@ result_add_finding(struct endpoint_result *r, const char *check_id,
 
 void
 result_add_findingf(struct endpoint_result *r, const char *check_id,
-		    const char *fmt, ...)
+                    const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -196,7 +195,7 @@ result_add_findingf(struct endpoint_result *r, const char *check_id,
 
 void
 result_add_finding_sev(struct endpoint_result *r, const char *check_id,
-		       enum severity sev, const char *fmt, ...)
+                       enum severity sev, const char *fmt, ...)
 {
 	size_t before = r->nfindings;
 	va_list ap;

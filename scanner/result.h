@@ -33,11 +33,11 @@ enum endpoint_status {
 	EP_STATUS_PROTOCOL_ERROR, /* the server broke the protocol or a cap */
 	EP_STATUS_TLS_ERROR,      /* a required TLS handshake failed */
 	EP_STATUS_REJECTED,       /* "throttled": the server refused the
-				     session (BYE / -ERR greeting: connection
-				     limits, [IN-USE], [SYS/TEMP]) */
+	                             session (BYE / -ERR greeting: connection
+	                             limits, [IN-USE], [SYS/TEMP]) */
 	EP_STATUS_INTERNAL,       /* our fault: allocation, fd limit */
 	EP_STATUS_INTERRUPTED,    /* the scan was stopped (SIGINT/SIGTERM)
-				     before this endpoint was finished */
+	                             before this endpoint was finished */
 	EP_STATUS_COUNT
 };
 
@@ -65,31 +65,31 @@ int severity_parse(const char *name);
  * (the reference identity for SNI and certificate name checks). */
 struct endpoint {
 	char *host;
-	char *address;        /* numeric, "" when unresolved */
+	char *address; /* numeric, "" when unresolved */
 	uint16_t port;
 	const struct service *service;
-	bool host_is_ip;      /* host is an IP literal */
-	size_t target_index;  /* which command-line/file target produced it */
+	bool host_is_ip;     /* host is an IP literal */
+	size_t target_index; /* which command-line/file target produced it */
 };
 
 /* Facts about one certificate, extracted by scanner/certinfo.c. */
 struct cert_facts {
-	char *subject;            /* RFC 4514 string */
+	char *subject; /* RFC 4514 string */
 	char *issuer;
-	char *common_name;        /* last CN of the subject, or NULL */
-	char *serial;             /* hex */
-	char *sha256;             /* hex fingerprint of the DER */
+	char *common_name; /* last CN of the subject, or NULL */
+	char *serial;      /* hex */
+	char *sha256;      /* hex fingerprint of the DER */
 	time_t not_before;
 	time_t not_after;
-	char *key_algorithm;      /* "RSA", "EC/ECDSA", ... */
+	char *key_algorithm; /* "RSA", "EC/ECDSA", ... */
 	unsigned key_bits;
-	char *curve;              /* EC only, e.g. "SECP256R1" */
+	char *curve;               /* EC only, e.g. "SECP256R1" */
 	char *signature_algorithm; /* "RSA-SHA256" */
-	bool signature_weak;      /* MD5 or SHA-1 (or other insecure) */
-	bool self_issued;         /* subject == issuer */
-	bool self_signed;         /* self-issued and verifies with own key */
+	bool signature_weak;       /* MD5 or SHA-1 (or other insecure) */
+	bool self_issued;          /* subject == issuer */
+	bool self_signed;          /* self-issued and verifies with own key */
 	bool is_ca;
-	struct strlist dns_names; /* SAN dNSName entries */
+	struct strlist dns_names;    /* SAN dNSName entries */
 	struct strlist ip_addresses; /* SAN iPAddress entries, numeric */
 };
 
@@ -97,22 +97,22 @@ struct cert_facts {
 struct chain_facts {
 	struct cert_facts *certs;
 	size_t ncerts;
-	bool trusted;          /* a path to an anchor exists (see below) */
+	bool trusted; /* a path to an anchor exists (see below) */
 	bool needed_unsent_intermediates; /* path exists only with
-					     intermediates from --ca-file */
-	bool leaf_is_anchor;   /* the leaf itself is in the trust store */
-	bool order_broken;     /* cert i+1 does not issue cert i somewhere */
+	                                     intermediates from --ca-file */
+	bool leaf_is_anchor;    /* the leaf itself is in the trust store */
+	bool order_broken;      /* cert i+1 does not issue cert i somewhere */
 	unsigned verify_status; /* raw GnuTLS status bits of the trust pass */
-	char *verify_text;     /* GnuTLS' human reading of verify_status */
+	char *verify_text;      /* GnuTLS' human reading of verify_status */
 };
 
 struct tls_facts {
 	bool handshake_done;
-	char *version;         /* "TLS1.3" */
-	char *cipher_suite;    /* IANA-style name, "TLS_AES_256_GCM_SHA384" */
-	char *kx;              /* "ECDHE-SECP256R1" style description part */
-	char *description;     /* gnutls_session_get_desc() */
-	char *error;           /* handshake error text when it failed */
+	char *version;      /* "TLS1.3" */
+	char *cipher_suite; /* IANA-style name, "TLS_AES_256_GCM_SHA384" */
+	char *kx;           /* "ECDHE-SECP256R1" style description part */
+	char *description;  /* gnutls_session_get_desc() */
+	char *error;        /* handshake error text when it failed */
 	bool ocsp_stapled;
 	struct chain_facts chain;
 };
@@ -120,33 +120,33 @@ struct tls_facts {
 struct finding {
 	const struct check *check;
 	enum severity severity; /* the check's default unless the evidence
-				   warrants another (CERT-EXPIRING-SOON) */
-	char *evidence;        /* printable, already escaped */
+	                           warrants another (CERT-EXPIRING-SOON) */
+	char *evidence;         /* printable, already escaped */
 	/* set by the gate (scanner/gate.c) after the scan: */
-	bool gate_fail;        /* this finding fails the selected profile(s) */
-	bool waived;           /* a waiver covers it; it does not fail */
+	bool gate_fail; /* this finding fails the selected profile(s) */
+	bool waived;    /* a waiver covers it; it does not fail */
 	const char *waiver_reason; /* owned by the waiver list */
 };
 
 struct endpoint_result {
 	struct endpoint endpoint;
 	enum endpoint_status status;
-	char *status_detail;   /* why, for any status but ok; escaped */
-	char *banner;          /* greeting line, escaped */
+	char *status_detail; /* why, for any status but ok; escaped */
+	char *banner;        /* greeting line, escaped */
 	struct strlist caps_before_tls;
 	struct strlist caps_after_tls;
-	bool tls_reached;      /* implicit TLS or a successful upgrade */
+	bool tls_reached; /* implicit TLS or a successful upgrade */
 	struct tls_facts tls;
 	struct finding *findings;
 	size_t nfindings;
 	size_t findings_cap;
-	char *transcript;      /* escaped conversation excerpt, bounded */
+	char *transcript;        /* escaped conversation excerpt, bounded */
 	struct timespec started; /* CLOCK_REALTIME */
 	double duration_s;
-	unsigned connections;  /* TCP connections this endpoint cost */
+	unsigned connections;        /* TCP connections this endpoint cost */
 	struct tls_audit *tls_audit; /* protocol/cipher audit, or NULL */
-	bool tls_judged;       /* TLS-* judgement done */
-	void *probe_memo;      /* the probe's cross-pass memory */
+	bool tls_judged;             /* TLS-* judgement done */
+	void *probe_memo;            /* the probe's cross-pass memory */
 };
 
 void endpoint_result_init(struct endpoint_result *r);
@@ -157,14 +157,14 @@ void endpoint_result_free(struct endpoint_result *r);
  * and escaped. A finding for the same check on the same endpoint is
  * merged: the evidence is appended, so each check appears once. */
 void result_add_finding(struct endpoint_result *r, const char *check_id,
-			const char *evidence);
+                        const char *evidence);
 void result_add_findingf(struct endpoint_result *r, const char *check_id,
-			 const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+                         const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* As result_add_findingf, with a severity other than the default. */
 void result_add_finding_sev(struct endpoint_result *r, const char *check_id,
-			    enum severity sev, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+                            enum severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 bool result_has_finding(const struct endpoint_result *r, const char *check_id);
 
 /* Highest severity among the findings, or -1 if there are none. */
@@ -181,12 +181,12 @@ struct scan_report {
 	struct timespec finished;
 	struct endpoint_result *results;
 	size_t nresults;
-	const char *fail_on;       /* severity name the gate uses */
-	char **argv_summary;       /* the parameters, for the report */
-	const char *tls_depth;     /* "quick", "full", "off"; NULL unknown */
-	bool passive;              /* --passive: no active probes ran */
-	bool partial;              /* stopped by a signal: some endpoints
-				      were not (fully) scanned */
+	const char *fail_on;   /* severity name the gate uses */
+	char **argv_summary;   /* the parameters, for the report */
+	const char *tls_depth; /* "quick", "full", "off"; NULL unknown */
+	bool passive;          /* --passive: no active probes ran */
+	bool partial;          /* stopped by a signal: some endpoints
+	                          were not (fully) scanned */
 };
 
 #endif

@@ -28,7 +28,7 @@
 enum conn_state {
 	CONN_CONNECTING,
 	CONN_HANDSHAKE,
-	CONN_HELLO,     /* TLS audit: raw ClientHello out, first flight in */
+	CONN_HELLO, /* TLS audit: raw ClientHello out, first flight in */
 	CONN_ACTIVE,
 	CONN_DONE,
 };
@@ -48,7 +48,7 @@ struct engine;
 struct job {
 	size_t idx;
 	int pass;
-	unsigned tries;    /* of the main pass, for throttling back-off */
+	unsigned tries; /* of the main pass, for throttling back-off */
 	double not_before;
 };
 
@@ -60,7 +60,7 @@ struct conn {
 	struct hello_io *hello;       /* TLS audit passes only */
 	struct conn *prev, *next;     /* the engine's live connections */
 	enum conn_state state_before_done;
-	const char *hello_why;        /* why a hello got no answer */
+	const char *hello_why; /* why a hello got no answer */
 	size_t host_slot;
 	int fd;
 	enum conn_state state;
@@ -113,15 +113,15 @@ struct engine {
 	struct shared *shared;
 	struct endpoint_result *results;
 	size_t n;
-	unsigned *pending;    /* jobs queued + connections live, per index */
-	struct job *jobs;     /* waiting to start, in order */
+	unsigned *pending; /* jobs queued + connections live, per index */
+	struct job *jobs;  /* waiting to start, in order */
 	size_t njobs;
 	size_t capjobs;
 	size_t active;
 	struct host_slot *hosts;
 	size_t nhosts;
-	size_t *slot_of;      /* result index -> host slot */
-	struct conn *live;    /* every connection in flight */
+	size_t *slot_of;   /* result index -> host slot */
+	struct conn *live; /* every connection in flight */
 };
 
 static void conn_pump(struct conn *c);
@@ -218,12 +218,11 @@ plan_audit(struct engine *e, const struct conn *c)
 	}
 	if (!r->tls_audit) {
 		r->tls_audit = xcalloc(1, sizeof(*r->tls_audit));
-		tls_audit_init(r->tls_audit, e->opt->tls_depth,
-			       e->opt->tls_budget,
-			       r->tls.version && strcmp(r->tls.version,
-							"TLS1.3") == 0
-				       ? TLS_VERSION_1_3
-				       : 0);
+		tls_audit_init(
+		    r->tls_audit, e->opt->tls_depth, e->opt->tls_budget,
+		    r->tls.version && strcmp(r->tls.version, "TLS1.3") == 0
+		        ? TLS_VERSION_1_3
+		        : 0);
 	}
 	if (r->tls_audit->aborted) {
 		judge_tls(r);
@@ -254,8 +253,8 @@ plan_next(struct engine *e, const struct conn *c)
 			/* throttled: back off, then ask again politely */
 			next.tries++;
 			next.not_before = loop_now(e->loop) +
-					  e->opt->retry_delay_s *
-						  (double)(1u << c->job.tries);
+			                  e->opt->retry_delay_s *
+			                      (double)(1u << c->job.tries);
 			push_job(e, next);
 			return;
 		}
@@ -278,7 +277,7 @@ static void
 conn_arm(struct conn *c)
 {
 	double d = c->phase_deadline < c->budget_deadline ? c->phase_deadline
-							  : c->budget_deadline;
+	                                                  : c->budget_deadline;
 
 	loop_timer_arm(c->eng->loop, &c->timer, d);
 }
@@ -288,7 +287,7 @@ static void
 conn_new_phase(struct conn *c)
 {
 	double wait = c->sess.quiet_wait > 0 ? c->sess.quiet_wait
-					     : c->eng->opt->timeout_s;
+	                                     : c->eng->opt->timeout_s;
 
 	c->phase_deadline = loop_now(c->eng->loop) + wait;
 	conn_arm(c);
@@ -322,11 +321,11 @@ conn_finish(struct conn *c)
 		/* the preamble failed, or the peer went away silently */
 		if (c->state_before_done == CONN_HELLO)
 			tls_audit_answer(c->res->tls_audit, NULL,
-					 c->hello_why ? c->hello_why
-						      : "connection closed");
+			                 c->hello_why ? c->hello_why
+			                              : "connection closed");
 		else
 			tls_audit_abort(c->res->tls_audit,
-					"the STARTTLS preamble failed");
+			                "the STARTTLS preamble failed");
 	}
 	free(c->hello);
 	clock_gettime(CLOCK_REALTIME, &end);
@@ -359,8 +358,8 @@ on_timer(void *arg)
 
 	if (c->state == CONN_CONNECTING) {
 		conn_set_status(c, EP_STATUS_FILTERED,
-				"no answer to the TCP connect within the "
-				"timeout");
+		                "no answer to the TCP connect within the "
+		                "timeout");
 		conn_finish(c);
 		return;
 	}
@@ -427,7 +426,7 @@ step_hello(struct conn *c)
 
 	while (h->sent < h->len) {
 		ssize_t w = send(c->fd, h->out + h->sent, h->len - h->sent,
-				 MSG_NOSIGNAL);
+		                 MSG_NOSIGNAL);
 
 		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
 			watch_for(c, LOOP_WRITE);
@@ -452,7 +451,7 @@ step_hello(struct conn *c)
 			/* the parser may have enough: an alert then close */
 			if (h->parser.r.kind != TLSHELLO_KIND_NONE) {
 				tls_audit_answer(c->res->tls_audit,
-						 &h->parser.r, NULL);
+				                 &h->parser.r, NULL);
 				h->answered = true;
 			} else {
 				c->hello_why = "connection closed";
@@ -464,7 +463,7 @@ step_hello(struct conn *c)
 		if (st == TLSHELLO_NEED_MORE)
 			continue;
 		tls_audit_answer(c->res->tls_audit, &h->parser.r,
-				 st == TLSHELLO_ERROR ? h->parser.error : NULL);
+		                 st == TLSHELLO_ERROR ? h->parser.error : NULL);
 		h->answered = true;
 		conn_finish(c);
 		return;
@@ -504,7 +503,7 @@ start_tls(struct conn *c)
 	const struct endpoint *ep = &c->res->endpoint;
 
 	c->tls = tls_conn_new(c->eng->opt->tls, c->fd,
-			      ep->host_is_ip ? NULL : ep->host);
+	                      ep->host_is_ip ? NULL : ep->host);
 	if (!c->tls) {
 		handshake_failed(c, "cannot create a TLS session");
 		return;
@@ -532,7 +531,8 @@ flush_output(struct conn *c, bool *blocked)
 				break;
 			}
 			if (io != TLS_IO_DONE) {
-				session_io_error(&c->sess, tls_conn_error(c->tls));
+				session_io_error(&c->sess,
+				                 tls_conn_error(c->tls));
 				return false;
 			}
 		} else {
@@ -565,7 +565,7 @@ read_input(struct conn *c)
 
 		if (c->tls) {
 			enum tls_io io =
-				tls_conn_read(c->tls, buf, sizeof(buf), &got);
+			    tls_conn_read(c->tls, buf, sizeof(buf), &got);
 
 			if (io == TLS_IO_WANT_READ || io == TLS_IO_WANT_WRITE)
 				return true;
@@ -574,7 +574,8 @@ read_input(struct conn *c)
 				return false;
 			}
 			if (io == TLS_IO_ERROR) {
-				session_io_error(&c->sess, tls_conn_error(c->tls));
+				session_io_error(&c->sess,
+				                 tls_conn_error(c->tls));
 				return false;
 			}
 		} else {
@@ -610,23 +611,23 @@ conn_connected(struct conn *c)
 		return true;
 	if (err != 0) {
 		conn_set_status(c,
-				err == ECONNREFUSED ? EP_STATUS_CLOSED
-				: err == ETIMEDOUT  ? EP_STATUS_FILTERED
-						    : EP_STATUS_UNREACHABLE,
-				err == ECONNREFUSED ? "connection refused"
-						    : strerror(err));
+		                err == ECONNREFUSED ? EP_STATUS_CLOSED
+		                : err == ETIMEDOUT  ? EP_STATUS_FILTERED
+		                                    : EP_STATUS_UNREACHABLE,
+		                err == ECONNREFUSED ? "connection refused"
+		                                    : strerror(err));
 		conn_finish(c);
 		return false;
 	}
 	session_init(&c->sess, c->res,
-		     (unsigned long)random() ^ (unsigned long)c->fd, c->job.pass,
-		     &c->eng->opt->probe);
+	             (unsigned long)random() ^ (unsigned long)c->fd,
+	             c->job.pass, &c->eng->opt->probe);
 	c->session_live = true;
 	if (c->hello && c->res->endpoint.service->tls == TLS_MODE_IMPLICIT) {
 		c->state = CONN_HELLO;
 		conn_new_phase(c);
 	} else if (c->res->endpoint.service->tls == TLS_MODE_IMPLICIT &&
-		   !(c->job.pass & PROBE_PASS_NO_TLS))
+	           !(c->job.pass & PROBE_PASS_NO_TLS))
 		start_tls(c);
 	else {
 		c->state = CONN_ACTIVE;
@@ -707,11 +708,10 @@ conn_pump(struct conn *c)
 
 static int
 make_socket(const struct endpoint *ep, struct sockaddr_storage *ss,
-	    socklen_t *len)
+            socklen_t *len)
 {
-	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST |
-					     AI_NUMERICSERV,
-				 .ai_socktype = SOCK_STREAM};
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+	                         .ai_socktype = SOCK_STREAM};
 	struct addrinfo *ai = NULL;
 	char port[8];
 	int fd;
@@ -722,7 +722,7 @@ make_socket(const struct endpoint *ep, struct sockaddr_storage *ss,
 	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
 	*len = ai->ai_addrlen;
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	            0);
 	freeaddrinfo(ai);
 	if (fd >= 0) {
 		int one = 1;
@@ -748,9 +748,9 @@ conn_start(struct engine *e, struct job job)
 			seed[i] = (uint8_t)random();
 		hello = xcalloc(1, sizeof(*hello));
 		hello->len = tls_audit_next(
-			r->tls_audit,
-			r->endpoint.host_is_ip ? NULL : r->endpoint.host, seed,
-			hello->out, sizeof(hello->out));
+		    r->tls_audit,
+		    r->endpoint.host_is_ip ? NULL : r->endpoint.host, seed,
+		    hello->out, sizeof(hello->out));
 		if (hello->len == 0) {
 			/* every question is answered (or the budget spent) */
 			free(hello);
@@ -782,10 +782,11 @@ conn_start(struct engine *e, struct job job)
 	e->active++;
 	c->fd = make_socket(&c->res->endpoint, &ss, &len);
 	if (c->fd < 0) {
-		conn_set_status(c, errno == EMFILE || errno == ENFILE
-					   ? EP_STATUS_INTERNAL
-					   : EP_STATUS_UNREACHABLE,
-				strerror(errno));
+		conn_set_status(c,
+		                errno == EMFILE || errno == ENFILE
+		                    ? EP_STATUS_INTERNAL
+		                    : EP_STATUS_UNREACHABLE,
+		                strerror(errno));
 		conn_finish(c);
 		return;
 	}
@@ -793,9 +794,9 @@ conn_start(struct engine *e, struct job job)
 	if (connect(c->fd, (struct sockaddr *)&ss, len) < 0 &&
 	    errno != EINPROGRESS) {
 		conn_set_status(c,
-				errno == ECONNREFUSED ? EP_STATUS_CLOSED
-						      : EP_STATUS_UNREACHABLE,
-				strerror(errno));
+		                errno == ECONNREFUSED ? EP_STATUS_CLOSED
+		                                      : EP_STATUS_UNREACHABLE,
+		                strerror(errno));
 		conn_finish(c);
 		return;
 	}
@@ -874,14 +875,13 @@ address_hash(const char *a)
 static void
 stop_all(struct engine *e)
 {
-	while (e->live) {
-		struct conn *c = e->live;
-
+	for (struct conn *c = e->live, *next; c; c = next) {
+		next = c->next;
 		if (c->res->status == EP_STATUS_OK && !c->res->status_detail &&
 		    c->job.pass == PROBE_PASS_MAIN)
 			conn_set_status(c, EP_STATUS_INTERRUPTED,
-					"the scan was stopped before this "
-					"endpoint was finished");
+			                "the scan was stopped before this "
+			                "endpoint was finished");
 		conn_finish(c);
 	}
 	for (size_t i = 0; i < e->njobs; i++) {
@@ -891,8 +891,8 @@ stop_all(struct engine *e)
 		    r->status == EP_STATUS_OK && !r->status_detail) {
 			r->status = EP_STATUS_INTERRUPTED;
 			r->status_detail =
-				xstrdup("the scan was stopped before this "
-					"endpoint was started");
+			    xstrdup("the scan was stopped before this "
+			            "endpoint was started");
 		}
 		release(e, e->jobs[i].idx);
 	}
@@ -905,7 +905,7 @@ struct worker {
 	struct scan_options opt; /* this thread's share of the caps */
 	unsigned index;
 	unsigned nthreads;
-	bool started;         /* a thread of its own runs it */
+	bool started; /* a thread of its own runs it */
 };
 
 static void *
@@ -924,7 +924,7 @@ run_engine(void *arg)
 			if (!e->loop) {
 				r->status = EP_STATUS_INTERNAL;
 				r->status_detail =
-					xstrdup("cannot create the event loop");
+				    xstrdup("cannot create the event loop");
 			}
 			endpoint_done(e, i);
 			continue;
@@ -953,12 +953,12 @@ run_engine(void *arg)
 
 void
 scan_run(struct endpoint_result *results, size_t n,
-	 const struct scan_options *opt)
+         const struct scan_options *opt)
 {
 	unsigned nt = opt->threads ? opt->threads : 1;
 	struct worker *w = xcalloc(nt, sizeof(*w));
-	struct shared sh = {.rate = {.per_second = opt->rate,
-				     .last = loop_clock()}};
+	struct shared sh = {
+	    .rate = {.per_second = opt->rate, .last = loop_clock()}};
 	unsigned *pending = xcalloc(n ? n : 1, sizeof(*pending));
 
 	pthread_mutex_init(&sh.rate.lock, NULL);
@@ -966,15 +966,17 @@ scan_run(struct endpoint_result *results, size_t n,
 	for (unsigned t = 0; t < nt; t++) {
 		w[t].opt = *opt;
 		/* each loop gets its share of the global cap */
-		w[t].opt.concurrency = opt->concurrency / nt +
-				       (t < opt->concurrency % nt ? 1 : 0);
+		w[t].opt.concurrency =
+		    opt->concurrency / nt + (t < opt->concurrency % nt ? 1 : 0);
 		if (w[t].opt.concurrency == 0)
 			w[t].opt.concurrency = 1;
 		w[t].index = t;
 		w[t].nthreads = nt;
-		w[t].e = (struct engine){.opt = &w[t].opt, .shared = &sh,
-					 .results = results, .n = n,
-					 .pending = pending};
+		w[t].e = (struct engine){.opt = &w[t].opt,
+		                         .shared = &sh,
+		                         .results = results,
+		                         .n = n,
+		                         .pending = pending};
 		assign_host_slots(&w[t].e);
 	}
 	if (nt == 1) {
@@ -982,7 +984,7 @@ scan_run(struct endpoint_result *results, size_t n,
 	} else {
 		for (unsigned t = 0; t < nt; t++) {
 			w[t].started = pthread_create(&w[t].thread, NULL,
-						      run_engine, &w[t]) == 0;
+			                              run_engine, &w[t]) == 0;
 			if (!w[t].started)
 				run_engine(&w[t]); /* run it here instead */
 		}

@@ -24,15 +24,14 @@ struct scan_options {
 	unsigned retries;         /* new tries after a throttled greeting */
 	double retry_delay_s;     /* first back-off; doubles per retry */
 	struct probe_options probe;
-	enum tls_depth tls_depth;  /* protocol/cipher audit */
-	unsigned tls_budget;       /* audit connections per endpoint */
-	unsigned threads;          /* event loops, one per thread (>= 1) */
-	double rate;               /* new connections per second, 0 = any */
+	enum tls_depth tls_depth; /* protocol/cipher audit */
+	unsigned tls_budget;      /* audit connections per endpoint */
+	unsigned threads;         /* event loops, one per thread (>= 1) */
+	double rate;              /* new connections per second, 0 = any */
 	struct tls_config *tls;
 	/* Called once per endpoint when nothing more will happen to it
 	 * (possibly from a worker thread, never twice at once). */
-	void (*endpoint_done)(struct endpoint_result *r, size_t idx,
-			      void *arg);
+	void (*endpoint_done)(struct endpoint_result *r, size_t idx, void *arg);
 	void *done_arg;
 };
 
@@ -40,7 +39,7 @@ struct scan_options {
  * whose status is already not ok (unresolved) are skipped. Endpoints are
  * split over the threads by address, so the per-address cap holds. */
 void scan_run(struct endpoint_result *results, size_t n,
-	      const struct scan_options *opt);
+              const struct scan_options *opt);
 
 /* Async-signal-safe: asks every running scan to stop within about a
  * second. Unfinished endpoints get the status interrupted. */

@@ -14,7 +14,7 @@
 #include "scanner/escape.h"
 #include "scanner/xalloc.h"
 
-#define TRANSCRIPT_MAX (8 * 1024)
+#define TRANSCRIPT_MAX    (8 * 1024)
 #define LINE_EVIDENCE_MAX 300
 
 static void
@@ -27,17 +27,16 @@ transcript_add(struct session *s, const char *who, const char *text)
 	if (s->transcript_len + n + 1 > s->transcript_cap) {
 		s->transcript_cap = s->transcript_len + n + 1024;
 		s->transcript =
-			xreallocarray(s->transcript, s->transcript_cap, 1);
+		    xreallocarray(s->transcript, s->transcript_cap, 1);
 	}
-	s->transcript_len += (size_t)snprintf(s->transcript + s->transcript_len,
-					      s->transcript_cap -
-						      s->transcript_len,
-					      "%s%s\n", who, text);
+	s->transcript_len += (size_t)snprintf(
+	    s->transcript + s->transcript_len,
+	    s->transcript_cap - s->transcript_len, "%s%s\n", who, text);
 }
 
 void
-session_init(struct session *s, struct endpoint_result *res,
-	     unsigned long seed, int pass, const struct probe_options *opts)
+session_init(struct session *s, struct endpoint_result *res, unsigned long seed,
+             int pass, const struct probe_options *opts)
 {
 	static const char letters[] = "ABCDEFGHJKLMNPQRSTUVWXYZ";
 
@@ -156,14 +155,13 @@ set_status(struct session *s, enum endpoint_status st, const char *detail)
 	/* follow-up passes report through findings, never the status; a
 	 * refused one is noted so a missing finding is not read as a pass */
 	if (s->pass != PROBE_PASS_MAIN) {
-		if (st == EP_STATUS_REJECTED && s->res->status == EP_STATUS_OK) {
+		if (st == EP_STATUS_REJECTED &&
+		    s->res->status == EP_STATUS_OK) {
 			char *n = xasprintf(
-				"%s%sfollow-up connection %d was refused "
-				"(throttled): %s",
-				s->res->status_detail ? s->res->status_detail
-						      : "",
-				s->res->status_detail ? "; " : "", s->pass,
-				detail);
+			    "%s%sfollow-up connection %d was refused "
+			    "(throttled): %s",
+			    s->res->status_detail ? s->res->status_detail : "",
+			    s->res->status_detail ? "; " : "", s->pass, detail);
 
 			free(s->res->status_detail);
 			s->res->status_detail = escape_printable(n, 1024);
@@ -178,8 +176,8 @@ set_status(struct session *s, enum endpoint_status st, const char *detail)
 }
 
 void
-probe_set_status(struct probe_ctx *c, enum endpoint_status st,
-		 const char *fmt, ...)
+probe_set_status(struct probe_ctx *c, enum endpoint_status st, const char *fmt,
+                 ...)
 {
 	va_list ap;
 	char *d;
@@ -256,10 +254,10 @@ finish(struct session *s, enum probe_end how)
 		s->res->transcript = s->transcript;
 		s->transcript = NULL;
 	} else if (strlen(s->res->transcript) + s->transcript_len <
-		   2 * TRANSCRIPT_MAX) {
-		char *joined = xasprintf("%s-- pass %d, new connection --\n%s",
-					 s->res->transcript, s->pass,
-					 s->transcript);
+	           2 * TRANSCRIPT_MAX) {
+		char *joined =
+		    xasprintf("%s-- pass %d, new connection --\n%s",
+		              s->res->transcript, s->pass, s->transcript);
 
 		free(s->res->transcript);
 		s->res->transcript = joined;
@@ -354,8 +352,8 @@ session_tls_done(struct session *s, bool ok, const char *why)
 			return;
 		}
 		s->want = SESSION_WANT_IO;
-		apply_step(s, s->probe->on_tls_failed((struct probe_ctx *)s,
-						      why));
+		apply_step(s,
+		           s->probe->on_tls_failed((struct probe_ctx *)s, why));
 		return;
 	}
 	s->tls_active = true;
@@ -382,7 +380,7 @@ session_eof(struct session *s)
 	/* the probe judges first: a close can be an answer (BYE, STLS) */
 	finish(s, PROBE_END_CLOSED);
 	d = xasprintf("server closed the connection while we waited for the %s",
-		      s->phase);
+	              s->phase);
 	set_status(s, EP_STATUS_PROTOCOL_ERROR, d);
 	free(d);
 }

@@ -36,25 +36,25 @@ struct session {
 	enum session_want want;
 	const char *phase;  /* what we wait for, for timeout messages */
 	unsigned phase_seq; /* bumped when a new reply or handshake is due:
-			       the I/O layer gives each phase a deadline */
+	                       the I/O layer gives each phase a deadline */
 	char tag[16];
 	char tag_prefix[8];
 	unsigned tag_seq;
 	char *transcript;
 	size_t transcript_len;
 	size_t transcript_cap;
-	int pass;            /* PROBE_PASS_MAIN or a probe's own pass */
+	int pass; /* PROBE_PASS_MAIN or a probe's own pass */
 	const struct probe_options *opts;
-	double quiet_wait;   /* > 0: listening for unsolicited data */
-	size_t out_barrier;  /* > 0: send only this many bytes first */
+	double quiet_wait;  /* > 0: listening for unsolicited data */
+	size_t out_barrier; /* > 0: send only this many bytes first */
 };
 
 /* res must outlive the session; its endpoint must be set. seed makes the
  * command tags unpredictable. Only the main pass sets the endpoint's
  * status, TLS facts and certificate findings; other passes add findings. */
 void session_init(struct session *s, struct endpoint_result *res,
-		  unsigned long seed, int pass,
-		  const struct probe_options *opts);
+                  unsigned long seed, int pass,
+                  const struct probe_options *opts);
 void session_free(struct session *s);
 
 /* The connection is ready (for implicit TLS: after session_tls_done on

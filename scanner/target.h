@@ -21,10 +21,10 @@ struct target_port {
 };
 
 struct target_spec {
-	char *host;            /* without brackets; lower-cased if a name */
-	bool host_is_ip;       /* IPv4 or IPv6 literal */
+	char *host;      /* without brackets; lower-cased if a name */
+	bool host_is_ip; /* IPv4 or IPv6 literal */
 	struct target_port ports[4];
-	size_t nports;         /* 4 for a bare host, else 1 */
+	size_t nports; /* 4 for a bare host, else 1 */
 };
 
 /*
@@ -38,7 +38,7 @@ struct target_spec {
  * in URLs (a trailing '/' is tolerated).
  */
 int target_parse(const char *text, const struct service *forced,
-		 struct target_spec *out, char *err, size_t errlen);
+                 struct target_spec *out, char *err, size_t errlen);
 void target_spec_free(struct target_spec *t);
 
 /*
@@ -51,7 +51,7 @@ void target_spec_free(struct target_spec *t);
  * non-zero value.
  */
 int target_read_lines(FILE *f,
-		      int (*cb)(const char *line, size_t lineno, void *arg),
-		      void *arg, char *err, size_t errlen);
+                      int (*cb)(const char *line, size_t lineno, void *arg),
+                      void *arg, char *err, size_t errlen);
 
 #endif

@@ -44,9 +44,9 @@ tls_config_new(const char *ca_file, char *err, size_t errlen)
 
 	if ((rc = gnutls_certificate_allocate_credentials(&cfg->cred)) < 0 ||
 	    (rc = gnutls_priority_init(&cfg->priority, priority_string,
-				       &errpos)) < 0) {
+	                               &errpos)) < 0) {
 		snprintf(err, errlen, "TLS setup failed: %s",
-			 gnutls_strerror(rc));
+		         gnutls_strerror(rc));
 		goto fail;
 	}
 	if (certinfo_trust_load(&cfg->trust, ca_file, err, errlen) < 0)
@@ -84,7 +84,7 @@ tls_conn_new(struct tls_config *cfg, int fd, const char *sni)
 	gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, cfg->cred);
 	if (sni)
 		gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, sni,
-				       strlen(sni));
+		                       strlen(sni));
 	gnutls_transport_set_int(t->session, fd);
 	return t;
 }
@@ -104,8 +104,8 @@ classify(struct tls_conn *t, int rc)
 {
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 		return gnutls_record_get_direction(t->session)
-			       ? TLS_IO_WANT_WRITE
-			       : TLS_IO_WANT_READ;
+		           ? TLS_IO_WANT_WRITE
+		           : TLS_IO_WANT_READ;
 	if (rc == GNUTLS_E_PREMATURE_TERMINATION || rc == 0)
 		return TLS_IO_EOF;
 	t->last_error = rc;
@@ -113,8 +113,8 @@ classify(struct tls_conn *t, int rc)
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 	    rc == GNUTLS_E_WARNING_ALERT_RECEIVED)
 		t->error_text = xasprintf(
-			"%s: %s", gnutls_strerror(rc),
-			gnutls_alert_get_name(gnutls_alert_get(t->session)));
+		    "%s: %s", gnutls_strerror(rc),
+		    gnutls_alert_get_name(gnutls_alert_get(t->session)));
 	else
 		t->error_text = xstrdup(gnutls_strerror(rc));
 	return TLS_IO_ERROR;
@@ -134,7 +134,8 @@ tls_conn_handshake(struct tls_conn *t)
 	if (rc == GNUTLS_E_PREMATURE_TERMINATION) {
 		t->last_error = rc;
 		free(t->error_text);
-		t->error_text = xstrdup("connection closed during the handshake");
+		t->error_text =
+		    xstrdup("connection closed during the handshake");
 		return TLS_IO_ERROR;
 	}
 	return classify(t, rc);
@@ -201,7 +202,7 @@ tls_conn_facts(struct tls_conn *t, struct tls_facts *out)
 		gnutls_free(desc);
 	}
 	out->ocsp_stapled = gnutls_ocsp_status_request_is_checked(
-				    s, GNUTLS_OCSP_SR_IS_AVAIL) != 0;
+	                        s, GNUTLS_OCSP_SR_IS_AVAIL) != 0;
 	certs = gnutls_certificate_get_peers(s, &ncerts);
 	if (certs && ncerts > 0)
 		certinfo_chain(&t->cfg->trust, certs, ncerts, &out->chain);

@@ -22,7 +22,7 @@ struct tls_conn;
  * intermediates used to tell an incomplete chain from an untrusted one.
  * Returns NULL with a one-line reason in err on failure. */
 struct tls_config *tls_config_new(const char *ca_file, char *err,
-				  size_t errlen);
+                                  size_t errlen);
 void tls_config_free(struct tls_config *cfg);
 
 enum tls_io {
@@ -34,16 +34,15 @@ enum tls_io {
 };
 
 /* A client session on fd; sni is sent as server name unless NULL. */
-struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd,
-			      const char *sni);
+struct tls_conn *tls_conn_new(struct tls_config *cfg, int fd, const char *sni);
 void tls_conn_free(struct tls_conn *t);
 
 enum tls_io tls_conn_handshake(struct tls_conn *t);
 /* Reads up to n bytes into buf; *got_r is set on TLS_IO_DONE. */
 enum tls_io tls_conn_read(struct tls_conn *t, char *buf, size_t n,
-			  size_t *got_r);
+                          size_t *got_r);
 enum tls_io tls_conn_write(struct tls_conn *t, const char *buf, size_t n,
-			   size_t *put_r);
+                           size_t *put_r);
 /* Bytes already decrypted and waiting (no fd event will announce them). */
 bool tls_conn_has_pending(struct tls_conn *t);
 /* Human text for the last error (static or owned by t). */

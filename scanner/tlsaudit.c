@@ -12,39 +12,39 @@
 #include "scanner/xalloc.h"
 
 static const char *const question_names[TLSQ_COUNT] = {
-	[TLSQ_TLS13] = "TLS 1.3",
-	[TLSQ_TLS12] = "TLS 1.2",
-	[TLSQ_TLS11] = "TLS 1.1",
-	[TLSQ_TLS10] = "TLS 1.0",
-	[TLSQ_SSL3] = "SSL 3.0",
-	[TLSQ_SSL2] = "SSL 2.0",
-	[TLSQ_NULL_ANON_EXPORT] = "NULL/anonymous/export suites",
-	[TLSQ_RC4] = "RC4 suites",
-	[TLSQ_64BIT] = "64-bit block suites",
-	[TLSQ_NO_FS] = "suites without forward secrecy",
-	[TLSQ_CBC] = "CBC suites",
-	[TLSQ_DHE] = "DHE with the server's own prime",
-	[TLSQ_WEAK_CURVES] = "ECDHE with curves below 256 bits",
-	[TLSQ_WEAK_FIRST] = "legacy suites offered first",
-	[TLSQ_ENUMERATE] = "suite enumeration",
+    [TLSQ_TLS13] = "TLS 1.3",
+    [TLSQ_TLS12] = "TLS 1.2",
+    [TLSQ_TLS11] = "TLS 1.1",
+    [TLSQ_TLS10] = "TLS 1.0",
+    [TLSQ_SSL3] = "SSL 3.0",
+    [TLSQ_SSL2] = "SSL 2.0",
+    [TLSQ_NULL_ANON_EXPORT] = "NULL/anonymous/export suites",
+    [TLSQ_RC4] = "RC4 suites",
+    [TLSQ_64BIT] = "64-bit block suites",
+    [TLSQ_NO_FS] = "suites without forward secrecy",
+    [TLSQ_CBC] = "CBC suites",
+    [TLSQ_DHE] = "DHE with the server's own prime",
+    [TLSQ_WEAK_CURVES] = "ECDHE with curves below 256 bits",
+    [TLSQ_WEAK_FIRST] = "legacy suites offered first",
+    [TLSQ_ENUMERATE] = "suite enumeration",
 };
 
 static const uint16_t version_of_question[] = {
-	[TLSQ_TLS13] = TLS_VERSION_1_3, [TLSQ_TLS12] = TLS_VERSION_1_2,
-	[TLSQ_TLS11] = TLS_VERSION_1_1, [TLSQ_TLS10] = TLS_VERSION_1_0,
-	[TLSQ_SSL3] = TLS_VERSION_SSL3, [TLSQ_SSL2] = TLS_VERSION_SSL2,
+    [TLSQ_TLS13] = TLS_VERSION_1_3, [TLSQ_TLS12] = TLS_VERSION_1_2,
+    [TLSQ_TLS11] = TLS_VERSION_1_1, [TLSQ_TLS10] = TLS_VERSION_1_0,
+    [TLSQ_SSL3] = TLS_VERSION_SSL3, [TLSQ_SSL2] = TLS_VERSION_SSL2,
 };
 
 /* Everything a legacy suite can be, for "weak first". */
-#define WEAK_FLAGS                                                          \
-	(TLS_SUITE_NULL | TLS_SUITE_ANON | TLS_SUITE_EXPORT | TLS_SUITE_RC4 | \
+#define WEAK_FLAGS                                                             \
+	(TLS_SUITE_NULL | TLS_SUITE_ANON | TLS_SUITE_EXPORT | TLS_SUITE_RC4 |  \
 	 TLS_SUITE_64BIT_BLOCK | TLS_SUITE_NO_FS)
 
 static const uint16_t ec_groups[] = {TLS_GROUP_X25519, TLS_GROUP_SECP256R1,
-				     TLS_GROUP_SECP384R1, TLS_GROUP_SECP521R1};
+                                     TLS_GROUP_SECP384R1, TLS_GROUP_SECP521R1};
 /* sect163k1 .. secp224r1: every named curve below 256 bits */
-static const uint16_t weak_curves[] = {1,  2,  3,  4,  5,  6,  7,  8,
-				       15, 16, 17, 18, 19, 20, 21};
+static const uint16_t weak_curves[] = {1,  2,  3,  4,  5,  6,  7, 8,
+                                       15, 16, 17, 18, 19, 20, 21};
 static const uint16_t tls13_only[] = {TLS_VERSION_1_3};
 
 const char *
@@ -56,8 +56,9 @@ tls_question_name(enum tls_question q)
 const char *
 tls_depth_name(enum tls_depth d)
 {
-	return d == TLS_DEPTH_OFF ? "off" : d == TLS_DEPTH_QUICK ? "quick"
-								  : "full";
+	return d == TLS_DEPTH_OFF     ? "off"
+	       : d == TLS_DEPTH_QUICK ? "quick"
+	                              : "full";
 }
 
 int
@@ -93,11 +94,11 @@ version_slot(uint16_t v)
 
 void
 tls_audit_init(struct tls_audit *a, enum tls_depth depth, unsigned budget,
-	       uint16_t main_version)
+               uint16_t main_version)
 {
 	static const uint16_t order[] = {TLS_VERSION_1_3, TLS_VERSION_1_2,
-					 TLS_VERSION_1_1, TLS_VERSION_1_0,
-					 TLS_VERSION_SSL3};
+	                                 TLS_VERSION_1_1, TLS_VERSION_1_0,
+	                                 TLS_VERSION_SSL3};
 
 	memset(a, 0, sizeof(*a));
 	a->depth = depth;
@@ -166,10 +167,10 @@ note_suite(struct tls_audit *a, uint16_t version, uint16_t suite)
 
 static size_t
 select_suites(struct tls_audit *a, uint16_t version, unsigned require,
-	      unsigned exclude)
+              unsigned exclude)
 {
 	size_t n = tls_suites_select(version, require, exclude, a->offered,
-				     TLSAUDIT_MAX_OFFER);
+	                             TLSAUDIT_MAX_OFFER);
 
 	if (n > TLSAUDIT_MAX_OFFER)
 		n = TLSAUDIT_MAX_OFFER;
@@ -182,17 +183,17 @@ select_suites(struct tls_audit *a, uint16_t version, unsigned require,
 static void
 order_strong_first(struct tls_audit *a)
 {
-	uint16_t tmp[512];
+	uint16_t tmp[TLSAUDIT_MAX_OFFER] = {0};
 	size_t k = 0;
 
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < a->noffered; i++) {
 			const struct tls_suite *s =
-				tls_suite_lookup(a->offered[i]);
-			bool strong = s && (s->flags & TLS_SUITE_AEAD) &&
-				      (s->flags & (TLS_SUITE_ECDHE |
-						   TLS_SUITE_DHE)) &&
-				      !(s->flags & TLS_SUITE_ANON);
+			    tls_suite_lookup(a->offered[i]);
+			bool strong =
+			    s && (s->flags & TLS_SUITE_AEAD) &&
+			    (s->flags & (TLS_SUITE_ECDHE | TLS_SUITE_DHE)) &&
+			    !(s->flags & TLS_SUITE_ANON);
 
 			if (strong == (pass == 0))
 				tmp[k++] = a->offered[i];
@@ -205,7 +206,7 @@ static void
 drop_found(struct tls_audit *a, uint16_t version)
 {
 	const struct tls_version_suites *vs =
-		&a->by_version[version_slot(version)];
+	    &a->by_version[version_slot(version)];
 	size_t k = 0;
 
 	for (size_t i = 0; i < a->noffered; i++) {
@@ -233,7 +234,7 @@ weak_first_offer(struct tls_audit *a, uint16_t version)
 	if (n == 0)
 		return 0;
 	ns = tls_suites_select(version, TLS_SUITE_AEAD, WEAK_FLAGS, strong,
-			       sizeof(strong) / sizeof(strong[0]));
+	                       sizeof(strong) / sizeof(strong[0]));
 	if (ns > sizeof(strong) / sizeof(strong[0]))
 		ns = sizeof(strong) / sizeof(strong[0]);
 	if (ns == 0)
@@ -259,7 +260,7 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 			a->q[q].answer = TLSA_ACCEPTED;
 			a->q[q].version = TLS_VERSION_1_3;
 			snprintf(a->q[q].detail, sizeof(a->q[q].detail),
-				 "negotiated by the main handshake");
+			         "negotiated by the main handshake");
 			return false;
 		}
 		v = TLS_VERSION_1_3;
@@ -267,8 +268,8 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 		p->client_version = TLS_VERSION_1_2;
 		p->versions = tls13_only;
 		p->nversions = 1;
-		p->ext |= TLSHELLO_EXT_SUPPORTED_VERSIONS |
-			  TLSHELLO_EXT_KEY_SHARE;
+		p->ext |=
+		    TLSHELLO_EXT_SUPPORTED_VERSIONS | TLSHELLO_EXT_KEY_SHARE;
 		break;
 	case TLSQ_TLS12:
 	case TLSQ_TLS11:
@@ -297,20 +298,20 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 	case TLSQ_NO_FS:
 	case TLSQ_CBC: {
 		static const unsigned req[] = {
-			[TLSQ_RC4] = TLS_SUITE_RC4,
-			[TLSQ_64BIT] = TLS_SUITE_64BIT_BLOCK,
-			[TLSQ_NO_FS] = TLS_SUITE_NO_FS,
-			[TLSQ_CBC] = TLS_SUITE_CBC,
+		    [TLSQ_RC4] = TLS_SUITE_RC4,
+		    [TLSQ_64BIT] = TLS_SUITE_64BIT_BLOCK,
+		    [TLSQ_NO_FS] = TLS_SUITE_NO_FS,
+		    [TLSQ_CBC] = TLS_SUITE_CBC,
 		};
 		static const unsigned excl[] = {
-			[TLSQ_RC4] = 0,
-			[TLSQ_64BIT] = TLS_SUITE_NULL | TLS_SUITE_ANON |
-				       TLS_SUITE_EXPORT,
-			[TLSQ_NO_FS] = TLS_SUITE_NULL | TLS_SUITE_ANON |
-				       TLS_SUITE_EXPORT | TLS_SUITE_RC4 |
-				       TLS_SUITE_64BIT_BLOCK,
-			[TLSQ_CBC] = TLS_SUITE_NULL | TLS_SUITE_ANON |
-				     TLS_SUITE_EXPORT,
+		    [TLSQ_RC4] = 0,
+		    [TLSQ_64BIT] =
+		        TLS_SUITE_NULL | TLS_SUITE_ANON | TLS_SUITE_EXPORT,
+		    [TLSQ_NO_FS] = TLS_SUITE_NULL | TLS_SUITE_ANON |
+		                   TLS_SUITE_EXPORT | TLS_SUITE_RC4 |
+		                   TLS_SUITE_64BIT_BLOCK,
+		    [TLSQ_CBC] =
+		        TLS_SUITE_NULL | TLS_SUITE_ANON | TLS_SUITE_EXPORT,
 		};
 
 		if (!v)
@@ -319,12 +320,12 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 			/* three flags, any of them: select each and join */
 			size_t n = 0;
 			unsigned flags[] = {TLS_SUITE_NULL, TLS_SUITE_ANON,
-					    TLS_SUITE_EXPORT};
+			                    TLS_SUITE_EXPORT};
 
 			for (size_t i = 0; i < 3; i++) {
 				uint16_t tmp[128];
-				size_t k = tls_suites_select(v, flags[i], 0, tmp,
-							     128);
+				size_t k =
+				    tls_suites_select(v, flags[i], 0, tmp, 128);
 
 				for (size_t j = 0; j < k && j < 128; j++) {
 					bool dup = false;
@@ -346,7 +347,7 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 		if (!v)
 			return false;
 		select_suites(a, v, TLS_SUITE_DHE,
-			      TLS_SUITE_ANON | TLS_SUITE_EXPORT);
+		              TLS_SUITE_ANON | TLS_SUITE_EXPORT);
 		p->client_version = v;
 		p->groups = ec_groups;
 		p->ngroups = sizeof(ec_groups) / sizeof(ec_groups[0]);
@@ -364,15 +365,15 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 			return false;
 		p->client_version = v;
 		break;
-	case TLSQ_ENUMERATE:
-		return false; /* handled by next_enumeration */
+	case TLSQ_ENUMERATE: /* handled by next_enumeration */
 	case TLSQ_COUNT:
 		return false;
 	}
 	if (a->noffered == 0)
 		return false;
 	if (v != TLS_VERSION_SSL3)
-		p->scsv_renegotiation = !(p->ext & TLSHELLO_EXT_RENEGOTIATION_INFO);
+		p->scsv_renegotiation =
+		    !(p->ext & TLSHELLO_EXT_RENEGOTIATION_INFO);
 	a->asking_version = v;
 	return true;
 }
@@ -397,7 +398,7 @@ next_enumeration(struct tls_audit *a, struct tlshello_params *p)
 			p->versions = tls13_only;
 			p->nversions = 1;
 			p->ext |= TLSHELLO_EXT_SUPPORTED_VERSIONS |
-				  TLSHELLO_EXT_KEY_SHARE;
+			          TLSHELLO_EXT_KEY_SHARE;
 		} else {
 			select_suites(a, v, 0, TLS_SUITE_TLS13);
 			p->client_version = v;
@@ -417,7 +418,7 @@ next_enumeration(struct tls_audit *a, struct tlshello_params *p)
 
 size_t
 tls_audit_next(struct tls_audit *a, const char *sni, const uint8_t *seed,
-	       uint8_t *out, size_t cap)
+               uint8_t *out, size_t cap)
 {
 	struct tlshello_params p;
 	int start = a->asking == TLSQ_COUNT ? 0 : (int)a->asking + 1;
@@ -473,7 +474,7 @@ offered(const struct tls_audit *a, uint16_t suite)
 
 void
 tls_audit_answer(struct tls_audit *a, const struct tlshello_result *r,
-		 const char *why)
+                 const char *why)
 {
 	enum tls_question q = a->asking;
 	struct tls_question_result qr;
@@ -484,24 +485,25 @@ tls_audit_answer(struct tls_audit *a, const struct tlshello_result *r,
 	if (!r || r->kind == TLSHELLO_KIND_NONE ||
 	    r->kind == TLSHELLO_KIND_NOT_TLS) {
 		/* a plain close to a hello is how many servers refuse */
-		qr.answer = why && strstr(why, "closed") ? TLSA_REFUSED
-							  : TLSA_UNKNOWN;
+		qr.answer =
+		    why && strstr(why, "closed") ? TLSA_REFUSED : TLSA_UNKNOWN;
 		snprintf(qr.detail, sizeof(qr.detail), "%s",
-			 r && r->kind == TLSHELLO_KIND_NOT_TLS
-				 ? "the answer was not TLS"
-				 : why ? why : "no answer");
+		         r && r->kind == TLSHELLO_KIND_NOT_TLS
+		             ? "the answer was not TLS"
+		         : why ? why
+		               : "no answer");
 	} else if (r->kind == TLSHELLO_KIND_ALERT ||
-		   r->kind == TLSHELLO_KIND_SSLV2_ERROR) {
+	           r->kind == TLSHELLO_KIND_SSLV2_ERROR) {
 		qr.answer = TLSA_REFUSED;
 		qr.alert = r->alert_desc;
 		snprintf(qr.detail, sizeof(qr.detail), "alert %s",
-			 tls_alert_name(r->alert_desc));
+		         tls_alert_name(r->alert_desc));
 	} else if (r->kind == TLSHELLO_KIND_SSLV2_SERVER_HELLO) {
 		qr.answer = q == TLSQ_SSL2 ? TLSA_ACCEPTED : TLSA_REFUSED;
 		qr.version = TLS_VERSION_SSL2;
 		snprintf(qr.detail, sizeof(qr.detail),
-			 "SSLv2 SERVER-HELLO with %u cipher kinds",
-			 r->sslv2_cipher_specs);
+		         "SSLv2 SERVER-HELLO with %u cipher kinds",
+		         r->sslv2_cipher_specs);
 	} else {
 		qr.version = r->version;
 		qr.suite = r->cipher_suite;
@@ -514,20 +516,20 @@ tls_audit_answer(struct tls_audit *a, const struct tlshello_result *r,
 		if (q <= TLSQ_SSL2) {
 			/* a version question: the server must take it; a
 			 * HelloRetryRequest still says yes to TLS 1.3 */
-			qr.answer = r->version == a->asking_version &&
-						    (r->hello_retry ||
-						     q == TLSQ_TLS13 ||
-						     offered(a, r->cipher_suite))
-					    ? TLSA_ACCEPTED
-					    : TLSA_REFUSED;
+			qr.answer =
+			    r->version == a->asking_version &&
+			            (r->hello_retry || q == TLSQ_TLS13 ||
+			             offered(a, r->cipher_suite))
+			        ? TLSA_ACCEPTED
+			        : TLSA_REFUSED;
 		} else {
 			qr.answer = offered(a, r->cipher_suite) ? TLSA_ACCEPTED
-								: TLSA_REFUSED;
+			                                        : TLSA_REFUSED;
 		}
 		snprintf(qr.detail, sizeof(qr.detail), "%s %s",
-			 tls_version_name(r->version),
-			 r->hello_retry ? "HelloRetryRequest"
-					: tls_suite_name(r->cipher_suite));
+		         tls_version_name(r->version),
+		         r->hello_retry ? "HelloRetryRequest"
+		                        : tls_suite_name(r->cipher_suite));
 		if (!r->hello_retry && offered(a, r->cipher_suite))
 			note_suite(a, r->version, r->cipher_suite);
 	}
@@ -536,7 +538,7 @@ tls_audit_answer(struct tls_audit *a, const struct tlshello_result *r,
 
 		if (qr.answer != TLSA_ACCEPTED && slot >= 0)
 			a->by_version[slot].complete =
-				qr.answer == TLSA_REFUSED;
+			    qr.answer == TLSA_REFUSED;
 		if (qr.answer == TLSA_UNKNOWN && slot >= 0)
 			a->enum_version = slot + 1; /* give up on it */
 		a->q[q] = qr;
@@ -550,8 +552,8 @@ tls_audit_abort(struct tls_audit *a, const char *why)
 {
 	if (a->asking < TLSQ_COUNT) {
 		a->q[a->asking].answer = TLSA_UNKNOWN;
-		snprintf(a->q[a->asking].detail,
-			 sizeof(a->q[a->asking].detail), "%s", why);
+		snprintf(a->q[a->asking].detail, sizeof(a->q[a->asking].detail),
+		         "%s", why);
 	}
 	a->aborted = true;
 }

@@ -1,9 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages mailaudit's build, tests and demo need, if
-# any is missing. Idempotent; needs root (or sudo) only when it installs.
+# any is missing (--dev: also the fuzzing and lint tools). Idempotent;
+# needs root (or sudo) only when it installs.
 set -eu
 PKGS="build-essential pkg-config libgnutls28-dev gnutls-bin libcjson-dev check
 dovecot-imapd dovecot-pop3d python3-jsonschema parallel"
+# --dev: also what make fuzz, make lint and make format use
+[ "${1:-}" = "--dev" ] && PKGS="$PKGS clang libclang-rt-14-dev clang-tidy clang-format cppcheck"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -24,9 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_FIXTURES 128
+#define MAX_FIXTURES  128
 #define MAX_ENDPOINTS 16
-#define MAX_FINDINGS 24
+#define MAX_FINDINGS  24
 
 struct expected_endpoint {
 	char service[16];
@@ -46,7 +46,7 @@ struct expectation {
 	struct expected_endpoint ep[MAX_ENDPOINTS];
 	int nep;
 	int exit_code;
-	char verdict[32];     /* empty: not checked */
+	char verdict[32]; /* empty: not checked */
 };
 
 static char *fixture_files[MAX_FIXTURES];
@@ -67,8 +67,8 @@ cmp_str(const void *a, const void *b)
 static void
 find_fixtures(void)
 {
-	const char *dir = getenv("EXPECT_DIR") ? getenv("EXPECT_DIR")
-					       : "fixtures/expected";
+	const char *dir =
+	    getenv("EXPECT_DIR") ? getenv("EXPECT_DIR") : "fixtures/expected";
 	const char *only = getenv("FIXTURE");
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -103,7 +103,7 @@ append(char *dst, size_t n, const char *s)
  * assertions cannot be used here: the scans start outside any test. */
 static bool
 load_expectation(const char *path, struct expectation *x, char *why,
-		 size_t whylen)
+                 size_t whylen)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
@@ -121,21 +121,21 @@ load_expectation(const char *path, struct expectation *x, char *why,
 			continue;
 		if (strcmp(w, "host") == 0) {
 			snprintf(x->host, sizeof(x->host), "%s",
-				 strtok_r(NULL, " \t\r\n", &save));
+			         strtok_r(NULL, " \t\r\n", &save));
 			snprintf(x->address, sizeof(x->address), "%s",
-				 strtok_r(NULL, " \t\r\n", &save));
+			         strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "target") == 0) {
 			append(x->targets, sizeof(x->targets),
 			       strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "ca") == 0) {
 			snprintf(x->ca, sizeof(x->ca), "%s",
-				 strtok_r(NULL, " \t\r\n", &save));
+			         strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "arg") == 0) {
 			append(x->args, sizeof(x->args),
 			       strtok_r(NULL, "\r\n", &save));
 		} else if (strcmp(w, "verdict") == 0) {
 			snprintf(x->verdict, sizeof(x->verdict), "%s",
-				 strtok_r(NULL, " \t\r\n", &save));
+			         strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "exit") == 0) {
 			x->exit_code = atoi(strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "endpoint") == 0) {
@@ -144,23 +144,23 @@ load_expectation(const char *path, struct expectation *x, char *why,
 
 			if (x->nep == MAX_ENDPOINTS) {
 				snprintf(why, whylen, "%s: too many endpoints",
-					 path);
+				         path);
 				fclose(f);
 				return false;
 			}
 			e = &x->ep[x->nep++];
 			snprintf(e->service, sizeof(e->service), "%s",
-				 strtok_r(NULL, " \t\r\n", &save));
+			         strtok_r(NULL, " \t\r\n", &save));
 			e->port = atoi(strtok_r(NULL, " \t\r\n", &save));
 			snprintf(e->status, sizeof(e->status), "%s",
-				 strtok_r(NULL, " \t\r\n", &save));
+			         strtok_r(NULL, " \t\r\n", &save));
 			while ((t = strtok_r(NULL, " \t\r\n", &save)) &&
 			       e->nfindings < MAX_FINDINGS)
 				snprintf(e->findings[e->nfindings++], 64, "%s",
-					 t);
+				         t);
 		} else {
 			snprintf(why, whylen, "%s: unknown directive %s", path,
-				 w);
+			         w);
 			fclose(f);
 			return false;
 		}
@@ -176,9 +176,9 @@ static void
 scanner_command(const struct expectation *x, char *cmd, size_t cmdlen)
 {
 	const char *bin = getenv("MAILAUDIT") ? getenv("MAILAUDIT")
-					      : "build/release/mailaudit";
-	const char *certs = getenv("FLEET_CERTS") ? getenv("FLEET_CERTS")
-						  : "build/fleet/certs";
+	                                      : "build/release/mailaudit";
+	const char *certs =
+	    getenv("FLEET_CERTS") ? getenv("FLEET_CERTS") : "build/fleet/certs";
 	char ca[512] = "";
 
 	if (strcmp(x->ca, "root") == 0)
@@ -186,8 +186,8 @@ scanner_command(const struct expectation *x, char *cmd, size_t cmdlen)
 	else if (strcmp(x->ca, "bundle") == 0)
 		snprintf(ca, sizeof(ca), "--ca-file %s/ca-bundle.pem", certs);
 	snprintf(cmd, cmdlen,
-		 "%s scan --format json --timeout 3 --resolve %s:%s %s %s %s",
-		 bin, x->host, x->address, ca, x->args, x->targets);
+	         "%s scan --format json --timeout 3 --resolve %s:%s %s %s %s",
+	         bin, x->host, x->address, ca, x->args, x->targets);
 }
 
 /* Starts every fixture's scan in the background and waits for all. */
@@ -208,8 +208,9 @@ run_all_scans(void)
 		}
 		scanner_command(&x, scan_cmd[i], sizeof(scan_cmd[i]));
 		snprintf(scan_out[i], sizeof(scan_out[i]), "%s/scan-%d.json",
-			 dir, i);
-		if (asprintf(&redirect, "%s > %s", scan_cmd[i], scan_out[i]) < 0)
+		         dir, i);
+		if (asprintf(&redirect, "%s > %s", scan_cmd[i], scan_out[i]) <
+		    0)
 			abort();
 		pids[i] = fork();
 		if (pids[i] == 0) {
@@ -264,40 +265,38 @@ listed(const struct expected_endpoint *e, const char *id, const char *sev)
 }
 
 static void
-compare_endpoint(const char *fx, struct expected_endpoint *e,
-		 const cJSON *ep)
+compare_endpoint(const char *fx, struct expected_endpoint *e, const cJSON *ep)
 {
 	const cJSON *findings = cJSON_GetObjectItem(ep, "findings"), *f;
 	const char *status =
-		cJSON_GetStringValue(cJSON_GetObjectItem(ep, "status"));
+	    cJSON_GetStringValue(cJSON_GetObjectItem(ep, "status"));
 	int n = 0;
 
 	e->seen = true;
-	ck_assert_msg(status && strcmp(status, e->status) == 0,
-		      "%s %s/%d: status %s, expected %s (detail: %s)", fx,
-		      e->service, e->port, status ? status : "(none)",
-		      e->status,
-		      cJSON_GetStringValue(
-			      cJSON_GetObjectItem(ep, "status_detail")));
+	ck_assert_msg(
+	    status && strcmp(status, e->status) == 0,
+	    "%s %s/%d: status %s, expected %s (detail: %s)", fx, e->service,
+	    e->port, status ? status : "(none)", e->status,
+	    cJSON_GetStringValue(cJSON_GetObjectItem(ep, "status_detail")));
 	cJSON_ArrayForEach(f, findings)
 	{
 		const char *id =
-			cJSON_GetStringValue(cJSON_GetObjectItem(f, "check"));
-		const char *sev = cJSON_GetStringValue(
-			cJSON_GetObjectItem(f, "severity"));
+		    cJSON_GetStringValue(cJSON_GetObjectItem(f, "check"));
+		const char *sev =
+		    cJSON_GetStringValue(cJSON_GetObjectItem(f, "severity"));
 
-		ck_assert_msg(id && sev && listed(e, id, sev),
-			      "%s %s/%d: unexpected finding %s (%s): %s", fx,
-			      e->service, e->port, id, sev,
-			      cJSON_GetStringValue(
-				      cJSON_GetObjectItem(f, "evidence")));
+		ck_assert_msg(
+		    id && sev && listed(e, id, sev),
+		    "%s %s/%d: unexpected finding %s (%s): %s", fx, e->service,
+		    e->port, id, sev,
+		    cJSON_GetStringValue(cJSON_GetObjectItem(f, "evidence")));
 		n++;
 	}
 	ck_assert_msg(n == e->nfindings,
-		      "%s %s/%d: %d findings, expected %d (first expected: "
-		      "%s)",
-		      fx, e->service, e->port, n, e->nfindings,
-		      e->nfindings ? e->findings[0] : "-");
+	              "%s %s/%d: %d findings, expected %d (first expected: "
+	              "%s)",
+	              fx, e->service, e->port, n, e->nfindings,
+	              e->nfindings ? e->findings[0] : "-");
 }
 
 START_TEST(test_fixture)
@@ -316,10 +315,10 @@ START_TEST(test_fixture)
 	ck_assert_msg(doc != NULL, "%s: no JSON from: %s", fx, cmd);
 	cJSON_ArrayForEach(ep, cJSON_GetObjectItem(doc, "endpoints"))
 	{
-		const char *svc = cJSON_GetStringValue(
-			cJSON_GetObjectItem(ep, "service"));
-		int port = (int)cJSON_GetNumberValue(
-			cJSON_GetObjectItem(ep, "port"));
+		const char *svc =
+		    cJSON_GetStringValue(cJSON_GetObjectItem(ep, "service"));
+		int port =
+		    (int)cJSON_GetNumberValue(cJSON_GetObjectItem(ep, "port"));
 		int i;
 
 		for (i = 0; i < x.nep; i++)
@@ -327,23 +326,23 @@ START_TEST(test_fixture)
 			    x.ep[i].port == port)
 				break;
 		ck_assert_msg(i < x.nep, "%s: endpoint %s/%d not expected", fx,
-			      svc, port);
+		              svc, port);
 		compare_endpoint(fx, &x.ep[i], ep);
 	}
 	for (int i = 0; i < x.nep; i++)
 		ck_assert_msg(x.ep[i].seen, "%s: endpoint %s/%d missing", fx,
-			      x.ep[i].service, x.ep[i].port);
-	ck_assert_msg(code == x.exit_code, "%s: exit %d, expected %d (%s)",
-		      fx, code, x.exit_code, cmd);
+		              x.ep[i].service, x.ep[i].port);
+	ck_assert_msg(code == x.exit_code, "%s: exit %d, expected %d (%s)", fx,
+	              code, x.exit_code, cmd);
 	if (x.verdict[0]) {
-		const cJSON *h = cJSON_GetArrayItem(
-			cJSON_GetObjectItem(doc, "hosts"), 0);
-		const char *v = cJSON_GetStringValue(
-			cJSON_GetObjectItem(h, "tls_verdict"));
+		const cJSON *h =
+		    cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "hosts"), 0);
+		const char *v =
+		    cJSON_GetStringValue(cJSON_GetObjectItem(h, "tls_verdict"));
 
 		ck_assert_msg(v && strcmp(v, x.verdict) == 0,
-			      "%s: TLS verdict %s, expected %s", fx,
-			      v ? v : "(none)", x.verdict);
+		              "%s: TLS verdict %s, expected %s", fx,
+		              v ? v : "(none)", x.verdict);
 	}
 	cJSON_Delete(doc);
 	free(out);

@@ -23,7 +23,7 @@
 #include "scanner/xalloc.h"
 
 #define MAX_LISTEN 16
-#define MAX_CONN 256
+#define MAX_CONN   256
 
 /* A poll-driven server on several ports of one address. "greet" ports
  * answer after delay_ms with a greeting and close; silent ones accept and
@@ -116,7 +116,7 @@ serve(void *arg)
 
 static void
 server_start(struct server *s, const char *addr, size_t nports, bool silent,
-	     int delay_ms)
+             int delay_ms)
 {
 	memset(s, 0, sizeof(*s));
 	s->silent = silent;
@@ -140,7 +140,7 @@ server_stop(struct server *s)
 
 static void
 add_endpoints(struct endpoint_result *r, size_t *n, const char *addr,
-	      const struct server *s)
+              const struct server *s)
 {
 	for (size_t i = 0; i < s->nlisten; i++) {
 		struct endpoint_result *e = &r[(*n)++];
@@ -174,16 +174,16 @@ static struct scan_options
 options(struct tls_config *tls, struct order *o, unsigned threads)
 {
 	struct scan_options so = {
-		.timeout_s = 2,
-		.endpoint_budget_s = 12,
-		.concurrency = 64,
-		.max_per_host = 2,
-		.retries = 0,
-		.threads = threads,
-		.tls_depth = TLS_DEPTH_OFF,
-		.tls = tls,
-		.endpoint_done = record_done,
-		.done_arg = o,
+	    .timeout_s = 2,
+	    .endpoint_budget_s = 12,
+	    .concurrency = 64,
+	    .max_per_host = 2,
+	    .retries = 0,
+	    .threads = threads,
+	    .tls_depth = TLS_DEPTH_OFF,
+	    .tls = tls,
+	    .endpoint_done = record_done,
+	    .done_arg = o,
 	};
 
 	so.probe.quiet_wait_s = 0.2;
@@ -209,7 +209,8 @@ START_TEST(test_per_host_cap_holds)
 	scan_run(r, n, &so);
 	server_stop(&s);
 	ck_assert_int_eq(s.accepted, 10);
-	ck_assert_msg(s.open_max <= 2, "%d connections open at once", s.open_max);
+	ck_assert_msg(s.open_max <= 2, "%d connections open at once",
+	              s.open_max);
 	ck_assert_int_ge(s.open_max, 1);
 	ck_assert_uint_eq(o.n, n); /* every endpoint reported done once */
 	for (size_t i = 0; i < n; i++) {
@@ -245,7 +246,8 @@ START_TEST(test_silent_host_does_not_hold_back_others)
 	/* every fast endpoint was done before the silent ones timed out */
 	for (size_t k = 0; k < 8; k++)
 		ck_assert_msg(o.seq[k] >= 2,
-			      "endpoint %zu finished before a fast one", o.seq[k]);
+		              "endpoint %zu finished before a fast one",
+		              o.seq[k]);
 	ck_assert_int_eq(r[0].status, EP_STATUS_TIMEOUT);
 	ck_assert_int_eq(r[1].status, EP_STATUS_TIMEOUT);
 	ck_assert_ptr_nonnull(strstr(r[0].status_detail, "greeting"));
@@ -308,7 +310,7 @@ engine_suite(void)
 	/* one thread and two threads */
 	tcase_add_loop_test(tc, test_per_host_cap_holds, 0, 2);
 	tcase_add_loop_test(tc, test_silent_host_does_not_hold_back_others, 0,
-			    2);
+	                    2);
 	tcase_add_test(tc, test_refused_and_concurrency_one);
 	suite_add_tcase(s, tc);
 	return s;

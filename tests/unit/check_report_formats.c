@@ -285,9 +285,9 @@ END_TEST
 START_TEST(test_json_gate)
 {
 	static const char *const keys[] = {
-	    "schema",  "scanner",   "started",  "finished",
-	    "fail_on", "exit_code", "partial", "profiles", "allow_incomplete",
-	    "waivers", "endpoints", "hosts",  "summary",
+	    "schema",    "scanner", "started",  "finished",         "fail_on",
+	    "exit_code", "partial", "profiles", "allow_incomplete", "waivers",
+	    "endpoints", "hosts",   "summary",
 	};
 	char *text = render("json");
 	cJSON *doc = cJSON_Parse(text);
@@ -392,7 +392,8 @@ START_TEST(test_jsonl)
 			    cJSON_GetArraySize(get(rec, "findings")),
 			    (int)res[n].nfindings);
 		} else if (strcmp(get_str(rec, "type"), "host") == 0) {
-			/* one per distinct host, between endpoints and summary */
+			/* one per distinct host, between endpoints and summary
+			 */
 			ck_assert_ptr_nonnull(get_str(rec, "tls_verdict"));
 			n_hosts++;
 		} else {

@@ -65,9 +65,9 @@ static struct endpoint_result results[NRESULTS];
 static struct scan_report rep;
 static char *escaped_banner;
 
-static void set_endpoint(struct endpoint_result *r, const char *host,
-                         const char *addr, const struct service *svc,
-                         enum endpoint_status st)
+static void
+set_endpoint(struct endpoint_result *r, const char *host, const char *addr,
+             const struct service *svc, enum endpoint_status st)
 {
 	endpoint_result_init(r);
 	r->endpoint.host = xstrdup(host);
@@ -78,8 +78,8 @@ static void set_endpoint(struct endpoint_result *r, const char *host,
 	r->duration_s = 0.25;
 }
 
-static void fill_cert(struct cert_facts *c, const char *cn,
-                      const char *issuer_cn, bool ca)
+static void
+fill_cert(struct cert_facts *c, const char *cn, const char *issuer_cn, bool ca)
 {
 	c->subject = xasprintf("CN=%s", cn);
 	c->issuer = xasprintf("CN=%s", issuer_cn);
@@ -110,7 +110,8 @@ static void fill_cert(struct cert_facts *c, const char *cn,
  * beta.example: imaps 993 ok with a two-certificate chain and critical +
  * high findings; imap 143 tls-error (unassessed).
  */
-static void setup(void)
+static void
+setup(void)
 {
 	struct endpoint_result *r;
 	char longev[301];
@@ -185,7 +186,8 @@ static void setup(void)
 	rep.argv_summary = argv_summary;
 }
 
-static void teardown(void)
+static void
+teardown(void)
 {
 	for (size_t i = 0; i < NRESULTS; i++)
 		endpoint_result_free(&results[i]);
@@ -206,7 +208,8 @@ static const struct report_options color_opts = {
 };
 
 /* Renders rep with the named reporter into a string (caller frees). */
-static char *render(const char *name, const struct report_options *opt)
+static char *
+render(const char *name, const struct report_options *opt)
 {
 	const struct reporter *r = reporter_by_name(name);
 	char *buf = NULL;
@@ -222,7 +225,8 @@ static char *render(const char *name, const struct report_options *opt)
 	return buf;
 }
 
-static size_t count_sev(enum severity s, int fail_on, size_t *gate)
+static size_t
+count_sev(enum severity s, int fail_on, size_t *gate)
 {
 	size_t n = 0;
 
@@ -299,7 +303,8 @@ END_TEST
 
 /* ---- JSON ---- */
 
-static const cJSON *get(const cJSON *o, const char *key)
+static const cJSON *
+get(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
@@ -307,7 +312,8 @@ static const cJSON *get(const cJSON *o, const char *key)
 	return v;
 }
 
-static const char *get_str(const cJSON *o, const char *key)
+static const char *
+get_str(const cJSON *o, const char *key)
 {
 	const cJSON *v = get(o, key);
 
@@ -315,7 +321,8 @@ static const char *get_str(const cJSON *o, const char *key)
 	return v->valuestring;
 }
 
-static double get_num(const cJSON *o, const char *key)
+static double
+get_num(const cJSON *o, const char *key)
 {
 	const cJSON *v = get(o, key);
 
@@ -323,7 +330,8 @@ static double get_num(const cJSON *o, const char *key)
 	return v->valuedouble;
 }
 
-static bool get_bool(const cJSON *o, const char *key)
+static bool
+get_bool(const cJSON *o, const char *key)
 {
 	const cJSON *v = get(o, key);
 
@@ -331,12 +339,14 @@ static bool get_bool(const cJSON *o, const char *key)
 	return cJSON_IsTrue(v);
 }
 
-static void assert_null(const cJSON *o, const char *key)
+static void
+assert_null(const cJSON *o, const char *key)
 {
 	ck_assert_msg(cJSON_IsNull(get(o, key)), "\"%s\" is not null", key);
 }
 
-static cJSON *render_json(void)
+static cJSON *
+render_json(void)
 {
 	char *text = render("json", &plain_opts);
 	size_t len = strlen(text);
@@ -393,9 +403,8 @@ START_TEST(test_json_top_level)
 	/* keys in documented order */
 	{
 		static const char *const keys[] = {
-		    "schema",  "scanner",   "started",   "finished",
-		    "fail_on", "exit_code", "partial", "endpoints", "hosts",
-		    "summary",
+		    "schema",    "scanner", "started",   "finished", "fail_on",
+		    "exit_code", "partial", "endpoints", "hosts",    "summary",
 		};
 		const cJSON *k = doc->child;
 
@@ -645,7 +654,8 @@ END_TEST
 /* ---- text ---- */
 
 /* Offset of the first line that is exactly `line`, or -1. */
-static long line_at(const char *text, const char *line)
+static long
+line_at(const char *text, const char *line)
 {
 	size_t n = strlen(line);
 
@@ -662,7 +672,8 @@ static long line_at(const char *text, const char *line)
 	return -1;
 }
 
-static void assert_no_control_bytes(const char *text)
+static void
+assert_no_control_bytes(const char *text)
 {
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
 		ck_assert_msg(*p == '\n' || (*p >= 0x20 && *p < 0x7f),
@@ -722,7 +733,8 @@ START_TEST(test_text_host_order_stable)
 END_TEST
 
 /* The severity word of a finding line "    WORD  ID  ...", or -1. */
-static int finding_line_severity(const char *line)
+static int
+finding_line_severity(const char *line)
 {
 	char word[16];
 	size_t n = 0;
@@ -882,7 +894,8 @@ START_TEST(test_text_guard_raw_bytes)
 END_TEST
 
 /* Checks every ESC starts one of the reporter's SGR sequences. */
-static void assert_only_known_sgr(const char *text)
+static void
+assert_only_known_sgr(const char *text)
 {
 	static const char *const known[] = {
 	    "\033[0m",  "\033[1;31m", "\033[31m",

@@ -1,0 +1,222 @@
+#!/bin/sh
+# Static checks for mailaudit (`make lint` runs `tests/lint.sh $(B)`).
+#
+#   1. clang-tidy   curated checks in .clang-tidy (every warning is an error)
+#   2. cppcheck     warning, performance, portability; inline suppressions
+#                   only, each with a reason on the line above
+#   3. banned       sprintf strcpy strcat atoi gets vsprintf
+#   4. layers       probes/ without sockets, GnuTLS or cJSON; reports/
+#                   without GnuTLS or sockets; GnuTLS only in scanner/tls.c
+#                   and scanner/certinfo.[ch] (style.md 3.1)
+#   5. format       clang-format --dry-run --Werror (as `make format-check`)
+#
+# Every step runs even when an earlier one failed; the summary at the end
+# says which failed, and the exit status is 1 if any did (2 on misuse).
+# Logs go to BUILDDIR/lint/. LINT_JOBS overrides the parallelism.
+#
+# Usage: tests/lint.sh [BUILDDIR]
+
+set -u
+
+B=${1:-build/release}
+cd "$(dirname "$0")/.." || exit 2
+LOG=$B/lint
+mkdir -p "$LOG" || exit 2
+JOBS=${LINT_JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+SRC=$(ls scanner/*.c probes/*.c reports/*.c 2>/dev/null)
+FUZZ_SRC=$(ls tests/fuzz/*.c 2>/dev/null)
+FORMAT_SRC=$(ls scanner/*.[ch] probes/*.[ch] reports/*.[ch] \
+	tests/*/*.[ch] 2>/dev/null)
+PKG_CFLAGS=$(pkg-config --cflags gnutls libcjson 2>/dev/null)
+# as the Makefile compiles them (MAILAUDIT_VERSION only so main.c parses)
+TIDY_FLAGS="-std=c11 -D_GNU_SOURCE -I. -DMAILAUDIT_VERSION=\"lint\" $PKG_CFLAGS"
+
+failed=""
+summary=""
+t0=$(date +%s)
+
+# result NAME COUNT DETAIL: records a step's outcome for the summary.
+result()
+{
+	took="$(($(date +%s) - step_t0))s"
+	if [ "$2" -eq 0 ]; then
+		summary="$summary
+  PASS  $(printf '%-17s %4s' "$1" "$took")"
+	else
+		summary="$summary
+  FAIL  $(printf '%-17s %4s' "$1" "$took")  $2 $3"
+		failed="$failed $1"
+	fi
+}
+
+have()
+{
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "lint: $1 not found (apt-get install $2)" >&2
+	return 1
+}
+
+section()
+{
+	step_t0=$(date +%s)
+	printf '\n==> %s\n' "$1"
+}
+
+# --- 1. clang-tidy ------------------------------------------------------
+# shellcheck disable=SC2086 # the file lists are meant to be split
+section "clang-tidy ($(echo $SRC $FUZZ_SRC | wc -w) files, $JOBS jobs)"
+if have clang-tidy clang-tidy; then
+	rm -f "$LOG"/tidy-*.log
+	mkdir -p "$LOG/tidy-cache"
+	# One clang-tidy per file, JOBS at a time. A file whose preprocessed
+	# text, flags, .clang-tidy and clang-tidy version were clean before
+	# is not analysed again (LINT_NO_CACHE=1 forces a full run).
+	confkey=$({ cat .clang-tidy; clang-tidy --version; echo "$TIDY_FLAGS"; } |
+		sha1sum | cut -c1-40)
+	[ "${LINT_NO_CACHE:-0}" = 1 ] && rm -f "$LOG"/tidy-cache/*
+	# shellcheck disable=SC2086,SC2016
+	printf '%s\n' $SRC $FUZZ_SRC | xargs -P "$JOBS" -I{} sh -c '
+		log="$1/tidy-$(echo "$2" | tr / _).log"
+		key=$( { echo "$4 $2"; clang -E $3 "$2" 2>&1; } | sha1sum |
+			cut -c1-40)
+		[ -f "$1/tidy-cache/$key" ] && { : >"$log"; exit 0; }
+		if clang-tidy --quiet "$2" -- $3 >"$log" 2>&1; then
+			touch "$1/tidy-cache/$key"
+		else
+			echo "clang-tidy exited $? on $2" >>"$log"
+		fi
+	' sh "$LOG" {} "$TIDY_FLAGS" "$confkey"
+	# headers are seen once per file including them: de-duplicate
+	diag='^[^ ].*:[0-9]+:[0-9]+: (warning|error):'
+	cat "$LOG"/tidy-*.log | grep -E "$diag" |
+		sed -e "s|^$(pwd)/||" -e 's|^\./||' | sort -u >"$LOG/tidy.txt"
+	# a failure without a diagnostic (a crash, a bad flag) counts too
+	for f in "$LOG"/tidy-*.log; do
+		grep -qE "$diag" "$f" || grep '^clang-tidy exited' "$f"
+	done >>"$LOG/tidy.txt"
+	n=$(grep -c . "$LOG/tidy.txt")
+	if [ "$n" -gt 0 ]; then
+		cat "$LOG/tidy.txt"
+		echo "(full notes: $LOG/tidy-*.log)"
+	fi
+	result clang-tidy "$n" "finding(s)"
+else
+	result clang-tidy 1 "(tool missing)"
+fi
+
+# --- 2. cppcheck --------------------------------------------------------
+section "cppcheck"
+if have cppcheck cppcheck; then
+	# shellcheck disable=SC2086
+	cppcheck --enable=warning,performance,portability --error-exitcode=1 \
+		--inline-suppr -I. -D_GNU_SOURCE --std=c11 \
+		--library=posix --library=gnu -j "$JOBS" -q \
+		--template='{file}:{line}:{column}: {severity}: {message} [{id}]' \
+		$SRC $FUZZ_SRC >"$LOG/cppcheck.txt" 2>&1
+	rc=$?
+	n=$(grep -c ': \(error\|warning\|performance\|portability\|style\): ' \
+		"$LOG/cppcheck.txt")
+	[ "$rc" -ne 0 ] && [ "$n" -eq 0 ] && n=1
+	cat "$LOG/cppcheck.txt"
+	result cppcheck "$n" "finding(s)"
+else
+	result cppcheck 1 "(tool missing)"
+fi
+
+# --- 3. banned functions ------------------------------------------------
+# Unbounded or unchecked: use snprintf/xasprintf, memcpy with a length,
+# strtol/strtoul with end and range checks, fgets/getline.
+section "banned functions"
+# comment lines (starting with /* , * or //) are skipped
+# shellcheck disable=SC2086
+grep -nE '(^|[^A-Za-z0-9_])(sprintf|vsprintf|strcpy|strcat|atoi|gets)[[:space:]]*\(' \
+	scanner/*.[ch] probes/*.[ch] reports/*.[ch] |
+	grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/\*|\*|//)' >"$LOG/banned.txt"
+n=$(grep -c . "$LOG/banned.txt")
+cat "$LOG/banned.txt"
+result banned-functions "$n" "use(s)"
+
+# --- 4. layer rules -----------------------------------------------------
+section "layer rules (style.md 3.1)"
+: >"$LOG/layers.txt"
+# inc_grep GLOB... -- REGEX REASON: direct #include lines matching REGEX
+inc_check()
+{
+	re=$1
+	why=$2
+	shift 2
+	grep -HnE "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($re)" \
+		"$@" 2>/dev/null | sed "s|\$|    <- $why|" >>"$LOG/layers.txt"
+}
+SOCK='sys/socket\.h|netinet/|netdb\.h'
+inc_check "$SOCK|gnutls/|cjson/|cJSON\.h" \
+	"probes/ never sees sockets, GnuTLS or cJSON" probes/*.[ch]
+inc_check "$SOCK|gnutls/" "reports/ never sees GnuTLS or sockets" \
+	reports/*.[ch]
+for f in scanner/*.[ch] probes/*.[ch] reports/*.[ch]; do
+	case $f in
+	scanner/tls.c | scanner/certinfo.c | scanner/certinfo.h) ;;
+	*) inc_check "gnutls/" \
+		"only scanner/tls.c and scanner/certinfo.[ch] include GnuTLS" \
+		"$f" ;;
+	esac
+done
+# Indirect includes count too: preprocess every probes/ and reports/ file
+# and look for GnuTLS (and, in probes/, cJSON) headers in its closure.
+for f in probes/*.c reports/*.c; do
+	case $f in
+	probes/*) re='/gnutls/|/cjson/|/cJSON\.h' ;;
+	*) re='/gnutls/' ;;
+	esac
+	# shellcheck disable=SC2086
+	deps=$(${CC:-cc} -std=c11 -D_GNU_SOURCE -I. $PKG_CFLAGS -M "$f" \
+		2>&1) || {
+		echo "$f: cannot preprocess: $deps" >>"$LOG/layers.txt"
+		continue
+	}
+	# shellcheck disable=SC1003,SC2020
+	hdrs=$(echo "$deps" | tr ' \\' '\n\n' | grep -E "$re" | sort -u)
+	# a file that includes the header itself is reported above already
+	if [ -n "$hdrs" ] && ! grep -q "^$f:" "$LOG/layers.txt"; then
+		echo "$f: includes $(echo "$hdrs" | head -n 1) indirectly" \
+			"($(echo "$hdrs" | wc -l) such headers; see cc -H $f)" \
+			>>"$LOG/layers.txt"
+	fi
+done
+n=$(grep -c . "$LOG/layers.txt")
+cat "$LOG/layers.txt"
+result layer-rules "$n" "violation(s)"
+
+# --- 5. clang-format ----------------------------------------------------
+section "clang-format"
+if have clang-format clang-format; then
+	# shellcheck disable=SC2086
+	clang-format --dry-run --Werror $FORMAT_SRC >"$LOG/format.txt" 2>&1
+	rc=$?
+	files=$(grep -oE '^[^ :]+\.[ch]:[0-9]+:[0-9]+: (error|warning)' \
+		"$LOG/format.txt" | cut -d: -f1 | sort -u)
+	n=$(echo "$files" | grep -c .)
+	[ "$rc" -ne 0 ] && [ "$n" -eq 0 ] && n=1
+	if [ "$n" -gt 0 ]; then
+		for f in $files; do
+			printf '  %-36s %s line(s) differ\n' "$f" "$(grep -c \
+				"^$f:[0-9]*:[0-9]*: \(error\|warning\)" \
+				"$LOG/format.txt")"
+		done
+		echo "(details: $LOG/format.txt; fix with 'make format')"
+	fi
+	result clang-format "$n" "file(s) not formatted"
+else
+	result clang-format 1 "(tool missing)"
+fi
+
+# --- summary ------------------------------------------------------------
+printf '\n==> lint summary (%ss, logs in %s)%s\n' "$(($(date +%s) - t0))" \
+	"$LOG" "$summary"
+if [ -n "$failed" ]; then
+	echo "lint: FAILED:$failed"
+	exit 1
+fi
+echo "lint: all checks passed"
+exit 0
