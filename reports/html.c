@@ -394,7 +394,8 @@ chart_matrix(FILE *out, const struct scan_report *rep,
 			longest = strlen(cc[c].check->id);
 	head = (int)((double)longest * 6.7 * 0.87) + 24;
 	w = label + (int)cols * cell + (int)((double)longest * 6.7 * 0.5) + 24;
-	hgt = head + (int)rows * cell + 60;
+	/* without a finding there is no column: just the sentence */
+	hgt = cols ? head + (int)rows * cell + 60 : 32;
 	if (w < 620)
 		w = 620;
 	fputs("<figure id=\"chart-matrix\"><figcaption>Compliance matrix: "
@@ -408,10 +409,17 @@ chart_matrix(FILE *out, const struct scan_report *rep,
 	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
 	        "aria-label=\"Host by check compliance matrix\">\n",
 	        w, hgt, w, hgt);
-	if (!cols)
-		fputs("<text x=\"10\" y=\"20\" font-size=\"13\">No findings: "
-		      "every assessed host is clean for every check.</text>\n",
-		      out);
+	if (!cols) {
+		bool any_ok = false;
+
+		for (size_t r = 0; r < ng; r++)
+			any_ok = any_ok || g[r].any_ok;
+		fprintf(
+		    out, "<text x=\"10\" y=\"20\" font-size=\"13\">%s</text>\n",
+		    any_ok ? "No findings: every assessed host is clean for "
+		             "every check."
+		           : "No findings, and no endpoint was assessed.");
+	}
 	for (size_t c = 0; c < cols; c++) {
 		int x = label + (int)c * cell + cell / 2;
 
@@ -438,6 +446,10 @@ chart_matrix(FILE *out, const struct scan_report *rep,
 			bool gf;
 			enum cell st =
 			    cell_of(rep, opt, &g[r], cc[c].check, &sev, &gf);
+
+			/* a finding always has a severity; never index by -1 */
+			if (st == CELL_FINDING && (sev < 0 || sev >= SEV_COUNT))
+				sev = SEV_INFO;
 			const char *color = st == CELL_FINDING  ? sev_color[sev]
 			                    : st == CELL_WAIVED ? COLOR_WAIVED
 			                    : st == CELL_CLEAN  ? COLOR_CLEAN
@@ -601,7 +613,7 @@ chart_expiry(FILE *out, const struct scan_report *rep)
 	       : span / DAY <= 42 * 31 ? 6
 	                               : 12;
 	bottom = top + (int)(shown ? shown : 1) * row;
-	hgt = bottom + 62;
+	hgt = n ? bottom + 62 : 32;
 	fputs("<figure id=\"chart-expiry\"><figcaption>Certificate expiry "
 	      "timeline (leaf certificates, soonest first",
 	      out);
@@ -711,11 +723,13 @@ chart_expiry(FILE *out, const struct scan_report *rep)
 		legend_item(out, x, y, expiry_color(-1), "expired");
 		legend_item(out, x + 75, y, expiry_color(1), "&lt; 14 days");
 		legend_item(out, x + 165, y, expiry_color(20), "&lt; 30 days");
-		legend_item(out, x + 255, y, expiry_color(60), "30 days or more");
-		fprintf(out,
-		        "<text x=\"%d\" y=\"%d\" font-size=\"11\">bar: validity "
-		        "period; arrow: expiry beyond the axis</text>\n",
-		        x + 385, y + 10);
+		legend_item(out, x + 255, y, expiry_color(60),
+		            "30 days or more");
+		fprintf(
+		    out,
+		    "<text x=\"%d\" y=\"%d\" font-size=\"11\">bar: validity "
+		    "period; arrow: expiry beyond the axis</text>\n",
+		    x + 385, y + 10);
 	}
 	fputs("</svg></figure>\n", out);
 	free(rows);

@@ -248,10 +248,14 @@ finish(struct session *s, enum probe_end how)
 	s->want = SESSION_WANT_CLOSE;
 	s->quiet_wait = 0;
 	s->probe->finish((struct probe_ctx *)s, how);
-	if (!s->transcript)
+	/* an audit pass's preamble is the same greeting and STARTTLS every
+	 * time: the report keeps the main and probe passes only */
+	if (!s->transcript || (s->pass & PROBE_PASS_HELLO))
 		return;
 	if (!s->res->transcript) {
-		s->res->transcript = s->transcript;
+		/* sized to fit: a fleet keeps one per endpoint */
+		s->res->transcript =
+		    xreallocarray(s->transcript, s->transcript_len + 1, 1);
 		s->transcript = NULL;
 	} else if (strlen(s->res->transcript) + s->transcript_len <
 	           2 * TRANSCRIPT_MAX) {

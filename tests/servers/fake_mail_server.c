@@ -7,7 +7,7 @@
  *     --listen ADDR:PORT [--listen ADDR:PORT ...] --cert CHAIN.pem
  *     --key KEY.pem --behaviour NAME [--pidfile F] [--daemon] [--log F]
  *     [--priority STRING] [--dhparams DH.pem] [--heartbeat]
- *     [--ocsp-response RESP.der] [--raw-chain]
+ *     [--ocsp-response RESP.der] [--raw-chain] [--http-wait MS]
  *
  * ADDR is numeric or a name; IPv6 in brackets ("[::1]:1143"). --daemon forks
  * into the background after every listener is bound; the pid file is
@@ -36,7 +36,9 @@
  *  trickle: the normal greeting, one byte per second (30 s limit applies)
  *  huge-caps: 100000 extra capabilities in CAPABILITY / CAPA replies
  *  nul-bytes: greeting containing NUL, ESC[2J and 0xff bytes
- *  http: waits up to 5 s for input, "HTTP/1.1 400 Bad Request", close
+ *  http: waits up to 5 s (--http-wait MS) for a request, then answers
+ *      "HTTP/1.1 400 Bad Request" (request or not, as a web server whose
+ *      request timeout expired), close
  *  close-on-accept: closes the connection right after accept
  *  reset-mid-handshake: after the STARTTLS OK reads the ClientHello, RST
  *  advertised-but-rejected: pre-TLS IMAP caps "IMAP4rev1 STARTTLS
@@ -248,6 +250,7 @@ static struct {
 	const char *cert, *key, *pidfile, *logfile;
 	const char *priority, *dhparams, *ocsp;
 	bool daemon, heartbeat, raw_chain;
+	int http_wait_ms; /* --http-wait */
 } cfg;
 
 static gnutls_certificate_credentials_t g_cred;
@@ -1218,7 +1221,7 @@ http_reply(struct conn *c)
 	static const char body[] =
 	    "<html><body><h1>400 Bad Request</h1></body></html>\r\n";
 
-	if (conn_wait_input(c, HTTP_WAIT_MS))
+	if (conn_wait_input(c, cfg.http_wait_ms))
 		conn_fill(c);
 	conn_line(c,
 	          "HTTP/1.1 400 Bad Request\r\nServer: fake\r\n"
@@ -1534,6 +1537,7 @@ usage(FILE *f)
 	           "[--pidfile F] [--daemon] [--log F]\n"
 	           "       [--priority STRING] [--dhparams DH.pem] "
 	           "[--heartbeat] [--ocsp-response RESP.der] [--raw-chain]\n"
+	           "       [--http-wait MS]\n"
 	           "behaviours:");
 	for (i = 0; i < B_COUNT; i++)
 		fprintf(f, " %s", behaviour_names[i]);
@@ -1570,6 +1574,7 @@ parse_args(int argc, char **argv)
 	    {"heartbeat", no_argument, NULL, 'H'},
 	    {"ocsp-response", required_argument, NULL, 'O'},
 	    {"raw-chain", no_argument, NULL, 'R'},
+	    {"http-wait", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -1577,6 +1582,7 @@ parse_args(int argc, char **argv)
 	int o, b;
 
 	cfg.beh = B_NORMAL;
+	cfg.http_wait_ms = HTTP_WAIT_MS;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
@@ -1641,6 +1647,15 @@ parse_args(int argc, char **argv)
 		case 'R':
 			cfg.raw_chain = true;
 			break;
+		case 'W': {
+			char *end;
+			long ms = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || ms < 0 || ms > 600000)
+				goto bad;
+			cfg.http_wait_ms = (int)ms;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -1755,8 +1770,8 @@ raw_chain_setup(void)
 	if (r >= 0)
 		r = gnutls_privkey_init(&g_raw_key);
 	if (r >= 0)
-		r = gnutls_privkey_import_x509_raw(g_raw_key, &key,
-		                                   GNUTLS_X509_FMT_PEM, NULL, 0);
+		r = gnutls_privkey_import_x509_raw(
+		    g_raw_key, &key, GNUTLS_X509_FMT_PEM, NULL, 0);
 	gnutls_free(key.data);
 	if (r < 0) {
 		logmsg("--raw-chain %s: %s", cfg.key, gnutls_strerror(r));
