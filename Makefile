@@ -94,6 +94,7 @@ shard: all
 
 formats: all
 	tests/formats/validate.sh $(B)
+	tests/formats/html_render.sh $(B)
 
 asan: deps
 	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \

@@ -139,25 +139,48 @@ add_rule(cJSON *rules, const struct check *c)
 	return ok;
 }
 
-/* locations: [{physicalLocation.artifactLocation.uri, logicalLocations}] */
+/* A relative path for the endpoint, mail/SERVICE/HOST/PORT: code scanning
+ * dashboards accept only paths in the repository's file scheme, not
+ * imap:// URIs ("URI scheme ... did not match"). IPv6 brackets and
+ * colons become dashes so it stays one path segment. */
+static char *
+endpoint_path(const struct endpoint *e)
+{
+	char *host = xstrdup(e->host ? e->host : "");
+	char *p;
+
+	for (char *q = host; *q; q++)
+		if (*q == ':' || *q == '[' || *q == ']' || *q == '/')
+			*q = '-';
+	p = xasprintf("mail/%s/%s/%u",
+	              e->service ? e->service->name : "unknown", host,
+	              (unsigned)e->port);
+	free(host);
+	return p;
+}
+
+/* locations: [{physicalLocation.artifactLocation.uri (a relative path),
+ * logicalLocations (the endpoint URI)}] */
 static bool
 add_location(cJSON *o, const struct endpoint *e)
 {
 	cJSON *locs = cJSON_AddArrayToObject(o, "locations"), *loc, *phys, *art,
 	      *logs, *lg;
 	char *uri = report_endpoint_uri(e);
+	char *path = endpoint_path(e);
 	char *name =
 	    xasprintf("%s:%u", e->host ? e->host : "", (unsigned)e->port);
 	bool ok = locs && (loc = push_obj(locs)) &&
 	          (phys = cJSON_AddObjectToObject(loc, "physicalLocation")) &&
 	          (art = cJSON_AddObjectToObject(phys, "artifactLocation")) &&
-	          add_str(art, "uri", uri) &&
+	          add_str(art, "uri", path) &&
 	          (logs = cJSON_AddArrayToObject(loc, "logicalLocations")) &&
 	          (lg = push_obj(logs)) && add_str(lg, "name", name) &&
 	          add_str(lg, "fullyQualifiedName", uri) &&
 	          add_str(lg, "kind", "resource");
 
 	free(uri);
+	free(path);
 	free(name);
 	return ok;
 }

@@ -240,10 +240,17 @@ def check_sarif(store, out, scan):
                f"level {r.get('level')} for severity {sev}")
         locs = r.get("locations", [])
         if expect(len(locs) == 1, w, "one location"):
-            uri = locs[0]["physicalLocation"]["artifactLocation"]["uri"]
+            # a repository-relative path (code scanning accepts no other
+            # scheme), and the endpoint URI as the logical location
+            path = locs[0]["physicalLocation"]["artifactLocation"]["uri"]
+            parts = path.split("/")
+            expect(len(parts) == 4 and parts[0] == "mail" and
+                   parts[1] in ("imap", "imaps", "pop3", "pop3s") and
+                   parts[3].isdigit(), w, f"artifact path {path}")
+            uri = locs[0]["logicalLocations"][0]["fullyQualifiedName"]
             u = urllib.parse.urlsplit(uri)
-            expect(u.scheme in ("imap", "imaps", "pop3", "pop3s") and
-                   u.port is not None and u.hostname, w, f"uri {uri}")
+            expect(u.scheme == parts[1] and u.port == int(parts[3]) and
+                   u.hostname, w, f"logical location {uri}")
         sup = r.get("suppressions")
         if r.get("properties", {}).get("waived"):
             waived += 1

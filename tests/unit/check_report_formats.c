@@ -469,10 +469,19 @@ START_TEST(test_sarif)
 		ck_assert_str_eq(get_str(rule, "id"), get_str(r, "ruleId"));
 		ck_assert_str_eq(get_str(r, "level"),
 		                 level_for(get_str(props, "severity")));
-		ck_assert_ptr_nonnull(strstr(uri, "://"));
+		const char *logical = get_str(
+		    get(r, "locations")->child->child->next->child,
+		    "fullyQualifiedName");
+
+		/* a relative path (dashboards take no other scheme), the URI
+		 * as the logical location */
+		ck_assert_ptr_null(strstr(uri, "://"));
+		ck_assert_int_eq(strncmp(uri, "mail/", 5), 0);
+		ck_assert_ptr_nonnull(strstr(logical, "://"));
 		sup = get(r, "suppressions");
 		if (!strcmp(get_str(r, "ruleId"), "CERT-SELF-SIGNED")) {
-			ck_assert_str_eq(uri, "imaps://alpha.example:993");
+			ck_assert_str_eq(uri, "mail/imaps/alpha.example/993");
+			ck_assert_str_eq(logical, "imaps://alpha.example:993");
 			ck_assert_int_eq(cJSON_GetArraySize(sup), 1);
 			ck_assert_str_eq(get_str(sup->child, "kind"),
 			                 "external");
@@ -484,10 +493,15 @@ START_TEST(test_sarif)
 		} else {
 			ck_assert_int_eq(cJSON_GetArraySize(sup), 0);
 		}
-		if (!strcmp(get_str(r, "ruleId"), "STARTTLS-MISSING"))
-			ck_assert_str_eq(uri, "pop3://beta.example:110");
-		if (!strcmp(get_str(r, "ruleId"), "IMPLICIT-TLS-MISSING"))
-			ck_assert_str_eq(uri, "imaps://[2001:db8::99]:993");
+		if (!strcmp(get_str(r, "ruleId"), "STARTTLS-MISSING")) {
+			ck_assert_str_eq(uri, "mail/pop3/beta.example/110");
+			ck_assert_str_eq(logical, "pop3://beta.example:110");
+		}
+		if (!strcmp(get_str(r, "ruleId"), "IMPLICIT-TLS-MISSING")) {
+			/* one path segment for an IPv6 literal */
+			ck_assert_str_eq(uri, "mail/imaps/2001-db8--99/993");
+			ck_assert_str_eq(logical, "imaps://[2001:db8::99]:993");
+		}
 	}
 	ck_assert_uint_eq(nres, 7);
 	ck_assert_uint_eq(waived, 1);
