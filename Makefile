@@ -82,12 +82,17 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) integration
+	$(MAKE) hostile
 	$(MAKE) shard
 	$(MAKE) formats
 
 # Every report format from a real scan of the fixture fleet, checked
 # against reports/schema/ (JSON, JSON Lines, diff, SARIF subset), parsed
 # as XML (JUnit) and HTML. Needs python3-jsonschema.
+# Hostile servers (issue #7): expectations, one scan of all under valgrind
+hostile: all
+	tests/integration/hostile.sh $(B)
+
 # --shard K/N with GNU parallel, merged, equals an unsharded scan
 shard: all
 	tests/integration/shard.sh $(B)
@@ -101,6 +106,7 @@ asan: deps
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 build/asan/run_unit
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh build/asan
+	ASAN_OPTIONS=detect_leaks=1 tests/integration/hostile.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/formats/validate.sh build/asan
 
 demo: deps

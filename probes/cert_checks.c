@@ -72,15 +72,26 @@ judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 	if (!ch->trusted) {
 		const struct cert_facts *last = &ch->certs[ch->ncerts - 1];
 
-		result_add_findingf(
-		    r, "CERT-CHAIN-UNTRUSTED",
-		    "no path to a trust anchor (%s); last certificate sent "
-		    "was issued by %s%s",
-		    ch->verify_text ? ch->verify_text : "verification failed",
-		    last->issuer ? last->issuer : "?",
-		    last->self_issued ? ""
-		                      : ", which the server did not send "
-		                        "and the trust store does not know");
+		if (ch->nsent > ch->ncerts)
+			result_add_findingf(
+			    r, "CERT-CHAIN-UNTRUSTED",
+			    "no path to a trust anchor within the first %zu of "
+			    "the %zu certificates sent (%s)",
+			    ch->ncerts, ch->nsent,
+			    ch->verify_text ? ch->verify_text
+			                    : "verification failed");
+		else
+			result_add_findingf(
+			    r, "CERT-CHAIN-UNTRUSTED",
+			    "no path to a trust anchor (%s); last certificate "
+			    "sent was issued by %s%s",
+			    ch->verify_text ? ch->verify_text
+			                    : "verification failed",
+			    last->issuer ? last->issuer : "?",
+			    last->self_issued
+			        ? ""
+			        : ", which the server did not send and the "
+			          "trust store does not know");
 	}
 	if (ch->needed_unsent_intermediates)
 		result_add_findingf(

@@ -180,6 +180,15 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 		                    cbc->detail);
 }
 
+static bool
+audit_accepted_any(const struct tls_audit *a)
+{
+	for (int q = 0; q < TLSQ_COUNT; q++)
+		if (a->q[q].answer == TLSA_ACCEPTED)
+			return true;
+	return false;
+}
+
 void
 tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 {
@@ -190,6 +199,11 @@ tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 		    "(%s)",
 		    r->tls.version ? r->tls.version : "TLS");
 	if (!a || a->depth == TLS_DEPTH_OFF)
+		return;
+	/* a port that resets or closes on every hello has said nothing
+	 * about versions or suites: refusals mean something only from a
+	 * server that accepted at least one hello */
+	if (!r->tls.handshake_done && !audit_accepted_any(a))
 		return;
 	judge_versions(r, a);
 	judge_class(r, a, TLSQ_NULL_ANON_EXPORT, "TLS-CIPHER-NULL-ANON-EXPORT",

@@ -177,7 +177,8 @@ add_certificate(cJSON *tls, const struct chain_facts *ch)
 	    !add_bool(o, "leaf_is_anchor", ch->leaf_is_anchor) ||
 	    !add_bool(o, "order_broken", ch->order_broken) ||
 	    !add_num(o, "verify_status", ch->verify_status) ||
-	    !add_str(o, "verify_text", ch->verify_text))
+	    !add_str(o, "verify_text", ch->verify_text) ||
+	    !add_num(o, "certificates_sent", (double)ch->nsent))
 		return false;
 	chain = cJSON_AddArrayToObject(o, "chain");
 	if (!chain)

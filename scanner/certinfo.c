@@ -261,6 +261,7 @@ certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
 	gnutls_datum_t txt = {NULL, 0};
 
 	memset(out, 0, sizeof(*out));
+	out->nsent = n;
 	if (n > CHAIN_MAX)
 		n = CHAIN_MAX;
 	for (size_t i = 0; i < n; i++) {

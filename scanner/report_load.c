@@ -341,6 +341,9 @@ load_tls(struct ctx *c, const cJSON *e, const char *base,
 	r->tls.chain.verify_status =
 	    (unsigned)req_num(c, cert, q.s, "verify_status", 0, 4294967295.0);
 	r->tls.chain.verify_text = opt_str(c, cert, q.s, "verify_text");
+	if (cJSON_GetObjectItemCaseSensitive(cert, "certificates_sent"))
+		r->tls.chain.nsent =
+		    (size_t)req_num(c, cert, q.s, "certificates_sent", 0, 1e6);
 	chain = req_array(c, cert, q.s, "chain");
 	n = cJSON_GetArraySize(chain);
 	if (n > 64)

@@ -96,7 +96,8 @@ struct cert_facts {
 /* The chain as the server sent it (leaf first) and what trust said. */
 struct chain_facts {
 	struct cert_facts *certs;
-	size_t ncerts;
+	size_t ncerts;         /* examined: at most 16 */
+	size_t nsent;          /* how many the server sent */
 	bool trusted; /* a path to an anchor exists (see below) */
 	bool needed_unsent_intermediates; /* path exists only with
 	                                     intermediates from --ca-file */

@@ -509,6 +509,8 @@ start_tls(struct conn *c)
 		return;
 	}
 	c->state = CONN_HANDSHAKE;
+	if (!c->sess.started)
+		c->sess.phase = "TLS handshake"; /* implicit TLS: connected */
 	conn_new_phase(c);
 }
 

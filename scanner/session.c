@@ -299,6 +299,14 @@ record_reply(struct session *s, const struct pp_reply *r)
 	}
 }
 
+/* A violated cap and what we waited for (nothing that depends on how
+ * the bytes were split across reads). */
+static char *
+cap_detail(const struct session *s)
+{
+	return xasprintf("%s while waiting for the %s", s->pp.error, s->phase);
+}
+
 /* Hands every complete reply in the buffer to the probe. */
 static void
 drain_replies(struct session *s)
@@ -310,7 +318,10 @@ drain_replies(struct session *s)
 		if (rc == 0)
 			return;
 		if (rc < 0) {
-			set_status(s, EP_STATUS_PROTOCOL_ERROR, s->pp.error);
+			char *d = cap_detail(s);
+
+			set_status(s, EP_STATUS_PROTOCOL_ERROR, d);
+			free(d);
 			finish(s, PROBE_END_ERROR);
 			return;
 		}
@@ -335,7 +346,10 @@ session_receive(struct session *s, const char *data, size_t n)
 	if (s->finished)
 		return;
 	if (pp_feed(&s->pp, data, n) < 0) {
-		set_status(s, EP_STATUS_PROTOCOL_ERROR, s->pp.error);
+		char *d = cap_detail(s);
+
+		set_status(s, EP_STATUS_PROTOCOL_ERROR, d);
+		free(d);
 		finish(s, PROBE_END_ERROR);
 		return;
 	}
@@ -397,7 +411,17 @@ session_timeout(struct session *s)
 	if (s->finished)
 		return;
 	finish(s, PROBE_END_TIMEOUT);
-	d = xasprintf("no %s within the timeout", s->phase);
+	if (s->pp.len > 0) {
+		/* a trickle is not silence: say what came */
+		char *got = escape_bytes(s->pp.buf, s->pp.len, 64);
+
+		d = xasprintf("no complete %s within the timeout (%zu bytes "
+		              "of it arrived: \"%s\")",
+		              s->phase, s->pp.len, got);
+		free(got);
+	} else {
+		d = xasprintf("no %s within the timeout", s->phase);
+	}
 	set_status(s, EP_STATUS_TIMEOUT, d);
 	free(d);
 }

@@ -102,6 +102,8 @@ tls_conn_free(struct tls_conn *t)
 static enum tls_io
 classify(struct tls_conn *t, int rc)
 {
+	int err = errno; /* the socket's, for pull/push errors */
+
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 		return gnutls_record_get_direction(t->session)
 		           ? TLS_IO_WANT_WRITE
@@ -110,8 +112,11 @@ classify(struct tls_conn *t, int rc)
 		return TLS_IO_EOF;
 	t->last_error = rc;
 	free(t->error_text);
-	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
-	    rc == GNUTLS_E_WARNING_ALERT_RECEIVED)
+	if ((rc == GNUTLS_E_PULL_ERROR || rc == GNUTLS_E_PUSH_ERROR) && err)
+		t->error_text =
+		    xasprintf("connection error during TLS: %s", strerror(err));
+	else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
+	         rc == GNUTLS_E_WARNING_ALERT_RECEIVED)
 		t->error_text = xasprintf(
 		    "%s: %s", gnutls_strerror(rc),
 		    gnutls_alert_get_name(gnutls_alert_get(t->session)));

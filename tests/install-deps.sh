@@ -4,7 +4,7 @@
 # needs root (or sudo) only when it installs.
 set -eu
 PKGS="build-essential pkg-config libgnutls28-dev gnutls-bin libcjson-dev check
-dovecot-imapd dovecot-pop3d python3-jsonschema parallel chromium"
+dovecot-imapd dovecot-pop3d python3-jsonschema parallel chromium valgrind"
 # --dev: also what make fuzz, make lint and make format use
 [ "${1:-}" = "--dev" ] && PKGS="$PKGS clang libclang-rt-14-dev clang-tidy clang-format cppcheck"
 missing=""
