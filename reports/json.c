@@ -604,47 +604,47 @@ put_line(FILE *out, cJSON *rec)
 	return rc;
 }
 
-static int
-jsonl_render(FILE *out, const struct scan_report *rep,
-             const struct report_options *opt)
+int
+report_jsonl_endpoint(FILE *out, const struct endpoint_result *r,
+                      const struct report_options *opt)
+{
+	cJSON *rec = cJSON_CreateObject();
+
+	if (!rec || !add_str(rec, "type", "endpoint") ||
+	    !add_str(rec, "schema", JSONL_SCHEMA) ||
+	    !fill_endpoint(rec, r, opt)) {
+		cJSON_Delete(rec);
+		errno = ENOMEM;
+		return -1;
+	}
+	return put_line(out, rec);
+}
+
+int
+report_jsonl_finish(FILE *out, const struct scan_report *rep,
+                    const struct report_options *opt)
 {
 	struct report_summary sum;
+	size_t nv = 0;
+	struct host_verdict *v = host_verdicts(rep->results, rep->nresults, &nv);
 	cJSON *rec;
+	int rc = 0;
 
-	for (size_t i = 0; i < rep->nresults; i++) {
+	for (size_t i = 0; i < nv && rc == 0; i++) {
 		rec = cJSON_CreateObject();
-		if (!rec || !add_str(rec, "type", "endpoint") ||
+		if (!rec || !add_str(rec, "type", "host") ||
 		    !add_str(rec, "schema", JSONL_SCHEMA) ||
-		    !fill_endpoint(rec, &rep->results[i], opt)) {
+		    !fill_host(rec, &v[i])) {
 			cJSON_Delete(rec);
 			errno = ENOMEM;
-			return -1;
+			rc = -1;
+			break;
 		}
-		if (put_line(out, rec) < 0)
-			return -1;
+		rc = put_line(out, rec);
 	}
-	{
-		size_t nv = 0;
-		struct host_verdict *v =
-		    host_verdicts(rep->results, rep->nresults, &nv);
-		int rc = 0;
-
-		for (size_t i = 0; i < nv && rc == 0; i++) {
-			rec = cJSON_CreateObject();
-			if (!rec || !add_str(rec, "type", "host") ||
-			    !add_str(rec, "schema", JSONL_SCHEMA) ||
-			    !fill_host(rec, &v[i])) {
-				cJSON_Delete(rec);
-				errno = ENOMEM;
-				rc = -1;
-				break;
-			}
-			rc = put_line(out, rec);
-		}
-		host_verdicts_free(v, nv);
-		if (rc < 0)
-			return -1;
-	}
+	host_verdicts_free(v, nv);
+	if (rc < 0)
+		return -1;
 	report_summarize_opt(rep, opt, &sum);
 	rec = cJSON_CreateObject();
 	if (!rec || !add_str(rec, "type", "summary") ||
@@ -656,6 +656,16 @@ jsonl_render(FILE *out, const struct scan_report *rep,
 	if (put_line(out, rec) < 0 || fflush(out) == EOF)
 		return -1;
 	return 0;
+}
+
+static int
+jsonl_render(FILE *out, const struct scan_report *rep,
+             const struct report_options *opt)
+{
+	for (size_t i = 0; i < rep->nresults; i++)
+		if (report_jsonl_endpoint(out, &rep->results[i], opt) < 0)
+			return -1;
+	return report_jsonl_finish(out, rep, opt);
 }
 
 const struct reporter jsonl_reporter = {

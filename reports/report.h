@@ -46,6 +46,14 @@ int report_write(const struct reporter *rp, const struct scan_report *rep,
  * reporter shows). NULL when there are none; caller frees the array. */
 const struct finding **report_sorted_findings(const struct endpoint_result *r);
 
+/* JSON Lines, written as a scan goes (a fleet's memory then does not grow
+ * with it): one endpoint record now, and the host and summary records that
+ * end the report. --format jsonl is these two, in that order. */
+int report_jsonl_endpoint(FILE *out, const struct endpoint_result *r,
+                          const struct report_options *opt);
+int report_jsonl_finish(FILE *out, const struct scan_report *rep,
+                        const struct report_options *opt);
+
 /* Counts used by every reporter's summary. */
 struct report_summary {
 	size_t endpoints;

@@ -70,17 +70,164 @@ progress_print(struct progress *p, bool final)
 		fputs("\r\033[K", stderr);
 }
 
+/*
+ * Streaming JSON Lines (when it is the only report): a host's records are
+ * written as soon as all its endpoints are finished and judged, then the
+ * details only that report needed are freed, so a fleet's memory does not
+ * grow with it beyond what the totals and host verdicts need.
+ */
+struct stream {
+	bool on;
+	FILE *out;
+	char *tmp;                /* written here, renamed at the end */
+	const char *path;         /* NULL: standard output */
+	struct endpoint_result *results;
+	size_t *members;          /* result indexes, grouped by host */
+	size_t *group_start;      /* group -> first slot in members */
+	size_t *group_of;         /* result index -> group */
+	size_t *left;             /* group -> endpoints not yet done */
+	const struct gate_config *gc;
+	struct gate_summary provisional; /* only so records carry marks */
+	struct report_options ro;
+	bool failed;
+};
+
+/* Groups the endpoints by host (a host's ports are judged together). */
+static void
+stream_groups(struct stream *st, size_t n)
+{
+	size_t ngroups = 0;
+	size_t *count;
+
+	st->group_of = xcalloc(n ? n : 1, sizeof(*st->group_of));
+	for (size_t i = 0; i < n; i++) {
+		size_t g = ngroups;
+
+		/* a host's endpoints are mostly adjacent: look back first */
+		for (size_t k = i; k-- > 0;)
+			if (strcmp(st->results[k].endpoint.host,
+			           st->results[i].endpoint.host) == 0) {
+				g = st->group_of[k];
+				break;
+			}
+		if (g == ngroups)
+			ngroups++;
+		st->group_of[i] = g;
+	}
+	count = xcalloc(ngroups + 1, sizeof(*count));
+	st->left = xcalloc(ngroups + 1, sizeof(*st->left));
+	st->group_start = xcalloc(ngroups + 1, sizeof(*st->group_start));
+	st->members = xcalloc(n ? n : 1, sizeof(*st->members));
+	for (size_t i = 0; i < n; i++)
+		st->left[st->group_of[i]]++;
+	for (size_t g = 1; g <= ngroups; g++)
+		st->group_start[g] = st->group_start[g - 1] + st->left[g - 1];
+	for (size_t i = 0; i < n; i++) {
+		size_t g = st->group_of[i];
+
+		st->members[st->group_start[g] + count[g]++] = i;
+	}
+	free(count);
+}
+
+/* All of group g is done: judge it as a whole, write it, slim it down. */
+static void
+stream_group(struct stream *st, size_t g)
+{
+	size_t first = st->group_start[g], k = st->group_start[g + 1] - first;
+	struct endpoint_result *tmp = xcalloc(k, sizeof(*tmp));
+	struct scan_report sub = {.results = tmp, .nresults = k};
+
+	for (size_t j = 0; j < k; j++)
+		tmp[j] = st->results[st->members[first + j]];
+	host_checks_judge(tmp, k);
+	(void)gate_apply(&sub, st->gc);
+	for (size_t j = 0; j < k; j++) {
+		struct endpoint_result *r = &st->results[st->members[first + j]];
+
+		*r = tmp[j];
+		if (!st->failed &&
+		    report_jsonl_endpoint(st->out, r, &st->ro) < 0)
+			st->failed = true;
+		endpoint_result_compact(r);
+	}
+	free(tmp);
+}
+
+static void
+stream_free(struct stream *st)
+{
+	free(st->members);
+	free(st->group_start);
+	free(st->group_of);
+	free(st->left);
+	free(st->tmp);
+}
+
+struct done_ctx {
+	struct progress *prog;
+	struct stream *stream;
+};
+
 static void
 on_endpoint_done(struct endpoint_result *r, size_t idx, void *arg)
 {
-	struct progress *p = arg;
+	struct done_ctx *d = arg;
+	struct progress *p = d->prog;
 
-	(void)idx;
 	p->done++;
 	for (size_t i = 0; i < r->nfindings; i++)
 		p->by_severity[r->findings[i].severity]++;
 	if (p->enabled)
 		progress_print(p, false);
+	if (d->stream->on && --d->stream->left[d->stream->group_of[idx]] == 0)
+		stream_group(d->stream, d->stream->group_of[idx]);
+}
+
+/* Opens the streaming output if JSON Lines is the only report. */
+static void
+stream_open(struct stream *st, const struct cli_options *o,
+            struct endpoint_result *results, size_t n,
+            const struct gate_config *gc)
+{
+	memset(st, 0, sizeof(*st));
+	if (o->noutputs != 1 || strcmp(o->outputs[0].format, "jsonl") != 0)
+		return;
+	st->path = o->outputs[0].path;
+	st->out = stdout;
+	if (st->path) {
+		st->tmp = xasprintf("%s.tmp.%ld", st->path, (long)getpid());
+		st->out = fopen(st->tmp, "w");
+		if (!st->out) {
+			free(st->tmp);
+			st->tmp = NULL;
+			return; /* the ordinary writer reports the error */
+		}
+	}
+	st->on = true;
+	st->results = results;
+	st->gc = gc;
+	st->ro.gate = &st->provisional;
+	st->ro.fail_on = o->fail_on;
+	stream_groups(st, n);
+}
+
+/* Ends a streamed report: host and summary records, then the rename. */
+static int
+stream_close(struct stream *st, const struct scan_report *rep,
+             const struct report_options *ro)
+{
+	int rc = st->failed ? -1 : report_jsonl_finish(st->out, rep, ro);
+
+	if (st->out != stdout && fclose(st->out) != 0)
+		rc = -1;
+	if (st->tmp) {
+		if (rc == 0 && rename(st->tmp, st->path) != 0)
+			rc = -1;
+		if (rc != 0)
+			unlink(st->tmp);
+	}
+	return rc;
 }
 
 static void
@@ -169,6 +316,8 @@ run_scan(struct cli_options *o)
 	};
 	struct scan_report rep = {.scanner_version = MAILAUDIT_VERSION};
 	struct progress prog = {0};
+	struct stream stream;
+	struct done_ctx done = {.prog = &prog, .stream = &stream};
 	struct report_options ro = {.fail_on = o->fail_on};
 	struct gate_config gc;
 	struct gate_summary gs;
@@ -195,8 +344,9 @@ run_scan(struct cli_options *o)
 	prog.total = n;
 	prog.enabled = !o->quiet && isatty(STDERR_FILENO);
 	prog.started = now_s();
+	stream_open(&stream, o, results, n, &gc);
 	so.endpoint_done = on_endpoint_done;
-	so.done_arg = &prog;
+	so.done_arg = &done;
 	clock_gettime(CLOCK_REALTIME, &rep.started);
 	catch_stop_signals();
 	scan_run(results, n, &so);
@@ -221,7 +371,13 @@ run_scan(struct cli_options *o)
 	commands_warn_expired(&gs);
 	ro.exit_code = code;
 	ro.gate = &gs;
-	for (size_t i = 0; i < o->noutputs; i++) {
+	if (stream.on && stream_close(&stream, &rep, &ro) < 0) {
+		fprintf(stderr, "mailaudit: cannot write the jsonl report%s%s: %s\n",
+		        stream.path ? " to " : "", stream.path ? stream.path : "",
+		        strerror(errno));
+		code = 2;
+	}
+	for (size_t i = 0; i < o->noutputs && !stream.on; i++) {
 		const struct cli_output *out = &o->outputs[i];
 
 		ro.color =
@@ -239,6 +395,7 @@ run_scan(struct cli_options *o)
 	for (size_t i = 0; i < n; i++)
 		endpoint_result_free(&results[i]);
 	free(results);
+	stream_free(&stream);
 	gate_summary_free(&gs);
 	waivers_free(&wl);
 	return code;

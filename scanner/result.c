@@ -78,6 +78,24 @@ endpoint_result_init(struct endpoint_result *r)
 }
 
 void
+endpoint_result_compact(struct endpoint_result *r)
+{
+	free(r->transcript);
+	r->transcript = NULL;
+	free(r->banner);
+	r->banner = NULL;
+	strlist_free(&r->caps_before_tls);
+	strlist_free(&r->caps_after_tls);
+	chain_facts_free(&r->tls.chain);
+	free(r->tls.description);
+	r->tls.description = NULL;
+	tls_audit_free(r->tls_audit);
+	r->tls_audit = NULL;
+	free(r->probe_memo);
+	r->probe_memo = NULL;
+}
+
+void
 cert_facts_free(struct cert_facts *c)
 {
 	free(c->subject);

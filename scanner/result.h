@@ -151,6 +151,10 @@ struct endpoint_result {
 };
 
 void endpoint_result_init(struct endpoint_result *r);
+/* Frees what only the detailed reports need (transcript, capabilities,
+ * certificate chain, TLS audit, banner) once they were written, keeping
+ * the endpoint, status, findings and TLS outcome for totals and verdicts. */
+void endpoint_result_compact(struct endpoint_result *r);
 void endpoint_result_free(struct endpoint_result *r);
 
 /* Adds a finding for check_id (which must exist in the catalog; an
