@@ -107,6 +107,12 @@ scan_was_interrupted(void)
 	return interrupted != 0;
 }
 
+struct job_queue {
+	struct job *v;
+	size_t n;
+	size_t cap;
+};
+
 struct engine {
 	struct loop *loop;
 	const struct scan_options *opt;
@@ -114,9 +120,10 @@ struct engine {
 	struct endpoint_result *results;
 	size_t n;
 	unsigned *pending; /* jobs queued + connections live, per index */
-	struct job *jobs;  /* waiting to start, in order */
-	size_t njobs;
-	size_t capjobs;
+	/* waiting to start, in order: follow-up passes of endpoints already
+	 * begun go first, so endpoints finish (and their reports can be
+	 * written and their details freed) before new ones start */
+	struct job_queue urgent, fresh;
 	size_t active;
 	struct host_slot *hosts;
 	size_t nhosts;
@@ -173,11 +180,15 @@ rate_take(struct rate_limit *r, double now, double *wake)
 static void
 push_job(struct engine *e, struct job j)
 {
-	if (e->njobs == e->capjobs) {
-		e->capjobs = e->capjobs ? e->capjobs * 2 : 64;
-		e->jobs = xreallocarray(e->jobs, e->capjobs, sizeof(*e->jobs));
+	/* main passes (also retries after throttling) wait their turn;
+	 * follow-ups of an endpoint already begun go first */
+	struct job_queue *q =
+	    j.pass == PROBE_PASS_MAIN ? &e->fresh : &e->urgent;
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 64;
+		q->v = xreallocarray(q->v, q->cap, sizeof(*q->v));
 	}
-	e->jobs[e->njobs++] = j;
+	q->v[q->n++] = j;
 	e->pending[j.idx]++;
 }
 
@@ -810,19 +821,20 @@ conn_start(struct engine *e, struct job job)
 	conn_new_phase(c);
 }
 
-/* Starts what the caps allow, in order, skipping jobs whose address is
- * at its per-host limit or whose back-off has not passed. Returns the
- * earliest not_before still waiting (0 if none). */
-static double
-schedule(struct engine *e)
+/* Starts what the caps allow from q, in order, skipping jobs whose
+ * address is at its per-host limit or whose back-off has not passed.
+ * Lowers *wake to the earliest time a waiting job could start. */
+static void
+schedule_queue(struct engine *e, struct job_queue *q, double now, double *wake)
 {
-	double now = loop_clock(), wake = 0;
-	size_t keep = 0;
+	size_t keep = 0, i;
 
-	for (size_t i = 0; i < e->njobs; i++) {
-		struct job j = e->jobs[i];
+	for (i = 0; i < q->n; i++) {
+		struct job j = q->v[i];
 
-		if (e->active < e->opt->concurrency && j.not_before <= now &&
+		if (e->active >= e->opt->concurrency)
+			break; /* the rest keeps its place */
+		if (j.not_before <= now &&
 		    e->hosts[e->slot_of[j.idx]].active < e->opt->max_per_host) {
 			double due = 0;
 
@@ -830,14 +842,26 @@ schedule(struct engine *e)
 				conn_start(e, j);
 				continue;
 			}
-			if (wake == 0 || due < wake)
-				wake = due;
+			if (*wake == 0 || due < *wake)
+				*wake = due;
 		}
-		if (j.not_before > now && (wake == 0 || j.not_before < wake))
-			wake = j.not_before;
-		e->jobs[keep++] = j;
+		if (j.not_before > now && (*wake == 0 || j.not_before < *wake))
+			*wake = j.not_before;
+		q->v[keep++] = j;
 	}
-	e->njobs = keep;
+	memmove(q->v + keep, q->v + i, (q->n - i) * sizeof(*q->v));
+	q->n = keep + (q->n - i);
+}
+
+/* Follow-ups first, then new endpoints. Returns the earliest time a job
+ * held back by a back-off or the rate could start (0 if none). */
+static double
+schedule(struct engine *e)
+{
+	double now = loop_clock(), wake = 0;
+
+	schedule_queue(e, &e->urgent, now, &wake);
+	schedule_queue(e, &e->fresh, now, &wake);
 	return wake;
 }
 
@@ -886,19 +910,22 @@ stop_all(struct engine *e)
 			                "endpoint was finished");
 		conn_finish(c);
 	}
-	for (size_t i = 0; i < e->njobs; i++) {
-		struct endpoint_result *r = &e->results[e->jobs[i].idx];
+	for (struct job_queue *q = &e->urgent; q;
+	     q = q == &e->urgent ? &e->fresh : NULL) {
+		for (size_t i = 0; i < q->n; i++) {
+			struct endpoint_result *r = &e->results[q->v[i].idx];
 
-		if (e->jobs[i].pass == PROBE_PASS_MAIN &&
-		    r->status == EP_STATUS_OK && !r->status_detail) {
-			r->status = EP_STATUS_INTERRUPTED;
-			r->status_detail =
-			    xstrdup("the scan was stopped before this "
-			            "endpoint was started");
+			if (q->v[i].pass == PROBE_PASS_MAIN &&
+			    r->status == EP_STATUS_OK && !r->status_detail) {
+				r->status = EP_STATUS_INTERRUPTED;
+				r->status_detail =
+				    xstrdup("the scan was stopped before this "
+				            "endpoint was started");
+			}
+			release(e, q->v[i].idx);
 		}
-		release(e, e->jobs[i].idx);
+		q->n = 0;
 	}
-	e->njobs = 0;
 }
 
 struct worker {
@@ -943,7 +970,7 @@ run_engine(void *arg)
 			break;
 		}
 		wake = schedule(e);
-		if (e->active == 0 && e->njobs == 0)
+		if (e->active == 0 && e->urgent.n == 0 && e->fresh.n == 0)
 			break;
 		if (wake > 0 && wake - loop_clock() < wait)
 			wait = wake - loop_clock();
@@ -995,7 +1022,8 @@ scan_run(struct endpoint_result *results, size_t n,
 				pthread_join(w[t].thread, NULL);
 	}
 	for (unsigned t = 0; t < nt; t++) {
-		free(w[t].e.jobs);
+		free(w[t].e.urgent.v);
+		free(w[t].e.fresh.v);
 		free(w[t].e.hosts);
 		free(w[t].e.slot_of);
 	}
