@@ -33,6 +33,11 @@ errf(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* messages quote the operator's file, which may hold any byte: keep
+	 * the one-line error a terminal and a CI log can show safely */
+	for (char *c = err; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+			*c = '?';
 	return -1;
 }
 
