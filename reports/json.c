@@ -436,19 +436,25 @@ add_scanner(cJSON *root, const struct scan_report *rep)
 	return true;
 }
 
-/* schema, scanner, started, finished, fail_on, exit_code and, with a
- * gate, profiles, allow_incomplete and waivers. */
+/* What is known when a scan starts: schema, scanner, started. */
 static bool
-add_run(cJSON *root, const char *schema, const struct scan_report *rep,
-        const struct report_options *opt)
+add_run_start(cJSON *root, const char *schema, const struct scan_report *rep)
+{
+	return add_str(root, "schema", schema) && add_scanner(root, rep) &&
+	       add_time(root, "started", rep->started.tv_sec);
+}
+
+/* What is known only when it ends: finished, fail_on, exit_code, partial
+ * and, with a gate, profiles, allow_incomplete and waivers. */
+static bool
+add_run_end(cJSON *root, const struct scan_report *rep,
+            const struct report_options *opt)
 {
 	int threshold = report_threshold(opt);
 
 	/* The gate threshold is the value gate_failures was counted with,
 	 * so the document cannot contradict itself. */
-	return add_str(root, "schema", schema) && add_scanner(root, rep) &&
-	       add_time(root, "started", rep->started.tv_sec) &&
-	       add_time(root, "finished", rep->finished.tv_sec) &&
+	return add_time(root, "finished", rep->finished.tv_sec) &&
 	       add_str(root, "fail_on",
 	               threshold >= 0 ? severity_name((enum severity)threshold)
 	                              : NULL) &&
@@ -505,78 +511,101 @@ put_member(FILE *out, cJSON *item)
 	return rc;
 }
 
-/* The document is written piece by piece: the run fields, then each
- * endpoint built, printed and freed on its own, then hosts and summary.
- * Memory stays that of one endpoint's tree, however large the fleet. */
+/* Prints a built object's text without its first skip and last trim
+ * bytes, and frees the object. */
 static int
-json_render(FILE *out, const struct scan_report *rep,
-            const struct report_options *opt)
+put_slice(FILE *out, cJSON *o, size_t skip, size_t trim)
 {
-	struct report_summary sum;
-	cJSON *head = cJSON_CreateObject(), *part;
-	char *text;
+	char *text = o ? cJSON_Print(o) : NULL;
 	size_t len;
 	int rc = 0;
 
-	if (!head || !add_run(head, JSON_SCHEMA, rep, opt)) {
-		cJSON_Delete(head);
-		errno = ENOMEM;
-		return -1;
-	}
-	text = cJSON_Print(head);
-	cJSON_Delete(head);
+	cJSON_Delete(o);
 	if (!text) {
 		errno = ENOMEM;
 		return -1;
 	}
-	/* the run fields without the closing brace */
 	len = strlen(text);
-	if (len > 0 && text[len - 1] == '}')
-		len--; /* only the last brace: a member may end in one too */
-	while (len > 0 && text[len - 1] == '\n')
-		len--;
-	if (fwrite(text, 1, len, out) != len ||
-	    fputs(",\n\t\"endpoints\":\t[", out) == EOF)
+	if (len < skip + trim ||
+	    fwrite(text + skip, 1, len - skip - trim, out) != len - skip - trim)
 		rc = -1;
 	cJSON_free(text);
-	for (size_t i = 0; rc == 0 && i < rep->nresults; i++) {
-		part = cJSON_CreateObject();
-		if (!part || !fill_endpoint(part, &rep->results[i], opt)) {
-			cJSON_Delete(part);
-			errno = ENOMEM;
-			return -1;
-		}
-		if ((i > 0 && fputs(", ", out) == EOF) || put_member(out, part))
-			rc = -1;
-	}
-	if (rc == 0 && fputs("],\n\t\"hosts\":\t", out) == EOF)
-		rc = -1;
-	part = cJSON_CreateObject();
-	if (rc == 0 && (!part || !add_hosts(part, rep))) {
-		cJSON_Delete(part);
-		errno = ENOMEM;
-		return -1;
-	}
-	if (rc == 0 &&
-	    (put_member(out, cJSON_DetachItemFromObject(part, "hosts")) ||
-	     fputs(",\n\t\"summary\":\t", out) == EOF))
-		rc = -1;
-	cJSON_Delete(part);
-	report_summarize_opt(rep, opt, &sum);
-	part = cJSON_CreateObject();
-	if (rc == 0 && (!part || !add_summary(part, &sum))) {
-		cJSON_Delete(part);
-		errno = ENOMEM;
-		return -1;
-	}
-	if (rc == 0 &&
-	    (put_member(out, cJSON_DetachItemFromObject(part, "summary")) ||
-	     fputs("\n}\n", out) == EOF))
-		rc = -1;
-	cJSON_Delete(part);
-	if (rc == 0 && fflush(out) == EOF)
-		rc = -1;
 	return rc;
+}
+
+/*
+ * The document is written piece by piece, so that a scan can stream it:
+ * the start of the run, then each endpoint built, printed and freed on its
+ * own, then hosts, the end of the run and the summary. Memory stays that
+ * of one endpoint's tree, however large the fleet.
+ */
+int
+report_json_begin(FILE *out, const struct scan_report *rep)
+{
+	cJSON *head = cJSON_CreateObject();
+
+	if (!head || !add_run_start(head, JSON_SCHEMA, rep)) {
+		cJSON_Delete(head);
+		errno = ENOMEM;
+		return -1;
+	}
+	/* "{\n\t...\n}" without its closing "\n}" */
+	if (put_slice(out, head, 0, 2) < 0 ||
+	    fputs(",\n\t\"endpoints\":\t[", out) == EOF)
+		return -1;
+	return 0;
+}
+
+int
+report_json_endpoint(FILE *out, const struct endpoint_result *r,
+                     const struct report_options *opt, bool first)
+{
+	cJSON *e = cJSON_CreateObject();
+
+	if (!e || !fill_endpoint(e, r, opt)) {
+		cJSON_Delete(e);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (!first && fputs(", ", out) == EOF) {
+		cJSON_Delete(e);
+		return -1;
+	}
+	return put_member(out, e);
+}
+
+int
+report_json_finish(FILE *out, const struct scan_report *rep,
+                   const struct report_options *opt)
+{
+	struct report_summary sum;
+	cJSON *tail = cJSON_CreateObject();
+
+	report_summarize_opt(rep, opt, &sum);
+	if (!tail || !add_hosts(tail, rep) || !add_run_end(tail, rep, opt) ||
+	    !add_summary(tail, &sum)) {
+		cJSON_Delete(tail);
+		errno = ENOMEM;
+		return -1;
+	}
+	/* "{\n\t\"hosts\"...\n}" without its "{" continues the document */
+	if (fputs("],", out) == EOF || put_slice(out, tail, 1, 0) < 0 ||
+	    putc('\n', out) == EOF || fflush(out) == EOF)
+		return -1;
+	return 0;
+}
+
+static int
+json_render(FILE *out, const struct scan_report *rep,
+            const struct report_options *opt)
+{
+	if (report_json_begin(out, rep) < 0)
+		return -1;
+	for (size_t i = 0; i < rep->nresults; i++)
+		if (report_json_endpoint(out, &rep->results[i], opt, i == 0) <
+		    0)
+			return -1;
+	return report_json_finish(out, rep, opt);
 }
 
 const struct reporter json_reporter = {
@@ -626,7 +655,8 @@ report_jsonl_finish(FILE *out, const struct scan_report *rep,
 {
 	struct report_summary sum;
 	size_t nv = 0;
-	struct host_verdict *v = host_verdicts(rep->results, rep->nresults, &nv);
+	struct host_verdict *v =
+	    host_verdicts(rep->results, rep->nresults, &nv);
 	cJSON *rec;
 	int rc = 0;
 
@@ -648,7 +678,8 @@ report_jsonl_finish(FILE *out, const struct scan_report *rep,
 	report_summarize_opt(rep, opt, &sum);
 	rec = cJSON_CreateObject();
 	if (!rec || !add_str(rec, "type", "summary") ||
-	    !add_run(rec, JSONL_SCHEMA, rep, opt) || !add_summary(rec, &sum)) {
+	    !add_run_start(rec, JSONL_SCHEMA, rep) ||
+	    !add_run_end(rec, rep, opt) || !add_summary(rec, &sum)) {
 		cJSON_Delete(rec);
 		errno = ENOMEM;
 		return -1;

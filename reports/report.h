@@ -54,6 +54,16 @@ int report_jsonl_endpoint(FILE *out, const struct endpoint_result *r,
 int report_jsonl_finish(FILE *out, const struct scan_report *rep,
                         const struct report_options *opt);
 
+/* The JSON document, written as a scan goes: begin when it starts (only
+ * rep's scanner fields and started are read), one endpoint at a time
+ * (first: the first one written), finish when it ends. --format json is
+ * these three. */
+int report_json_begin(FILE *out, const struct scan_report *rep);
+int report_json_endpoint(FILE *out, const struct endpoint_result *r,
+                         const struct report_options *opt, bool first);
+int report_json_finish(FILE *out, const struct scan_report *rep,
+                       const struct report_options *opt);
+
 /* Counts used by every reporter's summary. */
 struct report_summary {
 	size_t endpoints;

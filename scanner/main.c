@@ -71,21 +71,27 @@ progress_print(struct progress *p, bool final)
 }
 
 /*
- * Streaming JSON Lines (when it is the only report): a host's records are
- * written as soon as all its endpoints are finished and judged, then the
- * details only that report needed are freed, so a fleet's memory does not
- * grow with it beyond what the totals and host verdicts need.
+ * Streaming JSON or JSON Lines (when it is the only report): a host's
+ * endpoints are written as soon as all of them are finished and judged,
+ * then the details only that report needed are freed, so a fleet's memory
+ * does not grow with it beyond what the totals and host verdicts need.
  */
 struct stream {
 	bool on;
+	bool json;  /* else JSON Lines */
+	bool first; /* no endpoint written yet */
+	const char *format;
 	FILE *out;
-	char *tmp;                /* written here, renamed at the end */
-	const char *path;         /* NULL: standard output */
+	char *tmp;        /* written here, renamed at the end */
+	const char *path; /* NULL: standard output */
 	struct endpoint_result *results;
-	size_t *members;          /* result indexes, grouped by host */
-	size_t *group_start;      /* group -> first slot in members */
-	size_t *group_of;         /* result index -> group */
-	size_t *left;             /* group -> endpoints not yet done */
+	size_t *members;     /* result indexes, grouped by host */
+	size_t *group_start; /* group -> first slot in members */
+	size_t *group_of;    /* result index -> group */
+	size_t *left;        /* group -> endpoints not yet done */
+	size_t ngroups;
+	size_t *written; /* result indexes in the order written */
+	size_t nwritten;
 	const struct gate_config *gc;
 	struct gate_summary provisional; /* only so records carry marks */
 	struct report_options ro;
@@ -128,6 +134,8 @@ stream_groups(struct stream *st, size_t n)
 		st->members[st->group_start[g] + count[g]++] = i;
 	}
 	free(count);
+	st->ngroups = ngroups;
+	st->written = xcalloc(n ? n : 1, sizeof(*st->written));
 }
 
 /* All of group g is done: judge it as a whole, write it, slim it down. */
@@ -143,12 +151,17 @@ stream_group(struct stream *st, size_t g)
 	host_checks_judge(tmp, k);
 	(void)gate_apply(&sub, st->gc);
 	for (size_t j = 0; j < k; j++) {
-		struct endpoint_result *r = &st->results[st->members[first + j]];
+		struct endpoint_result *r =
+		    &st->results[st->members[first + j]];
 
 		*r = tmp[j];
 		if (!st->failed &&
-		    report_jsonl_endpoint(st->out, r, &st->ro) < 0)
+		    (st->json
+		         ? report_json_endpoint(st->out, r, &st->ro, st->first)
+		         : report_jsonl_endpoint(st->out, r, &st->ro)) < 0)
 			st->failed = true;
+		st->first = false;
+		st->written[st->nwritten++] = st->members[first + j];
 		endpoint_result_compact(r);
 	}
 	free(tmp);
@@ -161,6 +174,7 @@ stream_free(struct stream *st)
 	free(st->group_start);
 	free(st->group_of);
 	free(st->left);
+	free(st->written);
 	free(st->tmp);
 }
 
@@ -184,15 +198,20 @@ on_endpoint_done(struct endpoint_result *r, size_t idx, void *arg)
 		stream_group(d->stream, d->stream->group_of[idx]);
 }
 
-/* Opens the streaming output if JSON Lines is the only report. */
+/* Opens the streaming output if JSON or JSON Lines is the only report;
+ * rep holds what a scan knows before it starts. */
 static void
 stream_open(struct stream *st, const struct cli_options *o,
             struct endpoint_result *results, size_t n,
-            const struct gate_config *gc)
+            const struct gate_config *gc, const struct scan_report *rep)
 {
 	memset(st, 0, sizeof(*st));
-	if (o->noutputs != 1 || strcmp(o->outputs[0].format, "jsonl") != 0)
+	if (o->noutputs != 1 || (strcmp(o->outputs[0].format, "jsonl") != 0 &&
+	                         strcmp(o->outputs[0].format, "json") != 0))
 		return;
+	st->format = o->outputs[0].format;
+	st->json = strcmp(st->format, "json") == 0;
+	st->first = true;
 	st->path = o->outputs[0].path;
 	st->out = stdout;
 	if (st->path) {
@@ -210,14 +229,34 @@ stream_open(struct stream *st, const struct cli_options *o,
 	st->ro.gate = &st->provisional;
 	st->ro.fail_on = o->fail_on;
 	stream_groups(st, n);
+	if (st->json && report_json_begin(st->out, rep) < 0)
+		st->failed = true;
 }
 
-/* Ends a streamed report: host and summary records, then the rename. */
+/* Ends a streamed report: hosts and summary, then the rename. */
 static int
-stream_close(struct stream *st, const struct scan_report *rep,
+stream_close(struct stream *st, struct scan_report *rep,
              const struct report_options *ro)
 {
-	int rc = st->failed ? -1 : report_jsonl_finish(st->out, rep, ro);
+	struct endpoint_result *sorted;
+	int rc;
+
+	/* every endpoint is reported once, even one the engine never handed
+	 * back */
+	for (size_t g = 0; g < st->ngroups; g++)
+		if (st->left[g] > 0) {
+			st->left[g] = 0;
+			stream_group(st, g);
+		}
+	/* hosts and totals follow the endpoints as they were written */
+	sorted = xcalloc(st->nwritten ? st->nwritten : 1, sizeof(*sorted));
+	for (size_t i = 0; i < st->nwritten; i++)
+		sorted[i] = rep->results[st->written[i]];
+	memcpy(rep->results, sorted, st->nwritten * sizeof(*sorted));
+	free(sorted);
+	rc = st->failed ? -1
+	     : st->json ? report_json_finish(st->out, rep, ro)
+	                : report_jsonl_finish(st->out, rep, ro);
 
 	if (st->out != stdout && fclose(st->out) != 0)
 		rc = -1;
@@ -344,10 +383,14 @@ run_scan(struct cli_options *o)
 	prog.total = n;
 	prog.enabled = !o->quiet && isatty(STDERR_FILENO);
 	prog.started = now_s();
-	stream_open(&stream, o, results, n, &gc);
+	rep.fail_on = severity_name((enum severity)o->fail_on);
+	rep.argv_summary = o->parameters;
+	rep.tls_depth = tls_depth_name((enum tls_depth)o->tls_depth);
+	rep.passive = o->passive;
+	clock_gettime(CLOCK_REALTIME, &rep.started);
+	stream_open(&stream, o, results, n, &gc, &rep);
 	so.endpoint_done = on_endpoint_done;
 	so.done_arg = &done;
-	clock_gettime(CLOCK_REALTIME, &rep.started);
 	catch_stop_signals();
 	scan_run(results, n, &so);
 	rep.partial = scan_was_interrupted();
@@ -362,19 +405,16 @@ run_scan(struct cli_options *o)
 
 	rep.results = results;
 	rep.nresults = n;
-	rep.fail_on = severity_name((enum severity)o->fail_on);
-	rep.argv_summary = o->parameters;
-	rep.tls_depth = tls_depth_name((enum tls_depth)o->tls_depth);
-	rep.passive = o->passive;
 	code = gate_apply(&rep, &gc);
 	gate_summarize(&rep, &gc, code, &gs);
 	commands_warn_expired(&gs);
 	ro.exit_code = code;
 	ro.gate = &gs;
 	if (stream.on && stream_close(&stream, &rep, &ro) < 0) {
-		fprintf(stderr, "mailaudit: cannot write the jsonl report%s%s: %s\n",
-		        stream.path ? " to " : "", stream.path ? stream.path : "",
-		        strerror(errno));
+		fprintf(stderr,
+		        "mailaudit: cannot write the %s report%s%s: %s\n",
+		        stream.format, stream.path ? " to " : "",
+		        stream.path ? stream.path : "", strerror(errno));
 		code = 2;
 	}
 	for (size_t i = 0; i < o->noutputs && !stream.on; i++) {

@@ -285,9 +285,9 @@ END_TEST
 START_TEST(test_json_gate)
 {
 	static const char *const keys[] = {
-	    "schema",    "scanner", "started",  "finished",         "fail_on",
-	    "exit_code", "partial", "profiles", "allow_incomplete", "waivers",
-	    "endpoints", "hosts",   "summary",
+	    "schema",           "scanner", "started",   "endpoints", "hosts",
+	    "finished",         "fail_on", "exit_code", "partial",   "profiles",
+	    "allow_incomplete", "waivers", "summary",
 	};
 	char *text = render("json");
 	cJSON *doc = cJSON_Parse(text);
@@ -469,9 +469,9 @@ START_TEST(test_sarif)
 		ck_assert_str_eq(get_str(rule, "id"), get_str(r, "ruleId"));
 		ck_assert_str_eq(get_str(r, "level"),
 		                 level_for(get_str(props, "severity")));
-		const char *logical = get_str(
-		    get(r, "locations")->child->child->next->child,
-		    "fullyQualifiedName");
+		const char *logical =
+		    get_str(get(r, "locations")->child->child->next->child,
+		            "fullyQualifiedName");
 
 		/* a relative path (dashboards take no other scheme), the URI
 		 * as the logical location */

@@ -403,8 +403,8 @@ START_TEST(test_json_top_level)
 	/* keys in documented order */
 	{
 		static const char *const keys[] = {
-		    "schema",    "scanner", "started",   "finished", "fail_on",
-		    "exit_code", "partial", "endpoints", "hosts",    "summary",
+		    "schema",   "scanner", "started",   "endpoints", "hosts",
+		    "finished", "fail_on", "exit_code", "partial",   "summary",
 		};
 		const cJSON *k = doc->child;
 
