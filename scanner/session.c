@@ -300,11 +300,21 @@ record_reply(struct session *s, const struct pp_reply *r)
 }
 
 /* A violated cap and what we waited for (nothing that depends on how
- * the bytes were split across reads). */
+ * the bytes were split across reads). An over-long line is far longer
+ * than its excerpt, so the excerpt is the same however it arrived. */
 static char *
 cap_detail(const struct session *s)
 {
-	return xasprintf("%s while waiting for the %s", s->pp.error, s->phase);
+	char *excerpt, *detail;
+
+	if (strcmp(s->pp.error, "line too long") != 0 || s->pp.len == 0)
+		return xasprintf("%s while waiting for the %s", s->pp.error,
+		                 s->phase);
+	excerpt = escape_bytes(s->pp.buf, s->pp.len < 32 ? s->pp.len : 32, 66);
+	detail = xasprintf("%s while waiting for the %s (it starts \"%s\")",
+	                   s->pp.error, s->phase, excerpt);
+	free(excerpt);
+	return detail;
 }
 
 /* Hands every complete reply in the buffer to the probe. */

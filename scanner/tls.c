@@ -143,6 +143,18 @@ tls_conn_handshake(struct tls_conn *t)
 		    xstrdup("connection closed during the handshake");
 		return TLS_IO_ERROR;
 	}
+	/* a malformed first record, before any handshake message: what
+	 * answered is most likely not TLS at all (HTTP, a mail greeting) */
+	if ((rc == GNUTLS_E_UNEXPECTED_PACKET ||
+	     rc == GNUTLS_E_UNEXPECTED_PACKET_LENGTH ||
+	     rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET) &&
+	    (int)gnutls_handshake_get_last_in(t->session) < 0) {
+		t->last_error = rc;
+		free(t->error_text);
+		t->error_text = xasprintf("the server's answer is not TLS (%s)",
+		                          gnutls_strerror(rc));
+		return TLS_IO_ERROR;
+	}
 	return classify(t, rc);
 }
 
