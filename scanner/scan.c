@@ -849,7 +849,8 @@ schedule_queue(struct engine *e, struct job_queue *q, double now, double *wake)
 			*wake = j.not_before;
 		q->v[keep++] = j;
 	}
-	memmove(q->v + keep, q->v + i, (q->n - i) * sizeof(*q->v));
+	if (i < q->n) /* an empty queue may have no array yet */
+		memmove(q->v + keep, q->v + i, (q->n - i) * sizeof(*q->v));
 	q->n = keep + (q->n - i);
 }
 
