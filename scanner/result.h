@@ -96,9 +96,9 @@ struct cert_facts {
 /* The chain as the server sent it (leaf first) and what trust said. */
 struct chain_facts {
 	struct cert_facts *certs;
-	size_t ncerts;         /* examined: at most 16 */
-	size_t nsent;          /* how many the server sent */
-	bool trusted; /* a path to an anchor exists (see below) */
+	size_t ncerts; /* examined: at most 16 */
+	size_t nsent;  /* how many the server sent */
+	bool trusted;  /* a path to an anchor exists (see below) */
 	bool needed_unsent_intermediates; /* path exists only with
 	                                     intermediates from --ca-file */
 	bool leaf_is_anchor;    /* the leaf itself is in the trust store */

@@ -19,14 +19,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t ncheck;
 	const struct check *all = catalog_all(&ncheck);
 	struct endpoint ep = {
-		.host = (char *)"mail.example.test",
-		.address = (char *)"127.0.0.1",
-		.port = 993,
-		.service = service_by_name("imaps"),
+	    .host = (char *)"mail.example.test",
+	    .address = (char *)"127.0.0.1",
+	    .port = 993,
+	    .service = service_by_name("imaps"),
 	};
 
 	if (waivers_parse((const char *)data, size, "fuzz", &wl, err,
-			  sizeof(err)) != 0) {
+	                  sizeof(err)) != 0) {
 		FUZZ_ASSERT(err[0] != '\0' && !strchr(err, '\n'));
 		return 0;
 	}
@@ -34,8 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct waiver *w = &wl.items[i];
 
 		FUZZ_ASSERT(w->check && w->reason && w->reason[0] &&
-			    w->expires_ymd >= 19700101 &&
-			    w->expires_ymd <= 99991231);
+		            w->expires_ymd >= 19700101 &&
+		            w->expires_ymd <= 99991231);
 	}
 	for (size_t i = 0; i < wl.n; i++)
 		for (size_t k = 0; k < ncheck; k++)
