@@ -252,7 +252,8 @@ stream_close(struct stream *st, struct scan_report *rep,
 	sorted = xcalloc(st->nwritten ? st->nwritten : 1, sizeof(*sorted));
 	for (size_t i = 0; i < st->nwritten; i++)
 		sorted[i] = rep->results[st->written[i]];
-	memcpy(rep->results, sorted, st->nwritten * sizeof(*sorted));
+	if (st->nwritten > 0)
+		memcpy(rep->results, sorted, st->nwritten * sizeof(*sorted));
 	free(sorted);
 	rc = st->failed ? -1
 	     : st->json ? report_json_finish(st->out, rep, ro)
