@@ -10,6 +10,7 @@
  */
 #include "probes/host_verdict.h"
 #include "reports/report.h"
+#include "reports/json_build.h"
 #include "scanner/tlsaudit.h"
 
 #include <errno.h>
@@ -29,15 +30,6 @@
 extern const struct reporter json_reporter;
 extern const struct reporter jsonl_reporter;
 
-/* Adds v as a string, or null when v is NULL. */
-static bool
-add_str(cJSON *o, const char *key, const char *v)
-{
-	if (!v)
-		return cJSON_AddNullToObject(o, key) != NULL;
-	return cJSON_AddStringToObject(o, key, v) != NULL;
-}
-
 static bool
 add_num(cJSON *o, const char *key, double v)
 {
@@ -50,36 +42,6 @@ add_bool(cJSON *o, const char *key, bool v)
 	return cJSON_AddBoolToObject(o, key, v) != NULL;
 }
 
-/* Appends v (or null) to an array. */
-static bool
-push_str(cJSON *arr, const char *v)
-{
-	cJSON *item = v ? cJSON_CreateString(v) : cJSON_CreateNull();
-
-	if (!item)
-		return false;
-	if (!cJSON_AddItemToArray(arr, item)) {
-		cJSON_Delete(item);
-		return false;
-	}
-	return true;
-}
-
-/* Appends a new empty object to an array; NULL on allocation failure. */
-static cJSON *
-push_obj(cJSON *arr)
-{
-	cJSON *item = cJSON_CreateObject();
-
-	if (!item)
-		return NULL;
-	if (!cJSON_AddItemToArray(arr, item)) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	return item;
-}
-
 /* "2024-05-01T12:00:00Z", or null if the time cannot be represented. */
 static bool
 add_time(cJSON *o, const char *key, time_t t)
@@ -89,8 +51,8 @@ add_time(cJSON *o, const char *key, time_t t)
 
 	if (!gmtime_r(&t, &tm) ||
 	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return add_str(o, key, NULL);
-	return add_str(o, key, buf);
+		return jb_add_str(o, key, NULL);
+	return jb_add_str(o, key, buf);
 }
 
 static bool
@@ -101,7 +63,7 @@ add_strlist(cJSON *o, const char *key, const struct strlist *l)
 	if (!arr)
 		return false;
 	for (size_t i = 0; i < l->n; i++)
-		if (!push_str(arr, l->items[i]))
+		if (!jb_push_str(arr, l->items[i]))
 			return false;
 	return true;
 }
@@ -119,23 +81,23 @@ add_findings(cJSON *e, const struct endpoint_result *r,
 	v = report_sorted_findings(r);
 	for (size_t i = 0; ok && i < r->nfindings; i++) {
 		const struct check *c = v[i]->check;
-		cJSON *f = push_obj(arr), *refs = NULL;
+		cJSON *f = jb_push_obj(arr), *refs = NULL;
 
-		ok = f && add_str(f, "check", c->id) &&
-		     add_str(f, "severity", severity_name(v[i]->severity)) &&
-		     add_str(f, "title", c->title) &&
-		     add_str(f, "evidence", v[i]->evidence) &&
+		ok = f && jb_add_str(f, "check", c->id) &&
+		     jb_add_str(f, "severity", severity_name(v[i]->severity)) &&
+		     jb_add_str(f, "title", c->title) &&
+		     jb_add_str(f, "evidence", v[i]->evidence) &&
 		     (refs = cJSON_AddArrayToObject(f, "references")) != NULL;
 		for (size_t k = 0; ok && k < CHECK_MAX_REFS && c->refs[k]; k++)
-			ok = push_str(refs, c->refs[k]);
+			ok = jb_push_str(refs, c->refs[k]);
 		ok =
 		    ok &&
 		    add_bool(f, "gate_fail", report_finding_fails(opt, v[i])) &&
 		    add_bool(f, "waived", report_finding_waived(opt, v[i])) &&
-		    add_str(f, "waiver_reason",
-		            report_finding_waived(opt, v[i])
-		                ? v[i]->waiver_reason
-		                : NULL);
+		    jb_add_str(f, "waiver_reason",
+		               report_finding_waived(opt, v[i])
+		                   ? v[i]->waiver_reason
+		                   : NULL);
 	}
 	free(v);
 	return ok;
@@ -144,19 +106,19 @@ add_findings(cJSON *e, const struct endpoint_result *r,
 static bool
 add_cert(cJSON *arr, const struct cert_facts *c)
 {
-	cJSON *o = push_obj(arr);
+	cJSON *o = jb_push_obj(arr);
 
-	return o && add_str(o, "subject", c->subject) &&
-	       add_str(o, "issuer", c->issuer) &&
-	       add_str(o, "common_name", c->common_name) &&
-	       add_str(o, "serial", c->serial) &&
-	       add_str(o, "sha256", c->sha256) &&
+	return o && jb_add_str(o, "subject", c->subject) &&
+	       jb_add_str(o, "issuer", c->issuer) &&
+	       jb_add_str(o, "common_name", c->common_name) &&
+	       jb_add_str(o, "serial", c->serial) &&
+	       jb_add_str(o, "sha256", c->sha256) &&
 	       add_time(o, "not_before", c->not_before) &&
 	       add_time(o, "not_after", c->not_after) &&
-	       add_str(o, "key_algorithm", c->key_algorithm) &&
+	       jb_add_str(o, "key_algorithm", c->key_algorithm) &&
 	       add_num(o, "key_bits", c->key_bits) &&
-	       add_str(o, "curve", c->curve) &&
-	       add_str(o, "signature_algorithm", c->signature_algorithm) &&
+	       jb_add_str(o, "curve", c->curve) &&
+	       jb_add_str(o, "signature_algorithm", c->signature_algorithm) &&
 	       add_bool(o, "signature_weak", c->signature_weak) &&
 	       add_bool(o, "self_issued", c->self_issued) &&
 	       add_bool(o, "self_signed", c->self_signed) &&
@@ -177,7 +139,7 @@ add_certificate(cJSON *tls, const struct chain_facts *ch)
 	    !add_bool(o, "leaf_is_anchor", ch->leaf_is_anchor) ||
 	    !add_bool(o, "order_broken", ch->order_broken) ||
 	    !add_num(o, "verify_status", ch->verify_status) ||
-	    !add_str(o, "verify_text", ch->verify_text) ||
+	    !jb_add_str(o, "verify_text", ch->verify_text) ||
 	    !add_num(o, "certificates_sent", (double)ch->nsent))
 		return false;
 	chain = cJSON_AddArrayToObject(o, "chain");
@@ -238,7 +200,7 @@ add_audit(cJSON *tls, const struct tls_audit *a)
 	dhe = &a->q[TLSQ_DHE];
 	ec = &a->q[TLSQ_WEAK_CURVES];
 	o = cJSON_AddObjectToObject(tls, "audit");
-	if (!o || !add_str(o, "depth", tls_depth_name(a->depth)) ||
+	if (!o || !jb_add_str(o, "depth", tls_depth_name(a->depth)) ||
 	    !add_num(o, "connections", a->used) ||
 	    !add_num(o, "budget", a->budget) ||
 	    !add_bool(o, "budget_exhausted", a->budget_exhausted) ||
@@ -254,7 +216,8 @@ add_audit(cJSON *tls, const struct tls_audit *a)
 		    [TLSQ_SSL3] = "SSL3.0",  [TLSQ_SSL2] = "SSL2.0",
 		};
 
-		if (!add_str(versions, names[q], answer_name(a->q[q].answer)))
+		if (!jb_add_str(versions, names[q],
+		                answer_name(a->q[q].answer)))
 			return false;
 	}
 	suites = cJSON_AddObjectToObject(o, "suites");
@@ -271,17 +234,17 @@ add_audit(cJSON *tls, const struct tls_audit *a)
 		if (!arr)
 			return false;
 		for (size_t i = 0; i < vs->n; i++)
-			if (!push_str(arr, tls_suite_name(vs->suites[i])))
+			if (!jb_push_str(arr, tls_suite_name(vs->suites[i])))
 				return false;
 	}
 	if (!add_bool(o, "suites_complete",
 	              a->depth == TLS_DEPTH_FULL && !a->budget_exhausted) ||
 	    !add_num(o, "dh_bits",
 	             dhe->answer == TLSA_ACCEPTED ? dhe->dh_bits : 0) ||
-	    !add_str(o, "weak_curve_accepted",
-	             ec->answer == TLSA_ACCEPTED && ec->curve
-	                 ? tls_group_name(ec->curve)
-	                 : NULL) ||
+	    !jb_add_str(o, "weak_curve_accepted",
+	                ec->answer == TLSA_ACCEPTED && ec->curve
+	                    ? tls_group_name(ec->curve)
+	                    : NULL) ||
 	    !add_extensions(o, &a->q[TLSQ_TLS12]))
 		return false;
 	qs = cJSON_AddArrayToObject(o, "questions");
@@ -292,10 +255,10 @@ add_audit(cJSON *tls, const struct tls_audit *a)
 
 		if (a->q[q].answer == TLSA_UNASKED)
 			continue;
-		e = push_obj(qs);
-		if (!e || !add_str(e, "question", tls_question_name(q)) ||
-		    !add_str(e, "answer", answer_name(a->q[q].answer)) ||
-		    !add_str(e, "detail", a->q[q].detail))
+		e = jb_push_obj(qs);
+		if (!e || !jb_add_str(e, "question", tls_question_name(q)) ||
+		    !jb_add_str(e, "answer", answer_name(a->q[q].answer)) ||
+		    !jb_add_str(e, "detail", a->q[q].detail))
 			return false;
 	}
 	return true;
@@ -311,11 +274,11 @@ add_tls(cJSON *e, const struct endpoint_result *r)
 	if (!t->handshake_done && !t->error && !r->tls_audit)
 		return cJSON_AddNullToObject(e, "tls") != NULL;
 	o = cJSON_AddObjectToObject(e, "tls");
-	return o && add_str(o, "version", t->version) &&
-	       add_str(o, "cipher_suite", t->cipher_suite) &&
-	       add_str(o, "kx", t->kx) &&
-	       add_str(o, "description", t->description) &&
-	       add_str(o, "error", t->error) &&
+	return o && jb_add_str(o, "version", t->version) &&
+	       jb_add_str(o, "cipher_suite", t->cipher_suite) &&
+	       jb_add_str(o, "kx", t->kx) &&
+	       jb_add_str(o, "description", t->description) &&
+	       jb_add_str(o, "error", t->error) &&
 	       add_bool(o, "ocsp_stapled", t->ocsp_stapled) &&
 	       add_certificate(o, &t->chain) && add_audit(o, r->tls_audit);
 }
@@ -330,14 +293,14 @@ fill_endpoint(cJSON *e, const struct endpoint_result *r,
 
 	if (svc)
 		mode = svc->tls == TLS_MODE_IMPLICIT ? "implicit" : "starttls";
-	if (!e || !add_str(e, "host", r->endpoint.host) ||
-	    !add_str(e, "address", r->endpoint.address) ||
+	if (!e || !jb_add_str(e, "host", r->endpoint.host) ||
+	    !jb_add_str(e, "address", r->endpoint.address) ||
 	    !add_num(e, "port", r->endpoint.port) ||
-	    !add_str(e, "service", svc ? svc->name : NULL) ||
-	    !add_str(e, "tls_mode", mode) ||
-	    !add_str(e, "status", endpoint_status_name(r->status)) ||
-	    !add_str(e, "status_detail", r->status_detail) ||
-	    !add_str(e, "banner", r->banner))
+	    !jb_add_str(e, "service", svc ? svc->name : NULL) ||
+	    !jb_add_str(e, "tls_mode", mode) ||
+	    !jb_add_str(e, "status", endpoint_status_name(r->status)) ||
+	    !jb_add_str(e, "status_detail", r->status_detail) ||
+	    !jb_add_str(e, "banner", r->banner))
 		return false;
 	caps = cJSON_AddObjectToObject(e, "capabilities");
 	if (!caps || !add_strlist(caps, "before_tls", &r->caps_before_tls) ||
@@ -347,7 +310,7 @@ fill_endpoint(cJSON *e, const struct endpoint_result *r,
 	       add_findings(e, r, opt) &&
 	       add_num(e, "connections", r->connections) &&
 	       add_num(e, "duration_s", r->duration_s) &&
-	       add_str(e, "transcript", r->transcript);
+	       jb_add_str(e, "transcript", r->transcript);
 }
 
 static bool
@@ -390,12 +353,12 @@ add_gate(cJSON *root, const struct gate_summary *g)
 	if (!profiles)
 		return false;
 	for (size_t i = 0; i < g->nprofiles; i++)
-		if (!push_str(profiles, g->profiles[i]))
+		if (!jb_push_str(profiles, g->profiles[i]))
 			return false;
 	if (!add_bool(root, "allow_incomplete", g->allow_incomplete))
 		return false;
 	w = cJSON_AddObjectToObject(root, "waivers");
-	if (!w || !add_str(w, "file", g->waivers_file) ||
+	if (!w || !jb_add_str(w, "file", g->waivers_file) ||
 	    !add_num(w, "entries", (double)g->waivers_total))
 		return false;
 	expired = cJSON_AddArrayToObject(w, "expired");
@@ -403,13 +366,13 @@ add_gate(cJSON *root, const struct gate_summary *g)
 		return false;
 	for (size_t i = 0; i < g->nexpired; i++) {
 		const struct gate_expired *x = &g->expired[i];
-		cJSON *o = push_obj(expired);
+		cJSON *o = jb_push_obj(expired);
 
 		if (!o || !add_num(o, "index", (double)x->index) ||
-		    !add_str(o, "check", x->check) ||
-		    !add_str(o, "endpoint", x->endpoint) ||
-		    !add_str(o, "reason", x->reason) ||
-		    !add_str(o, "expires", x->expires) ||
+		    !jb_add_str(o, "check", x->check) ||
+		    !jb_add_str(o, "endpoint", x->endpoint) ||
+		    !jb_add_str(o, "reason", x->reason) ||
+		    !jb_add_str(o, "expires", x->expires) ||
 		    !add_num(o, "findings", (double)x->findings))
 			return false;
 	}
@@ -422,16 +385,16 @@ add_scanner(cJSON *root, const struct scan_report *rep)
 	cJSON *o = cJSON_AddObjectToObject(root, "scanner");
 	cJSON *params;
 
-	if (!o || !add_str(o, "name", "mailaudit") ||
-	    !add_str(o, "version", rep->scanner_version) ||
-	    !add_str(o, "tls_depth", rep->tls_depth) ||
+	if (!o || !jb_add_str(o, "name", "mailaudit") ||
+	    !jb_add_str(o, "version", rep->scanner_version) ||
+	    !jb_add_str(o, "tls_depth", rep->tls_depth) ||
 	    !add_bool(o, "passive", rep->passive))
 		return false;
 	params = cJSON_AddArrayToObject(o, "parameters");
 	if (!params)
 		return false;
 	for (char **p = rep->argv_summary; p && *p; p++)
-		if (!push_str(params, *p))
+		if (!jb_push_str(params, *p))
 			return false;
 	return true;
 }
@@ -440,7 +403,7 @@ add_scanner(cJSON *root, const struct scan_report *rep)
 static bool
 add_run_start(cJSON *root, const char *schema, const struct scan_report *rep)
 {
-	return add_str(root, "schema", schema) && add_scanner(root, rep) &&
+	return jb_add_str(root, "schema", schema) && add_scanner(root, rep) &&
 	       add_time(root, "started", rep->started.tv_sec);
 }
 
@@ -455,9 +418,10 @@ add_run_end(cJSON *root, const struct scan_report *rep,
 	/* The gate threshold is the value gate_failures was counted with,
 	 * so the document cannot contradict itself. */
 	return add_time(root, "finished", rep->finished.tv_sec) &&
-	       add_str(root, "fail_on",
-	               threshold >= 0 ? severity_name((enum severity)threshold)
-	                              : NULL) &&
+	       jb_add_str(root, "fail_on",
+	                  threshold >= 0
+	                      ? severity_name((enum severity)threshold)
+	                      : NULL) &&
 	       add_num(root, "exit_code", opt->exit_code) &&
 	       add_bool(root, "partial", rep->partial) &&
 	       (!opt->gate || add_gate(root, opt->gate));
@@ -466,8 +430,8 @@ add_run_end(cJSON *root, const struct scan_report *rep,
 static bool
 fill_host(cJSON *h, const struct host_verdict *v)
 {
-	return h && add_str(h, "host", v->host) &&
-	       add_str(h, "tls_verdict", tls_verdict_name(v->verdict)) &&
+	return h && jb_add_str(h, "host", v->host) &&
+	       jb_add_str(h, "tls_verdict", tls_verdict_name(v->verdict)) &&
 	       add_bool(h, "complete", v->complete) &&
 	       add_strlist(h, "evidence", &v->evidence);
 }
@@ -483,7 +447,7 @@ add_hosts(cJSON *root, const struct scan_report *rep)
 	bool ok = arr != NULL;
 
 	for (size_t i = 0; ok && i < nv; i++)
-		ok = fill_host(push_obj(arr), &v[i]);
+		ok = fill_host(jb_push_obj(arr), &v[i]);
 	host_verdicts_free(v, nv);
 	return ok;
 }
@@ -639,8 +603,8 @@ report_jsonl_endpoint(FILE *out, const struct endpoint_result *r,
 {
 	cJSON *rec = cJSON_CreateObject();
 
-	if (!rec || !add_str(rec, "type", "endpoint") ||
-	    !add_str(rec, "schema", JSONL_SCHEMA) ||
+	if (!rec || !jb_add_str(rec, "type", "endpoint") ||
+	    !jb_add_str(rec, "schema", JSONL_SCHEMA) ||
 	    !fill_endpoint(rec, r, opt)) {
 		cJSON_Delete(rec);
 		errno = ENOMEM;
@@ -662,8 +626,8 @@ report_jsonl_finish(FILE *out, const struct scan_report *rep,
 
 	for (size_t i = 0; i < nv && rc == 0; i++) {
 		rec = cJSON_CreateObject();
-		if (!rec || !add_str(rec, "type", "host") ||
-		    !add_str(rec, "schema", JSONL_SCHEMA) ||
+		if (!rec || !jb_add_str(rec, "type", "host") ||
+		    !jb_add_str(rec, "schema", JSONL_SCHEMA) ||
 		    !fill_host(rec, &v[i])) {
 			cJSON_Delete(rec);
 			errno = ENOMEM;
@@ -677,7 +641,7 @@ report_jsonl_finish(FILE *out, const struct scan_report *rep,
 		return -1;
 	report_summarize_opt(rep, opt, &sum);
 	rec = cJSON_CreateObject();
-	if (!rec || !add_str(rec, "type", "summary") ||
+	if (!rec || !jb_add_str(rec, "type", "summary") ||
 	    !add_run_start(rec, JSONL_SCHEMA, rep) ||
 	    !add_run_end(rec, rep, opt) || !add_summary(rec, &sum)) {
 		cJSON_Delete(rec);

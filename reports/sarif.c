@@ -10,6 +10,7 @@
  * execution notifications of the invocation.
  */
 #include "reports/report.h"
+#include "reports/json_build.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -60,55 +61,19 @@ security_severity(enum severity s)
 	}
 }
 
-static bool
-add_str(cJSON *o, const char *key, const char *v)
-{
-	if (!v)
-		return cJSON_AddNullToObject(o, key) != NULL;
-	return cJSON_AddStringToObject(o, key, v) != NULL;
-}
-
-static bool
-push_str(cJSON *arr, const char *v)
-{
-	cJSON *item = cJSON_CreateString(v ? v : "");
-
-	if (!item)
-		return false;
-	if (!cJSON_AddItemToArray(arr, item)) {
-		cJSON_Delete(item);
-		return false;
-	}
-	return true;
-}
-
-static cJSON *
-push_obj(cJSON *arr)
-{
-	cJSON *item = cJSON_CreateObject();
-
-	if (!item)
-		return NULL;
-	if (!cJSON_AddItemToArray(arr, item)) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	return item;
-}
-
 /* {"text": text} under key. */
 static bool
 add_message(cJSON *o, const char *key, const char *text)
 {
 	cJSON *m = cJSON_AddObjectToObject(o, key);
 
-	return m && add_str(m, "text", text ? text : "");
+	return m && jb_add_str(m, "text", text ? text : "");
 }
 
 static bool
 add_rule(cJSON *rules, const struct check *c)
 {
-	cJSON *r = push_obj(rules), *cfg, *props, *tags, *refs;
+	cJSON *r = jb_push_obj(rules), *cfg, *props, *tags, *refs;
 	char *help = xstrdup(c->description);
 	bool ok;
 
@@ -119,22 +84,22 @@ add_rule(cJSON *rules, const struct check *c)
 		free(help);
 		help = more;
 	}
-	ok = r && add_str(r, "id", c->id) && add_str(r, "name", c->id) &&
+	ok = r && jb_add_str(r, "id", c->id) && jb_add_str(r, "name", c->id) &&
 	     add_message(r, "shortDescription", c->title) &&
 	     add_message(r, "fullDescription", c->description) &&
 	     add_message(r, "help", help) &&
 	     (cfg = cJSON_AddObjectToObject(r, "defaultConfiguration")) &&
-	     add_str(cfg, "level", level_of(c->severity)) &&
+	     jb_add_str(cfg, "level", level_of(c->severity)) &&
 	     (props = cJSON_AddObjectToObject(r, "properties")) &&
 	     (tags = cJSON_AddArrayToObject(props, "tags")) &&
-	     push_str(tags, "security") && push_str(tags, "mail") &&
-	     add_str(props, "severity", severity_name(c->severity)) &&
-	     add_str(props, "security-severity",
-	             security_severity(c->severity)) &&
+	     jb_push_str(tags, "security") && jb_push_str(tags, "mail") &&
+	     jb_add_str(props, "severity", severity_name(c->severity)) &&
+	     jb_add_str(props, "security-severity",
+	                security_severity(c->severity)) &&
 	     cJSON_AddBoolToObject(props, "implemented", c->issue != NULL) &&
 	     (refs = cJSON_AddArrayToObject(props, "references"));
 	for (size_t k = 0; ok && k < CHECK_MAX_REFS && c->refs[k]; k++)
-		ok = push_str(refs, c->refs[k]);
+		ok = jb_push_str(refs, c->refs[k]);
 	free(help);
 	return ok;
 }
@@ -170,14 +135,14 @@ add_location(cJSON *o, const struct endpoint *e)
 	char *path = endpoint_path(e);
 	char *name =
 	    xasprintf("%s:%u", e->host ? e->host : "", (unsigned)e->port);
-	bool ok = locs && (loc = push_obj(locs)) &&
+	bool ok = locs && (loc = jb_push_obj(locs)) &&
 	          (phys = cJSON_AddObjectToObject(loc, "physicalLocation")) &&
 	          (art = cJSON_AddObjectToObject(phys, "artifactLocation")) &&
-	          add_str(art, "uri", path) &&
+	          jb_add_str(art, "uri", path) &&
 	          (logs = cJSON_AddArrayToObject(loc, "logicalLocations")) &&
-	          (lg = push_obj(logs)) && add_str(lg, "name", name) &&
-	          add_str(lg, "fullyQualifiedName", uri) &&
-	          add_str(lg, "kind", "resource");
+	          (lg = jb_push_obj(logs)) && jb_add_str(lg, "name", name) &&
+	          jb_add_str(lg, "fullyQualifiedName", uri) &&
+	          jb_add_str(lg, "kind", "resource");
 
 	free(uri);
 	free(path);
@@ -202,7 +167,7 @@ add_result(cJSON *results, const struct endpoint_result *r,
 {
 	const struct endpoint *e = &r->endpoint;
 	const struct service *svc = e->service;
-	cJSON *o = push_obj(results), *fp, *sup, *props;
+	cJSON *o = jb_push_obj(results), *fp, *sup, *props;
 	char *msg, *key;
 	bool ok;
 
@@ -212,39 +177,40 @@ add_result(cJSON *results, const struct endpoint_result *r,
 	key = xasprintf("%s|%s|%u|%s|%s", e->host ? e->host : "",
 	                e->address ? e->address : "", (unsigned)e->port,
 	                svc ? svc->name : "", f->check->id);
-	ok = o && add_str(o, "ruleId", f->check->id) &&
+	ok = o && jb_add_str(o, "ruleId", f->check->id) &&
 	     cJSON_AddNumberToObject(o, "ruleIndex", (double)rule_index) &&
-	     add_str(o, "level", level_of(f->severity)) &&
-	     add_str(o, "kind", "fail") && add_message(o, "message", msg) &&
+	     jb_add_str(o, "level", level_of(f->severity)) &&
+	     jb_add_str(o, "kind", "fail") && add_message(o, "message", msg) &&
 	     add_location(o, e) &&
 	     (fp = cJSON_AddObjectToObject(o, "partialFingerprints")) &&
-	     add_str(fp, "mailauditEndpointCheck/v1", key);
+	     jb_add_str(fp, "mailauditEndpointCheck/v1", key);
 	/* [] says "not suppressed"; only a gate knows that */
 	if (ok && opt->gate) {
 		sup = cJSON_AddArrayToObject(o, "suppressions");
 		ok = sup != NULL;
 		if (ok && report_finding_waived(opt, f)) {
-			cJSON *s = push_obj(sup);
+			cJSON *s = jb_push_obj(sup);
 
-			ok = s && add_str(s, "kind", "external") &&
-			     add_str(s, "status", "accepted") &&
-			     add_str(s, "justification",
-			             f->waiver_reason ? f->waiver_reason : "");
+			ok = s && jb_add_str(s, "kind", "external") &&
+			     jb_add_str(s, "status", "accepted") &&
+			     jb_add_str(s, "justification",
+			                f->waiver_reason ? f->waiver_reason
+			                                 : "");
 		}
 	}
-	ok =
-	    ok && (props = cJSON_AddObjectToObject(o, "properties")) &&
-	    add_str(props, "severity", severity_name(f->severity)) &&
-	    cJSON_AddBoolToObject(props, "gateFail",
-	                          report_finding_fails(opt, f)) &&
-	    cJSON_AddBoolToObject(props, "waived",
-	                          report_finding_waived(opt, f)) &&
-	    add_str(props, "host", e->host) &&
-	    add_str(props, "address", e->address) &&
-	    cJSON_AddNumberToObject(props, "port", e->port) &&
-	    add_str(props, "service", svc ? svc->name : NULL) &&
-	    add_str(props, "endpointStatus", endpoint_status_name(r->status)) &&
-	    add_str(props, "evidence", f->evidence);
+	ok = ok && (props = cJSON_AddObjectToObject(o, "properties")) &&
+	     jb_add_str(props, "severity", severity_name(f->severity)) &&
+	     cJSON_AddBoolToObject(props, "gateFail",
+	                           report_finding_fails(opt, f)) &&
+	     cJSON_AddBoolToObject(props, "waived",
+	                           report_finding_waived(opt, f)) &&
+	     jb_add_str(props, "host", e->host) &&
+	     jb_add_str(props, "address", e->address) &&
+	     cJSON_AddNumberToObject(props, "port", e->port) &&
+	     jb_add_str(props, "service", svc ? svc->name : NULL) &&
+	     jb_add_str(props, "endpointStatus",
+	                endpoint_status_name(r->status)) &&
+	     jb_add_str(props, "evidence", f->evidence);
 	free(msg);
 	free(key);
 	return ok;
@@ -254,12 +220,12 @@ static bool
 add_notification(cJSON *arr, const char *level, const char *id,
                  const char *text, const struct endpoint *e)
 {
-	cJSON *n = push_obj(arr), *d;
+	cJSON *n = jb_push_obj(arr), *d;
 
-	return n && add_str(n, "level", level) &&
+	return n && jb_add_str(n, "level", level) &&
 	       add_message(n, "message", text) &&
 	       (d = cJSON_AddObjectToObject(n, "descriptor")) &&
-	       add_str(d, "id", id) && (!e || add_location(n, e));
+	       jb_add_str(d, "id", id) && (!e || add_location(n, e));
 }
 
 static bool
@@ -275,16 +241,16 @@ add_invocation(cJSON *run, const struct scan_report *rep,
 	report_time_iso(rep->started.tv_sec, t0, sizeof(t0));
 	report_time_iso(rep->finished.tv_sec, t1, sizeof(t1));
 	ok =
-	    invs && (inv = push_obj(invs)) &&
+	    invs && (inv = jb_push_obj(invs)) &&
 	    cJSON_AddBoolToObject(inv, "executionSuccessful",
 	                          opt->exit_code != 2) &&
 	    cJSON_AddNumberToObject(inv, "exitCode", opt->exit_code) &&
-	    (!*t0 || add_str(inv, "startTimeUtc", t0)) &&
-	    (!*t1 || add_str(inv, "endTimeUtc", t1)) &&
+	    (!*t0 || jb_add_str(inv, "startTimeUtc", t0)) &&
+	    (!*t1 || jb_add_str(inv, "endTimeUtc", t1)) &&
 	    (args = cJSON_AddArrayToObject(inv, "arguments")) &&
 	    (notes = cJSON_AddArrayToObject(inv, "toolExecutionNotifications"));
 	for (char **p = rep->argv_summary; ok && p && *p; p++)
-		ok = push_str(args, *p);
+		ok = jb_push_str(args, *p);
 	for (size_t i = 0; ok && i < rep->nresults; i++) {
 		const struct endpoint_result *r = &rep->results[i];
 		bool fails = g ? gate_summary_covers(g, r->endpoint.service) &&
@@ -334,13 +300,13 @@ add_run_properties(cJSON *run, const struct scan_report *rep,
 
 	report_summarize_opt(rep, opt, &s);
 	ok = p &&
-	     add_str(p, "failOn",
-	             threshold >= 0 ? severity_name((enum severity)threshold)
-	                            : NULL) &&
+	     jb_add_str(p, "failOn",
+	                threshold >= 0 ? severity_name((enum severity)threshold)
+	                               : NULL) &&
 	     (prof = cJSON_AddArrayToObject(p, "profiles")) &&
 	     cJSON_AddBoolToObject(p, "allowIncomplete",
 	                           g && g->allow_incomplete) &&
-	     add_str(p, "waiversFile", g ? g->waivers_file : NULL) &&
+	     jb_add_str(p, "waiversFile", g ? g->waivers_file : NULL) &&
 	     cJSON_AddNumberToObject(p, "endpoints", (double)s.endpoints) &&
 	     cJSON_AddNumberToObject(p, "hosts", (double)s.hosts) &&
 	     cJSON_AddNumberToObject(p, "findings", (double)s.findings) &&
@@ -349,7 +315,7 @@ add_run_properties(cJSON *run, const struct scan_report *rep,
 	     cJSON_AddNumberToObject(p, "waived", (double)s.waived) &&
 	     cJSON_AddNumberToObject(p, "unassessed", (double)s.unassessed);
 	for (size_t i = 0; ok && g && i < g->nprofiles; i++)
-		ok = push_str(prof, g->profiles[i]);
+		ok = jb_push_str(prof, g->profiles[i]);
 	return ok;
 }
 
@@ -363,15 +329,15 @@ build(const struct scan_report *rep, const struct report_options *opt)
 	bool ok;
 
 	cat = catalog_all(&ncat);
-	ok = root && add_str(root, "$schema", SARIF_SCHEMA) &&
-	     add_str(root, "version", "2.1.0") &&
+	ok = root && jb_add_str(root, "$schema", SARIF_SCHEMA) &&
+	     jb_add_str(root, "version", "2.1.0") &&
 	     (runs = cJSON_AddArrayToObject(root, "runs")) &&
-	     (run = push_obj(runs)) &&
+	     (run = jb_push_obj(runs)) &&
 	     (tool = cJSON_AddObjectToObject(run, "tool")) &&
 	     (driver = cJSON_AddObjectToObject(tool, "driver")) &&
-	     add_str(driver, "name", "mailaudit") &&
+	     jb_add_str(driver, "name", "mailaudit") &&
 	     (!rep->scanner_version ||
-	      add_str(driver, "version", rep->scanner_version)) &&
+	      jb_add_str(driver, "version", rep->scanner_version)) &&
 	     (rules = cJSON_AddArrayToObject(driver, "rules"));
 	for (size_t i = 0; ok && i < ncat; i++)
 		ok = add_rule(rules, &cat[i]);
