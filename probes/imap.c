@@ -461,7 +461,6 @@ on_starttls(struct probe_ctx *c, const struct pp_reply *r)
 	struct imap_state *s = st(c);
 	const struct pp_line *last = &r->lines[r->nlines - 1];
 	struct imap_line il;
-	char *extra;
 
 	imap_parse_line(last->text, last->len, &il);
 	s->starttls.reply = line_evidence(last);
@@ -475,12 +474,9 @@ on_starttls(struct probe_ctx *c, const struct pp_reply *r)
 	}
 	/* RFC 9051 §6.2.1: TLS starts right after the CRLF of the OK; any
 	 * byte already here must not reach TLS or the parser. */
-	extra = probe_take_pending(c);
-	if (!extra)
+	if (!starttls_note_pending(c))
 		return listen_quietly(c, IMAP_PHASE_STARTTLS_SETTLE,
 		                      probe_options(c)->quiet_wait_s / 10);
-	starttls_note_extra(c, extra);
-	free(extra);
 	return PROBE_UPGRADE_TLS;
 }
 
@@ -598,12 +594,8 @@ on_extra_reply(struct probe_ctx *c, const struct pp_reply *r)
 	}
 	if (!reply_is_ok(r))
 		return PROBE_DONE;
-	extra = probe_take_pending(c);
-	if (extra) {
-		starttls_note_extra(c, extra);
-		free(extra);
+	if (starttls_note_pending(c))
 		return PROBE_DONE;
-	}
 	/* bytes may follow in a later segment: listen briefly */
 	return listen_quietly(c, IMAP_PHASE_EXTRA_LISTEN,
 	                      probe_options(c)->quiet_wait_s / 2);

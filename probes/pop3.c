@@ -378,7 +378,6 @@ on_stls(struct probe_ctx *c, const struct pp_reply *r)
 	struct pop3_state *s = st(c);
 	const struct pp_line *l = &r->lines[0];
 	struct pop3_line pl;
-	char *extra;
 
 	pop3_parse_line(l->text, l->len, &pl);
 	s->starttls.reply = line_evidence(l);
@@ -387,12 +386,9 @@ on_stls(struct probe_ctx *c, const struct pp_reply *r)
 	s->starttls.accepted = true;
 	/* RFC 2595 §4: TLS starts right after the +OK line; whatever else
 	 * arrived is dropped, never fed to TLS or the parser */
-	extra = probe_take_pending(c);
-	if (!extra)
+	if (!starttls_note_pending(c))
 		return listen_quietly(c, POP3_PHASE_STLS_SETTLE,
 		                      probe_options(c)->quiet_wait_s / 10);
-	starttls_note_extra(c, extra);
-	free(extra);
 	return PROBE_UPGRADE_TLS;
 }
 
@@ -478,12 +474,8 @@ on_extra_reply(struct probe_ctx *c, const struct pp_reply *r)
 	pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
 	if (pl.status != POP3_OK)
 		return PROBE_DONE;
-	extra = probe_take_pending(c);
-	if (extra) {
-		starttls_note_extra(c, extra);
-		free(extra);
+	if (starttls_note_pending(c))
 		return PROBE_DONE;
-	}
 	return listen_quietly(c, POP3_PHASE_EXTRA_LISTEN,
 	                      probe_options(c)->quiet_wait_s / 2);
 }

@@ -154,6 +154,18 @@ starttls_settle_done(struct probe_ctx *c, const struct pp_reply *r)
 	return PROBE_UPGRADE_TLS;
 }
 
+bool
+starttls_note_pending(struct probe_ctx *c)
+{
+	char *extra = probe_take_pending(c);
+
+	if (!extra)
+		return false;
+	starttls_note_extra(c, extra);
+	free(extra);
+	return true;
+}
+
 int
 starttls_preamble_step(struct probe_ctx *c, bool waited)
 {

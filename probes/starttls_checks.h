@@ -57,6 +57,10 @@ int starttls_next_pass(const struct endpoint_result *r,
  * STARTTLS-EXTRA-PLAINTEXT if all three confirmation connections showed
  * it. */
 void starttls_note_extra(struct probe_ctx *c, const char *extra);
+
+/* Takes the bytes already buffered after a STARTTLS OK and, if there were
+ * any, records them as starttls_note_extra does. True if there were. */
+bool starttls_note_pending(struct probe_ctx *c);
 /* Did the main pass see bytes after the STARTTLS OK, or a handshake that
  * failed right after it? */
 bool starttls_extra_suspected(struct probe_ctx *c);
