@@ -17,6 +17,9 @@
 #include "scanner/escape.h"
 #include "scanner/xalloc.h"
 
+/* More warning alerts than any real server sends before its handshake ends */
+#define MAX_WARNING_ALERTS 16
+
 /* A broad modern client: what a mail client of today offers, plus the
  * legacy versions Debian's NORMAL keeps, so old servers still complete a
  * handshake and their certificates can be judged. */
@@ -128,14 +131,25 @@ classify(struct tls_conn *t, int rc)
 enum tls_io
 tls_conn_handshake(struct tls_conn *t)
 {
-	int rc = gnutls_handshake(t->session);
+	int rc, warnings = 0;
 
+	/* A warning alert mid-handshake is not fatal: go on at once, since
+	 * the rest of the server's flight may already sit in GnuTLS's buffer
+	 * and the socket would never wake us for it. A server that sends
+	 * nothing but warnings must not hold the thread, hence the bound. */
+	do
+		rc = gnutls_handshake(t->session);
+	while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_AGAIN &&
+	       rc != GNUTLS_E_INTERRUPTED && ++warnings < MAX_WARNING_ALERTS);
+	if (warnings == MAX_WARNING_ALERTS) {
+		t->last_error = rc;
+		free(t->error_text);
+		t->error_text = xasprintf("%d warning alerts in one handshake",
+		                          MAX_WARNING_ALERTS);
+		return TLS_IO_ERROR;
+	}
 	if (rc == GNUTLS_E_SUCCESS)
 		return TLS_IO_DONE;
-	/* a warning alert mid-handshake is not fatal: keep going */
-	if (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_AGAIN &&
-	    rc != GNUTLS_E_INTERRUPTED)
-		return TLS_IO_WANT_READ;
 	if (rc == GNUTLS_E_PREMATURE_TERMINATION) {
 		t->last_error = rc;
 		free(t->error_text);

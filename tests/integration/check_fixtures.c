@@ -13,6 +13,10 @@
  *   verdict mandatory|opportunistic|absent|unknown   the host's TLS verdict
  *   exit N
  * Every endpoint in the report must be listed, and nothing else.
+ *
+ * SCAN_TIMEOUT (default 5) is the scanner's --timeout: far above what the
+ * loopback fleet needs, so that a busy shared machine cannot time out a
+ * healthy server, yet short enough for the fixtures that stay silent.
  */
 #include <check.h>
 #include <cJSON.h>
@@ -179,6 +183,8 @@ scanner_command(const struct expectation *x, char *cmd, size_t cmdlen)
 	                                      : "build/release/mailaudit";
 	const char *certs =
 	    getenv("FLEET_CERTS") ? getenv("FLEET_CERTS") : "build/fleet/certs";
+	const char *timeout =
+	    getenv("SCAN_TIMEOUT") ? getenv("SCAN_TIMEOUT") : "5";
 	char ca[512] = "";
 
 	if (strcmp(x->ca, "root") == 0)
@@ -186,8 +192,8 @@ scanner_command(const struct expectation *x, char *cmd, size_t cmdlen)
 	else if (strcmp(x->ca, "bundle") == 0)
 		snprintf(ca, sizeof(ca), "--ca-file %s/ca-bundle.pem", certs);
 	snprintf(cmd, cmdlen,
-	         "%s scan --format json --timeout 3 --resolve %s:%s %s %s %s",
-	         bin, x->host, x->address, ca, x->args, x->targets);
+	         "%s scan --format json --timeout %s --resolve %s:%s %s %s %s",
+	         bin, timeout, x->host, x->address, ca, x->args, x->targets);
 }
 
 /* Starts every fixture's scan in the background and waits for all. */

@@ -32,7 +32,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(cd "${1:-build/release}" && pwd)
 RUNDIR=${HOSTILE_RUNDIR:-$ROOT/build/hostile}
 EXPECT_DIR=$ROOT/fixtures/expected-hostile
-TIMEOUT=3 # the --timeout of tests/integration/check_fixtures.c
+TIMEOUT=3 # --timeout here and (SCAN_TIMEOUT) in tests/integration/check_fixtures.c
 VG_BOUND=${HOSTILE_VG_BOUND:-$((8 * TIMEOUT))}
 STRICT=${HOSTILE_STRICT:-0}
 cd "$ROOT"
@@ -58,7 +58,7 @@ within() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys
 
 # --- 1. every host on its own, against its .expect ----------------------------
 t0=$(now)
-EXPECT_DIR=$EXPECT_DIR SCAN_DIR=$OUT/scans MAILAUDIT=$B/mailaudit \
+EXPECT_DIR=$EXPECT_DIR SCAN_DIR=$OUT/scans MAILAUDIT=$B/mailaudit SCAN_TIMEOUT=$TIMEOUT \
 	FLEET_CERTS=$RUNDIR/certs "$B/run_integration"
 t=$(elapsed "$t0" "$(now)")
 echo "hostile: expectations met; the scans (in parallel) took ${t}s"

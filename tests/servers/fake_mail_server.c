@@ -6,7 +6,7 @@
  * fake_mail_server --proto imap|pop3 --mode starttls|implicit
  *     --listen ADDR:PORT [--listen ADDR:PORT ...] --cert CHAIN.pem
  *     --key KEY.pem --behaviour NAME [--pidfile F] [--daemon] [--log F]
- *     [--priority STRING] [--dhparams DH.pem] [--heartbeat]
+ *     [--priority STRING] [--dhparams DH.pem] [--heartbeat] [--sni-warning]
  *     [--ocsp-response RESP.der] [--raw-chain] [--http-wait MS]
  *
  * ADDR is numeric or a name; IPv6 in brackets ("[::1]:1143"). --daemon forks
@@ -114,6 +114,9 @@
  *          1024-bit prime, one offering only FFDHE groups handshake_failure
  *  --heartbeat: heartbeat extension accepted (peer allowed to send), so the
  *      ServerHello echoes it when offered (TLS-HEARTBEAT-ENABLED)
+ *  --sni-warning: a warning alert unrecognized_name right before the
+ *      ServerHello, as servers without a certificate for the SNI name
+ *      send it; a client must carry on with the handshake
  *  --ocsp-response FILE: staple this DER OCSP response when the client
  *      sends status_request (TLS 1.2 CertificateStatus, TLS 1.3 certificate
  *      entry). Not checked against the certificate or the clock, so a
@@ -249,7 +252,7 @@ static struct {
 	int nlisten;
 	const char *cert, *key, *pidfile, *logfile;
 	const char *priority, *dhparams, *ocsp;
-	bool daemon, heartbeat, raw_chain;
+	bool daemon, heartbeat, raw_chain, sni_warning;
 	int http_wait_ms; /* --http-wait */
 } cfg;
 
@@ -469,6 +472,13 @@ conn_wait_input(const struct conn *c, int ms)
 /* ---- TLS --------------------------------------------------------- */
 
 static int
+send_sni_warning(gnutls_session_t s)
+{
+	gnutls_alert_send(s, GNUTLS_AL_WARNING, GNUTLS_A_UNRECOGNIZED_NAME);
+	return 0;
+}
+
+static int
 tls_start(struct conn *c)
 {
 	gnutls_session_t s;
@@ -486,6 +496,9 @@ tls_start(struct conn *c)
 		gnutls_credentials_set(s, GNUTLS_CRD_ANON, g_anon);
 	if (cfg.heartbeat)
 		gnutls_heartbeat_enable(s, GNUTLS_HB_PEER_ALLOWED_TO_SEND);
+	if (cfg.sni_warning)
+		gnutls_handshake_set_post_client_hello_function(
+		    s, send_sni_warning);
 	gnutls_certificate_server_set_request(s, GNUTLS_CERT_IGNORE);
 	gnutls_handshake_set_timeout(s, GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT);
 	gnutls_transport_set_int(s, c->fd);
@@ -1537,7 +1550,7 @@ usage(FILE *f)
 	           "[--pidfile F] [--daemon] [--log F]\n"
 	           "       [--priority STRING] [--dhparams DH.pem] "
 	           "[--heartbeat] [--ocsp-response RESP.der] [--raw-chain]\n"
-	           "       [--http-wait MS]\n"
+	           "       [--sni-warning] [--http-wait MS]\n"
 	           "behaviours:");
 	for (i = 0; i < B_COUNT; i++)
 		fprintf(f, " %s", behaviour_names[i]);
@@ -1572,6 +1585,7 @@ parse_args(int argc, char **argv)
 	    {"priority", required_argument, NULL, 'r'},
 	    {"dhparams", required_argument, NULL, 'D'},
 	    {"heartbeat", no_argument, NULL, 'H'},
+	    {"sni-warning", no_argument, NULL, 'S'},
 	    {"ocsp-response", required_argument, NULL, 'O'},
 	    {"raw-chain", no_argument, NULL, 'R'},
 	    {"http-wait", required_argument, NULL, 'W'},
@@ -1640,6 +1654,9 @@ parse_args(int argc, char **argv)
 			break;
 		case 'H':
 			cfg.heartbeat = true;
+			break;
+		case 'S':
+			cfg.sni_warning = true;
 			break;
 		case 'O':
 			cfg.ocsp = optarg;
