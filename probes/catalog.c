@@ -449,6 +449,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "CERT-EKU-INVALID",
+        .issue = "cert",
         .severity = SEV_MEDIUM,
         .title = "Certificate key usage unfit for a TLS server",
         .description = "The server certificate's extended key usage lacks "
@@ -459,6 +460,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "CERT-INTERNAL-NAME",
+        .issue = "cert",
         .severity = SEV_LOW,
         .title = "Certificate names internal hosts",
         .description = "The certificate lists single-label or internal-only "
@@ -468,6 +470,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "CERT-INCONSISTENT-ACROSS-ENDPOINTS",
+        .issue = "cert",
         .severity = SEV_INFO,
         .title = "Different certificates on the same host",
         .description = "The STARTTLS and implicit-TLS ports (or the IPv4 and "

@@ -20,7 +20,7 @@ struct check {
 	const char *title;       /* one line, no trailing period */
 	const char *description; /* what it means and why it matters */
 	const char *refs[CHECK_MAX_REFS + 1]; /* NULL-terminated */
-	const char *issue; /* "core", "tls", "mail", ...: which part
+	const char *issue; /* "core", "tls", "mail", "cert"...: which part
 	                      of mailaudit implements it; NULL =
 	                      catalogued but not yet implemented */
 };

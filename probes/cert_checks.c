@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "probes/hostname.h"
 #include "scanner/xalloc.h"
@@ -196,6 +197,153 @@ judge_crypto(struct endpoint_result *r, const struct chain_facts *ch)
 	}
 }
 
+static const char *
+purpose_name(const char *oid)
+{
+	static const char *const names[][2] = {
+	    {EKU_SERVER_AUTH, "serverAuth"},
+	    {"1.3.6.1.5.5.7.3.2", "clientAuth"},
+	    {"1.3.6.1.5.5.7.3.3", "codeSigning"},
+	    {"1.3.6.1.5.5.7.3.4", "emailProtection"},
+	    {"1.3.6.1.5.5.7.3.8", "timeStamping"},
+	    {"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
+	    {EKU_ANY, "anyExtendedKeyUsage"},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(oid, names[i][0]) == 0)
+			return names[i][1];
+	return oid;
+}
+
+/* RFC 5280 §4.2.1.12: a leaf that restricts its purposes must allow TLS
+ * server authentication; §4.2.1.3: its keyUsage must allow what the
+ * negotiated key exchange does with the key. */
+static void
+judge_usage(struct endpoint_result *r, const struct cert_facts *leaf)
+{
+	const char *suite = r->tls.cipher_suite ? r->tls.cipher_suite : "";
+	bool key_transport = strncmp(suite, "TLS_RSA_", 8) == 0;
+	unsigned need =
+	    key_transport ? KU_KEY_ENCIPHERMENT : KU_DIGITAL_SIGNATURE;
+	bool server_auth = leaf->eku.n == 0;
+	char *purposes = xstrdup("");
+
+	for (size_t i = 0; i < leaf->eku.n; i++) {
+		const char *oid = leaf->eku.items[i];
+		char *n = xasprintf("%s%s%s", purposes, *purposes ? ", " : "",
+		                    purpose_name(oid));
+
+		free(purposes);
+		purposes = n;
+		if (strcmp(oid, EKU_SERVER_AUTH) == 0 ||
+		    strcmp(oid, EKU_ANY) == 0)
+			server_auth = true;
+	}
+	if (!server_auth)
+		result_add_findingf(r, "CERT-EKU-INVALID",
+		                    "leaf extendedKeyUsage is %s, without "
+		                    "serverAuth",
+		                    purposes);
+	free(purposes);
+	if (leaf->key_usage_present && r->tls.cipher_suite &&
+	    !(leaf->key_usage & need))
+		result_add_findingf(r, "CERT-EKU-INVALID",
+		                    "leaf keyUsage lacks %s, which %s needs",
+		                    key_transport ? "keyEncipherment"
+		                                  : "digitalSignature",
+		                    suite);
+	/* a self-signed leaf is its own CA; CERT-SELF-SIGNED says it */
+	if (leaf->is_ca && !leaf->self_signed)
+		result_add_findingf(r, "CERT-EKU-INVALID",
+		                    "leaf has basicConstraints CA:TRUE");
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* Names no public CA may certify: single labels and the private-use
+ * suffixes (RFC 6762 .local, RFC 8375 .home.arpa, ICANN's .internal and
+ * the customary .lan, .corp, .localdomain). */
+static bool
+internal_dns_name(const char *name)
+{
+	static const char *const suffixes[] = {
+	    ".local", ".internal",    ".lan",
+	    ".corp",  ".localdomain", ".home.arpa",
+	};
+	char buf[256];
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= sizeof(buf) || strchr(name, ' '))
+		return false;
+	memcpy(buf, name, n + 1);
+	if (buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+	if (!strchr(buf, '.'))
+		return true;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if (ends_with(buf, suffixes[i]) ||
+		    strcasecmp(buf, suffixes[i] + 1) == 0)
+			return true;
+	return false;
+}
+
+/* RFC 1918 IPv4 and RFC 4193 unique-local IPv6 addresses. */
+static bool
+internal_ip(const char *ip)
+{
+	unsigned a, b;
+
+	if (strchr(ip, ':'))
+		return (strncasecmp(ip, "fc", 2) == 0 ||
+		        strncasecmp(ip, "fd", 2) == 0) &&
+		       strlen(ip) > 4 && ip[4] == ':';
+	if (sscanf(ip, "%u.%u.", &a, &b) != 2)
+		return false;
+	return a == 10 || (a == 172 && b >= 16 && b <= 31) ||
+	       (a == 192 && b == 168);
+}
+
+static void
+judge_internal_names(struct endpoint_result *r, const struct cert_facts *leaf)
+{
+	char *found = xstrdup("");
+
+	for (size_t i = 0; i < leaf->dns_names.n; i++)
+		if (internal_dns_name(leaf->dns_names.items[i])) {
+			char *n =
+			    xasprintf("%s%sDNS:%s", found, *found ? ", " : "",
+			              leaf->dns_names.items[i]);
+			free(found);
+			found = n;
+		}
+	for (size_t i = 0; i < leaf->ip_addresses.n; i++)
+		if (internal_ip(leaf->ip_addresses.items[i])) {
+			char *n =
+			    xasprintf("%s%sIP:%s", found, *found ? ", " : "",
+			              leaf->ip_addresses.items[i]);
+			free(found);
+			found = n;
+		}
+	if (leaf->common_name && internal_dns_name(leaf->common_name)) {
+		char *n = xasprintf("%s%sCN=%s", found, *found ? ", " : "",
+		                    leaf->common_name);
+		free(found);
+		found = n;
+	}
+	if (*found)
+		result_add_findingf(r, "CERT-INTERNAL-NAME",
+		                    "leaf names internal to a network: %s",
+		                    found);
+	free(found);
+}
+
 void
 cert_checks_judge(struct endpoint_result *r, time_t now)
 {
@@ -205,6 +353,8 @@ cert_checks_judge(struct endpoint_result *r, time_t now)
 		return;
 	judge_trust(r, ch);
 	judge_identity(r, &ch->certs[0]);
+	judge_internal_names(r, &ch->certs[0]);
+	judge_usage(r, &ch->certs[0]);
 	judge_validity(r, ch, now);
 	judge_crypto(r, ch);
 }

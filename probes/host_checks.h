@@ -1,6 +1,8 @@
 /*
- * Judgements across the endpoints of one host address: IMPLICIT-TLS-MISSING
- * (the cleartext port answers but its implicit-TLS counterpart does not).
+ * Judgements across the endpoints of one host: IMPLICIT-TLS-MISSING (the
+ * cleartext port answers but its implicit-TLS counterpart does not) and
+ * CERT-INCONSISTENT-ACROSS-ENDPOINTS (listeners of one service that
+ * present different leaf certificates).
  */
 #ifndef MAILAUDIT_PROBES_HOST_CHECKS_H
 #define MAILAUDIT_PROBES_HOST_CHECKS_H

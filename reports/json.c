@@ -103,6 +103,25 @@ add_findings(cJSON *e, const struct endpoint_result *r,
 	return ok;
 }
 
+/* keyUsage names, or null when the extension is absent */
+static bool
+add_key_usage(cJSON *o, const struct cert_facts *c)
+{
+	cJSON *arr;
+	unsigned bit;
+	const char *name;
+
+	if (!c->key_usage_present)
+		return cJSON_AddNullToObject(o, "key_usage") != NULL;
+	arr = cJSON_AddArrayToObject(o, "key_usage");
+	if (!arr)
+		return false;
+	for (size_t i = 0; (name = key_usage_name(i, &bit)); i++)
+		if ((c->key_usage & bit) && !jb_push_str(arr, name))
+			return false;
+	return true;
+}
+
 static bool
 add_cert(cJSON *arr, const struct cert_facts *c)
 {
@@ -122,7 +141,8 @@ add_cert(cJSON *arr, const struct cert_facts *c)
 	       add_bool(o, "signature_weak", c->signature_weak) &&
 	       add_bool(o, "self_issued", c->self_issued) &&
 	       add_bool(o, "self_signed", c->self_signed) &&
-	       add_bool(o, "is_ca", c->is_ca) &&
+	       add_bool(o, "is_ca", c->is_ca) && add_key_usage(o, c) &&
+	       add_strlist(o, "extended_key_usage", &c->eku) &&
 	       add_strlist(o, "dns_names", &c->dns_names) &&
 	       add_strlist(o, "ip_addresses", &c->ip_addresses);
 }

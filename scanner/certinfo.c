@@ -143,6 +143,32 @@ read_sans(gnutls_x509_crt_t crt, struct cert_facts *out)
 	}
 }
 
+_Static_assert(KU_DIGITAL_SIGNATURE == GNUTLS_KEY_DIGITAL_SIGNATURE &&
+                   KU_KEY_ENCIPHERMENT == GNUTLS_KEY_KEY_ENCIPHERMENT &&
+                   KU_KEY_AGREEMENT == GNUTLS_KEY_KEY_AGREEMENT &&
+                   KU_DECIPHER_ONLY == GNUTLS_KEY_DECIPHER_ONLY,
+               "keyUsage bits as GnuTLS has them");
+
+static void
+read_usages(gnutls_x509_crt_t crt, struct cert_facts *out)
+{
+	unsigned ku = 0, crit = 0;
+
+	if (gnutls_x509_crt_get_key_usage(crt, &ku, &crit) >= 0) {
+		out->key_usage_present = true;
+		out->key_usage = ku;
+	}
+	for (unsigned i = 0; i < 32; i++) {
+		char oid[128];
+		size_t size = sizeof(oid);
+
+		if (gnutls_x509_crt_get_key_purpose_oid(crt, i, oid, &size,
+		                                        &crit) < 0)
+			break;
+		strlist_add(&out->eku, oid);
+	}
+}
+
 void
 certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out)
 {
@@ -154,6 +180,7 @@ certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out)
 	const char *name;
 
 	memset(out, 0, sizeof(*out));
+	strlist_init(&out->eku);
 	strlist_init(&out->dns_names);
 	strlist_init(&out->ip_addresses);
 	if (gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0) {
@@ -207,6 +234,7 @@ certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out)
 	out->self_signed = out->self_issued && crt_is_self_signed(crt);
 	if (gnutls_x509_crt_get_basic_constraints(crt, NULL, &ca, NULL) >= 0)
 		out->is_ca = ca != 0;
+	read_usages(crt, out);
 	read_sans(crt, out);
 }
 

@@ -277,12 +277,44 @@ load_strlist(struct ctx *c, const cJSON *o, const char *base, const char *key,
 	}
 }
 
+/* key_usage: null (or absent, in reports older than the field) when the
+ * certificate has no keyUsage extension, else the RFC 5280 names. */
+static void
+load_key_usage(struct ctx *c, const cJSON *o, const char *base,
+               struct cert_facts *cf)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "key_usage");
+	struct path p;
+	long i = 0;
+
+	if (!arr || cJSON_IsNull(arr))
+		return;
+	if (!cJSON_IsArray(arr))
+		fail(c, at(&p, base, "key_usage", -1), "expected an array");
+	cf->key_usage_present = true;
+	for (const cJSON *e = arr->child; e; e = e->next, i++) {
+		const char *name;
+		unsigned bit = 0;
+		size_t k = 0;
+
+		while (
+		    (name = key_usage_name(k, &bit)) &&
+		    !(cJSON_IsString(e) && strcmp(e->valuestring, name) == 0))
+			k++;
+		if (!name)
+			fail(c, at(&p, base, "key_usage", i),
+			     "expected a keyUsage name");
+		cf->key_usage |= bit;
+	}
+}
+
 static void
 load_cert(struct ctx *c, const cJSON *o, const char *base,
           struct cert_facts *cf)
 {
 	if (!cJSON_IsObject(o))
 		fail(c, base, "expected an object");
+	strlist_init(&cf->eku);
 	strlist_init(&cf->dns_names);
 	strlist_init(&cf->ip_addresses);
 	cf->subject = opt_str(c, o, base, "subject");
@@ -300,6 +332,9 @@ load_cert(struct ctx *c, const cJSON *o, const char *base,
 	cf->self_issued = req_bool(c, o, base, "self_issued");
 	cf->self_signed = req_bool(c, o, base, "self_signed");
 	cf->is_ca = req_bool(c, o, base, "is_ca");
+	load_key_usage(c, o, base, cf);
+	if (cJSON_GetObjectItemCaseSensitive(o, "extended_key_usage"))
+		load_strlist(c, o, base, "extended_key_usage", &cf->eku);
 	load_strlist(c, o, base, "dns_names", &cf->dns_names);
 	load_strlist(c, o, base, "ip_addresses", &cf->ip_addresses);
 }

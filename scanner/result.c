@@ -60,6 +60,30 @@ severity_name(enum severity s)
 	return s < SEV_COUNT ? severity_names[s] : "unknown";
 }
 
+const char *
+key_usage_name(size_t i, unsigned *bit_r)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[KEY_USAGE_COUNT] = {
+	    {"digitalSignature", KU_DIGITAL_SIGNATURE},
+	    {"nonRepudiation", KU_NON_REPUDIATION},
+	    {"keyEncipherment", KU_KEY_ENCIPHERMENT},
+	    {"dataEncipherment", KU_DATA_ENCIPHERMENT},
+	    {"keyAgreement", KU_KEY_AGREEMENT},
+	    {"keyCertSign", KU_KEY_CERT_SIGN},
+	    {"cRLSign", KU_CRL_SIGN},
+	    {"encipherOnly", KU_ENCIPHER_ONLY},
+	    {"decipherOnly", KU_DECIPHER_ONLY},
+	};
+
+	if (i >= KEY_USAGE_COUNT)
+		return NULL;
+	*bit_r = names[i].bit;
+	return names[i].name;
+}
+
 int
 severity_parse(const char *name)
 {
@@ -106,6 +130,7 @@ cert_facts_free(struct cert_facts *c)
 	free(c->key_algorithm);
 	free(c->curve);
 	free(c->signature_algorithm);
+	strlist_free(&c->eku);
 	strlist_free(&c->dns_names);
 	strlist_free(&c->ip_addresses);
 	memset(c, 0, sizeof(*c));

@@ -72,6 +72,27 @@ struct endpoint {
 	size_t target_index; /* which command-line/file target produced it */
 };
 
+/* keyUsage bits, valued as GnuTLS' GNUTLS_KEY_* (RFC 5280 §4.2.1.3). */
+enum key_usage_bit {
+	KU_DIGITAL_SIGNATURE = 128,
+	KU_NON_REPUDIATION = 64,
+	KU_KEY_ENCIPHERMENT = 32,
+	KU_DATA_ENCIPHERMENT = 16,
+	KU_KEY_AGREEMENT = 8,
+	KU_KEY_CERT_SIGN = 4,
+	KU_CRL_SIGN = 2,
+	KU_ENCIPHER_ONLY = 1,
+	KU_DECIPHER_ONLY = 32768,
+};
+#define KEY_USAGE_COUNT 9
+
+/* RFC 5280's name of the i-th bit (i < KEY_USAGE_COUNT) and its value. */
+const char *key_usage_name(size_t i, unsigned *bit_r);
+
+/* id-kp-serverAuth and anyExtendedKeyUsage (RFC 5280 §4.2.1.12) */
+#define EKU_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
+#define EKU_ANY         "2.5.29.37.0"
+
 /* Facts about one certificate, extracted by scanner/certinfo.c. */
 struct cert_facts {
 	char *subject; /* RFC 4514 string */
@@ -89,6 +110,9 @@ struct cert_facts {
 	bool self_issued;          /* subject == issuer */
 	bool self_signed;          /* self-issued and verifies with own key */
 	bool is_ca;
+	struct strlist eku; /* extendedKeyUsage purpose OIDs; none: absent */
+	bool key_usage_present;
+	unsigned key_usage;          /* GNUTLS_KEY_* bits */
 	struct strlist dns_names;    /* SAN dNSName entries */
 	struct strlist ip_addresses; /* SAN iPAddress entries, numeric */
 };

@@ -5,9 +5,11 @@
 # it); issues an ECDSA and an RSA leaf for every fake host name from the
 # test intermediate, and 1024-bit DH parameters.
 #
-# Extra words after BEHAVIOUR are passed to the server, with @RSA@
-# replaced by the RSA certificate options and @DH1024@ by the path of the
-# weak DH parameters. Without --priority, a modern one is used: Debian's
+# Extra words after BEHAVIOUR are passed to the server, with @DH1024@
+# replaced by the path of the weak DH parameters. @RSA@ serves the RSA
+# leaf instead of the ECDSA one, @CLIENT-EKU@ an ECDSA leaf whose
+# extendedKeyUsage is clientAuth only, @INTERNAL@ one that also names
+# mail01.corp.local and 10.0.0.25. Without --priority, a modern one is used: Debian's
 # NORMAL still accepts TLS 1.0/1.1 and CBC, which would be a finding.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,8 +50,21 @@ make_cert() {
 		--load-ca-certificate "$certs/int.pem" --load-ca-privkey "$certs/int.key" \
 		--template "$tmpl" --outfile "$DIR/rsa-cert.pem" 2>/dev/null
 	cat "$DIR/rsa-cert.pem" "$certs/int.pem" >"$DIR/rsa-chain.pem"
+	variant client-eku 's/^tls_www_server$/tls_www_client/'
+	variant internal '$a dns_name = "mail01.corp.local"\nip_address = "10.0.0.25"'
 	[ -s "$DIR/dh1024.pem" ] ||
 		certtool --generate-dh-params --bits 1024 --outfile "$DIR/dh1024.pem" 2>/dev/null
+}
+
+# variant NAME SED: an ECDSA leaf from the template edited by SED, as
+# DIR/NAME-chain.pem with the key DIR/key.pem.
+variant() {
+	local certs=$RUNDIR/certs
+	sed "$2" "$DIR/leaf.tmpl" >"$DIR/$1.tmpl"
+	certtool --generate-certificate --load-privkey "$DIR/key.pem" \
+		--load-ca-certificate "$certs/int.pem" --load-ca-privkey "$certs/int.key" \
+		--template "$DIR/$1.tmpl" --outfile "$DIR/$1-cert.pem" 2>/dev/null
+	cat "$DIR/$1-cert.pem" "$certs/int.pem" >"$DIR/$1-chain.pem"
 }
 
 start() {
@@ -62,8 +77,12 @@ start() {
 		case $name in '' | '#'*) continue ;; esac
 		n=$((n + 1))
 		cert=$DIR/chain.pem key=$DIR/key.pem
-		case " $extra " in *" @RSA@ "*) cert=$DIR/rsa-chain.pem key=$DIR/rsa-key.pem ;; esac
-		extra=${extra//@RSA@/}
+		case " $extra " in
+		*" @RSA@ "*) cert=$DIR/rsa-chain.pem key=$DIR/rsa-key.pem ;;
+		*" @CLIENT-EKU@ "*) cert=$DIR/client-eku-chain.pem ;;
+		*" @INTERNAL@ "*) cert=$DIR/internal-chain.pem ;;
+		esac
+		extra=${extra//@RSA@/} extra=${extra//@CLIENT-EKU@/} extra=${extra//@INTERNAL@/}
 		extra=${extra//@DH1024@/$DIR/dh1024.pem}
 		if [ "$beh" = stub ]; then
 			# hand-written ServerHellos (tests/servers/tls_stub_server.c)

@@ -35,6 +35,7 @@ push_cert(struct endpoint_result *r, const char *subject, const char *issuer)
 	ch->certs = xreallocarray(ch->certs, ch->ncerts + 1, sizeof(*c));
 	c = &ch->certs[ch->ncerts++];
 	memset(c, 0, sizeof(*c));
+	strlist_init(&c->eku);
 	strlist_init(&c->dns_names);
 	strlist_init(&c->ip_addresses);
 	c->subject = xstrdup(subject);
@@ -461,6 +462,135 @@ m_empty_chain(struct endpoint_result *r)
 	chain_facts_free(ch);
 }
 
+static void
+set_suite(struct endpoint_result *r, const char *suite)
+{
+	free(r->tls.cipher_suite);
+	r->tls.cipher_suite = xstrdup(suite);
+}
+
+static void
+m_eku_client_only(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->eku, "1.3.6.1.5.5.7.3.2");
+}
+
+static void
+m_eku_server_and_client(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->eku, EKU_SERVER_AUTH);
+	strlist_add(&leaf(r)->eku, "1.3.6.1.5.5.7.3.2");
+}
+
+static void
+m_eku_any(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->eku, "1.3.6.1.5.5.7.3.4");
+	strlist_add(&leaf(r)->eku, EKU_ANY);
+}
+
+static void
+m_eku_unknown_oid(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->eku, "1.2.3.4.5");
+}
+
+static void
+m_ku_encipher_only_ecdhe(struct endpoint_result *r)
+{
+	leaf(r)->key_usage_present = true;
+	leaf(r)->key_usage = KU_KEY_ENCIPHERMENT;
+	set_suite(r, "TLS_ECDHE_RSA_AES_128_GCM_SHA256");
+}
+
+static void
+m_ku_signature_only_rsa_kx(struct endpoint_result *r)
+{
+	leaf(r)->key_usage_present = true;
+	leaf(r)->key_usage = KU_DIGITAL_SIGNATURE;
+	set_suite(r, "TLS_RSA_AES_128_GCM_SHA256");
+}
+
+static void
+m_ku_signature_tls13(struct endpoint_result *r)
+{
+	leaf(r)->key_usage_present = true;
+	leaf(r)->key_usage = KU_DIGITAL_SIGNATURE;
+	set_suite(r, "TLS_AES_128_GCM_SHA256");
+}
+
+static void
+m_ku_absent(struct endpoint_result *r)
+{
+	set_suite(r, "TLS_RSA_AES_128_GCM_SHA256");
+}
+
+static void
+m_leaf_is_ca(struct endpoint_result *r)
+{
+	leaf(r)->is_ca = true;
+}
+
+static void
+m_self_signed_ca_leaf(struct endpoint_result *r)
+{
+	m_self_signed(r);
+	leaf(r)->is_ca = true;
+}
+
+static void
+m_internal_suffix(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->dns_names, "mail01.corp.local");
+}
+
+static void
+m_internal_single_label(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->dns_names, "mail");
+}
+
+static void
+m_internal_trailing_dot(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->dns_names, "imap.Example.LocalDomain.");
+}
+
+static void
+m_internal_wildcard(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->dns_names, "*.internal");
+}
+
+static void
+m_internal_rfc1918(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->ip_addresses, "172.20.0.5");
+}
+
+static void
+m_internal_ula(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->ip_addresses, "fd12:3456::1");
+}
+
+static void
+m_internal_cn(struct endpoint_result *r)
+{
+	set_cn(leaf(r), "mailhost");
+}
+
+static void
+m_public_names(struct endpoint_result *r)
+{
+	strlist_add(&leaf(r)->dns_names, "corp.example.com");
+	strlist_add(&leaf(r)->dns_names, "mail.local-example.org");
+	strlist_add(&leaf(r)->ip_addresses, "172.32.0.1");
+	strlist_add(&leaf(r)->ip_addresses, "192.0.2.7");
+	strlist_add(&leaf(r)->ip_addresses, "fc::1");
+	set_cn(leaf(r), "Example Mail Service");
+}
+
 #define MAXF 6
 
 static const struct {
@@ -606,6 +736,66 @@ static const struct {
       {"CERT-SIGNATURE-WEAK", SEV_HIGH}},
      NULL},
     {"no certificate", m_empty_chain, {{NULL}}, NULL},
+    {"EKU clientAuth only",
+     m_eku_client_only,
+     {{"CERT-EKU-INVALID", SEV_MEDIUM}},
+     "clientAuth, without serverAuth"},
+    {"EKU serverAuth and clientAuth", m_eku_server_and_client, {{NULL}}, NULL},
+    {"EKU anyExtendedKeyUsage", m_eku_any, {{NULL}}, NULL},
+    {"EKU unknown purpose",
+     m_eku_unknown_oid,
+     {{"CERT-EKU-INVALID", SEV_MEDIUM}},
+     "1.2.3.4.5"},
+    {"keyUsage without digitalSignature under ECDHE",
+     m_ku_encipher_only_ecdhe,
+     {{"CERT-EKU-INVALID", SEV_MEDIUM}},
+     "lacks digitalSignature"},
+    {"keyUsage without keyEncipherment under RSA key transport",
+     m_ku_signature_only_rsa_kx,
+     {{"CERT-EKU-INVALID", SEV_MEDIUM}},
+     "lacks keyEncipherment"},
+    {"keyUsage digitalSignature under TLS 1.3",
+     m_ku_signature_tls13,
+     {{NULL}},
+     NULL},
+    {"no keyUsage extension", m_ku_absent, {{NULL}}, NULL},
+    {"leaf marked CA",
+     m_leaf_is_ca,
+     {{"CERT-EKU-INVALID", SEV_MEDIUM}},
+     "CA:TRUE"},
+    {"self-signed CA leaf",
+     m_self_signed_ca_leaf,
+     {{"CERT-SELF-SIGNED", SEV_HIGH}},
+     NULL},
+    {".local name",
+     m_internal_suffix,
+     {{"CERT-INTERNAL-NAME", SEV_LOW}},
+     "DNS:mail01.corp.local"},
+    {"single-label name",
+     m_internal_single_label,
+     {{"CERT-INTERNAL-NAME", SEV_LOW}},
+     "DNS:mail"},
+    {"internal name with a trailing dot",
+     m_internal_trailing_dot,
+     {{"CERT-INTERNAL-NAME", SEV_LOW}},
+     "LocalDomain"},
+    {"wildcard under .internal",
+     m_internal_wildcard,
+     {{"CERT-INTERNAL-NAME", SEV_LOW}},
+     "*.internal"},
+    {"RFC 1918 address",
+     m_internal_rfc1918,
+     {{"CERT-INTERNAL-NAME", SEV_LOW}},
+     "IP:172.20.0.5"},
+    {"unique-local IPv6 address",
+     m_internal_ula,
+     {{"CERT-INTERNAL-NAME", SEV_LOW}},
+     "IP:fd12:3456::1"},
+    {"single-label CN",
+     m_internal_cn,
+     {{"CERT-INTERNAL-NAME", SEV_LOW}},
+     "CN=mailhost"},
+    {"public names and addresses", m_public_names, {{NULL}}, NULL},
 };
 
 static void
