@@ -697,6 +697,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-TRUNCATED-HMAC",
+        .issue = "tls",
         .severity = SEV_LOW,
         .title = "Truncated HMAC accepted",
         .description = "The server accepts the truncated_hmac extension, "

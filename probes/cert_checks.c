@@ -2,6 +2,7 @@
 #include "probes/cert_checks.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -294,17 +295,23 @@ internal_dns_name(const char *name)
 	return false;
 }
 
-/* RFC 1918 IPv4 and RFC 4193 unique-local IPv6 addresses. */
+/* RFC 1918 IPv4 and RFC 4193 unique-local IPv6 addresses, in the
+ * numeric form certinfo writes. */
 static bool
 internal_ip(const char *ip)
 {
-	unsigned a, b;
+	char *end;
+	unsigned long a, b;
 
 	if (strchr(ip, ':'))
 		return (strncasecmp(ip, "fc", 2) == 0 ||
 		        strncasecmp(ip, "fd", 2) == 0) &&
 		       strlen(ip) > 4 && ip[4] == ':';
-	if (sscanf(ip, "%u.%u.", &a, &b) != 2)
+	a = strtoul(ip, &end, 10);
+	if (*end != '.')
+		return false;
+	b = strtoul(end + 1, &end, 10);
+	if (*end != '.')
 		return false;
 	return a == 10 || (a == 172 && b >= 16 && b <= 31) ||
 	       (a == 192 && b == 168);

@@ -173,6 +173,15 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 			                    a->q[q].detail);
 			break;
 		}
+	for (int q = TLSQ_TLS12; q < TLSQ_COUNT; q++)
+		if (a->q[q].answer == TLSA_ACCEPTED &&
+		    (a->q[q].ext_seen & TLSHELLO_EXT_TRUNCATED_HMAC)) {
+			result_add_findingf(r, "TLS-TRUNCATED-HMAC",
+			                    "the ServerHello accepted "
+			                    "truncated_hmac (%s)",
+			                    a->q[q].detail);
+			break;
+		}
 	if (cbc->answer == TLSA_ACCEPTED &&
 	    !(cbc->ext_seen & TLSHELLO_EXT_ENCRYPT_THEN_MAC))
 		result_add_findingf(r, "TLS-ETM-MISSING",

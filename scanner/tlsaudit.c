@@ -283,7 +283,8 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 			/* the broad question also asks about compression
 			 * and the extensions a hardened server echoes */
 			p->compression_deflate = true;
-			p->ext |= TLSHELLO_EXT_HEARTBEAT;
+			p->ext |= TLSHELLO_EXT_HEARTBEAT |
+			          TLSHELLO_EXT_TRUNCATED_HMAC;
 		}
 		if (q == TLSQ_SSL3)
 			p->ext = 0; /* SSLv3 hellos carry no extensions */

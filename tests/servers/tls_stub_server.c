@@ -8,7 +8,8 @@
  * tls_stub_server --listen ADDR:PORT [--listen ...] [--starttls imap|pop3]
  *     --version 0x0300|0x0301|0x0302|0x0303|sslv2 --suites HEX,HEX,...
  *     [--prefer-server] [--compression deflate] [--no-reneg-info]
- *     [--no-ems] [--etm] [--heartbeat] [--dh-bits N] [--curve HEX]
+ *     [--no-ems] [--etm] [--heartbeat] [--truncated-hmac] [--dh-bits N]
+ *     [--curve HEX]
  *     [--daemon] [--pidfile F] [--log F]
  *
  * Per connection (a forked child, 30 s at most): with --starttls a minimal
@@ -26,7 +27,8 @@
  *    the SCSV, unless --no-reneg-info; extended_master_secret if offered,
  *    unless --no-ems or SSLv3; encrypt_then_mac with --etm if offered and
  *    the suite is CBC; heartbeat (peer_allowed_to_send) with --heartbeat
- *    if offered; ec_point_formats for (EC)DH suites if offered),
+ *    if offered; truncated_hmac with --truncated-hmac if offered and the
+ *    version is below TLS 1.3; ec_point_formats for (EC)DH suites if offered),
  *    Certificate (one embedded self-signed RSA-2048 certificate; none for
  *    anonymous suites), ServerKeyExchange (DHE: a p of exactly --dh-bits
  *    bits, default 2048, g = 2; ECDHE: named curve --curve, default
@@ -160,6 +162,7 @@ static struct {
 	uint32_t suites[MAX_SUITES];
 	size_t nsuites;
 	bool prefer_server, deflate, no_reneg_info, no_ems, etm, heartbeat;
+	bool truncated_hmac;
 	unsigned dh_bits;
 	uint16_t curve;
 	bool daemon;
@@ -553,6 +556,11 @@ put_server_hello(struct wr *w, const struct tlshello_client_hello *ch,
 		wr_u16(w, 15);
 		wr_u16(w, 1);
 		wr_u8(w, 1);
+	}
+	if (cfg.truncated_hmac &&
+	    (ch->ext_seen & TLSHELLO_EXT_TRUNCATED_HMAC)) {
+		wr_u16(w, 4);
+		wr_u16(w, 0);
 	}
 	if (ec && (ch->ext_seen & TLSHELLO_EXT_EC_POINT_FORMATS)) {
 		wr_u16(w, 11);
@@ -985,14 +993,16 @@ daemonize(void)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: tls_stub_server --listen ADDR:PORT [--listen ...] "
-	           "[--starttls imap|pop3]\n"
-	           "       --version 0x0300|0x0301|0x0302|0x0303|sslv2 "
-	           "--suites HEX,HEX,...\n"
-	           "       [--prefer-server] [--compression deflate] "
-	           "[--no-reneg-info] [--no-ems]\n"
-	           "       [--etm] [--heartbeat] [--dh-bits N] [--curve HEX]\n"
-	           "       [--daemon] [--pidfile F] [--log F]\n");
+	fprintf(f,
+	        "usage: tls_stub_server --listen ADDR:PORT [--listen ...] "
+	        "[--starttls imap|pop3]\n"
+	        "       --version 0x0300|0x0301|0x0302|0x0303|sslv2 "
+	        "--suites HEX,HEX,...\n"
+	        "       [--prefer-server] [--compression deflate] "
+	        "[--no-reneg-info] [--no-ems]\n"
+	        "       [--etm] [--heartbeat] [--truncated-hmac] [--dh-bits N] "
+	        "[--curve HEX]\n"
+	        "       [--daemon] [--pidfile F] [--log F]\n");
 }
 
 /* Hex number (optional 0x) no larger than max; false otherwise. */
@@ -1049,6 +1059,7 @@ parse_args(int argc, char **argv)
 	    {"no-ems", no_argument, NULL, 'E'},
 	    {"etm", no_argument, NULL, 'e'},
 	    {"heartbeat", no_argument, NULL, 'b'},
+	    {"truncated-hmac", no_argument, NULL, 'T'},
 	    {"dh-bits", required_argument, NULL, 'D'},
 	    {"curve", required_argument, NULL, 'C'},
 	    {"pidfile", required_argument, NULL, 'P'},
@@ -1112,6 +1123,9 @@ parse_args(int argc, char **argv)
 			break;
 		case 'b':
 			cfg.heartbeat = true;
+			break;
+		case 'T':
+			cfg.truncated_hmac = true;
 			break;
 		case 'D':
 			errno = 0;
