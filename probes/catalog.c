@@ -428,11 +428,16 @@ static const struct check catalog[] = {
     },
     {
         .id = "CERT-REVOKED",
+        .issue = "cert",
         .severity = SEV_HIGH,
         .title = "Certificate revoked",
         .description = "OCSP or the CRL reports the server certificate as "
                        "revoked: its issuer no longer vouches for it, "
-                       "typically because the key was compromised.",
+                       "typically because the key was compromised. "
+                       "mailaudit reads the OCSP response the server "
+                       "staples and believes it only when the issuer's "
+                       "signature verifies; it does not contact OCSP "
+                       "responders or fetch CRLs.",
         .refs = {REF_PCI_421},
     },
     {

@@ -351,6 +351,28 @@ judge_internal_names(struct endpoint_result *r, const struct cert_facts *leaf)
 	free(found);
 }
 
+/* Only a response the issuer signed is believed: anyone on the path
+ * could staple a forged "revoked". */
+static void
+judge_revocation(struct endpoint_result *r, const struct cert_facts *leaf)
+{
+	const struct ocsp_facts *oc = &r->tls.ocsp;
+	char when[32] = "an unstated time";
+
+	if (!oc->present || !oc->status || strcmp(oc->status, "revoked") != 0 ||
+	    !oc->matches_leaf || !oc->signature_valid)
+		return;
+	if (oc->revoked_at)
+		format_time(oc->revoked_at, when, sizeof(when));
+	result_add_findingf(r, "CERT-REVOKED",
+	                    "the stapled OCSP response, signed for the "
+	                    "issuer, says the leaf (serial %s) was revoked "
+	                    "at %s%s%s",
+	                    leaf->serial ? leaf->serial : "?", when,
+	                    oc->reason ? ", reason " : "",
+	                    oc->reason ? oc->reason : "");
+}
+
 void
 cert_checks_judge(struct endpoint_result *r, time_t now)
 {
@@ -362,6 +384,7 @@ cert_checks_judge(struct endpoint_result *r, time_t now)
 	judge_identity(r, &ch->certs[0]);
 	judge_internal_names(r, &ch->certs[0]);
 	judge_usage(r, &ch->certs[0]);
+	judge_revocation(r, &ch->certs[0]);
 	judge_validity(r, ch, now);
 	judge_crypto(r, ch);
 }

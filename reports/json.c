@@ -148,6 +148,31 @@ add_cert(cJSON *arr, const struct cert_facts *c)
 }
 
 static bool
+add_opt_time(cJSON *o, const char *key, time_t t)
+{
+	return t ? add_time(o, key, t) : jb_add_str(o, key, NULL);
+}
+
+/* The stapled OCSP response, or null when none was stapled. */
+static bool
+add_ocsp(cJSON *tls, const struct ocsp_facts *oc)
+{
+	cJSON *o;
+
+	if (!oc->present)
+		return cJSON_AddNullToObject(tls, "ocsp") != NULL;
+	o = cJSON_AddObjectToObject(tls, "ocsp");
+	return o && jb_add_str(o, "status", oc->status) &&
+	       add_bool(o, "matches_leaf", oc->matches_leaf) &&
+	       add_bool(o, "signature_valid", oc->signature_valid) &&
+	       add_opt_time(o, "this_update", oc->this_update) &&
+	       add_opt_time(o, "next_update", oc->next_update) &&
+	       add_opt_time(o, "revoked_at", oc->revoked_at) &&
+	       jb_add_str(o, "reason", oc->reason) &&
+	       jb_add_str(o, "error", oc->error);
+}
+
+static bool
 add_certificate(cJSON *tls, const struct chain_facts *ch)
 {
 	cJSON *o = cJSON_AddObjectToObject(tls, "certificate");
@@ -300,7 +325,8 @@ add_tls(cJSON *e, const struct endpoint_result *r)
 	       jb_add_str(o, "description", t->description) &&
 	       jb_add_str(o, "error", t->error) &&
 	       add_bool(o, "ocsp_stapled", t->ocsp_stapled) &&
-	       add_certificate(o, &t->chain) && add_audit(o, r->tls_audit);
+	       add_ocsp(o, &t->ocsp) && add_certificate(o, &t->chain) &&
+	       add_audit(o, r->tls_audit);
 }
 
 static bool

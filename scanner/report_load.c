@@ -339,6 +339,31 @@ load_cert(struct ctx *c, const cJSON *o, const char *base,
 	load_strlist(c, o, base, "ip_addresses", &cf->ip_addresses);
 }
 
+/* tls.ocsp: null (or absent, in reports older than the field) when
+ * nothing was stapled. */
+static void
+load_ocsp(struct ctx *c, const cJSON *t, const char *base,
+          struct ocsp_facts *oc)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "ocsp");
+	struct path p;
+
+	if (!o || cJSON_IsNull(o))
+		return;
+	at(&p, base, "ocsp", -1);
+	if (!cJSON_IsObject(o))
+		fail(c, p.s, "expected an object or null");
+	oc->present = true;
+	oc->status = opt_str(c, o, p.s, "status");
+	oc->matches_leaf = req_bool(c, o, p.s, "matches_leaf");
+	oc->signature_valid = req_bool(c, o, p.s, "signature_valid");
+	oc->this_update = opt_time(c, o, p.s, "this_update");
+	oc->next_update = opt_time(c, o, p.s, "next_update");
+	oc->revoked_at = opt_time(c, o, p.s, "revoked_at");
+	oc->reason = opt_str(c, o, p.s, "reason");
+	oc->error = opt_str(c, o, p.s, "error");
+}
+
 static void load_audit(struct ctx *c, const cJSON *t, const char *base,
                        struct endpoint_result *r);
 
@@ -361,6 +386,7 @@ load_tls(struct ctx *c, const cJSON *e, const char *base,
 	r->tls.description = opt_str(c, t, p.s, "description");
 	r->tls.error = opt_str(c, t, p.s, "error");
 	r->tls.ocsp_stapled = req_bool(c, t, p.s, "ocsp_stapled");
+	load_ocsp(c, t, p.s, &r->tls.ocsp);
 	/* json.c writes "tls" when a handshake completed or failed; the
 	 * version is there exactly when it completed */
 	r->tls.handshake_done = r->tls.version != NULL;

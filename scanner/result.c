@@ -147,6 +147,15 @@ chain_facts_free(struct chain_facts *c)
 }
 
 void
+ocsp_facts_free(struct ocsp_facts *o)
+{
+	free(o->status);
+	free(o->reason);
+	free(o->error);
+	memset(o, 0, sizeof(*o));
+}
+
+void
 tls_facts_free(struct tls_facts *t)
 {
 	free(t->version);
@@ -154,6 +163,7 @@ tls_facts_free(struct tls_facts *t)
 	free(t->kx);
 	free(t->description);
 	free(t->error);
+	ocsp_facts_free(&t->ocsp);
 	chain_facts_free(&t->chain);
 	memset(t, 0, sizeof(*t));
 }

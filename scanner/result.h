@@ -131,6 +131,20 @@ struct chain_facts {
 	char *verify_text;      /* GnuTLS' human reading of verify_status */
 };
 
+/* The OCSP response the server stapled (RFC 6960, RFC 6066 §8). */
+struct ocsp_facts {
+	bool present;         /* a response was stapled */
+	char *status;         /* "good", "revoked", "unknown"; NULL unread */
+	bool matches_leaf;    /* its certificate ID is the leaf's */
+	bool signature_valid; /* signed by the leaf's issuer, directly or
+	                         through a delegated responder */
+	time_t this_update;   /* 0: absent */
+	time_t next_update;   /* 0: absent */
+	time_t revoked_at;    /* 0: not revoked */
+	char *reason;         /* revocation reason, or NULL */
+	char *error;          /* why it could not be read or checked */
+};
+
 struct tls_facts {
 	bool handshake_done;
 	char *version;      /* "TLS1.3" */
@@ -139,6 +153,7 @@ struct tls_facts {
 	char *description;  /* gnutls_session_get_desc() */
 	char *error;        /* handshake error text when it failed */
 	bool ocsp_stapled;
+	struct ocsp_facts ocsp;
 	struct chain_facts chain;
 };
 
@@ -201,6 +216,7 @@ int result_worst_severity(const struct endpoint_result *r);
 
 void cert_facts_free(struct cert_facts *c);
 void chain_facts_free(struct chain_facts *c);
+void ocsp_facts_free(struct ocsp_facts *o);
 void tls_facts_free(struct tls_facts *t);
 
 /* The whole scan, as the reporters see it. */

@@ -15,6 +15,7 @@
 
 #include "scanner/certinfo.h"
 #include "scanner/escape.h"
+#include "scanner/ocspinfo.h"
 #include "scanner/xalloc.h"
 
 /* More warning alerts than any real server sends before its handshake ends */
@@ -217,6 +218,7 @@ tls_conn_facts(struct tls_conn *t, struct tls_facts *out)
 	const char *name;
 	char *desc;
 	const gnutls_datum_t *certs;
+	gnutls_datum_t staple = {NULL, 0};
 	unsigned ncerts = 0;
 
 	out->handshake_done = true;
@@ -235,6 +237,9 @@ tls_conn_facts(struct tls_conn *t, struct tls_facts *out)
 	out->ocsp_stapled = gnutls_ocsp_status_request_is_checked(
 	                        s, GNUTLS_OCSP_SR_IS_AVAIL) != 0;
 	certs = gnutls_certificate_get_peers(s, &ncerts);
+	if (out->ocsp_stapled &&
+	    gnutls_ocsp_status_request_get2(s, 0, &staple) >= 0)
+		ocspinfo_read(&staple, certs, certs ? ncerts : 0, &out->ocsp);
 	if (certs && ncerts > 0)
 		certinfo_chain(&t->cfg->trust, certs, ncerts, &out->chain);
 }

@@ -9,7 +9,9 @@
 # replaced by the path of the weak DH parameters. @RSA@ serves the RSA
 # leaf instead of the ECDSA one, @CLIENT-EKU@ an ECDSA leaf whose
 # extendedKeyUsage is clientAuth only, @INTERNAL@ one that also names
-# mail01.corp.local and 10.0.0.25. Without --priority, a modern one is used: Debian's
+# mail01.corp.local and 10.0.0.25, @OCSP-GOOD@ and @OCSP-REVOKED@ ECDSA
+# leaves stapled with an OCSP response saying good or revoked, and
+# @OCSP-FORGED@ one stapled with a "revoked" its issuer did not sign. Without --priority, a modern one is used: Debian's
 # NORMAL still accepts TLS 1.0/1.1 and CBC, which would be a finding.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +54,12 @@ make_cert() {
 	cat "$DIR/rsa-cert.pem" "$certs/int.pem" >"$DIR/rsa-chain.pem"
 	variant client-eku 's/^tls_www_server$/tls_www_client/'
 	variant internal '$a dns_name = "mail01.corp.local"\nip_address = "10.0.0.25"'
+	variant ocsp-good ''
+	variant ocsp-revoked ''
+	variant ocsp-forged ''
+	ocsp_response ocsp-good V int
+	ocsp_response ocsp-revoked R int
+	ocsp_response ocsp-forged R root
 	[ -s "$DIR/dh1024.pem" ] ||
 		certtool --generate-dh-params --bits 1024 --outfile "$DIR/dh1024.pem" 2>/dev/null
 }
@@ -67,8 +75,29 @@ variant() {
 	cat "$DIR/$1-cert.pem" "$certs/int.pem" >"$DIR/$1-chain.pem"
 }
 
+# ocsp_response NAME V|R SIGNER: DIR/NAME.ocsp, an OCSP response signed
+# by SIGNER (int: the issuer; root: the root, which has no say for it)
+# saying DIR/NAME-cert.pem is good (V) or was revoked a day ago for
+# keyCompromise (R). certtool cannot sign OCSP responses;
+# openssl's minimal responder can, from an index in its ca(1) format.
+ocsp_response() {
+	local certs=$RUNDIR/certs name=$1 serial subject expiry revoked=""
+	serial=$(openssl x509 -in "$DIR/$name-cert.pem" -noout -serial | cut -d= -f2)
+	subject=$(openssl x509 -in "$DIR/$name-cert.pem" -noout -subject -nameopt compat | sed 's/^subject=//')
+	expiry=$(date -u -d "$(openssl x509 -in "$DIR/$name-cert.pem" -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)
+	[ "$2" = R ] && revoked="$(date -u -d '1 day ago' +%y%m%d%H%M%SZ),keyCompromise"
+	printf '%s\t%s\t%s\t%s\tunknown\t%s\n' "$2" "$expiry" "$revoked" "$serial" "$subject" \
+		>"$DIR/$name.index"
+	openssl ocsp -issuer "$certs/int.pem" -cert "$DIR/$name-cert.pem" -no_nonce \
+		-reqout "$DIR/$name.req" 2>/dev/null
+	openssl ocsp -index "$DIR/$name.index" -CA "$certs/int.pem" -rsigner "$certs/$3.pem" \
+		-rkey "$certs/$3.key" -reqin "$DIR/$name.req" -respout "$DIR/$name.ocsp" \
+		-ndays 7 2>/dev/null >/dev/null
+	[ -s "$DIR/$name.ocsp" ] || { echo "fakes: no OCSP response for $name" >&2; exit 1; }
+}
+
 start() {
-	local name addr host proto mode port beh extra n=0 cert key
+	local name addr host proto mode port beh extra n=0 cert key p
 	[ -x "$BINDIR/fake_mail_server" ] || { echo "fakes: no $BINDIR/fake_mail_server" >&2; exit 1; }
 	mkdir -p "$DIR"
 	stop
@@ -81,8 +110,11 @@ start() {
 		*" @RSA@ "*) cert=$DIR/rsa-chain.pem key=$DIR/rsa-key.pem ;;
 		*" @CLIENT-EKU@ "*) cert=$DIR/client-eku-chain.pem ;;
 		*" @INTERNAL@ "*) cert=$DIR/internal-chain.pem ;;
+		*" @OCSP-GOOD@ "*) cert=$DIR/ocsp-good-chain.pem extra+=" --ocsp-response $DIR/ocsp-good.ocsp" ;;
+		*" @OCSP-REVOKED@ "*) cert=$DIR/ocsp-revoked-chain.pem extra+=" --ocsp-response $DIR/ocsp-revoked.ocsp" ;;
+		*" @OCSP-FORGED@ "*) cert=$DIR/ocsp-forged-chain.pem extra+=" --ocsp-response $DIR/ocsp-forged.ocsp" ;;
 		esac
-		extra=${extra//@RSA@/} extra=${extra//@CLIENT-EKU@/} extra=${extra//@INTERNAL@/}
+		for p in @RSA@ @CLIENT-EKU@ @INTERNAL@ @OCSP-GOOD@ @OCSP-REVOKED@ @OCSP-FORGED@; do extra=${extra//$p/}; done
 		extra=${extra//@DH1024@/$DIR/dh1024.pem}
 		if [ "$beh" = stub ]; then
 			# hand-written ServerHellos (tests/servers/tls_stub_server.c)

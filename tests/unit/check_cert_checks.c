@@ -591,6 +591,46 @@ m_public_names(struct endpoint_result *r)
 	set_cn(leaf(r), "Example Mail Service");
 }
 
+static void
+staple(struct endpoint_result *r, const char *status, bool matches,
+       bool signed_ok)
+{
+	struct ocsp_facts *oc = &r->tls.ocsp;
+
+	oc->present = true;
+	oc->status = xstrdup(status);
+	oc->matches_leaf = matches;
+	oc->signature_valid = signed_ok;
+	if (strcmp(status, "revoked") == 0) {
+		oc->revoked_at = NOW - 2 * DAY;
+		oc->reason = xstrdup("keyCompromise");
+	}
+}
+
+static void
+m_ocsp_revoked(struct endpoint_result *r)
+{
+	staple(r, "revoked", true, true);
+}
+
+static void
+m_ocsp_revoked_unsigned(struct endpoint_result *r)
+{
+	staple(r, "revoked", true, false);
+}
+
+static void
+m_ocsp_revoked_other_cert(struct endpoint_result *r)
+{
+	staple(r, "revoked", false, true);
+}
+
+static void
+m_ocsp_good(struct endpoint_result *r)
+{
+	staple(r, "good", true, true);
+}
+
 #define MAXF 6
 
 static const struct {
@@ -796,6 +836,19 @@ static const struct {
      {{"CERT-INTERNAL-NAME", SEV_LOW}},
      "CN=mailhost"},
     {"public names and addresses", m_public_names, {{NULL}}, NULL},
+    {"stapled OCSP: revoked",
+     m_ocsp_revoked,
+     {{"CERT-REVOKED", SEV_HIGH}},
+     "revoked at 2025-06-13T15:06:40Z, reason keyCompromise"},
+    {"stapled OCSP: revoked, signature not verified",
+     m_ocsp_revoked_unsigned,
+     {{NULL}},
+     NULL},
+    {"stapled OCSP: revoked, another certificate",
+     m_ocsp_revoked_other_cert,
+     {{NULL}},
+     NULL},
+    {"stapled OCSP: good", m_ocsp_good, {{NULL}}, NULL},
 };
 
 static void
