@@ -7,7 +7,8 @@
 #   3. banned       sprintf strcpy strcat atoi gets vsprintf
 #   4. layers       probes/ without sockets, GnuTLS or cJSON; reports/
 #                   without GnuTLS or sockets; GnuTLS only in scanner/tls.c
-#                   and scanner/certinfo.[ch] (style.md 3.1)
+#                   and its certificate and OCSP readers
+#                   scanner/certinfo.[ch], scanner/ocspinfo.[ch] (style.md 3.1)
 #   5. format       clang-format --dry-run --Werror (as `make format-check`)
 #
 # Every step runs even when an earlier one failed; the summary at the end
@@ -156,9 +157,9 @@ inc_check "$SOCK|gnutls/" "reports/ never sees GnuTLS or sockets" \
 	reports/*.[ch]
 for f in scanner/*.[ch] probes/*.[ch] reports/*.[ch]; do
 	case $f in
-	scanner/tls.c | scanner/certinfo.c | scanner/certinfo.h) ;;
+	scanner/tls.c | scanner/certinfo.[ch] | scanner/ocspinfo.[ch]) ;;
 	*) inc_check "gnutls/" \
-		"only scanner/tls.c and scanner/certinfo.[ch] include GnuTLS" \
+		"only scanner/tls.c, certinfo.[ch] and ocspinfo.[ch] include GnuTLS" \
 		"$f" ;;
 	esac
 done
