@@ -712,6 +712,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-ALPN-NOT-ENFORCED",
+        .issue = "tls",
         .severity = SEV_INFO,
         .title = "Foreign ALPN protocol not rejected",
         .description = "A handshake offering only the http/1.1 ALPN protocol "

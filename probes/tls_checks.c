@@ -182,6 +182,15 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 			                    a->q[q].detail);
 			break;
 		}
+	if (a->q[TLSQ_ALPN].answer == TLSA_ACCEPTED)
+		result_add_findingf(
+		    r, "TLS-ALPN-NOT-ENFORCED",
+		    "a ClientHello offering only ALPN \"http/1.1\" was "
+		    "answered with a ServerHello (%s)%s",
+		    a->q[TLSQ_ALPN].detail,
+		    (a->q[TLSQ_ALPN].ext_seen & TLSHELLO_EXT_ALPN)
+		        ? " that selected http/1.1"
+		        : ", not the no_application_protocol alert");
 	if (cbc->answer == TLSA_ACCEPTED &&
 	    !(cbc->ext_seen & TLSHELLO_EXT_ENCRYPT_THEN_MAC))
 		result_add_findingf(r, "TLS-ETM-MISSING",

@@ -26,6 +26,7 @@ static const char *const question_names[TLSQ_COUNT] = {
     [TLSQ_DHE] = "DHE with the server's own prime",
     [TLSQ_WEAK_CURVES] = "ECDHE with curves below 256 bits",
     [TLSQ_WEAK_FIRST] = "legacy suites offered first",
+    [TLSQ_ALPN] = "ALPN http/1.1 only",
     [TLSQ_ENUMERATE] = "suite enumeration",
 };
 
@@ -244,6 +245,9 @@ weak_first_offer(struct tls_audit *a, uint16_t version)
 	return a->noffered;
 }
 
+/* The ALPACA probe: a web protocol, which no mail server speaks. */
+static const char *const alpn_http[] = {"http/1.1"};
+
 /* Sets up the hello for question q; returns false to skip it. */
 static bool
 prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
@@ -365,6 +369,28 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 		if (!v || !weak_first_offer(a, v))
 			return false;
 		p->client_version = v;
+		break;
+	case TLSQ_ALPN:
+		/* the best version the server speaks, so that nothing but
+		 * the protocol name can be the reason to refuse */
+		if (tls_audit_version(a, TLS_VERSION_1_3) == TLSA_ACCEPTED) {
+			v = TLS_VERSION_1_3;
+			select_suites(a, v, TLS_SUITE_TLS13, 0);
+			p->client_version = TLS_VERSION_1_2;
+			p->versions = tls13_only;
+			p->nversions = 1;
+			p->ext |= TLSHELLO_EXT_SUPPORTED_VERSIONS |
+			          TLSHELLO_EXT_KEY_SHARE;
+		} else if (v) {
+			select_suites(a, v, 0, TLS_SUITE_TLS13);
+			order_strong_first(a);
+			p->client_version = v;
+		} else {
+			return false;
+		}
+		p->alpn = alpn_http;
+		p->nalpn = 1;
+		p->ext |= TLSHELLO_EXT_ALPN;
 		break;
 	case TLSQ_ENUMERATE: /* handled by next_enumeration */
 	case TLSQ_COUNT:

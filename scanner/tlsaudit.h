@@ -40,6 +40,7 @@ enum tls_question {
 	TLSQ_DHE,         /* no FFDHE groups offered: the server's prime */
 	TLSQ_WEAK_CURVES, /* only curves below 256 bits offered */
 	TLSQ_WEAK_FIRST,  /* legacy suites first, strong ones after */
+	TLSQ_ALPN,        /* only ALPN http/1.1: refused if enforced */
 	TLSQ_ENUMERATE,   /* full depth: one suite found per connection */
 	TLSQ_COUNT
 };

@@ -7,6 +7,7 @@
  *     --listen ADDR:PORT [--listen ADDR:PORT ...] --cert CHAIN.pem
  *     --key KEY.pem --behaviour NAME [--pidfile F] [--daemon] [--log F]
  *     [--priority STRING] [--dhparams DH.pem] [--heartbeat] [--sni-warning]
+ * [--alpn NAME]
  *     [--ocsp-response RESP.der] [--raw-chain] [--http-wait MS]
  *
  * ADDR is numeric or a name; IPv6 in brackets ("[::1]:1143"). --daemon forks
@@ -114,6 +115,8 @@
  *          1024-bit prime, one offering only FFDHE groups handshake_failure
  *  --heartbeat: heartbeat extension accepted (peer allowed to send), so the
  *      ServerHello echoes it when offered (TLS-HEARTBEAT-ENABLED)
+ *  --alpn NAME: ALPN enforced (RFC 7301 §3.2): a client that offers ALPN
+ *      without NAME gets the fatal alert no_application_protocol
  *  --sni-warning: a warning alert unrecognized_name right before the
  *      ServerHello, as servers without a certificate for the SNI name
  *      send it; a client must carry on with the handshake
@@ -251,7 +254,7 @@ static struct {
 	const char *listen[MAX_LISTEN];
 	int nlisten;
 	const char *cert, *key, *pidfile, *logfile;
-	const char *priority, *dhparams, *ocsp;
+	const char *priority, *dhparams, *ocsp, *alpn;
 	bool daemon, heartbeat, raw_chain, sni_warning;
 	int http_wait_ms; /* --http-wait */
 } cfg;
@@ -499,6 +502,12 @@ tls_start(struct conn *c)
 	if (cfg.sni_warning)
 		gnutls_handshake_set_post_client_hello_function(
 		    s, send_sni_warning);
+	if (cfg.alpn) {
+		gnutls_datum_t name = {(unsigned char *)cfg.alpn,
+		                       (unsigned)strlen(cfg.alpn)};
+
+		gnutls_alpn_set_protocols(s, &name, 1, GNUTLS_ALPN_MANDATORY);
+	}
 	gnutls_certificate_server_set_request(s, GNUTLS_CERT_IGNORE);
 	gnutls_handshake_set_timeout(s, GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT);
 	gnutls_transport_set_int(s, c->fd);
@@ -1550,7 +1559,7 @@ usage(FILE *f)
 	           "[--pidfile F] [--daemon] [--log F]\n"
 	           "       [--priority STRING] [--dhparams DH.pem] "
 	           "[--heartbeat] [--ocsp-response RESP.der] [--raw-chain]\n"
-	           "       [--sni-warning] [--http-wait MS]\n"
+	           "       [--sni-warning] [--alpn NAME] [--http-wait MS]\n"
 	           "behaviours:");
 	for (i = 0; i < B_COUNT; i++)
 		fprintf(f, " %s", behaviour_names[i]);
@@ -1586,6 +1595,7 @@ parse_args(int argc, char **argv)
 	    {"dhparams", required_argument, NULL, 'D'},
 	    {"heartbeat", no_argument, NULL, 'H'},
 	    {"sni-warning", no_argument, NULL, 'S'},
+	    {"alpn", required_argument, NULL, 'A'},
 	    {"ocsp-response", required_argument, NULL, 'O'},
 	    {"raw-chain", no_argument, NULL, 'R'},
 	    {"http-wait", required_argument, NULL, 'W'},
@@ -1657,6 +1667,9 @@ parse_args(int argc, char **argv)
 			break;
 		case 'S':
 			cfg.sni_warning = true;
+			break;
+		case 'A':
+			cfg.alpn = optarg;
 			break;
 		case 'O':
 			cfg.ocsp = optarg;
