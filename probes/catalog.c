@@ -485,6 +485,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "CERT-SNI-DIFFERENT",
+        .issue = "cert",
         .severity = SEV_INFO,
         .title = "Different certificate without SNI",
         .description = "The certificate presented without SNI differs from "

@@ -47,6 +47,10 @@ struct probe_options {
  * STARTTLS) and asks for TLS; the engine then sends a hand-built
  * ClientHello instead of a library handshake. */
 #define PROBE_PASS_HELLO 0x200
+/* Or'ed into PROBE_PASS_HELLO: after the preamble the engine makes a
+ * library handshake without SNI instead of sending a hand-built hello,
+ * to see the server's default certificate (CERT-SNI-DIFFERENT). */
+#define PROBE_PASS_NO_SNI 0x400
 
 struct probe_module {
 	const char *name;  /* "imap", "pop3" */

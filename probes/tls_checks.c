@@ -207,9 +207,31 @@ audit_accepted_any(const struct tls_audit *a)
 	return false;
 }
 
+/* Clients without SNI (old libraries, some appliances) get the default
+ * certificate; a different one usually names another service. */
+static void
+judge_default_certificate(struct endpoint_result *r)
+{
+	const struct no_sni_facts *n = &r->no_sni;
+	const struct chain_facts *ch = &r->tls.chain;
+
+	if (!n->done || !n->leaf_sha256 || ch->ncerts == 0 ||
+	    !ch->certs[0].sha256 ||
+	    strcmp(n->leaf_sha256, ch->certs[0].sha256) == 0)
+		return;
+	result_add_findingf(r, "CERT-SNI-DIFFERENT",
+	                    "without SNI the server presents leaf SHA-256 "
+	                    "%.16s... (%s); for %s it presents %.16s... (%s)",
+	                    n->leaf_sha256,
+	                    n->leaf_subject ? n->leaf_subject : "?",
+	                    r->endpoint.host, ch->certs[0].sha256,
+	                    ch->certs[0].subject ? ch->certs[0].subject : "?");
+}
+
 void
 tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 {
+	judge_default_certificate(r);
 	if (r->tls.handshake_done && !r->tls.ocsp_stapled)
 		result_add_findingf(
 		    r, "CERT-OCSP-STAPLING-MISSING",

@@ -172,6 +172,20 @@ add_ocsp(cJSON *tls, const struct ocsp_facts *oc)
 	       jb_add_str(o, "error", oc->error);
 }
 
+/* The handshake without SNI, or null when none was made. */
+static bool
+add_no_sni(cJSON *tls, const struct no_sni_facts *n)
+{
+	cJSON *o;
+
+	if (!n->tried)
+		return cJSON_AddNullToObject(tls, "without_sni") != NULL;
+	o = cJSON_AddObjectToObject(tls, "without_sni");
+	return o && jb_add_str(o, "leaf_sha256", n->leaf_sha256) &&
+	       jb_add_str(o, "leaf_subject", n->leaf_subject) &&
+	       jb_add_str(o, "error", n->error);
+}
+
 static bool
 add_certificate(cJSON *tls, const struct chain_facts *ch)
 {
@@ -326,7 +340,7 @@ add_tls(cJSON *e, const struct endpoint_result *r)
 	       jb_add_str(o, "error", t->error) &&
 	       add_bool(o, "ocsp_stapled", t->ocsp_stapled) &&
 	       add_ocsp(o, &t->ocsp) && add_certificate(o, &t->chain) &&
-	       add_audit(o, r->tls_audit);
+	       add_no_sni(o, &r->no_sni) && add_audit(o, r->tls_audit);
 }
 
 static bool

@@ -364,6 +364,27 @@ load_ocsp(struct ctx *c, const cJSON *t, const char *base,
 	oc->error = opt_str(c, o, p.s, "error");
 }
 
+/* tls.without_sni: null (or absent, in older reports) when no handshake
+ * without SNI was made. */
+static void
+load_no_sni(struct ctx *c, const cJSON *t, const char *base,
+            struct no_sni_facts *n)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "without_sni");
+	struct path p;
+
+	if (!o || cJSON_IsNull(o))
+		return;
+	at(&p, base, "without_sni", -1);
+	if (!cJSON_IsObject(o))
+		fail(c, p.s, "expected an object or null");
+	n->tried = true;
+	n->leaf_sha256 = opt_str(c, o, p.s, "leaf_sha256");
+	n->leaf_subject = opt_str(c, o, p.s, "leaf_subject");
+	n->error = opt_str(c, o, p.s, "error");
+	n->done = n->leaf_sha256 != NULL;
+}
+
 static void load_audit(struct ctx *c, const cJSON *t, const char *base,
                        struct endpoint_result *r);
 
@@ -387,6 +408,7 @@ load_tls(struct ctx *c, const cJSON *e, const char *base,
 	r->tls.error = opt_str(c, t, p.s, "error");
 	r->tls.ocsp_stapled = req_bool(c, t, p.s, "ocsp_stapled");
 	load_ocsp(c, t, p.s, &r->tls.ocsp);
+	load_no_sni(c, t, p.s, &r->no_sni);
 	/* json.c writes "tls" when a handshake completed or failed; the
 	 * version is there exactly when it completed */
 	r->tls.handshake_done = r->tls.version != NULL;

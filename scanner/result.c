@@ -156,6 +156,15 @@ ocsp_facts_free(struct ocsp_facts *o)
 }
 
 void
+no_sni_facts_free(struct no_sni_facts *n)
+{
+	free(n->leaf_sha256);
+	free(n->leaf_subject);
+	free(n->error);
+	memset(n, 0, sizeof(*n));
+}
+
+void
 tls_facts_free(struct tls_facts *t)
 {
 	free(t->version);
@@ -184,6 +193,7 @@ endpoint_result_free(struct endpoint_result *r)
 	free(r->transcript);
 	free(r->probe_memo);
 	tls_audit_free(r->tls_audit);
+	no_sni_facts_free(&r->no_sni);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -145,6 +145,15 @@ struct ocsp_facts {
 	char *error;          /* why it could not be read or checked */
 };
 
+/* The leaf a handshake without SNI brought (CERT-SNI-DIFFERENT). */
+struct no_sni_facts {
+	bool tried; /* a connection was made for it */
+	bool done;  /* the handshake completed */
+	char *leaf_sha256;
+	char *leaf_subject;
+	char *error; /* why there is no leaf */
+};
+
 struct tls_facts {
 	bool handshake_done;
 	char *version;      /* "TLS1.3" */
@@ -185,8 +194,9 @@ struct endpoint_result {
 	double duration_s;
 	unsigned connections;        /* TCP connections this endpoint cost */
 	struct tls_audit *tls_audit; /* protocol/cipher audit, or NULL */
-	bool tls_judged;             /* TLS-* judgement done */
-	void *probe_memo;            /* the probe's cross-pass memory */
+	struct no_sni_facts no_sni;
+	bool tls_judged;  /* TLS-* judgement done */
+	void *probe_memo; /* the probe's cross-pass memory */
 };
 
 void endpoint_result_init(struct endpoint_result *r);
@@ -217,6 +227,7 @@ int result_worst_severity(const struct endpoint_result *r);
 void cert_facts_free(struct cert_facts *c);
 void chain_facts_free(struct chain_facts *c);
 void ocsp_facts_free(struct ocsp_facts *o);
+void no_sni_facts_free(struct no_sni_facts *n);
 void tls_facts_free(struct tls_facts *t);
 
 /* The whole scan, as the reporters see it. */

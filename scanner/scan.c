@@ -16,6 +16,7 @@
 
 #include "probes/service.h"
 #include "probes/tls_checks.h"
+#include "scanner/escape.h"
 #include "scanner/loop.h"
 #include "scanner/session.h"
 #include "scanner/tls.h"
@@ -227,6 +228,16 @@ plan_audit(struct engine *e, const struct conn *c)
 		judge_tls(r);
 		return;
 	}
+	/* the default certificate, before the audit: one library
+	 * handshake without SNI, when the name could have chosen another */
+	if (!r->no_sni.tried && r->tls.handshake_done &&
+	    r->tls.chain.ncerts > 0 && !r->endpoint.host_is_ip) {
+		r->no_sni.tried = true;
+		next.pass = PROBE_PASS_HELLO | PROBE_PASS_NO_SNI;
+		next.not_before = 0;
+		push_job(e, next);
+		return;
+	}
 	if (!r->tls_audit) {
 		r->tls_audit = xcalloc(1, sizeof(*r->tls_audit));
 		tls_audit_init(
@@ -338,6 +349,12 @@ conn_finish(struct conn *c)
 			tls_audit_abort(c->res->tls_audit,
 			                "the STARTTLS preamble failed");
 	}
+	if ((c->job.pass & PROBE_PASS_NO_SNI) && !c->res->no_sni.done &&
+	    !c->res->no_sni.error)
+		c->res->no_sni.error =
+		    xstrdup(c->state_before_done == CONN_HANDSHAKE
+		                ? "no TLS handshake within the timeout"
+		                : "the connection ended before the handshake");
 	free(c->hello);
 	clock_gettime(CLOCK_REALTIME, &end);
 	c->res->duration_s += loop_clock() - c->started;
@@ -481,11 +498,49 @@ step_hello(struct conn *c)
 	}
 }
 
+/* The handshake without SNI ended: keep its leaf (or why there is
+ * none) and hang up. */
+static void
+finish_no_sni(struct conn *c, const char *why)
+{
+	struct no_sni_facts *n = &c->res->no_sni;
+
+	if (!why) {
+		tls_conn_facts(c->tls, &c->scratch_tls);
+		if (c->scratch_tls.chain.ncerts > 0) {
+			const struct cert_facts *leaf =
+			    &c->scratch_tls.chain.certs[0];
+
+			n->done = true;
+			n->leaf_sha256 =
+			    leaf->sha256 ? xstrdup(leaf->sha256) : NULL;
+			n->leaf_subject =
+			    leaf->subject ? xstrdup(leaf->subject) : NULL;
+		} else {
+			why = "no certificate";
+		}
+	}
+	if (why && !n->error)
+		n->error = escape_printable(why, 256);
+	conn_finish(c);
+}
+
 /* Drives the handshake; returns true when the caller should go on. */
 static bool
 step_handshake(struct conn *c)
 {
-	switch (tls_conn_handshake(c->tls)) {
+	enum tls_io io = tls_conn_handshake(c->tls);
+
+	if ((c->job.pass & PROBE_PASS_NO_SNI) && io != TLS_IO_WANT_READ &&
+	    io != TLS_IO_WANT_WRITE) {
+		finish_no_sni(c, io == TLS_IO_DONE ? NULL
+		                 : io == TLS_IO_EOF
+		                     ? "connection closed during "
+		                       "the handshake"
+		                     : tls_conn_error(c->tls));
+		return false;
+	}
+	switch (io) {
 	case TLS_IO_DONE:
 		c->state = CONN_ACTIVE;
 		tls_conn_facts(c->tls, conn_tls_facts(c));
@@ -513,8 +568,10 @@ start_tls(struct conn *c)
 {
 	const struct endpoint *ep = &c->res->endpoint;
 
-	c->tls = tls_conn_new(c->eng->opt->tls, c->fd,
-	                      ep->host_is_ip ? NULL : ep->host);
+	c->tls = tls_conn_new(
+	    c->eng->opt->tls, c->fd,
+	    ep->host_is_ip || (c->job.pass & PROBE_PASS_NO_SNI) ? NULL
+	                                                        : ep->host);
 	if (!c->tls) {
 		handshake_failed(c, "cannot create a TLS session");
 		return;
@@ -753,7 +810,7 @@ conn_start(struct engine *e, struct job job)
 	socklen_t len = 0;
 	struct hello_io *hello = NULL;
 
-	if (job.pass & PROBE_PASS_HELLO) {
+	if ((job.pass & PROBE_PASS_HELLO) && !(job.pass & PROBE_PASS_NO_SNI)) {
 		struct endpoint_result *r = &e->results[job.idx];
 		uint8_t seed[TLSHELLO_SEED_LEN];
 
