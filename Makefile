@@ -20,7 +20,8 @@ CFLAGS  ?=
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) -MMD -MP -I. \
            -DMAILAUDIT_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_LDFLAGS)
-LDLIBS  += $(PKG_LIBS) -lpthread -lanl
+# libunbound.pc requires libevent's .pc, which its -dev package lacks
+LDLIBS  += $(PKG_LIBS) -lunbound -lpthread -lanl
 
 LIB_SRC  := $(filter-out scanner/main.c,$(wildcard scanner/*.c probes/*.c reports/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
