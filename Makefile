@@ -32,7 +32,7 @@ INT_OBJ  := $(INT_SRC:%.c=$(B)/%.o)
 SRV_SRC  := $(wildcard tests/servers/*.c)
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
-.PHONY: all check unit integration formats asan demo lint format \
+.PHONY: all check unit integration formats dns asan demo lint format \
         format-check fuzz bench install clean deps
 
 all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
@@ -86,6 +86,13 @@ check: deps
 	$(MAKE) hostile
 	$(MAKE) shard
 	$(MAKE) formats
+	$(MAKE) dns
+
+# --external DNS checks: NSD serving a DNSSEC-signed test zone on
+# 127.0.0.201:5301, a fake IMAPS server on 127.0.0.202 (needs nsd,
+# ldnsutils; root for port 993)
+dns: all
+	tests/integration/dns.sh $(B)
 
 # Every report format from a real scan of the fixture fleet, checked
 # against reports/schema/ (JSON, JSON Lines, diff, SARIF subset), parsed

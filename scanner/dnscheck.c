@@ -379,6 +379,11 @@ setup(struct batch *b, const struct dnscheck_options *o, char *err,
 		rc = ub_ctx_add_ta_file(b->ctx, ta);
 		b->anchored = rc == 0;
 	}
+	/* unbound answers the RFC 6761 "test." itself (NXDOMAIN); lab zones
+	 * live there, so the chosen server decides. Last: this finalizes
+	 * the context. */
+	if (rc == 0 && o->server)
+		rc = ub_ctx_zone_remove(b->ctx, "test.");
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot set up DNS resolution%s%s: %s",
 		         o->server ? " via " : "", o->server ? o->server : "",
