@@ -148,6 +148,10 @@ query_for(struct batch *b, char *name, int rrtype, bool *added)
 {
 	size_t i;
 
+	if (b->nq == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->q = xreallocarray(b->q, b->cap, sizeof(*b->q));
+	}
 	if ((b->nq + 1) * 2 > b->nslots)
 		rehash(b);
 	i = name_hash(name, rrtype) % b->nslots;
@@ -159,10 +163,6 @@ query_for(struct batch *b, char *name, int rrtype, bool *added)
 			*added = false;
 			return b->slots[i] - 1;
 		}
-	}
-	if (b->nq == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 64;
-		b->q = xreallocarray(b->q, b->cap, sizeof(*b->q));
 	}
 	memset(&b->q[b->nq], 0, sizeof(b->q[b->nq]));
 	b->q[b->nq].name = name;
