@@ -130,12 +130,15 @@ judge_tlsa_records(struct endpoint_result *r, const struct dns_tlsa *t)
 			return;
 		untrusted++;
 	}
+	/* malformed ones (a digest of the wrong length) are unusable too
+	 * (RFC 7671 §4) */
 	if (usable == 0) {
 		result_add_findingf(r, "DANE-TLSA-ABSENT",
 		                    "the DNSSEC-validated TLSA RRset at %s has "
 		                    "%zu record(s), none usable (unknown "
-		                    "usage, selector or matching type)",
-		                    t->q.name, t->n);
+		                    "usage, selector or matching type, or "
+		                    "malformed)",
+		                    t->q.name, t->n + t->q.nmalformed);
 		return;
 	}
 	list = list_records(t);
@@ -195,12 +198,11 @@ judge_tlsa(struct endpoint_result *r, const struct dns_tlsa *t)
 	case DNS_SECURE:
 		break;
 	}
-	if (t->n == 0) {
-		result_add_findingf(
-		    r, "DANE-TLSA-ABSENT",
-		    "no TLSA RRset at %s (DNSSEC-validated %s)%s", q->name,
-		    q->nxdomain ? "NXDOMAIN" : "no data",
-		    q->nmalformed ? "; malformed records were skipped" : "");
+	if (t->n == 0 && q->nmalformed == 0) {
+		result_add_findingf(r, "DANE-TLSA-ABSENT",
+		                    "no TLSA RRset at %s (DNSSEC-validated %s)",
+		                    q->name,
+		                    q->nxdomain ? "NXDOMAIN" : "no data");
 		return;
 	}
 	judge_tlsa_records(r, t);

@@ -117,7 +117,7 @@ for _ in $(seq 50); do
 done
 sleep 0.3
 
-HOSTS="good wrong none cert full sha512 ta pkix two"
+HOSTS="good wrong none cert full sha512 ta pkix two short"
 targets=() pins=()
 for h in $HOSTS; do
 	targets+=("imaps://$h.dnstest.mailaudit.test:993")
@@ -190,6 +190,7 @@ expect ext.json sha512.$D ""
 expect ext.json ta.$D ""
 expect ext.json pkix.$D ""
 expect ext.json two.$D ""
+expect ext.json short.$D "DANE-TLSA-ABSENT" "has 1 record(s), none usable"
 expect ext.json good.unsigned.mailaudit.test "DANE-TLSA-ABSENT" \
 	"exists (1 record(s)) but is not DNSSEC-validated (insecure"
 expect ext.json good.bogus.mailaudit.test "DANE-TLSA-ABSENT" \

@@ -218,6 +218,23 @@ START_TEST(test_unusable_only)
 }
 END_TEST
 
+/* Records the parser rejected (a digest of the wrong length) count as
+ * unusable, not as absent. */
+START_TEST(test_malformed_only)
+{
+	setup_ep(DNS_SECURE, true);
+	r.dns->tlsa.q.nmalformed = 2;
+	if (_i == 1)
+		add_tlsa(9, 1, 1, dg[0][1][1], NULL);
+	judge();
+	ck_assert_uint_eq(r.nfindings, 1);
+	ck_assert_ptr_nonnull(evidence(ABSENT));
+	ck_assert_ptr_nonnull(strstr(evidence(ABSENT), _i ? "has 3 record(s)"
+	                                                  : "has 2 record(s)"));
+	ck_assert_ptr_nonnull(strstr(evidence(ABSENT), "or malformed"));
+}
+END_TEST
+
 START_TEST(test_absent_validated)
 {
 	setup_ep(DNS_SECURE, true);
@@ -474,6 +491,7 @@ dns_checks_suite(void)
 	tcase_add_test(tc, test_one_match_is_enough);
 	tcase_add_test(tc, test_mismatch_evidence);
 	tcase_add_test(tc, test_unusable_only);
+	tcase_add_loop_test(tc, test_malformed_only, 0, 2);
 	tcase_add_loop_test(tc, test_absent_validated, 0, 2);
 	tcase_add_loop_test(tc, test_insecure, 0, 2);
 	tcase_add_test(tc, test_bogus);
