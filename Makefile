@@ -1,6 +1,6 @@
 # mailaudit — POP3/IMAP compliance scanner.
 # Targets: all (default), check, asan, demo, lint, format, format-check,
-# fuzz, bench, install, clean. See README.md.
+# fuzz, bench, dns, install, clean. See README.md.
 
 PKGS    := gnutls libcjson
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -116,6 +116,7 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/hostile.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/formats/validate.sh build/asan
+	ASAN_OPTIONS=detect_leaks=1 tests/integration/dns.sh build/asan
 
 demo: deps
 	$(MAKE) all

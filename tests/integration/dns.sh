@@ -72,6 +72,7 @@ SPKI256=$(spki leaf.pem | sha256sum | cut -d' ' -f1)
 SPKIFULL=$(spki leaf.pem | od -An -v -tx1 | tr -d ' \n')
 CERT256=$(der leaf.pem | sha256sum | cut -d' ' -f1)
 CERT512=$(der leaf.pem | sha512sum | cut -d' ' -f1)
+SPKI512=$(spki leaf.pem | sha512sum | cut -d' ' -f1)
 CA256=$(der ca.pem | sha256sum | cut -d' ' -f1)
 WRONG=$(printf 'no certificate has this digest' | sha256sum | cut -d' ' -f1)
 
@@ -80,6 +81,7 @@ zone() {
 	sed -e "s/@ZONE@/$1/g" -e "s/@SPKI256@/$SPKI256/" \
 		-e "s/@SPKIFULL@/$SPKIFULL/" -e "s/@CERT256@/$CERT256/" \
 		-e "s/@CERT512@/$CERT512/" -e "s/@CA256@/$CA256/" \
+		-e "s/@SPKI512@/$SPKI512/" \
 		-e "s/@WRONG@/$WRONG/g" "$ROOT/fixtures/dns/zone.in" >"$1.zone"
 }
 sign() {
@@ -117,7 +119,7 @@ for _ in $(seq 50); do
 done
 sleep 0.3
 
-HOSTS="good wrong none cert full sha512 ta pkix two short"
+HOSTS="good wrong none cert full sha512 spki512 ta pkix two short"
 targets=() pins=()
 for h in $HOSTS; do
 	targets+=("imaps://$h.dnstest.mailaudit.test:993")
@@ -187,6 +189,7 @@ expect ext.json none.$D "DANE-TLSA-ABSENT DNS-SRV-IMPLICIT-TLS-MISSING" \
 expect ext.json cert.$D "DNS-SRV-IMPLICIT-TLS-MISSING" "is preferred to"
 expect ext.json full.$D ""
 expect ext.json sha512.$D ""
+expect ext.json spki512.$D ""
 expect ext.json ta.$D ""
 expect ext.json pkix.$D ""
 expect ext.json two.$D ""
