@@ -1,6 +1,6 @@
 # mailaudit — POP3/IMAP compliance scanner.
 # Targets: all (default), check, asan, demo, lint, format, format-check,
-# fuzz, bench, install, clean. See README.md.
+# fuzz, bench, dns, install, clean. See README.md.
 
 PKGS    := gnutls libcjson
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -20,7 +20,8 @@ CFLAGS  ?=
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) -MMD -MP -I. \
            -DMAILAUDIT_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_LDFLAGS)
-LDLIBS  += $(PKG_LIBS) -lpthread -lanl
+# libunbound.pc requires libevent's .pc, which its -dev package lacks
+LDLIBS  += $(PKG_LIBS) -lunbound -lpthread -lanl
 
 LIB_SRC  := $(filter-out scanner/main.c,$(wildcard scanner/*.c probes/*.c reports/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
@@ -31,7 +32,7 @@ INT_OBJ  := $(INT_SRC:%.c=$(B)/%.o)
 SRV_SRC  := $(wildcard tests/servers/*.c)
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
-.PHONY: all check unit integration formats asan demo lint format \
+.PHONY: all check unit integration formats dns asan demo lint format \
         format-check fuzz bench install clean deps
 
 all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
@@ -85,6 +86,13 @@ check: deps
 	$(MAKE) hostile
 	$(MAKE) shard
 	$(MAKE) formats
+	$(MAKE) dns
+
+# --external DNS checks: NSD serving a DNSSEC-signed test zone on
+# 127.0.0.201:5301, a fake IMAPS server on 127.0.0.202 (needs nsd,
+# ldnsutils; root for port 993)
+dns: all
+	tests/integration/dns.sh $(B)
 
 # Every report format from a real scan of the fixture fleet, checked
 # against reports/schema/ (JSON, JSON Lines, diff, SARIF subset), parsed
@@ -108,6 +116,7 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/hostile.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/formats/validate.sh build/asan
+	ASAN_OPTIONS=detect_leaks=1 tests/integration/dns.sh build/asan
 
 demo: deps
 	$(MAKE) all

@@ -778,6 +778,7 @@ static const struct check catalog[] = {
     /* 2.G DNS-based (optional) */
     {
         .id = "DANE-TLSA-MISMATCH",
+        .issue = "dns",
         .severity = SEV_HIGH,
         .title = "DANE TLSA records do not match the certificate",
         .description = "A DNSSEC-validated TLSA record set exists for the "
@@ -790,6 +791,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "DANE-TLSA-ABSENT",
+        .issue = "dns",
         .severity = SEV_INFO,
         .title = "No DANE TLSA records",
         .description = "No TLSA record set is published for the port, or the "
@@ -801,6 +803,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "DNS-SRV-IMPLICIT-TLS-MISSING",
+        .issue = "dns",
         .severity = SEV_INFO,
         .title = "SRV records do not point to implicit TLS",
         .description = "SRV records advertise the cleartext service but not "

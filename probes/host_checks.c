@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "probes/dns_checks.h"
 #include "probes/service.h"
 
 static bool
@@ -109,4 +110,5 @@ host_checks_judge(struct endpoint_result *results, size_t n)
 {
 	judge_cert_consistency(results, n);
 	judge_implicit_missing(results, n);
+	dns_checks_judge(results, n);
 }

@@ -2,7 +2,8 @@
  * Judgements across the endpoints of one host: IMPLICIT-TLS-MISSING (the
  * cleartext port answers but its implicit-TLS counterpart does not) and
  * CERT-INCONSISTENT-ACROSS-ENDPOINTS (listeners of one service that
- * present different leaf certificates).
+ * present different leaf certificates), and the --external DNS checks
+ * (probes/dns_checks.h), which need the finished TLS facts.
  */
 #ifndef MAILAUDIT_PROBES_HOST_CHECKS_H
 #define MAILAUDIT_PROBES_HOST_CHECKS_H

@@ -2,6 +2,8 @@
 #include "scanner/certinfo.h"
 
 #include <arpa/inet.h>
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,6 +116,50 @@ hex(const unsigned char *p, size_t n)
 		snprintf(s + 2 * i, 3, "%02x", p[i]);
 	s[n * 2] = '\0';
 	return s;
+}
+
+/* hex of a digest of data, or NULL if GnuTLS cannot compute it */
+static char *
+digest_hex(gnutls_digest_algorithm_t alg, const void *data, size_t n)
+{
+	unsigned char md[64];
+
+	if (gnutls_hash_get_len(alg) > sizeof(md) ||
+	    gnutls_hash_fast(alg, data, n, md) < 0)
+		return NULL;
+	return hex(md, gnutls_hash_get_len(alg));
+}
+
+char *
+certinfo_sha256_hex(const void *data, size_t n)
+{
+	return digest_hex(GNUTLS_DIG_SHA256, data, n);
+}
+
+/* The digests DANE TLSA records are made of: the whole certificate
+ * (selector 0) and its SubjectPublicKeyInfo (selector 1). */
+static void
+read_dane_digests(gnutls_x509_crt_t crt, struct cert_facts *out)
+{
+	gnutls_datum_t der = {NULL, 0};
+	gnutls_pubkey_t pub;
+
+	if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) >= 0) {
+		out->sha512 = digest_hex(GNUTLS_DIG_SHA512, der.data, der.size);
+		gnutls_free(der.data);
+	}
+	if (gnutls_pubkey_init(&pub) < 0)
+		return;
+	der.data = NULL;
+	if (gnutls_pubkey_import_x509(pub, crt, 0) >= 0 &&
+	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &der) >= 0) {
+		out->spki_sha256 =
+		    digest_hex(GNUTLS_DIG_SHA256, der.data, der.size);
+		out->spki_sha512 =
+		    digest_hex(GNUTLS_DIG_SHA512, der.data, der.size);
+		gnutls_free(der.data);
+	}
+	gnutls_pubkey_deinit(pub);
 }
 
 static void
@@ -236,6 +282,7 @@ certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out)
 		out->is_ca = ca != 0;
 	read_usages(crt, out);
 	read_sans(crt, out);
+	read_dane_digests(crt, out);
 }
 
 static unsigned

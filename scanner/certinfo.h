@@ -31,6 +31,10 @@ void certinfo_trust_free(struct certinfo_trust *t);
 void certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
                     size_t n, struct chain_facts *out);
 
+/* Hex SHA-256 of any bytes (DANE full-data TLSA records are compared by
+ * their digest); NULL on failure. */
+char *certinfo_sha256_hex(const void *data, size_t n);
+
 /* Facts of one certificate (exposed for tests and fuzzing). */
 void certinfo_facts(gnutls_x509_crt_t crt, struct cert_facts *out);
 

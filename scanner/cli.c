@@ -14,6 +14,7 @@
 #include "probes/profiles.h"
 #include "probes/service.h"
 #include "reports/report.h"
+#include "scanner/dnscheck.h"
 #include "scanner/result.h"
 #include "scanner/tlsaudit.h"
 #include "scanner/xalloc.h"
@@ -90,6 +91,18 @@ static const char usage_text[] =
     "  -4, -6              only IPv4 / only IPv6 addresses of names\n"
     "  --shard K/N         scan only shard K (0..N-1) of N: every host\n"
     "                      lands in exactly one shard, with all its ports\n"
+    "  --external          also check what DNS publishes: DANE TLSA\n"
+    "                      records (validated with DNSSEC locally) and\n"
+    "                      RFC 6186 SRV records of each host name; without\n"
+    "                      it no DNS query beyond address lookups is made\n"
+    "  --dns-server ADDR[:PORT]\n"
+    "                      send the --external queries to this resolver\n"
+    "                      or authoritative server (default: the servers\n"
+    "                      of /etc/resolv.conf)\n"
+    "  --dns-trust-anchor FILE\n"
+    "                      DNSSEC trust anchor: DS or DNSKEY records in\n"
+    "                      zone-file format (default: the root key of\n"
+    "                      dns-root-data, " DNSCHECK_ROOT_KEY ")\n"
     "  -q, --quiet         no progress line on a terminal's stderr\n"
     "  --retries N         new tries, with back-off, after a throttled\n"
     "                      greeting (BYE, -ERR [IN-USE]; default 2)\n"
@@ -352,11 +365,26 @@ static bool
 takes_value(const char *a)
 {
 	static const char *const valued[] = {
-	    "-iL",       "--service",     "--ca-file",      "--resolve",
-	    "--timeout", "--concurrency", "--max-per-host", "--format",
-	    "-o",        "--fail-on",     "--profile",      "--waivers",
-	    "--retries", "--tls-depth",   "--tls-budget",   "--threads",
-	    "--rate",    "--shard",
+	    "-iL",
+	    "--service",
+	    "--ca-file",
+	    "--resolve",
+	    "--timeout",
+	    "--concurrency",
+	    "--max-per-host",
+	    "--format",
+	    "-o",
+	    "--fail-on",
+	    "--profile",
+	    "--waivers",
+	    "--retries",
+	    "--tls-depth",
+	    "--tls-budget",
+	    "--threads",
+	    "--rate",
+	    "--shard",
+	    "--dns-server",
+	    "--dns-trust-anchor",
 	};
 
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
@@ -417,6 +445,11 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		o->quiet = true;
 		return -1;
 	}
+	if (strcmp(a, "--external") == 0) {
+		o->external = true;
+		add_parameter(o, np, a, NULL);
+		return -1;
+	}
 	if (strcmp(a, "--passive") == 0) {
 		o->passive = true;
 		add_parameter(o, np, a, NULL);
@@ -443,6 +476,21 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 			return fail("cannot read --ca-file %s: %s", v,
 			            strerror(errno));
 		o->ca_file = v;
+		return -1;
+	}
+	if (strcmp(a, "--dns-trust-anchor") == 0) {
+		if (access(v, R_OK) != 0)
+			return fail("cannot read --dns-trust-anchor %s: %s", v,
+			            strerror(errno));
+		o->dns_trust_anchor = v;
+		return -1;
+	}
+	if (strcmp(a, "--dns-server") == 0) {
+		free(o->dns_server);
+		o->dns_server = NULL;
+		if (dnscheck_server_parse(v, &o->dns_server, err, sizeof(err)) <
+		    0)
+			return fail("%s%s", err, "");
 		return -1;
 	}
 	if (strcmp(a, "--resolve") == 0) {
@@ -605,6 +653,12 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 		goto out;
 	if (o->command == CLI_LIST_CHECKS)
 		goto out;
+	if ((o->dns_server || o->dns_trust_anchor) && !o->external) {
+		rc = fail("--dns-server and --dns-trust-anchor only apply "
+		          "with --external%s",
+		          "");
+		goto out;
+	}
 	if (!scan && p.nraw == 0) {
 		fputs(usage_text, stderr);
 		rc = 2;
@@ -647,6 +701,7 @@ cli_options_free(struct cli_options *o)
 		free(o->resolve[i].address);
 	}
 	free(o->resolve);
+	free(o->dns_server);
 	for (size_t i = 0; o->parameters && o->parameters[i]; i++)
 		free(o->parameters[i]);
 	free(o->parameters);

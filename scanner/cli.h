@@ -52,7 +52,10 @@ struct cli_options {
 	size_t shard_n;    /* 0 = no sharding */
 	bool quiet;        /* --quiet: no progress line */
 	size_t tls_budget; /* 0 = the depth's default */
-	char **parameters; /* NULL-terminated, for the report */
+	bool external;     /* --external: DNS checks (TLSA, SRV) */
+	char *dns_server;  /* --dns-server, as unbound's ADDR@PORT */
+	const char *dns_trust_anchor; /* --dns-trust-anchor FILE */
+	char **parameters;            /* NULL-terminated, for the report */
 };
 
 /* Parses argv. Returns -1 when o holds a command to run, or an exit code

@@ -19,6 +19,7 @@
 #include "reports/report.h"
 #include "scanner/cli.h"
 #include "scanner/commands.h"
+#include "scanner/dnscheck.h"
 #include "scanner/gate.h"
 #include "scanner/resolve.h"
 #include "scanner/scan.h"
@@ -325,6 +326,23 @@ fit_fd_limit(size_t concurrency)
 	return concurrency;
 }
 
+/* --external: the DNS facts of every endpoint, before the scan starts (a
+ * streamed host is judged as soon as its endpoints are done). */
+static int
+dns_lookups(const struct cli_options *o, struct endpoint_result *results,
+            size_t n)
+{
+	struct dnscheck_options dopt = {.server = o->dns_server,
+	                                .trust_anchor = o->dns_trust_anchor,
+	                                .timeout_s = o->timeout_s};
+	char err[512];
+
+	if (dnscheck_gather(results, n, &dopt, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "mailaudit: %s\n", err);
+	return -1;
+}
+
 static int
 run_scan(struct cli_options *o)
 {
@@ -379,6 +397,14 @@ run_scan(struct cli_options *o)
 	}
 	results = resolve_targets(o->targets, o->ntargets, o->resolve,
 	                          o->nresolve, o->family, &n);
+	if (o->external && dns_lookups(o, results, n) != 0) {
+		for (size_t i = 0; i < n; i++)
+			endpoint_result_free(&results[i]);
+		free(results);
+		tls_config_free(tls);
+		waivers_free(&wl);
+		return 2;
+	}
 	so.tls = tls;
 	so.concurrency = fit_fd_limit(so.concurrency);
 	prog.total = n;

@@ -117,6 +117,8 @@ endpoint_result_compact(struct endpoint_result *r)
 	r->tls_audit = NULL;
 	free(r->probe_memo);
 	r->probe_memo = NULL;
+	dns_facts_free(r->dns);
+	r->dns = NULL;
 }
 
 void
@@ -127,6 +129,9 @@ cert_facts_free(struct cert_facts *c)
 	free(c->common_name);
 	free(c->serial);
 	free(c->sha256);
+	free(c->sha512);
+	free(c->spki_sha256);
+	free(c->spki_sha512);
 	free(c->key_algorithm);
 	free(c->curve);
 	free(c->signature_algorithm);
@@ -194,6 +199,7 @@ endpoint_result_free(struct endpoint_result *r)
 	free(r->probe_memo);
 	tls_audit_free(r->tls_audit);
 	no_sni_facts_free(&r->no_sni);
+	dns_facts_free(r->dns);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "scanner/dnsfacts.h"
 #include "scanner/strlist.h"
 
 struct check;
@@ -100,6 +101,11 @@ struct cert_facts {
 	char *common_name; /* last CN of the subject, or NULL */
 	char *serial;      /* hex */
 	char *sha256;      /* hex fingerprint of the DER */
+	/* for DANE TLSA matching (RFC 6698 §2.1.2, §2.1.3): hex digests of
+	 * the DER and of the SubjectPublicKeyInfo */
+	char *sha512;
+	char *spki_sha256;
+	char *spki_sha512;
 	time_t not_before;
 	time_t not_after;
 	char *key_algorithm; /* "RSA", "EC/ECDSA", ... */
@@ -195,8 +201,9 @@ struct endpoint_result {
 	unsigned connections;        /* TCP connections this endpoint cost */
 	struct tls_audit *tls_audit; /* protocol/cipher audit, or NULL */
 	struct no_sni_facts no_sni;
-	bool tls_judged;  /* TLS-* judgement done */
-	void *probe_memo; /* the probe's cross-pass memory */
+	bool tls_judged;       /* TLS-* judgement done */
+	void *probe_memo;      /* the probe's cross-pass memory */
+	struct dns_facts *dns; /* --external lookups, or NULL */
 };
 
 void endpoint_result_init(struct endpoint_result *r);

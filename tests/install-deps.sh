@@ -3,8 +3,12 @@
 # any is missing (--dev: also the fuzzing and lint tools). Idempotent;
 # needs root (or sudo) only when it installs.
 set -eu
+# libunbound-dev and dns-root-data: --external (DNSSEC validation, the root
+# trust anchor); nsd and ldnsutils: the signed test zone of make dns
 PKGS="build-essential pkg-config libgnutls28-dev gnutls-bin libcjson-dev check
-dovecot-imapd dovecot-pop3d python3-jsonschema parallel chromium valgrind"
+libunbound-dev dns-root-data
+dovecot-imapd dovecot-pop3d python3-jsonschema parallel chromium valgrind
+nsd ldnsutils"
 # --dev: also what make fuzz, make lint and make format use
 [ "${1:-}" = "--dev" ] && PKGS="$PKGS clang libclang-rt-14-dev clang-tidy clang-format cppcheck"
 missing=""
@@ -19,8 +23,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# Dovecot's postinst would start the system-wide daemon; keep it off so the
-# tests' private instances own the mail ports.
+# Dovecot's and NSD's postinst would start the system-wide daemons; keep
+# them off so the tests' private instances own the mail and DNS ports.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
 	$SUDO chmod +x /usr/sbin/policy-rc.d

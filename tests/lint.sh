@@ -151,10 +151,10 @@ inc_check()
 		"$@" 2>/dev/null | sed "s|\$|    <- $why|" >>"$LOG/layers.txt"
 }
 SOCK='sys/socket\.h|netinet/|netdb\.h'
-inc_check "$SOCK|gnutls/|cjson/|cJSON\.h" \
-	"probes/ never sees sockets, GnuTLS or cJSON" probes/*.[ch]
-inc_check "$SOCK|gnutls/" "reports/ never sees GnuTLS or sockets" \
-	reports/*.[ch]
+inc_check "$SOCK|gnutls/|cjson/|cJSON\.h|unbound\.h" \
+	"probes/ never sees sockets, GnuTLS, cJSON or libunbound" probes/*.[ch]
+inc_check "$SOCK|gnutls/|unbound\.h" \
+	"reports/ never sees GnuTLS, libunbound or sockets" reports/*.[ch]
 for f in scanner/*.[ch] probes/*.[ch] reports/*.[ch]; do
 	case $f in
 	scanner/tls.c | scanner/certinfo.[ch] | scanner/ocspinfo.[ch]) ;;
@@ -163,12 +163,19 @@ for f in scanner/*.[ch] probes/*.[ch] reports/*.[ch]; do
 		"$f" ;;
 	esac
 done
+# libunbound (--external) stays in scanner/dnscheck.c, like GnuTLS in
+# its files: probes/ and reports/ never see it (checked above too)
+for f in scanner/*.[ch]; do
+	[ "$f" = scanner/dnscheck.c ] ||
+		inc_check "unbound\.h" \
+			"only scanner/dnscheck.c includes libunbound" "$f"
+done
 # Indirect includes count too: preprocess every probes/ and reports/ file
 # and look for GnuTLS (and, in probes/, cJSON) headers in its closure.
 for f in probes/*.c reports/*.c; do
 	case $f in
-	probes/*) re='/gnutls/|/cjson/|/cJSON\.h' ;;
-	*) re='/gnutls/' ;;
+	probes/*) re='/gnutls/|/cjson/|/cJSON\.h|/unbound\.h' ;;
+	*) re='/gnutls/|/unbound\.h' ;;
 	esac
 	# shellcheck disable=SC2086
 	deps=$(${CC:-cc} -std=c11 -D_GNU_SOURCE -I. $PKG_CFLAGS -M "$f" \
