@@ -37,12 +37,24 @@ done
 	exit 1
 }
 
+# NSD writes its state files while it shuts down: wait for the servers to
+# be gone before removing their directory.
 cleanup() {
-	local p
+	local p pid pids=() i alive
 	for p in "$T/nsd.pid" "$T/mail.pid"; do
-		[ -s "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
+		[ -s "$p" ] || continue
+		pid=$(cat "$p")
+		kill "$pid" 2>/dev/null && pids+=("$pid")
 	done
-	rm -rf "$T"
+	for ((i = 0; i < 100; i++)); do
+		alive=""
+		for pid in "${pids[@]}"; do
+			kill -0 "$pid" 2>/dev/null && alive=1
+		done
+		[ -z "$alive" ] && break
+		sleep 0.05
+	done
+	rm -rf "$T" 2>/dev/null || true
 }
 trap cleanup EXIT
 
