@@ -393,6 +393,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "CERT-VALIDITY-TOO-LONG",
+        .issue = "cert",
         .severity = SEV_LOW,
         .title = "Certificate lifetime above the current limit",
         .description = "A publicly trusted certificate's validity period "

@@ -170,6 +170,52 @@ judge_validity(struct endpoint_result *r, const struct chain_facts *ch,
 	}
 }
 
+/* The longest validity the CA/Browser Forum Baseline Requirements allow a
+ * certificate issued at t, in days: 398 from 2020-09-01, then ballot
+ * SC-081's steps. Older certificates had 825. */
+static unsigned
+max_validity_days(time_t issued)
+{
+	static const struct {
+		time_t from;
+		unsigned days;
+	} steps[] = {
+	    {1868227200, 47},  /* 2029-03-15 */
+	    {1805068800, 100}, /* 2027-03-15 */
+	    {1773532800, 200}, /* 2026-03-15 */
+	    {1598918400, 398}, /* 2020-09-01 */
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (issued >= steps[i].from)
+			return steps[i].days;
+	return 825;
+}
+
+/* Only publicly-trusted leaves are bound by the CA/B Forum limits; a
+ * private CA may issue what it likes. */
+static void
+judge_lifetime(struct endpoint_result *r, const struct chain_facts *ch)
+{
+	const struct cert_facts *leaf = &ch->certs[0];
+	unsigned limit = max_validity_days(leaf->not_before);
+	/* RFC 5280 §4.1.2.5: the validity period includes both ends */
+	double days =
+	    (difftime(leaf->not_after, leaf->not_before) + 1) / 86400.0;
+	char from[32], until[32];
+
+	if (!ch->publicly_trusted || leaf->not_after <= leaf->not_before ||
+	    days <= limit)
+		return;
+	format_time(leaf->not_before, from, sizeof(from));
+	format_time(leaf->not_after, until, sizeof(until));
+	result_add_findingf(r, "CERT-VALIDITY-TOO-LONG",
+	                    "leaf valid for %.0f days (%s to %s); a "
+	                    "certificate issued then may be valid for %u "
+	                    "days at most",
+	                    days, from, until, limit);
+}
+
 static void
 judge_crypto(struct endpoint_result *r, const struct chain_facts *ch)
 {
@@ -386,5 +432,6 @@ cert_checks_judge(struct endpoint_result *r, time_t now)
 	judge_usage(r, &ch->certs[0]);
 	judge_revocation(r, &ch->certs[0]);
 	judge_validity(r, ch, now);
+	judge_lifetime(r, ch);
 	judge_crypto(r, ch);
 }

@@ -26,6 +26,10 @@
 	{.check = "CERT-EXPIRED"},                                          \
 	{.check = "CERT-NOT-YET-VALID"}
 
+#define GAP_VALIDITY                                                        \
+	"CERT-VALIDITY-TOO-LONG fires for publicly-trusted leaves only, "    \
+	"against the CA/B Forum limit for their issuance date (398 days, "   \
+	"200 from 2026-03-15, 100 from 2027-03-15, 47 from 2029-03-15)"
 #define GAP_NOT_KEY_TYPE                                                    \
 	"CERT-KEY-WEAK fires for RSA/DSA below 2048 bits and EC below 256 " \
 	"bits only; other key types and sizes pass"
@@ -287,8 +291,7 @@ static const struct profile_rule mozilla_modern_rules[] = {
     {.check = "CERT-SIGNATURE-WEAK"},
     {.check = "CERT-VALIDITY-TOO-LONG",
      .condition = "lifetime > 90 days",
-     .gap = "CERT-VALIDITY-TOO-LONG is defined against the CA/B Forum "
-            "limit in force (398 days), not 90 days"},
+     .gap = GAP_VALIDITY ", not 90 days"},
     MOZILLA_CERT_RULES,
 };
 
@@ -330,8 +333,7 @@ static const struct profile_rule mozilla_intermediate_rules[] = {
     {.check = "CERT-SIGNATURE-WEAK"},
     {.check = "CERT-VALIDITY-TOO-LONG",
      .condition = "lifetime > 366 days",
-     .gap = "CERT-VALIDITY-TOO-LONG is defined against the CA/B Forum "
-            "limit in force (398 days), not 366 days"},
+     .gap = GAP_VALIDITY ", not 366 days"},
     MOZILLA_CERT_RULES,
 };
 

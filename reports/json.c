@@ -196,6 +196,7 @@ add_certificate(cJSON *tls, const struct chain_facts *ch)
 	    !add_bool(o, "needed_unsent_intermediates",
 	              ch->needed_unsent_intermediates) ||
 	    !add_bool(o, "leaf_is_anchor", ch->leaf_is_anchor) ||
+	    !add_bool(o, "publicly_trusted", ch->publicly_trusted) ||
 	    !add_bool(o, "order_broken", ch->order_broken) ||
 	    !add_num(o, "verify_status", ch->verify_status) ||
 	    !jb_add_str(o, "verify_text", ch->verify_text) ||

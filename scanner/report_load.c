@@ -420,6 +420,9 @@ load_tls(struct ctx *c, const cJSON *e, const char *base,
 	r->tls.chain.needed_unsent_intermediates =
 	    req_bool(c, cert, q.s, "needed_unsent_intermediates");
 	r->tls.chain.leaf_is_anchor = req_bool(c, cert, q.s, "leaf_is_anchor");
+	/* absent in reports older than the field */
+	r->tls.chain.publicly_trusted = cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(cert, "publicly_trusted"));
 	r->tls.chain.order_broken = req_bool(c, cert, q.s, "order_broken");
 	r->tls.chain.verify_status =
 	    (unsigned)req_num(c, cert, q.s, "verify_status", 0, 4294967295.0);

@@ -132,6 +132,8 @@ struct chain_facts {
 	bool needed_unsent_intermediates; /* path exists only with
 	                                     intermediates from --ca-file */
 	bool leaf_is_anchor;    /* the leaf itself is in the trust store */
+	bool publicly_trusted;  /* trusted by the system store alone, whose
+	                           roots follow the CA/B Forum rules */
 	bool order_broken;      /* cert i+1 does not issue cert i somewhere */
 	unsigned verify_status; /* raw GnuTLS status bits of the trust pass */
 	char *verify_text;      /* GnuTLS' human reading of verify_status */

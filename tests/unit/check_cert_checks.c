@@ -631,6 +631,63 @@ m_ocsp_good(struct endpoint_result *r)
 	staple(r, "good", true, true);
 }
 
+/* A publicly-trusted leaf issued at from, valid for days (+ extra s). */
+static void
+lifetime(struct endpoint_result *r, time_t from, long days, long extra)
+{
+	r->tls.chain.publicly_trusted = true;
+	leaf(r)->not_before = from;
+	leaf(r)->not_after = from + days * DAY + extra;
+}
+
+#define Y2025_05_16 ((time_t)1747353600)
+#define Y2026_04_01 ((time_t)1775001600)
+#define Y2029_04_01 ((time_t)1869696000)
+#define Y2019_06_01 ((time_t)1559347200)
+
+static void
+m_life_399(struct endpoint_result *r)
+{
+	lifetime(r, Y2025_05_16, 399, 0);
+}
+
+static void
+m_life_398(struct endpoint_result *r)
+{
+	lifetime(r, Y2025_05_16, 398, -1);
+}
+
+static void
+m_life_private(struct endpoint_result *r)
+{
+	lifetime(r, Y2025_05_16, 5 * 365, 0);
+	r->tls.chain.publicly_trusted = false;
+}
+
+static void
+m_life_sc081_200(struct endpoint_result *r)
+{
+	lifetime(r, Y2026_04_01, 200, -1);
+}
+
+static void
+m_life_sc081_201(struct endpoint_result *r)
+{
+	lifetime(r, Y2026_04_01, 201, 0);
+}
+
+static void
+m_life_sc081_47(struct endpoint_result *r)
+{
+	lifetime(r, Y2029_04_01, 48, 0);
+}
+
+static void
+m_life_old_825(struct endpoint_result *r)
+{
+	lifetime(r, Y2019_06_01, 800, 0);
+}
+
 #define MAXF 6
 
 static const struct {
@@ -849,6 +906,28 @@ static const struct {
      {{NULL}},
      NULL},
     {"stapled OCSP: good", m_ocsp_good, {{NULL}}, NULL},
+    {"public leaf valid 399 days",
+     m_life_399,
+     {{"CERT-VALIDITY-TOO-LONG", SEV_LOW}},
+     "valid for 399 days (2025-05-16T00:00:00Z to "},
+    {"public leaf valid 398 days", m_life_398, {{NULL}}, NULL},
+    {"private leaf valid five years", m_life_private, {{NULL}}, NULL},
+    {"public leaf from 2026-04 valid 200 days",
+     m_life_sc081_200,
+     {{"CERT-NOT-YET-VALID", SEV_HIGH}},
+     NULL},
+    {"public leaf from 2026-04 valid 201 days",
+     m_life_sc081_201,
+     {{"CERT-VALIDITY-TOO-LONG", SEV_LOW}, {"CERT-NOT-YET-VALID", SEV_HIGH}},
+     "200 days at most"},
+    {"public leaf from 2029-04 valid 48 days",
+     m_life_sc081_47,
+     {{"CERT-VALIDITY-TOO-LONG", SEV_LOW}, {"CERT-NOT-YET-VALID", SEV_HIGH}},
+     "47 days at most"},
+    {"public leaf from 2019 valid 800 days",
+     m_life_old_825,
+     {{"CERT-EXPIRED", SEV_HIGH}},
+     NULL},
 };
 
 static void
