@@ -245,6 +245,17 @@ weak_first_offer(struct tls_audit *a, uint16_t version)
 	return a->noffered;
 }
 
+/* A TLS 1.3-only offer of the TLS 1.3 suites not yet found. */
+static void
+offer_tls13(struct tls_audit *a, struct tlshello_params *p)
+{
+	select_suites(a, TLS_VERSION_1_3, TLS_SUITE_TLS13, 0);
+	p->client_version = TLS_VERSION_1_2;
+	p->versions = tls13_only;
+	p->nversions = 1;
+	p->ext |= TLSHELLO_EXT_SUPPORTED_VERSIONS | TLSHELLO_EXT_KEY_SHARE;
+}
+
 /* The ALPACA probe: a web protocol, which no mail server speaks. */
 static const char *const alpn_http[] = {"http/1.1"};
 
@@ -268,12 +279,7 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 			return false;
 		}
 		v = TLS_VERSION_1_3;
-		select_suites(a, v, TLS_SUITE_TLS13, 0);
-		p->client_version = TLS_VERSION_1_2;
-		p->versions = tls13_only;
-		p->nversions = 1;
-		p->ext |=
-		    TLSHELLO_EXT_SUPPORTED_VERSIONS | TLSHELLO_EXT_KEY_SHARE;
+		offer_tls13(a, p);
 		break;
 	case TLSQ_TLS12:
 	case TLSQ_TLS11:
@@ -375,12 +381,7 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 		 * the protocol name can be the reason to refuse */
 		if (tls_audit_version(a, TLS_VERSION_1_3) == TLSA_ACCEPTED) {
 			v = TLS_VERSION_1_3;
-			select_suites(a, v, TLS_SUITE_TLS13, 0);
-			p->client_version = TLS_VERSION_1_2;
-			p->versions = tls13_only;
-			p->nversions = 1;
-			p->ext |= TLSHELLO_EXT_SUPPORTED_VERSIONS |
-			          TLSHELLO_EXT_KEY_SHARE;
+			offer_tls13(a, p);
 		} else if (v) {
 			select_suites(a, v, 0, TLS_SUITE_TLS13);
 			order_strong_first(a);
@@ -420,12 +421,7 @@ next_enumeration(struct tls_audit *a, struct tlshello_params *p)
 		memset(p, 0, sizeof(*p));
 		p->ext = TLSHELLO_EXT_DEFAULT;
 		if (v == TLS_VERSION_1_3) {
-			select_suites(a, v, TLS_SUITE_TLS13, 0);
-			p->client_version = TLS_VERSION_1_2;
-			p->versions = tls13_only;
-			p->nversions = 1;
-			p->ext |= TLSHELLO_EXT_SUPPORTED_VERSIONS |
-			          TLSHELLO_EXT_KEY_SHARE;
+			offer_tls13(a, p);
 		} else {
 			select_suites(a, v, 0, TLS_SUITE_TLS13);
 			p->client_version = v;

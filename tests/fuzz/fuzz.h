@@ -5,6 +5,7 @@
 #ifndef MAILAUDIT_TESTS_FUZZ_FUZZ_H
 #define MAILAUDIT_TESTS_FUZZ_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,5 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                               \
 		}                                                              \
 	} while (0)
+
+/* Text bound for a report: printable ASCII only (NULL is fine). */
+static inline bool
+fuzz_printable(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
 
 #endif

@@ -12,15 +12,6 @@
 #include "scanner/xalloc.h"
 #include "tests/fuzz/fuzz.h"
 
-static bool
-printable(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return false;
-	return true;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,11 +30,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) == 0) {
 		certinfo_facts(crt, &facts);
-		FUZZ_ASSERT(printable(facts.subject) &&
-		            printable(facts.issuer));
-		FUZZ_ASSERT(printable(facts.common_name));
+		FUZZ_ASSERT(fuzz_printable(facts.subject) &&
+		            fuzz_printable(facts.issuer));
+		FUZZ_ASSERT(fuzz_printable(facts.common_name));
 		for (size_t i = 0; i < facts.dns_names.n; i++)
-			FUZZ_ASSERT(printable(facts.dns_names.items[i]));
+			FUZZ_ASSERT(fuzz_printable(facts.dns_names.items[i]));
 		endpoint_result_init(&res);
 		res.endpoint.host = xstrdup("mail.example.org");
 		res.tls.chain.certs = &facts;

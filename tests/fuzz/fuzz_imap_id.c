@@ -11,15 +11,6 @@
 #include "probes/imap_id.h"
 #include "tests/fuzz/fuzz.h"
 
-static bool
-printable(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return false;
-	return true;
-}
-
 static void
 one_reply(const struct pp_reply *r)
 {
@@ -28,10 +19,11 @@ one_reply(const struct pp_reply *r)
 
 	if (imap_id_parse(r, &id) == IMAP_ID_PARSED) {
 		for (size_t i = 0; i < id.npairs; i++)
-			FUZZ_ASSERT(printable(id.pairs[i].field) &&
-			            printable(id.pairs[i].value));
+			FUZZ_ASSERT(fuzz_printable(id.pairs[i].field) &&
+			            fuzz_printable(id.pairs[i].value));
 		if (imap_id_discloses(&id, ev, sizeof(ev)))
-			FUZZ_ASSERT(strlen(ev) < sizeof(ev) && printable(ev));
+			FUZZ_ASSERT(strlen(ev) < sizeof(ev) &&
+			            fuzz_printable(ev));
 		(void)imap_id_discloses(&id, ev, 4);
 		(void)imap_id_discloses(&id, NULL, 0);
 		imap_id_free(&id);
@@ -39,7 +31,7 @@ one_reply(const struct pp_reply *r)
 	for (size_t i = 0; i < r->nlines; i++)
 		if (exchange_backend_fqdn(r->lines[i].text, fqdn, sizeof(fqdn)))
 			FUZZ_ASSERT(strlen(fqdn) <= EXCHANGE_FQDN_MAX &&
-			            strchr(fqdn, '.') && printable(fqdn));
+			            strchr(fqdn, '.') && fuzz_printable(fqdn));
 }
 
 int

@@ -12,15 +12,6 @@
 #include "probes/ntlm.h"
 #include "tests/fuzz/fuzz.h"
 
-static bool
-printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return false;
-	return true;
-}
-
 static void
 challenge(const uint8_t *msg, size_t len)
 {
@@ -41,12 +32,12 @@ challenge(const uint8_t *msg, size_t len)
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			FUZZ_ASSERT(
 			    memchr(names[i]->text, 0, sizeof(names[i]->text)) &&
-			    printable(names[i]->text));
+			    fuzz_printable(names[i]->text));
 		FUZZ_ASSERT(memchr(c.notes, 0, sizeof(c.notes)) != NULL);
 		(void)ntlm_discloses(&c);
 		FUZZ_ASSERT(ntlm_describe(&c, desc, sizeof(desc)) <
 		            sizeof(desc));
-		FUZZ_ASSERT(printable(desc));
+		FUZZ_ASSERT(fuzz_printable(desc));
 		FUZZ_ASSERT(ntlm_describe(&c, desc, 8) < 8);
 	}
 	free(exact);

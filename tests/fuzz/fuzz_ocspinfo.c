@@ -30,15 +30,6 @@ load(const char *path, gnutls_datum_t *out)
 	nchain++;
 }
 
-static bool
-printable(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return false;
-	return true;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -61,7 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size <= 65536) {
 		ocspinfo_read(&d, chain, nchain, &facts);
 		FUZZ_ASSERT(facts.present);
-		FUZZ_ASSERT(printable(facts.error) && printable(facts.reason));
+		FUZZ_ASSERT(fuzz_printable(facts.error) &&
+		            fuzz_printable(facts.reason));
 		FUZZ_ASSERT(!facts.signature_valid || nchain == 2);
 		ocsp_facts_free(&facts);
 	}
