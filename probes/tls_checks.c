@@ -236,11 +236,12 @@ judge_renegotiation(struct endpoint_result *r)
 	const struct reneg_facts *g = &r->reneg;
 
 	if (g->decided && g->outcome == RENEG_ACCEPTED)
-		result_add_findingf(r, "TLS-CLIENT-RENEGOTIATION",
-		                    "on a TLS 1.2 session the server answered a "
-		                    "client's new ClientHello with a full "
-		                    "handshake (%s)",
-		                    g->detail ? g->detail : "renegotiated");
+		result_add_findingf(
+		    r, "TLS-CLIENT-RENEGOTIATION",
+		    "on a TLS 1.2 session the server answered a "
+		    "client's new ClientHello with a full "
+		    "handshake (%s)",
+		    g->detail ? g->detail : "renegotiated");
 }
 
 /* 0-RTT data can be replayed (RFC 8446 §8): the server's acceptance is
