@@ -85,14 +85,15 @@ serve insecure imap implicit 127.0.0.226:993 --allow-renegotiation \
 	--priority "$TLS12:%DISABLE_SAFE_RENEGOTIATION"
 serve plain pop3 implicit 127.0.0.227:995
 for _ in $(seq 50); do
-	[ "$(ls "$T"/*.pid 2>/dev/null | wc -l)" -eq 7 ] && break
+	pids=("$T"/*.pid)
+	[ -e "${pids[0]}" ] && [ "${#pids[@]}" -eq 7 ] && break
 	sleep 0.1
 done
 sleep 0.2
 
-targets=(imap://reneg-starttls.$D:143 imaps://refused.$D:993
-	imaps://both.$D:993 imaps://tls13.$D:993 pop3://early-pop3.$D:110
-	imaps://insecure.$D:993 pop3s://plain.$D:995)
+targets=("imap://reneg-starttls.$D:143" "imaps://refused.$D:993"
+	"imaps://both.$D:993" "imaps://tls13.$D:993" "pop3://early-pop3.$D:110"
+	"imaps://insecure.$D:993" "pop3s://plain.$D:995")
 pins=(--resolve "reneg-starttls.$D:127.0.0.220"
 	--resolve "refused.$D:127.0.0.221" --resolve "both.$D:127.0.0.222"
 	--resolve "tls13.$D:127.0.0.223" --resolve "early-pop3.$D:127.0.0.224"
