@@ -1,6 +1,6 @@
 # mailaudit — POP3/IMAP compliance scanner.
 # Targets: all (default), check, asan, demo, lint, format, format-check,
-# fuzz, bench, dns, install, clean. See README.md.
+# fuzz, bench, dns, tls-extras, install, clean. See README.md.
 
 PKGS    := gnutls libcjson
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -32,7 +32,7 @@ INT_OBJ  := $(INT_SRC:%.c=$(B)/%.o)
 SRV_SRC  := $(wildcard tests/servers/*.c)
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
-.PHONY: all check unit integration formats dns asan demo lint format \
+.PHONY: all check unit integration formats dns tls-extras asan demo lint format \
         format-check fuzz bench install clean deps
 
 all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
@@ -87,12 +87,18 @@ check: deps
 	$(MAKE) shard
 	$(MAKE) formats
 	$(MAKE) dns
+	$(MAKE) tls-extras
 
 # --external DNS checks: NSD serving a DNSSEC-signed test zone on
 # 127.0.0.201:5301, a fake IMAPS server on 127.0.0.202 (needs nsd,
 # ldnsutils; root for port 993)
 dns: all
 	tests/integration/dns.sh $(B)
+
+# TLS-CLIENT-RENEGOTIATION and TLS-0RTT-ACCEPTED against fake servers on
+# 127.0.0.220-229 (root for the standard ports)
+tls-extras: all
+	tests/integration/tls_extras.sh $(B)
 
 # Every report format from a real scan of the fixture fleet, checked
 # against reports/schema/ (JSON, JSON Lines, diff, SARIF subset), parsed
@@ -117,6 +123,7 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/hostile.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/formats/validate.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/dns.sh build/asan
+	ASAN_OPTIONS=detect_leaks=1 tests/integration/tls_extras.sh build/asan
 
 demo: deps
 	$(MAKE) all

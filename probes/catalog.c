@@ -674,6 +674,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-CLIENT-RENEGOTIATION",
+        .issue = "tls",
         .severity = SEV_LOW,
         .title = "Client-initiated renegotiation accepted",
         .description = "The server completes a renegotiation the client "
@@ -724,6 +725,7 @@ static const struct check catalog[] = {
     },
     {
         .id = "TLS-0RTT-ACCEPTED",
+        .issue = "tls",
         .severity = SEV_INFO,
         .title = "TLS 1.3 early data accepted",
         .description = "The server accepts 0-RTT early data on resumption. "

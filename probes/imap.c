@@ -836,4 +836,6 @@ const struct probe_module imap_probe = {
     .finish = imap_finish,
     .on_quiet = imap_on_quiet,
     .next_pass = starttls_next_pass,
+    /* valid in every state; pipelined behind the greeting */
+    .early_data = "a1 NOOP\r\n",
 };

@@ -708,4 +708,6 @@ const struct probe_module pop3_probe = {
     .finish = pop3_finish,
     .on_quiet = pop3_on_quiet,
     .next_pass = starttls_next_pass,
+    /* NOOP is for the TRANSACTION state only; CAPA works before login */
+    .early_data = "CAPA\r\n",
 };

@@ -51,6 +51,14 @@ struct probe_options {
  * library handshake without SNI instead of sending a hand-built hello,
  * to see the server's default certificate (CERT-SNI-DIFFERENT). */
 #define PROBE_PASS_NO_SNI 0x400
+/* Or'ed into PROBE_PASS_HELLO: after the preamble a library handshake
+ * held to TLS 1.2, then a client-initiated renegotiation
+ * (TLS-CLIENT-RENEGOTIATION). */
+#define PROBE_PASS_RENEG 0x800
+/* Or'ed into PROBE_PASS_HELLO: after the preamble a TLS 1.3 resumption
+ * with the main connection's ticket, sending the probe's early_data
+ * command as 0-RTT data (TLS-0RTT-ACCEPTED). */
+#define PROBE_PASS_EARLY 0x1000
 
 struct probe_module {
 	const char *name;  /* "imap", "pop3" */
@@ -75,6 +83,10 @@ struct probe_module {
 	 * failed main pass. */
 	int (*next_pass)(const struct endpoint_result *r,
 	                 const struct probe_options *o, int done);
+	/* A command that changes nothing in the state right after the
+	 * greeting or STARTTLS (CRLF included): what the engine sends as
+	 * TLS 1.3 early data. NULL: no early-data pass. */
+	const char *early_data;
 };
 
 /* Queues line (CRLF appended) for sending and records it in the

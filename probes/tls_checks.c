@@ -228,10 +228,43 @@ judge_default_certificate(struct endpoint_result *r)
 	                    ch->certs[0].subject ? ch->certs[0].subject : "?");
 }
 
+/* Only a completed renegotiation counts: an alert, a close, silence and
+ * every case without a verdict (no TLS 1.2, no RFC 5746) are no finding. */
+static void
+judge_renegotiation(struct endpoint_result *r)
+{
+	const struct reneg_facts *g = &r->reneg;
+
+	if (g->decided && g->outcome == RENEG_ACCEPTED)
+		result_add_findingf(
+		    r, "TLS-CLIENT-RENEGOTIATION",
+		    "on a TLS 1.2 session the server answered a "
+		    "client's new ClientHello with a full "
+		    "handshake (%s)",
+		    g->detail ? g->detail : "renegotiated");
+}
+
+/* 0-RTT data can be replayed (RFC 8446 §8): the server's acceptance is
+ * the fact, its tickets' allowance the context. */
+static void
+judge_early_data(struct endpoint_result *r)
+{
+	const struct early_data_facts *ed = &r->early;
+
+	if (ed->tried && ed->resumed && ed->accepted)
+		result_add_findingf(r, "TLS-0RTT-ACCEPTED",
+		                    "a resumed TLS 1.3 handshake had its early "
+		                    "data accepted (the session ticket allows "
+		                    "%zu bytes of it)",
+		                    ed->max_early_data);
+}
+
 void
 tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 {
 	judge_default_certificate(r);
+	judge_renegotiation(r);
+	judge_early_data(r);
 	if (r->tls.handshake_done && !r->tls.ocsp_stapled)
 		result_add_findingf(
 		    r, "CERT-OCSP-STAPLING-MISSING",

@@ -186,6 +186,55 @@ add_no_sni(cJSON *tls, const struct no_sni_facts *n)
 	       jb_add_str(o, "error", n->error);
 }
 
+static const char *
+reneg_outcome_name(enum reneg_outcome o)
+{
+	switch (o) {
+	case RENEG_ACCEPTED:
+		return "accepted";
+	case RENEG_REFUSED:
+		return "refused";
+	case RENEG_NOT_ASSESSED:
+		break;
+	}
+	return "not_assessed";
+}
+
+/* The client-initiated renegotiation, or null when none was tried. */
+static bool
+add_reneg(cJSON *tls, const struct reneg_facts *g)
+{
+	cJSON *o;
+
+	if (!g->tried)
+		return cJSON_AddNullToObject(tls, "renegotiation") != NULL;
+	o = cJSON_AddObjectToObject(tls, "renegotiation");
+	return o &&
+	       jb_add_str(o, "outcome",
+	                  g->decided ? reneg_outcome_name(g->outcome)
+	                             : "not_assessed") &&
+	       jb_add_str(o, "detail", g->detail);
+}
+
+/* The main session's ticket and the resumption with early data, or null
+ * when the main handshake was not looked at (not TLS 1.3, --tls-depth
+ * off). */
+static bool
+add_early_data(cJSON *tls, const struct early_data_facts *ed)
+{
+	cJSON *o;
+
+	if (!ed->checked)
+		return cJSON_AddNullToObject(tls, "early_data") != NULL;
+	o = cJSON_AddObjectToObject(tls, "early_data");
+	return o && add_bool(o, "session_ticket", ed->ticket) &&
+	       add_num(o, "max_early_data", (double)ed->max_early_data) &&
+	       add_bool(o, "attempted", ed->tried) &&
+	       add_bool(o, "resumed", ed->resumed) &&
+	       add_bool(o, "accepted", ed->accepted) &&
+	       jb_add_str(o, "error", ed->error);
+}
+
 static bool
 add_certificate(cJSON *tls, const struct chain_facts *ch)
 {
@@ -341,7 +390,8 @@ add_tls(cJSON *e, const struct endpoint_result *r)
 	       jb_add_str(o, "error", t->error) &&
 	       add_bool(o, "ocsp_stapled", t->ocsp_stapled) &&
 	       add_ocsp(o, &t->ocsp) && add_certificate(o, &t->chain) &&
-	       add_no_sni(o, &r->no_sni) && add_audit(o, r->tls_audit);
+	       add_no_sni(o, &r->no_sni) && add_reneg(o, &r->reneg) &&
+	       add_early_data(o, &r->early) && add_audit(o, r->tls_audit);
 }
 
 static bool

@@ -385,6 +385,59 @@ load_no_sni(struct ctx *c, const cJSON *t, const char *base,
 	n->done = n->leaf_sha256 != NULL;
 }
 
+/* tls.renegotiation: null (or absent, in older reports) when none was
+ * tried. */
+static void
+load_reneg(struct ctx *c, const cJSON *t, const char *base,
+           struct reneg_facts *g)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "renegotiation");
+	const char *outcome;
+	struct path p;
+
+	if (!o || cJSON_IsNull(o))
+		return;
+	at(&p, base, "renegotiation", -1);
+	if (!cJSON_IsObject(o))
+		fail(c, p.s, "expected an object or null");
+	g->tried = g->decided = true;
+	outcome = opt_str_raw(c, o, p.s, "outcome");
+	if (outcome && strcmp(outcome, "accepted") == 0)
+		g->outcome = RENEG_ACCEPTED;
+	else if (outcome && strcmp(outcome, "refused") == 0)
+		g->outcome = RENEG_REFUSED;
+	else if (outcome && strcmp(outcome, "not_assessed") == 0)
+		g->outcome = RENEG_NOT_ASSESSED;
+	else
+		fail(c, p.s,
+		     "outcome: expected accepted, refused or not_assessed");
+	g->detail = opt_str(c, o, p.s, "detail");
+}
+
+/* tls.early_data: null (or absent, in older reports) when the main
+ * handshake was not looked at for a ticket. */
+static void
+load_early_data(struct ctx *c, const cJSON *t, const char *base,
+                struct early_data_facts *ed)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "early_data");
+	struct path p;
+
+	if (!o || cJSON_IsNull(o))
+		return;
+	at(&p, base, "early_data", -1);
+	if (!cJSON_IsObject(o))
+		fail(c, p.s, "expected an object or null");
+	ed->checked = true;
+	ed->ticket = req_bool(c, o, p.s, "session_ticket");
+	ed->max_early_data =
+	    (size_t)req_num(c, o, p.s, "max_early_data", 0, 4294967295.0);
+	ed->tried = req_bool(c, o, p.s, "attempted");
+	ed->resumed = req_bool(c, o, p.s, "resumed");
+	ed->accepted = req_bool(c, o, p.s, "accepted");
+	ed->error = opt_str(c, o, p.s, "error");
+}
+
 static void load_audit(struct ctx *c, const cJSON *t, const char *base,
                        struct endpoint_result *r);
 
@@ -409,6 +462,8 @@ load_tls(struct ctx *c, const cJSON *e, const char *base,
 	r->tls.ocsp_stapled = req_bool(c, t, p.s, "ocsp_stapled");
 	load_ocsp(c, t, p.s, &r->tls.ocsp);
 	load_no_sni(c, t, p.s, &r->no_sni);
+	load_reneg(c, t, p.s, &r->reneg);
+	load_early_data(c, t, p.s, &r->early);
 	/* json.c writes "tls" when a handshake completed or failed; the
 	 * version is there exactly when it completed */
 	r->tls.handshake_done = r->tls.version != NULL;

@@ -170,6 +170,28 @@ no_sni_facts_free(struct no_sni_facts *n)
 }
 
 void
+reneg_facts_free(struct reneg_facts *g)
+{
+	free(g->detail);
+	memset(g, 0, sizeof(*g));
+}
+
+void
+tls_ticket_free(struct tls_ticket *tk)
+{
+	free(tk->data);
+	memset(tk, 0, sizeof(*tk));
+}
+
+void
+early_data_facts_free(struct early_data_facts *e)
+{
+	free(e->error);
+	tls_ticket_free(&e->t);
+	memset(e, 0, sizeof(*e));
+}
+
+void
 tls_facts_free(struct tls_facts *t)
 {
 	free(t->version);
@@ -199,6 +221,8 @@ endpoint_result_free(struct endpoint_result *r)
 	free(r->probe_memo);
 	tls_audit_free(r->tls_audit);
 	no_sni_facts_free(&r->no_sni);
+	reneg_facts_free(&r->reneg);
+	early_data_facts_free(&r->early);
 	dns_facts_free(r->dns);
 	memset(r, 0, sizeof(*r));
 }

@@ -162,6 +162,42 @@ struct no_sni_facts {
 	char *error; /* why there is no leaf */
 };
 
+/* A client-initiated renegotiation on a TLS 1.2 session
+ * (TLS-CLIENT-RENEGOTIATION). */
+enum reneg_outcome {
+	RENEG_NOT_ASSESSED, /* no TLS 1.2 session, no RFC 5746, an error */
+	RENEG_REFUSED,      /* an alert, a close, or no answer in time */
+	RENEG_ACCEPTED,     /* the server completed the new handshake */
+};
+
+struct reneg_facts {
+	bool tried;   /* a connection was made for it */
+	bool decided; /* outcome and detail are set */
+	enum reneg_outcome outcome;
+	char *detail; /* what the server did, or why no verdict */
+};
+
+/* A TLS 1.3 session ticket (GnuTLS session data), kept between the main
+ * connection and the resumption; never reported. */
+struct tls_ticket {
+	unsigned char *data;
+	size_t len;
+	size_t max_early_data; /* the ticket's allowance; 0: none */
+};
+
+/* Early data on a resumed TLS 1.3 handshake (TLS-0RTT-ACCEPTED). */
+struct early_data_facts {
+	bool checked; /* the main handshake was TLS 1.3 and was
+	                 looked at for a ticket */
+	bool ticket;  /* it brought a session ticket */
+	size_t max_early_data;
+	bool tried;          /* a resumption with early data was made */
+	bool resumed;        /* ... and the server resumed the session */
+	bool accepted;       /* ... and took the early data */
+	char *error;         /* why the resumption did not complete */
+	struct tls_ticket t; /* engine only */
+};
+
 struct tls_facts {
 	bool handshake_done;
 	char *version;      /* "TLS1.3" */
@@ -203,6 +239,8 @@ struct endpoint_result {
 	unsigned connections;        /* TCP connections this endpoint cost */
 	struct tls_audit *tls_audit; /* protocol/cipher audit, or NULL */
 	struct no_sni_facts no_sni;
+	struct reneg_facts reneg;
+	struct early_data_facts early;
 	bool tls_judged;       /* TLS-* judgement done */
 	void *probe_memo;      /* the probe's cross-pass memory */
 	struct dns_facts *dns; /* --external lookups, or NULL */
@@ -237,6 +275,9 @@ void cert_facts_free(struct cert_facts *c);
 void chain_facts_free(struct chain_facts *c);
 void ocsp_facts_free(struct ocsp_facts *o);
 void no_sni_facts_free(struct no_sni_facts *n);
+void reneg_facts_free(struct reneg_facts *g);
+void tls_ticket_free(struct tls_ticket *tk);
+void early_data_facts_free(struct early_data_facts *e);
 void tls_facts_free(struct tls_facts *t);
 
 /* The whole scan, as the reporters see it. */

@@ -26,10 +26,15 @@
 
 #define READ_CHUNK 4096
 
+/* Passes that make a library handshake after the preamble instead of
+ * sending a hand-built ClientHello. */
+#define LIBRARY_PASSES (PROBE_PASS_NO_SNI | PROBE_PASS_RENEG | PROBE_PASS_EARLY)
+
 enum conn_state {
 	CONN_CONNECTING,
 	CONN_HANDSHAKE,
 	CONN_HELLO, /* TLS audit: raw ClientHello out, first flight in */
+	CONN_RENEG, /* TLS 1.2 session up: renegotiation in progress */
 	CONN_ACTIVE,
 	CONN_DONE,
 };
@@ -73,6 +78,8 @@ struct conn {
 	double budget_deadline;
 	unsigned seen_phase;
 	double started;
+	bool reneg_started; /* the new ClientHello is on its way */
+	bool greeting_read; /* implicit TLS: application data came first */
 };
 
 struct host_slot {
@@ -238,6 +245,24 @@ plan_audit(struct engine *e, const struct conn *c)
 		push_job(e, next);
 		return;
 	}
+	/* the active extras, also before the audit: a renegotiation on a
+	 * TLS 1.2 session, then early data with the main session's ticket */
+	if (!e->opt->probe.passive && r->tls.handshake_done &&
+	    !r->reneg.tried) {
+		r->reneg.tried = true;
+		next.pass = PROBE_PASS_HELLO | PROBE_PASS_RENEG;
+		next.not_before = 0;
+		push_job(e, next);
+		return;
+	}
+	if (!e->opt->probe.passive && r->early.t.max_early_data > 0 &&
+	    r->endpoint.service->probe->early_data && !r->early.tried) {
+		r->early.tried = true;
+		next.pass = PROBE_PASS_HELLO | PROBE_PASS_EARLY;
+		next.not_before = 0;
+		push_job(e, next);
+		return;
+	}
 	if (!r->tls_audit) {
 		r->tls_audit = xcalloc(1, sizeof(*r->tls_audit));
 		tls_audit_init(
@@ -315,6 +340,62 @@ conn_new_phase(struct conn *c)
 	conn_arm(c);
 }
 
+/* The main connection is over: its TLS 1.3 ticket, if the server sent
+ * one while the probe read, is what the early-data pass resumes. */
+static void
+keep_ticket(struct conn *c)
+{
+	struct early_data_facts *ed = &c->res->early;
+
+	if (c->eng->opt->tls_depth == TLS_DEPTH_OFF ||
+	    !c->res->tls.handshake_done || !c->res->tls.version ||
+	    strcmp(c->res->tls.version, "TLS1.3") != 0 || ed->checked)
+		return;
+	ed->checked = true;
+	ed->ticket = tls_conn_ticket(c->tls, &ed->t);
+	ed->max_early_data = ed->t.max_early_data;
+}
+
+/* Sets the renegotiation verdict unless one is set. */
+static void
+reneg_decide(struct conn *c, enum reneg_outcome how, const char *why)
+{
+	struct reneg_facts *g = &c->res->reneg;
+
+	if (g->decided)
+		return;
+	g->decided = true;
+	g->outcome = how;
+	g->detail = escape_printable(why, 256);
+}
+
+/* The renegotiation connection ended without a verdict of its own. */
+static void
+reneg_ended(struct conn *c)
+{
+	switch (c->state_before_done) {
+	case CONN_RENEG:
+		/* waiting for a server that ignores the ClientHello is
+		 * bounded by --timeout: silence is a refusal too */
+		if (c->reneg_started)
+			reneg_decide(c, RENEG_REFUSED,
+			             "no answer to the new ClientHello within "
+			             "the timeout");
+		else
+			reneg_decide(c, RENEG_NOT_ASSESSED,
+			             "no greeting within the timeout");
+		break;
+	case CONN_HANDSHAKE:
+		reneg_decide(c, RENEG_NOT_ASSESSED,
+		             "no TLS 1.2 handshake within the timeout");
+		break;
+	default:
+		reneg_decide(c, RENEG_NOT_ASSESSED,
+		             "the connection ended before the handshake");
+		break;
+	}
+}
+
 static void
 conn_finish(struct conn *c)
 {
@@ -336,6 +417,8 @@ conn_finish(struct conn *c)
 		session_io_error(&c->sess, "connection ended");
 		session_free(&c->sess);
 	}
+	if (c->job.pass == PROBE_PASS_MAIN && c->tls)
+		keep_ticket(c);
 	tls_conn_free(c->tls);
 	c->tls = NULL;
 	tls_facts_free(&c->scratch_tls);
@@ -352,6 +435,14 @@ conn_finish(struct conn *c)
 	if ((c->job.pass & PROBE_PASS_NO_SNI) && !c->res->no_sni.done &&
 	    !c->res->no_sni.error)
 		c->res->no_sni.error =
+		    xstrdup(c->state_before_done == CONN_HANDSHAKE
+		                ? "no TLS handshake within the timeout"
+		                : "the connection ended before the handshake");
+	if (c->job.pass & PROBE_PASS_RENEG)
+		reneg_ended(c);
+	if ((c->job.pass & PROBE_PASS_EARLY) && !c->res->early.resumed &&
+	    !c->res->early.error)
+		c->res->early.error =
 		    xstrdup(c->state_before_done == CONN_HANDSHAKE
 		                ? "no TLS handshake within the timeout"
 		                : "the connection ended before the handshake");
@@ -399,6 +490,10 @@ on_timer(void *arg)
 	if (c->state == CONN_HELLO) {
 		c->hello_why = "no answer to the ClientHello (timeout)";
 		conn_finish(c);
+		return;
+	}
+	if (c->state == CONN_RENEG) {
+		conn_finish(c); /* reneg_ended says what the wait means */
 		return;
 	}
 	if (c->sess.quiet_wait > 0) {
@@ -525,6 +620,117 @@ finish_no_sni(struct conn *c, const char *why)
 	conn_finish(c);
 }
 
+/* The resumption with early data ended: what the server made of it. */
+static void
+finish_early(struct conn *c, const char *why)
+{
+	struct early_data_facts *ed = &c->res->early;
+
+	if (!why) {
+		ed->resumed = tls_conn_resumed(c->tls);
+		ed->accepted = tls_conn_early_data_accepted(c->tls);
+		if (!ed->resumed)
+			why = "the server did not resume the session";
+	}
+	if (why && !ed->error)
+		ed->error = escape_printable(why, 256);
+	conn_finish(c);
+}
+
+/* The TLS 1.2 handshake of the renegotiation pass ended; returns true
+ * when the renegotiation can start. */
+static bool
+reneg_handshake_done(struct conn *c, const char *why)
+{
+	char *text = NULL;
+
+	if (why)
+		text = xasprintf("no TLS 1.2 handshake: %s", why);
+	else if (!tls_conn_is_tls12(c->tls))
+		why = "the server did not negotiate TLS 1.2";
+	else if (!tls_conn_safe_renegotiation(c->tls))
+		why = "no secure renegotiation (RFC 5746), so the client "
+		      "does not renegotiate (TLS-RENEGOTIATION-INSECURE)";
+	if (why) {
+		reneg_decide(c, RENEG_NOT_ASSESSED, text ? text : why);
+		free(text);
+		conn_finish(c);
+		return false;
+	}
+	c->state = CONN_RENEG;
+	conn_new_phase(c);
+	return true;
+}
+
+/* Implicit TLS: the greeting comes right after the handshake, and GnuTLS
+ * 3.7 loses track of a renegotiation that application data interrupts
+ * (the next signature check fails), so it is read first. Returns false
+ * while it is still due. */
+static bool
+reneg_read_greeting(struct conn *c)
+{
+	char buf[READ_CHUNK];
+
+	if (c->greeting_read ||
+	    c->res->endpoint.service->tls != TLS_MODE_IMPLICIT)
+		return true;
+	for (;;) {
+		size_t got = 0;
+		enum tls_io io = tls_conn_read(c->tls, buf, sizeof(buf), &got);
+
+		if (io == TLS_IO_DONE) {
+			c->greeting_read = true;
+			continue;
+		}
+		if (io == TLS_IO_WANT_READ || io == TLS_IO_WANT_WRITE) {
+			if (c->greeting_read)
+				return true;
+			watch_for(c, io == TLS_IO_WANT_READ ? LOOP_READ
+			                                    : LOOP_WRITE);
+			return false;
+		}
+		reneg_decide(c, RENEG_NOT_ASSESSED,
+		             io == TLS_IO_EOF ? "the server closed before "
+		                                "its greeting"
+		                              : tls_conn_error(c->tls));
+		conn_finish(c);
+		return false;
+	}
+}
+
+/* Drives the renegotiation to the server's answer. */
+static void
+step_reneg(struct conn *c)
+{
+	enum tls_reneg io;
+
+	if (!reneg_read_greeting(c))
+		return;
+	if (!c->reneg_started) {
+		c->reneg_started = true;
+		conn_new_phase(c); /* --timeout for the answer */
+	}
+	io = tls_conn_renegotiate(c->tls);
+	switch (io) {
+	case TLS_RENEG_WANT_READ:
+		watch_for(c, LOOP_READ);
+		return;
+	case TLS_RENEG_WANT_WRITE:
+		watch_for(c, LOOP_WRITE);
+		return;
+	case TLS_RENEG_ACCEPTED:
+		reneg_decide(c, RENEG_ACCEPTED, tls_conn_error(c->tls));
+		break;
+	case TLS_RENEG_REFUSED:
+		reneg_decide(c, RENEG_REFUSED, tls_conn_error(c->tls));
+		break;
+	case TLS_RENEG_FAILED:
+		reneg_decide(c, RENEG_NOT_ASSESSED, tls_conn_error(c->tls));
+		break;
+	}
+	conn_finish(c);
+}
+
 /* Drives the handshake; returns true when the caller should go on. */
 static bool
 step_handshake(struct conn *c)
@@ -539,6 +745,20 @@ step_handshake(struct conn *c)
 		                       "the handshake"
 		                     : tls_conn_error(c->tls));
 		return false;
+	}
+	if ((c->job.pass & (PROBE_PASS_RENEG | PROBE_PASS_EARLY)) &&
+	    io != TLS_IO_WANT_READ && io != TLS_IO_WANT_WRITE) {
+		const char *why = io == TLS_IO_DONE ? NULL
+		                  : io == TLS_IO_EOF
+		                      ? "connection closed during "
+		                        "the handshake"
+		                      : tls_conn_error(c->tls);
+
+		if (c->job.pass & PROBE_PASS_EARLY) {
+			finish_early(c, why);
+			return false;
+		}
+		return reneg_handshake_done(c, why);
 	}
 	switch (io) {
 	case TLS_IO_DONE:
@@ -568,10 +788,19 @@ start_tls(struct conn *c)
 {
 	const struct endpoint *ep = &c->res->endpoint;
 
-	c->tls = tls_conn_new(
-	    c->eng->opt->tls, c->fd,
-	    ep->host_is_ip || (c->job.pass & PROBE_PASS_NO_SNI) ? NULL
-	                                                        : ep->host);
+	const char *sni = ep->host_is_ip || (c->job.pass & PROBE_PASS_NO_SNI)
+	                      ? NULL
+	                      : ep->host;
+	const char *early = ep->service->probe->early_data;
+
+	if (c->job.pass & PROBE_PASS_RENEG)
+		c->tls = tls_conn_new_tls12(c->eng->opt->tls, c->fd, sni);
+	else if (c->job.pass & PROBE_PASS_EARLY)
+		c->tls =
+		    tls_conn_new_early(c->eng->opt->tls, c->fd, sni,
+		                       &c->res->early.t, early, strlen(early));
+	else
+		c->tls = tls_conn_new(c->eng->opt->tls, c->fd, sni);
 	if (!c->tls) {
 		handshake_failed(c, "cannot create a TLS session");
 		return;
@@ -736,6 +965,10 @@ conn_pump(struct conn *c)
 			step_hello(c);
 			return;
 		}
+		if (c->state == CONN_RENEG) {
+			step_reneg(c);
+			return;
+		}
 		if (c->state == CONN_ACTIVE &&
 		    c->sess.want == SESSION_WANT_TLS) {
 			if (c->hello) {
@@ -810,7 +1043,7 @@ conn_start(struct engine *e, struct job job)
 	socklen_t len = 0;
 	struct hello_io *hello = NULL;
 
-	if ((job.pass & PROBE_PASS_HELLO) && !(job.pass & PROBE_PASS_NO_SNI)) {
+	if ((job.pass & PROBE_PASS_HELLO) && !(job.pass & LIBRARY_PASSES)) {
 		struct endpoint_result *r = &e->results[job.idx];
 		uint8_t seed[TLSHELLO_SEED_LEN];
 

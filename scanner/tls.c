@@ -25,10 +25,20 @@
  * legacy versions Debian's NORMAL keeps, so old servers still complete a
  * handshake and their certificates can be judged. */
 static const char priority_string[] = "NORMAL:%COMPAT";
+/* The same client held to TLS 1.2, the last version with renegotiation
+ * (TLS-CLIENT-RENEGOTIATION). NORMAL keeps %PARTIAL_RENEGOTIATION: GnuTLS
+ * refuses to renegotiate with a server without RFC 5746 support. */
+static const char tls12_priority_string[] =
+    "NORMAL:%COMPAT:-VERS-ALL:+VERS-TLS1.2";
+
+/* GnuTLS 3.7's value for a ticket without the early_data extension: its
+ * client starts with it and only a ticket's extension lowers it. */
+#define NO_EARLY_DATA_LIMIT 0xffffffffu
 
 struct tls_config {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t priority;
+	gnutls_priority_t tls12_priority;
 	struct certinfo_trust trust;
 };
 
@@ -48,7 +58,9 @@ tls_config_new(const char *ca_file, char *err, size_t errlen)
 
 	if ((rc = gnutls_certificate_allocate_credentials(&cfg->cred)) < 0 ||
 	    (rc = gnutls_priority_init(&cfg->priority, priority_string,
-	                               &errpos)) < 0) {
+	                               &errpos)) < 0 ||
+	    (rc = gnutls_priority_init(&cfg->tls12_priority,
+	                               tls12_priority_string, &errpos)) < 0) {
 		snprintf(err, errlen, "TLS setup failed: %s",
 		         gnutls_strerror(rc));
 		goto fail;
@@ -70,26 +82,58 @@ tls_config_free(struct tls_config *cfg)
 		gnutls_certificate_free_credentials(cfg->cred);
 	if (cfg->priority)
 		gnutls_priority_deinit(cfg->priority);
+	if (cfg->tls12_priority)
+		gnutls_priority_deinit(cfg->tls12_priority);
 	certinfo_trust_free(&cfg->trust);
 	free(cfg);
 }
 
-struct tls_conn *
-tls_conn_new(struct tls_config *cfg, int fd, const char *sni)
+static struct tls_conn *
+conn_new(struct tls_config *cfg, int fd, const char *sni, unsigned flags,
+         gnutls_priority_t priority)
 {
 	struct tls_conn *t = xcalloc(1, sizeof(*t));
 
 	t->cfg = cfg;
-	if (gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) {
+	if (gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK | flags) <
+	    0) {
 		free(t);
 		return NULL;
 	}
-	gnutls_priority_set(t->session, cfg->priority);
+	gnutls_priority_set(t->session, priority);
 	gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, cfg->cred);
 	if (sni)
 		gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, sni,
 		                       strlen(sni));
 	gnutls_transport_set_int(t->session, fd);
+	return t;
+}
+
+struct tls_conn *
+tls_conn_new(struct tls_config *cfg, int fd, const char *sni)
+{
+	return conn_new(cfg, fd, sni, 0, cfg->priority);
+}
+
+struct tls_conn *
+tls_conn_new_tls12(struct tls_config *cfg, int fd, const char *sni)
+{
+	return conn_new(cfg, fd, sni, 0, cfg->tls12_priority);
+}
+
+struct tls_conn *
+tls_conn_new_early(struct tls_config *cfg, int fd, const char *sni,
+                   const struct tls_ticket *tk, const char *data, size_t n)
+{
+	struct tls_conn *t =
+	    conn_new(cfg, fd, sni, GNUTLS_ENABLE_EARLY_DATA, cfg->priority);
+
+	/* the data only waits in GnuTLS until the ClientHello takes it */
+	if (t && (gnutls_session_set_data(t->session, tk->data, tk->len) < 0 ||
+	          gnutls_record_send_early_data(t->session, data, n) < 0)) {
+		tls_conn_free(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -242,4 +286,117 @@ tls_conn_facts(struct tls_conn *t, struct tls_facts *out)
 		ocspinfo_read(&staple, certs, certs ? ncerts : 0, &out->ocsp);
 	if (certs && ncerts > 0)
 		certinfo_chain(&t->cfg->trust, certs, ncerts, &out->chain);
+}
+
+bool
+tls_conn_ticket(struct tls_conn *t, struct tls_ticket *out)
+{
+	gnutls_session_t s = t->session;
+	gnutls_datum_t d = {NULL, 0};
+	size_t limit;
+
+	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3 ||
+	    !(gnutls_session_get_flags(s) & GNUTLS_SFLAGS_SESSION_TICKET) ||
+	    gnutls_session_get_data2(s, &d) < 0)
+		return false;
+	out->data = xmalloc(d.size ? d.size : 1);
+	memcpy(out->data, d.data, d.size);
+	out->len = d.size;
+	gnutls_free(d.data);
+	limit = gnutls_record_get_max_early_data_size(s);
+	out->max_early_data = limit == NO_EARLY_DATA_LIMIT ? 0 : limit;
+	return true;
+}
+
+bool
+tls_conn_is_tls12(struct tls_conn *t)
+{
+	return gnutls_protocol_get_version(t->session) == GNUTLS_TLS1_2;
+}
+
+bool
+tls_conn_safe_renegotiation(struct tls_conn *t)
+{
+	return gnutls_safe_renegotiation_status(t->session) != 0;
+}
+
+bool
+tls_conn_resumed(struct tls_conn *t)
+{
+	return gnutls_session_is_resumed(t->session) != 0;
+}
+
+bool
+tls_conn_early_data_accepted(struct tls_conn *t)
+{
+	return (gnutls_session_get_flags(t->session) &
+	        GNUTLS_SFLAGS_EARLY_DATA) != 0;
+}
+
+/* Sets the reason text of a renegotiation outcome. */
+static enum tls_reneg
+reneg_end(struct tls_conn *t, enum tls_reneg how, int rc, char *text)
+{
+	t->last_error = rc;
+	free(t->error_text);
+	t->error_text = text;
+	return how;
+}
+
+enum tls_reneg
+tls_conn_renegotiate(struct tls_conn *t)
+{
+	char scratch[1024];
+	int rc, rounds = 0;
+
+	for (;;) {
+		rc = gnutls_handshake(t->session);
+		if (rc == GNUTLS_E_SUCCESS)
+			return reneg_end(t, TLS_RENEG_ACCEPTED, 0,
+			                 xstrdup("the server completed the "
+			                         "renegotiation"));
+		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			return gnutls_record_get_direction(t->session)
+			           ? TLS_RENEG_WANT_WRITE
+			           : TLS_RENEG_WANT_READ;
+		if (++rounds >= MAX_WARNING_ALERTS)
+			return reneg_end(
+			    t, TLS_RENEG_FAILED, rc,
+			    xstrdup("no end to the renegotiation"));
+		/* tls.c's handshake loop carries on after warnings; here
+		 * no_renegotiation is the answer (RFC 5246 §7.2.2) */
+		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED &&
+		    gnutls_alert_get(t->session) == GNUTLS_A_NO_RENEGOTIATION)
+			return reneg_end(
+			    t, TLS_RENEG_REFUSED, rc,
+			    xstrdup("warning alert no_renegotiation"));
+		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED)
+			continue;
+		/* data the server sent before it saw our ClientHello; GnuTLS
+		 * wants it read before the handshake goes on */
+		if (rc == GNUTLS_E_GOT_APPLICATION_DATA) {
+			if (gnutls_record_recv(t->session, scratch,
+			                       sizeof(scratch)) < 0)
+				return reneg_end(
+				    t, TLS_RENEG_FAILED, rc,
+				    xstrdup("application data in the way of "
+				            "the renegotiation"));
+			continue;
+		}
+		if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			return reneg_end(
+			    t, TLS_RENEG_REFUSED, rc,
+			    xasprintf("fatal alert %s",
+			              gnutls_alert_get_name(
+			                  gnutls_alert_get(t->session))));
+		if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
+		    rc == GNUTLS_E_PULL_ERROR || rc == GNUTLS_E_PUSH_ERROR)
+			return reneg_end(t, TLS_RENEG_REFUSED, rc,
+			                 xstrdup("the server closed the "
+			                         "connection"));
+		/* anything else is our side or a broken exchange: no
+		 * verdict either way */
+		return reneg_end(t, TLS_RENEG_FAILED, rc,
+		                 xstrdup(gnutls_strerror(rc)));
+	}
 }

@@ -52,4 +52,38 @@ const char *tls_conn_error(struct tls_conn *t);
  * certificate chain facts with trust evaluated against cfg. */
 void tls_conn_facts(struct tls_conn *t, struct tls_facts *out);
 
+/* The same session held to TLS 1.2 (TLS-CLIENT-RENEGOTIATION). */
+struct tls_conn *tls_conn_new_tls12(struct tls_config *cfg, int fd,
+                                    const char *sni);
+bool tls_conn_is_tls12(struct tls_conn *t);
+/* The server sent renegotiation_info (RFC 5746): without it GnuTLS will
+ * not renegotiate. */
+bool tls_conn_safe_renegotiation(struct tls_conn *t);
+
+enum tls_reneg {
+	TLS_RENEG_WANT_READ,  /* call again when the fd is readable */
+	TLS_RENEG_WANT_WRITE, /* call again when the fd is writable */
+	TLS_RENEG_ACCEPTED,   /* the new handshake completed */
+	TLS_RENEG_REFUSED,    /* an alert or a close: tls_conn_error says */
+	TLS_RENEG_FAILED,     /* no verdict: tls_conn_error says why */
+};
+
+/* Starts (and then drives) a client-initiated renegotiation: a new
+ * ClientHello on the established TLS 1.2 session. */
+enum tls_reneg tls_conn_renegotiate(struct tls_conn *t);
+
+/* The ticket of a TLS 1.3 session, once data was read after the
+ * handshake (GnuTLS processes tickets then); false if none came. */
+bool tls_conn_ticket(struct tls_conn *t, struct tls_ticket *out);
+
+/* A session resuming tk that sends data (n bytes) as TLS 1.3 early data
+ * with its ClientHello (TLS-0RTT-ACCEPTED). */
+struct tls_conn *tls_conn_new_early(struct tls_config *cfg, int fd,
+                                    const char *sni,
+                                    const struct tls_ticket *tk,
+                                    const char *data, size_t n);
+bool tls_conn_resumed(struct tls_conn *t);
+/* The server took the early data (it said so in EncryptedExtensions). */
+bool tls_conn_early_data_accepted(struct tls_conn *t);
+
 #endif

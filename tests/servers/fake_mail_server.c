@@ -7,7 +7,7 @@
  *     --listen ADDR:PORT [--listen ADDR:PORT ...] --cert CHAIN.pem
  *     --key KEY.pem --behaviour NAME [--pidfile F] [--daemon] [--log F]
  *     [--priority STRING] [--dhparams DH.pem] [--heartbeat] [--sni-warning]
- * [--alpn NAME]
+ *     [--alpn NAME] [--allow-renegotiation] [--early-data]
  *     [--ocsp-response RESP.der] [--raw-chain] [--http-wait MS]
  *
  * ADDR is numeric or a name; IPv6 in brackets ("[::1]:1143"). --daemon forks
@@ -120,6 +120,17 @@
  *  --sni-warning: a warning alert unrecognized_name right before the
  *      ServerHello, as servers without a certificate for the SNI name
  *      send it; a client must carry on with the handshake
+ *  --allow-renegotiation: a client's new ClientHello on an established
+ *      TLS 1.2 session is answered with a full handshake
+ *      (TLS-CLIENT-RENEGOTIATION). Without it the server refuses, as
+ *      OpenSSL 3 does by default: a warning alert no_renegotiation, and the
+ *      session goes on
+ *  --early-data: TLS 1.3 session tickets allowing 16 KiB of early data
+ *      (0-RTT) and early data accepted on resumption (TLS-0RTT-ACCEPTED);
+ *      the ticket key is made once, so every child can resume every
+ *      other's tickets; early data is read as the session's first input.
+ *      Without it tickets are still sent (GnuTLS's default) but allow no
+ *      early data
  *  --ocsp-response FILE: staple this DER OCSP response when the client
  *      sends status_request (TLS 1.2 CertificateStatus, TLS 1.3 certificate
  *      entry). Not checked against the certificate or the clock, so a
@@ -175,7 +186,8 @@
 #define ENDLESS_BYTES   (1024 * 1024)
 #define HTTP_WAIT_MS    5000
 #define HELLO_WAIT_MS   5000
-#define PIPELINE_WAIT   100 /* ms the injection server waits for more */
+#define PIPELINE_WAIT   100   /* ms the injection server waits for more */
+#define EARLY_DATA_MAX  16384 /* --early-data: bytes a ticket allows */
 
 enum proto { P_IMAP, P_POP3 };
 enum mode { M_STARTTLS, M_IMPLICIT };
@@ -256,6 +268,7 @@ static struct {
 	const char *cert, *key, *pidfile, *logfile;
 	const char *priority, *dhparams, *ocsp, *alpn;
 	bool daemon, heartbeat, raw_chain, sni_warning;
+	bool allow_reneg, early_data;
 	int http_wait_ms; /* --http-wait */
 } cfg;
 
@@ -266,6 +279,8 @@ static gnutls_priority_t g_prio;
 static gnutls_pcert_st *g_raw_certs; /* --raw-chain: the list as sent */
 static unsigned g_raw_ncerts;
 static gnutls_privkey_t g_raw_key;
+static gnutls_datum_t g_ticket_key;        /* --early-data */
+static gnutls_anti_replay_t g_anti_replay; /* --early-data */
 static int listen_fds[MAX_LISTEN];
 static pid_t server_pid;
 
@@ -305,6 +320,27 @@ msleep(long ms)
 
 /* ---- connection I/O ------------------------------------------------ */
 
+/* The client sent a new ClientHello (RFC 5246 §7.4.1.2): completes the
+ * renegotiation with --allow-renegotiation, otherwise refuses it with a
+ * no_renegotiation warning and carries on. False when the session is
+ * unusable after it. */
+static bool
+tls_renegotiate(struct conn *c)
+{
+	int r;
+
+	if (!cfg.allow_reneg) {
+		logmsg("client renegotiation refused");
+		return gnutls_alert_send(c->tls, GNUTLS_AL_WARNING,
+		                         GNUTLS_A_NO_RENEGOTIATION) >= 0;
+	}
+	do
+		r = gnutls_handshake(c->tls);
+	while (r < 0 && !gnutls_error_is_fatal(r));
+	logmsg("client renegotiation: %s", r < 0 ? gnutls_strerror(r) : "done");
+	return r >= 0;
+}
+
 /* Reads more bytes into c->buf. Returns the count, 0 on EOF, error or when
  * the buffer or the per-connection read limit is full. */
 static size_t
@@ -324,6 +360,8 @@ conn_fill(struct conn *c)
 		if (c->tls) {
 			n = gnutls_record_recv(c->tls, c->buf + c->len, room);
 			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+				continue;
+			if (n == GNUTLS_E_REHANDSHAKE && tls_renegotiate(c))
 				continue;
 		} else {
 			n = recv(c->fd, c->buf + c->len, room, 0);
@@ -481,6 +519,36 @@ send_sni_warning(gnutls_session_t s)
 	return 0;
 }
 
+/* GnuTLS rejects all early data unless a replay store is set. The
+ * children cannot share one, and a test fixture replays nothing, so every
+ * ClientHello counts as new. */
+static int
+remember_nothing(void *ptr, time_t exp, const gnutls_datum_t *key,
+                 const gnutls_datum_t *data)
+{
+	(void)ptr;
+	(void)exp;
+	(void)key;
+	(void)data;
+	return 0;
+}
+
+/* Accepted early data is the session's first input, read before what
+ * follows the handshake (RFC 8446 §2.3). */
+static void
+take_early_data(struct conn *c)
+{
+	ssize_t n;
+
+	if (!(gnutls_session_get_flags(c->tls) & GNUTLS_SFLAGS_EARLY_DATA))
+		return;
+	while ((n = gnutls_record_recv_early_data(
+	            c->tls, c->buf + c->len, sizeof(c->buf) - c->len)) > 0) {
+		c->len += (size_t)n;
+		c->total += (size_t)n;
+	}
+}
+
 static int
 tls_start(struct conn *c)
 {
@@ -488,7 +556,9 @@ tls_start(struct conn *c)
 	char *desc;
 	int r;
 
-	r = gnutls_init(&s, GNUTLS_SERVER);
+	r = gnutls_init(&s,
+	                GNUTLS_SERVER |
+	                    (cfg.early_data ? GNUTLS_ENABLE_EARLY_DATA : 0));
 	if (r < 0) {
 		logmsg("gnutls_init: %s", gnutls_strerror(r));
 		return -1;
@@ -508,6 +578,11 @@ tls_start(struct conn *c)
 
 		gnutls_alpn_set_protocols(s, &name, 1, GNUTLS_ALPN_MANDATORY);
 	}
+	if (cfg.early_data) {
+		gnutls_session_ticket_enable_server(s, &g_ticket_key);
+		gnutls_record_set_max_early_data_size(s, EARLY_DATA_MAX);
+		gnutls_anti_replay_enable(s, g_anti_replay);
+	}
 	gnutls_certificate_server_set_request(s, GNUTLS_CERT_IGNORE);
 	gnutls_handshake_set_timeout(s, GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT);
 	gnutls_transport_set_int(s, c->fd);
@@ -522,9 +597,13 @@ tls_start(struct conn *c)
 		return -1;
 	}
 	desc = gnutls_session_get_desc(s);
-	logmsg("TLS established: %s", desc ? desc : "?");
+	logmsg("TLS established: %s%s", desc ? desc : "?",
+	       gnutls_session_get_flags(s) & GNUTLS_SFLAGS_EARLY_DATA
+	           ? ", early data accepted"
+	           : "");
 	gnutls_free(desc);
 	c->tls = s;
+	take_early_data(c);
 	return 0;
 }
 
@@ -1560,6 +1639,7 @@ usage(FILE *f)
 	           "       [--priority STRING] [--dhparams DH.pem] "
 	           "[--heartbeat] [--ocsp-response RESP.der] [--raw-chain]\n"
 	           "       [--sni-warning] [--alpn NAME] [--http-wait MS]\n"
+	           "       [--allow-renegotiation] [--early-data]\n"
 	           "behaviours:");
 	for (i = 0; i < B_COUNT; i++)
 		fprintf(f, " %s", behaviour_names[i]);
@@ -1596,6 +1676,8 @@ parse_args(int argc, char **argv)
 	    {"heartbeat", no_argument, NULL, 'H'},
 	    {"sni-warning", no_argument, NULL, 'S'},
 	    {"alpn", required_argument, NULL, 'A'},
+	    {"allow-renegotiation", no_argument, NULL, 'N'},
+	    {"early-data", no_argument, NULL, 'E'},
 	    {"ocsp-response", required_argument, NULL, 'O'},
 	    {"raw-chain", no_argument, NULL, 'R'},
 	    {"http-wait", required_argument, NULL, 'W'},
@@ -1670,6 +1752,12 @@ parse_args(int argc, char **argv)
 			break;
 		case 'A':
 			cfg.alpn = optarg;
+			break;
+		case 'N':
+			cfg.allow_reneg = true;
+			break;
+		case 'E':
+			cfg.early_data = true;
 			break;
 		case 'O':
 			cfg.ocsp = optarg;
@@ -1863,6 +1951,17 @@ tls_setup(void)
 	}
 	if (strcasestr(prio, "ANON") && anon_setup() < 0)
 		return -1;
+	/* made before any child forks: one key and one replay cache for
+	 * all connections, so a ticket from one resumes on another */
+	if (cfg.early_data &&
+	    ((r = gnutls_session_ticket_key_generate(&g_ticket_key)) < 0 ||
+	     (r = gnutls_anti_replay_init(&g_anti_replay)) < 0)) {
+		logmsg("--early-data: %s", gnutls_strerror(r));
+		return -1;
+	}
+	if (cfg.early_data)
+		gnutls_anti_replay_set_add_function(g_anti_replay,
+		                                    remember_nothing);
 	return 0;
 }
 
@@ -1969,5 +2068,8 @@ out:
 	free(g_raw_certs);
 	if (g_raw_key)
 		gnutls_privkey_deinit(g_raw_key);
+	if (g_anti_replay)
+		gnutls_anti_replay_deinit(g_anti_replay);
+	gnutls_free(g_ticket_key.data);
 	return status;
 }

@@ -131,6 +131,12 @@ build(bool new_scan)
 	cert(&r->tls.chain.certs[1], "Alpha CA", true, T_STARTED + 900 * DAY);
 	r->tls.chain.verify_status = 0x42;
 	r->tls.chain.verify_text = xstrdup("not trusted");
+	r->reneg.tried = r->reneg.decided = true;
+	r->reneg.outcome = RENEG_ACCEPTED;
+	r->reneg.detail = xstrdup("the server completed the renegotiation");
+	r->early.checked = r->early.ticket = r->early.tried = true;
+	r->early.resumed = r->early.accepted = true;
+	r->early.max_early_data = 16384;
 	result_add_finding(r, "CERT-SELF-SIGNED", "CN=Alpha CA");
 	result_add_finding_sev(r, "CERT-EXPIRING-SOON", SEV_MEDIUM,
 	                       "expires in %d days", 10);
@@ -718,6 +724,14 @@ START_TEST(test_load_errors)
 	free(bad);
 	bad = replaced(json, "\"mailaudit/1\"", "\"mailaudit/2\"");
 	load_fails(bad, "in.json: schema: not a mailaudit/1 report");
+	free(bad);
+	bad = replaced(json, "\"accepted\",", "\"maybe\",");
+	load_fails(bad, "in.json: endpoints[1].tls.renegotiation: outcome: "
+	                "expected accepted, refused or not_assessed");
+	free(bad);
+	bad = replaced(json, "\"session_ticket\"", "\"session_tacket\"");
+	load_fails(bad, "in.json: endpoints[1].tls.early_data.session_ticket: "
+	                "missing");
 	free(bad);
 	bad = replaced(json, "\"key_bits\"", "\"key_bats\"");
 	load_fails(bad, "in.json: endpoints[1].tls.certificate.chain[0]."
