@@ -420,6 +420,30 @@ judge_revocation(struct endpoint_result *r, const struct cert_facts *leaf)
 }
 
 void
+cert_checks_judge_strict(struct endpoint_result *r, unsigned min_key_bits)
+{
+	const struct chain_facts *ch = &r->tls.chain;
+
+	for (size_t i = 0; i < ch->ncerts && min_key_bits > 0; i++) {
+		const struct cert_facts *c = &ch->certs[i];
+		const char *alg = c->key_algorithm ? c->key_algorithm : "?";
+
+		if (is_sent_anchor(ch, i) ||
+		    (strcmp(alg, "RSA") != 0 && strcmp(alg, "DSA") != 0 &&
+		     strncmp(alg, "RSA-", 4) != 0) ||
+		    c->key_bits < CERT_MIN_RSA_BITS ||
+		    c->key_bits >= min_key_bits)
+			continue;
+		result_add_finding_sev(
+		    r, "CERT-KEY-WEAK", SEV_MEDIUM,
+		    "%s %s has a %u-bit %s key, below the %u bits the selected "
+		    "profile requires",
+		    position(i), c->subject ? c->subject : "?", c->key_bits,
+		    alg, min_key_bits);
+	}
+}
+
+void
 cert_checks_judge(struct endpoint_result *r, time_t now)
 {
 	const struct chain_facts *ch = &r->tls.chain;

@@ -22,4 +22,8 @@
  * nothing when no certificate was received. */
 void cert_checks_judge(struct endpoint_result *r, time_t now);
 
+/* What a selected profile adds (0: nothing): RSA/DSA keys from the
+ * catalog's 2048 bits up to min_key_bits, as medium CERT-KEY-WEAK. */
+void cert_checks_judge_strict(struct endpoint_result *r, unsigned min_key_bits);
+
 #endif

@@ -186,18 +186,12 @@ static const struct profile_rule bsi_rules[] = {
     {.check = "TLS-COMPRESSION"},
     {.check = "TLS-RENEGOTIATION-INSECURE"},
     {.check = "TLS-TRUNCATED-HMAC"},
-    {.check = "TLS-DH-WEAK",
-     .condition = "DH group < 3000 bits",
-     .gap = "TLS-DH-WEAK is defined for DH primes below 2048 bits: 2048-2999 "
-            "bit groups do not fail"},
+    {.check = "TLS-DH-WEAK", .condition = "DH group < 3000 bits"},
     {.check = "TLS-ECDH-CURVE-WEAK",
      .condition = "curve < 250 bits",
      .gap = "TLS-ECDH-CURVE-WEAK is defined for curves below 256 bits, "
             "slightly stricter than 250"},
-    {.check = "CERT-KEY-WEAK",
-     .condition = "RSA < 3000 bits",
-     .gap = "CERT-KEY-WEAK fires only below RSA/DSA 2048 bits (EC 256): "
-            "RSA keys of 2048-2999 bits do not fail"},
+    {.check = "CERT-KEY-WEAK", .condition = "RSA < 3000 bits"},
     {.check = "CERT-SIGNATURE-WEAK"},
     {.check = "CERT-CHAIN-UNTRUSTED"},
     {.check = "CERT-SELF-SIGNED"},
@@ -213,6 +207,10 @@ static const char *const bsi_notes[] = {
     "[interpretation; verify against TR-03116-4].",
     "No session-lifetime check: §4.3.1 says the TR-03116-4 48-hour rule "
     "must not be applied (IMAP IDLE).",
+    "RSA/DSA keys and DH groups of 2048-2999 bits are reported (CERT-KEY-WEAK "
+    "and TLS-DH-WEAK, medium) only by scans made with this profile "
+    "selected; `mailaudit report --profile bsi-tr-03108` cannot add them "
+    "to an earlier scan's report.",
     NULL,
 };
 
@@ -225,6 +223,8 @@ static const struct profile bsi = {
     .min_severity = -1,
     .rules = bsi_rules,
     .nrules = NRULES(bsi_rules),
+    .min_key_bits = 3000,
+    .min_dh_bits = 3000,
     .notes = bsi_notes,
 };
 
@@ -516,4 +516,17 @@ profile_fails(const struct profile *p, const struct check *c, enum severity sev,
 		return true;
 	r = profile_rule_for(p, c);
 	return r && rule_applies(r, svc);
+}
+
+void
+profile_strict_bits(const struct profile *const *selected, size_t n,
+                    unsigned *key_bits_r, unsigned *dh_bits_r)
+{
+	*key_bits_r = *dh_bits_r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (selected[i]->min_key_bits > *key_bits_r)
+			*key_bits_r = selected[i]->min_key_bits;
+		if (selected[i]->min_dh_bits > *dh_bits_r)
+			*dh_bits_r = selected[i]->min_dh_bits;
+	}
 }

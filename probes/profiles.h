@@ -36,6 +36,10 @@ struct profile {
 	bool imap_only;      /* POP3 endpoints are out of scope */
 	const struct profile_rule *rules;
 	size_t nrules;
+	/* Stricter than the catalog: RSA/DSA keys and DH primes below these
+	 * are reported (medium) while this profile is selected; 0 = none. */
+	unsigned min_key_bits;
+	unsigned min_dh_bits;
 	/* Gaps and interpretations not tied to one check; NULL-terminated. */
 	const char *const *notes;
 };
@@ -45,6 +49,11 @@ const struct profile *const *profile_all(size_t *n_r);
 
 /* By name (exact, case-insensitive); NULL if unknown. */
 const struct profile *profile_by_name(const char *name);
+
+/* The strictest min_key_bits and min_dh_bits of profiles[0..n) into
+ * the probe options (0 where none asks for more than the catalog). */
+void profile_strict_bits(const struct profile *const *selected, size_t n,
+                         unsigned *key_bits_r, unsigned *dh_bits_r);
 
 /* The default profile ("baseline": critical and high findings fail). */
 const struct profile *profile_default(void);

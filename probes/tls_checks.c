@@ -260,6 +260,24 @@ judge_early_data(struct endpoint_result *r)
 }
 
 void
+tls_checks_judge_strict(struct endpoint_result *r, const struct tls_audit *a,
+                        unsigned min_dh_bits)
+{
+	const struct tls_question_result *dhe;
+
+	if (!a || a->depth == TLS_DEPTH_OFF)
+		return;
+	dhe = &a->q[TLSQ_DHE];
+	if (dhe->answer == TLSA_ACCEPTED && dhe->dh_bits >= TLS_MIN_DH_BITS &&
+	    dhe->dh_bits < min_dh_bits)
+		result_add_finding_sev(
+		    r, "TLS-DH-WEAK", SEV_MEDIUM,
+		    "DHE with a %u-bit prime, below the %u "
+		    "bits the selected profile requires (%s)",
+		    dhe->dh_bits, min_dh_bits, dhe->detail);
+}
+
+void
 tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 {
 	judge_default_certificate(r);

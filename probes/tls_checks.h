@@ -14,4 +14,9 @@
 /* Emits the TLS-* findings and CERT-OCSP-STAPLING-MISSING for r. */
 void tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a);
 
+/* What a selected profile adds (0: nothing): DH primes from the
+ * catalog's 2048 bits up to min_dh_bits, as medium TLS-DH-WEAK. */
+void tls_checks_judge_strict(struct endpoint_result *r,
+                             const struct tls_audit *a, unsigned min_dh_bits);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "probes/catalog_print.h"
 #include "probes/host_checks.h"
+#include "probes/profiles.h"
 #include "probes/service.h"
 #include "reports/report.h"
 #include "scanner/cli.h"
@@ -388,6 +389,9 @@ run_scan(struct cli_options *o)
 	                        o->fail_on_given ? o->fail_on : -1, o->waivers,
 	                        o->allow_incomplete) != 0)
 		return 2;
+	profile_strict_bits(gc.profiles, gc.nprofiles,
+	                    &so.probe.strict_key_bits,
+	                    &so.probe.strict_dh_bits);
 
 	tls = tls_config_new(o->ca_file, err, sizeof(err));
 	if (!tls) {

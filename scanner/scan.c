@@ -207,15 +207,18 @@ conn_tls_facts(struct conn *c)
 }
 
 static void
-judge_tls(struct endpoint_result *r)
+judge_tls(struct engine *e, struct endpoint_result *r)
 {
 	if (r->tls_judged)
 		return;
 	r->tls_judged = true;
 	if (r->tls_audit)
 		tls_audit_done(r->tls_audit);
-	if (r->tls.handshake_done || r->tls_audit)
+	if (r->tls.handshake_done || r->tls_audit) {
 		tls_checks_judge(r, r->tls_audit);
+		tls_checks_judge_strict(r, r->tls_audit,
+		                        e->opt->probe.strict_dh_bits);
+	}
 }
 
 /* After the probe's own passes: the TLS audit, one hello per
@@ -232,7 +235,7 @@ plan_audit(struct engine *e, const struct conn *c)
 	if (e->opt->tls_depth == TLS_DEPTH_OFF ||
 	    !(r->tls.handshake_done || r->tls.error) ||
 	    (r->status != EP_STATUS_OK && r->status != EP_STATUS_TLS_ERROR)) {
-		judge_tls(r);
+		judge_tls(e, r);
 		return;
 	}
 	/* the default certificate, before the audit: one library
@@ -256,7 +259,8 @@ plan_audit(struct engine *e, const struct conn *c)
 		return;
 	}
 	if (!e->opt->probe.passive && r->early.t.max_early_data > 0 &&
-	    r->endpoint.service->probe->early_data && !r->early.tried) {
+	    r->early.t.data && r->endpoint.service->probe->early_data &&
+	    !r->early.tried) {
 		r->early.tried = true;
 		next.pass = PROBE_PASS_HELLO | PROBE_PASS_EARLY;
 		next.not_before = 0;
@@ -272,7 +276,7 @@ plan_audit(struct engine *e, const struct conn *c)
 		        : 0);
 	}
 	if (r->tls_audit->aborted) {
-		judge_tls(r);
+		judge_tls(e, r);
 		return;
 	}
 	/* conn_start builds the hello, or judges when none is left */
@@ -291,7 +295,7 @@ plan_next(struct engine *e, const struct conn *c)
 	int pass;
 
 	if (interrupted) {
-		judge_tls(c->res);
+		judge_tls(e, c->res);
 		return;
 	}
 	if (c->job.pass == PROBE_PASS_MAIN) {
@@ -440,6 +444,8 @@ conn_finish(struct conn *c)
 		                : "the connection ended before the handshake");
 	if (c->job.pass & PROBE_PASS_RENEG)
 		reneg_ended(c);
+	if (c->job.pass & PROBE_PASS_EARLY)
+		tls_ticket_free(&c->res->early.t); /* used up */
 	if ((c->job.pass & PROBE_PASS_EARLY) && !c->res->early.resumed &&
 	    !c->res->early.error)
 		c->res->early.error =
@@ -601,16 +607,14 @@ finish_no_sni(struct conn *c, const char *why)
 	struct no_sni_facts *n = &c->res->no_sni;
 
 	if (!why) {
-		tls_conn_facts(c->tls, &c->scratch_tls);
-		if (c->scratch_tls.chain.ncerts > 0) {
-			const struct cert_facts *leaf =
-			    &c->scratch_tls.chain.certs[0];
+		struct cert_facts leaf;
 
+		if (tls_conn_leaf(c->tls, &leaf)) {
 			n->done = true;
-			n->leaf_sha256 =
-			    leaf->sha256 ? xstrdup(leaf->sha256) : NULL;
-			n->leaf_subject =
-			    leaf->subject ? xstrdup(leaf->subject) : NULL;
+			n->leaf_sha256 = leaf.sha256;
+			n->leaf_subject = leaf.subject;
+			leaf.sha256 = leaf.subject = NULL; /* kept */
+			cert_facts_free(&leaf);
 		} else {
 			why = "no certificate";
 		}
@@ -763,7 +767,12 @@ step_handshake(struct conn *c)
 	switch (io) {
 	case TLS_IO_DONE:
 		c->state = CONN_ACTIVE;
-		tls_conn_facts(c->tls, conn_tls_facts(c));
+		/* a follow-up pass's certificate was judged on the main one:
+		 * skip the chain's trust evaluation, the costly part */
+		if (c->job.pass == PROBE_PASS_MAIN)
+			tls_conn_facts(c->tls, conn_tls_facts(c));
+		else
+			c->scratch_tls.handshake_done = true;
 		session_tls_done(&c->sess, true, NULL);
 		conn_new_phase(c);
 		return true;
@@ -1057,7 +1066,7 @@ conn_start(struct engine *e, struct job job)
 		if (hello->len == 0) {
 			/* every question is answered (or the budget spent) */
 			free(hello);
-			judge_tls(r);
+			judge_tls(e, r);
 			release(e, job.idx);
 			return;
 		}

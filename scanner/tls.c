@@ -255,6 +255,25 @@ tls_conn_error(struct tls_conn *t)
 	return t->error_text ? t->error_text : "TLS error";
 }
 
+bool
+tls_conn_leaf(struct tls_conn *t, struct cert_facts *out)
+{
+	const gnutls_datum_t *certs;
+	unsigned ncerts = 0;
+	gnutls_x509_crt_t crt;
+	bool ok = false;
+
+	certs = gnutls_certificate_get_peers(t->session, &ncerts);
+	if (!certs || ncerts == 0 || gnutls_x509_crt_init(&crt) < 0)
+		return false;
+	if (gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER) >= 0) {
+		certinfo_facts(crt, out);
+		ok = true;
+	}
+	gnutls_x509_crt_deinit(crt);
+	return ok;
+}
+
 void
 tls_conn_facts(struct tls_conn *t, struct tls_facts *out)
 {
@@ -296,15 +315,18 @@ tls_conn_ticket(struct tls_conn *t, struct tls_ticket *out)
 	size_t limit;
 
 	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3 ||
-	    !(gnutls_session_get_flags(s) & GNUTLS_SFLAGS_SESSION_TICKET) ||
-	    gnutls_session_get_data2(s, &d) < 0)
+	    !(gnutls_session_get_flags(s) & GNUTLS_SFLAGS_SESSION_TICKET))
 		return false;
+	limit = gnutls_record_get_max_early_data_size(s);
+	out->max_early_data = limit == NO_EARLY_DATA_LIMIT ? 0 : limit;
+	/* the session data (kilobytes) is kept only where it will be used:
+	 * most servers allow no early data, and a fleet's worth adds up */
+	if (out->max_early_data == 0 || gnutls_session_get_data2(s, &d) < 0)
+		return true;
 	out->data = xmalloc(d.size ? d.size : 1);
 	memcpy(out->data, d.data, d.size);
 	out->len = d.size;
 	gnutls_free(d.data);
-	limit = gnutls_record_get_max_early_data_size(s);
-	out->max_early_data = limit == NO_EARLY_DATA_LIMIT ? 0 : limit;
 	return true;
 }
 

@@ -50,6 +50,9 @@ const char *tls_conn_error(struct tls_conn *t);
 
 /* Fills out with version, suite, key exchange, stapling and the
  * certificate chain facts with trust evaluated against cfg. */
+/* The leaf's facts alone, without the chain's trust evaluation (the
+ * costly part): for handshakes that only compare certificates. */
+bool tls_conn_leaf(struct tls_conn *t, struct cert_facts *out);
 void tls_conn_facts(struct tls_conn *t, struct tls_facts *out);
 
 /* The same session held to TLS 1.2 (TLS-CLIENT-RENEGOTIATION). */

@@ -1019,6 +1019,45 @@ START_TEST(test_judge_twice)
 }
 END_TEST
 
+/* A selected profile's 3000-bit floor: medium for RSA/DSA from 2048 to
+ * 2999 bits, nothing for EC keys, a root sent along or a 0 floor. */
+START_TEST(test_strict_key_bits)
+{
+	struct endpoint_result r;
+
+	init_result(&r);
+	good_chain(&r); /* RSA-2048 leaf, RSA-4096 intermediate */
+	cert_checks_judge_strict(&r, 0);
+	ck_assert_uint_eq(r.nfindings, 0);
+	cert_checks_judge_strict(&r, 3000);
+	ck_assert_uint_eq(r.nfindings, 1);
+	ck_assert_str_eq(r.findings[0].check->id, "CERT-KEY-WEAK");
+	ck_assert_int_eq(r.findings[0].severity, SEV_MEDIUM);
+	ck_assert_ptr_nonnull(strstr(r.findings[0].evidence,
+	                             "leaf CN=" HOST " has a 2048-bit RSA key, "
+	                             "below the 3000 bits"));
+	endpoint_result_free(&r);
+
+	init_result(&r);
+	good_chain(&r);
+	set_key(leaf(&r), "EC/ECDSA", 256);
+	send_root(&r); /* RSA-2048 root: an anchor, not judged */
+	cert_checks_judge_strict(&r, 3000);
+	ck_assert_uint_eq(r.nfindings, 0);
+	endpoint_result_free(&r);
+
+	/* below 2048 is the catalog's high finding, not the profile's */
+	init_result(&r);
+	good_chain(&r);
+	set_key(leaf(&r), "RSA", 1024);
+	cert_checks_judge(&r, NOW);
+	cert_checks_judge_strict(&r, 3000);
+	ck_assert_uint_eq(r.nfindings, 1);
+	ck_assert_int_eq(r.findings[0].severity, SEV_HIGH);
+	endpoint_result_free(&r);
+}
+END_TEST
+
 /* The expiry thresholds are the catalog's and the header's. */
 START_TEST(test_thresholds)
 {
@@ -1043,6 +1082,7 @@ cert_checks_suite(void)
 	                    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_judge_twice);
 	tcase_add_test(tc, test_thresholds);
+	tcase_add_test(tc, test_strict_key_bits);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -319,6 +319,23 @@ START_TEST(test_rule_implicit_only)
 }
 END_TEST
 
+/* The strictest floors of the selected profiles reach the judgement. */
+START_TEST(test_strict_bits)
+{
+	const struct profile *sel[3] = {profile_by_name("baseline"),
+	                                profile_by_name("bsi-tr-03108"),
+	                                profile_by_name("rfc8314")};
+	unsigned key = 1, dh = 1;
+
+	profile_strict_bits(sel, 1, &key, &dh);
+	ck_assert_uint_eq(key, 0);
+	ck_assert_uint_eq(dh, 0);
+	profile_strict_bits(sel, 3, &key, &dh);
+	ck_assert_uint_eq(key, 3000);
+	ck_assert_uint_eq(dh, 3000);
+}
+END_TEST
+
 /* Fail closed: exit 3 when nothing fails but an endpoint in scope was
  * not assessed; --allow-incomplete turns that into 0; a failing finding
  * still gives 1. */
@@ -513,6 +530,7 @@ gate_suite(void)
 	tcase_add_test(tc, test_imap_only_scope);
 	tcase_add_test(tc, test_rule_implicit_only);
 	tcase_add_test(tc, test_fail_closed);
+	tcase_add_test(tc, test_strict_bits);
 	tcase_add_test(tc, test_waivers_in_gate);
 	tcase_add_test(tc, test_summary_scope);
 	suite_add_tcase(s, tc);

@@ -156,6 +156,30 @@ START_TEST(test_truncated_hmac)
 }
 END_TEST
 
+/* A selected profile's 3000-bit DH floor adds a medium TLS-DH-WEAK for
+ * 2048-2999 bit primes only. */
+START_TEST(test_strict_dh_bits)
+{
+	audit.q[TLSQ_DHE].answer = TLSA_ACCEPTED;
+	audit.q[TLSQ_DHE].dh_bits = 2048;
+	tls_checks_judge(&r, &audit);
+	ck_assert_ptr_null(evidence("TLS-DH-WEAK"));
+	tls_checks_judge_strict(&r, &audit, 0);
+	ck_assert_ptr_null(evidence("TLS-DH-WEAK"));
+	tls_checks_judge_strict(&r, &audit, 3000);
+	ck_assert_ptr_nonnull(strstr(evidence("TLS-DH-WEAK"),
+	                             "2048-bit prime, below the 3000 bits"));
+	ck_assert_int_eq(r.findings[r.nfindings - 1].severity, SEV_MEDIUM);
+
+	teardown();
+	setup();
+	audit.q[TLSQ_DHE].answer = TLSA_ACCEPTED;
+	audit.q[TLSQ_DHE].dh_bits = 3072;
+	tls_checks_judge_strict(&r, &audit, 3000);
+	ck_assert_ptr_null(evidence("TLS-DH-WEAK"));
+}
+END_TEST
+
 Suite *
 tls_checks_suite(void)
 {
@@ -169,6 +193,7 @@ tls_checks_suite(void)
 	tcase_add_test(tc, test_alpn_selected);
 	tcase_add_test(tc, test_alpn_enforced_or_unasked);
 	tcase_add_test(tc, test_truncated_hmac);
+	tcase_add_test(tc, test_strict_dh_bits);
 	suite_add_tcase(s, tc);
 	return s;
 }
