@@ -56,10 +56,12 @@ certinfo_trust_load(struct certinfo_trust *t, const char *ca_file, char *err,
 	(void)gnutls_x509_trust_list_add_system_trust(t->anchors, 0, 0);
 	if (!ca_file)
 		return 0;
-	/* CA/B Forum rules bind the public roots only, not --ca-file's */
-	if (gnutls_x509_trust_list_init(&t->public_anchors, 0) >= 0)
-		(void)gnutls_x509_trust_list_add_system_trust(t->public_anchors,
-		                                              0, 0);
+	/* CA/B Forum rules bind the public roots only: a chain that --ca-file
+	 * alone can anchor is the operator's own (a second copy of the
+	 * system store would cost megabytes) */
+	if (gnutls_x509_trust_list_init(&t->own_anchors, 0) >= 0)
+		(void)gnutls_x509_trust_list_add_trust_file(
+		    t->own_anchors, ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
 	{
 		gnutls_datum_t data = {NULL, 0};
 
@@ -99,8 +101,8 @@ certinfo_trust_free(struct certinfo_trust *t)
 {
 	if (t->anchors)
 		gnutls_x509_trust_list_deinit(t->anchors, 1);
-	if (t->public_anchors)
-		gnutls_x509_trust_list_deinit(t->public_anchors, 1);
+	if (t->own_anchors)
+		gnutls_x509_trust_list_deinit(t->own_anchors, 1);
 	for (size_t i = 0; i < t->npool; i++)
 		gnutls_x509_crt_deinit(t->pool[i]);
 	free(t->pool);
@@ -392,9 +394,9 @@ certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
 	out->leaf_is_anchor = out->trusted && out->certs[0].self_signed;
 	out->publicly_trusted =
 	    out->trusted && !out->needed_unsent_intermediates &&
-	    (!t->public_anchors ||
-	     (verify_path(t->public_anchors, chain, imported, path_flags) &
-	      no_path_bits) == 0);
+	    (!t->own_anchors ||
+	     (verify_path(t->own_anchors, chain, imported, path_flags) &
+	      no_path_bits) != 0);
 	for (size_t i = 0; i < imported; i++)
 		gnutls_x509_crt_deinit(chain[i]);
 }

@@ -16,11 +16,11 @@
 #include "scanner/result.h"
 
 struct certinfo_trust {
-	gnutls_x509_trust_list_t anchors;        /* system store + self-signed
-	                                            certificates of --ca-file */
-	gnutls_x509_trust_list_t public_anchors; /* the system store alone,
-	                                            when --ca-file adds to it */
-	gnutls_x509_crt_t *pool; /* other --ca-file certificates */
+	gnutls_x509_trust_list_t anchors;     /* system store + self-signed
+	                                         certificates of --ca-file */
+	gnutls_x509_trust_list_t own_anchors; /* --ca-file's self-signed
+	                                         certificates alone */
+	gnutls_x509_crt_t *pool;              /* other --ca-file certificates */
 	size_t npool;
 };
 
