@@ -312,10 +312,16 @@ result_add_finding_sev(struct endpoint_result *r, const char *check_id,
 bool
 result_has_finding(const struct endpoint_result *r, const char *check_id)
 {
+	return result_finding_evidence(r, check_id) != NULL;
+}
+
+const char *
+result_finding_evidence(const struct endpoint_result *r, const char *check_id)
+{
 	for (size_t i = 0; i < r->nfindings; i++)
 		if (strcmp(r->findings[i].check->id, check_id) == 0)
-			return true;
-	return false;
+			return r->findings[i].evidence;
+	return NULL;
 }
 
 int

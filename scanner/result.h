@@ -267,6 +267,9 @@ void result_add_finding_sev(struct endpoint_result *r, const char *check_id,
                             enum severity sev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 bool result_has_finding(const struct endpoint_result *r, const char *check_id);
+/* The evidence of r's finding for check_id, or NULL if there is none. */
+const char *result_finding_evidence(const struct endpoint_result *r,
+                                    const char *check_id);
 
 /* Highest severity among the findings, or -1 if there are none. */
 int result_worst_severity(const struct endpoint_result *r);

@@ -59,10 +59,7 @@ teardown(void)
 static const char *
 evidence(const char *id)
 {
-	for (size_t i = 0; i < r.nfindings; i++)
-		if (strcmp(r.findings[i].check->id, id) == 0)
-			return r.findings[i].evidence;
-	return NULL;
+	return result_finding_evidence(&r, id);
 }
 
 START_TEST(test_default_certificate_differs)

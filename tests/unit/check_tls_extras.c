@@ -44,10 +44,7 @@ teardown(void)
 static const char *
 evidence(const char *id)
 {
-	for (size_t i = 0; i < r.nfindings; i++)
-		if (strcmp(r.findings[i].check->id, id) == 0)
-			return r.findings[i].evidence;
-	return NULL;
+	return result_finding_evidence(&r, id);
 }
 
 static void
