@@ -208,9 +208,9 @@ static const char *const bsi_notes[] = {
     "No session-lifetime check: §4.3.1 says the TR-03116-4 48-hour rule "
     "must not be applied (IMAP IDLE).",
     "RSA/DSA keys and DH groups of 2048-2999 bits are reported (CERT-KEY-WEAK "
-    "and TLS-DH-WEAK, medium) only by scans made with this profile "
-    "selected; `mailaudit report --profile bsi-tr-03108` cannot add them "
-    "to an earlier scan's report.",
+    "and TLS-DH-WEAK, medium) while this profile is selected, by a scan or "
+    "by `mailaudit report --profile bsi-tr-03108` re-gating a saved scan "
+    "(the key sizes and the DHE prime are in it).",
     NULL,
 };
 

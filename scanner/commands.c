@@ -16,8 +16,10 @@
 #include <cJSON.h>
 
 #include "probes/catalog.h"
+#include "probes/cert_checks.h"
 #include "probes/profiles.h"
 #include "probes/service.h"
+#include "probes/tls_checks.h"
 #include "reports/report.h"
 #include "scanner/report_load.h"
 #include "scanner/xalloc.h"
@@ -216,6 +218,22 @@ report_option(struct report_args *a, int argc, char **argv, int *i)
 	return -1;
 }
 
+/* What the selected profiles report beyond the catalog (bsi-tr-03108's
+ * 3000-bit floors), judged from the report's facts as the scan would
+ * have: key sizes and the DHE prime are in it. */
+static void
+add_profile_findings(struct scan_report *rep, const struct gate_config *cfg)
+{
+	unsigned key_bits, dh_bits;
+
+	profile_strict_bits(cfg->profiles, cfg->nprofiles, &key_bits, &dh_bits);
+	for (size_t i = 0; i < rep->nresults; i++) {
+		cert_checks_judge_strict(&rep->results[i], key_bits);
+		tls_checks_judge_strict(&rep->results[i],
+		                        rep->results[i].tls_audit, dh_bits);
+	}
+}
+
 /* Builds the new gate from the saved one and the options. */
 static int
 report_regate(struct loaded_report *in, const struct report_args *a,
@@ -261,6 +279,7 @@ report_regate(struct loaded_report *in, const struct report_args *a,
 		        "keep them\n",
 		        in->gate.waivers_file);
 	}
+	add_profile_findings(&in->rep, cfg);
 	rc = gate_apply(&in->rep, cfg);
 	gate_summary_free(&in->gate);
 	gate_summarize(&in->rep, cfg, rc, &in->gate);

@@ -113,6 +113,23 @@ cmp -s "$OUT/scan.json" "$OUT/report.json" ||
 	fail "report --format json of scan.json differs from it"
 run "0 1" "$M" report --profile imap4rev2 --allow-incomplete --format json \
 	-o "$OUT/regated.json" "$OUT/scan.json"
+# a stricter profile judges the saved facts again: bsi-tr-03108's
+# 3000-bit floor finds the fleet's RSA-2048 keys, which the scan did not
+run "1" "$M" report --profile bsi-tr-03108 --format json \
+	-o "$OUT/bsi.json" "$OUT/scan.json"
+"$PY" - "$OUT/scan.json" "$OUT/bsi.json" <<-'EOF' ||
+	import json, sys
+	def floor(path):
+	    return [f for e in json.load(open(path))["endpoints"]
+	            for f in e["findings"]
+	            if f["check"] == "CERT-KEY-WEAK" and "3000 bits" in f["evidence"]]
+	before, after = floor(sys.argv[1]), floor(sys.argv[2])
+	# medium where only the profile's floor speaks (a 1024-bit key
+	# stays high, the floor's words merged into its evidence)
+	sys.exit(0 if not before and after and all(f["gate_fail"] for f in after)
+	         and any(f["severity"] == "medium" for f in after) else 1)
+EOF
+	fail "report --profile bsi-tr-03108 added no 3000-bit CERT-KEY-WEAK"
 
 # an older scan for the diff: one finding fewer, one endpoint gone
 "$PY" - "$OUT/scan.json" "$OUT/old.json" <<-'EOF'
