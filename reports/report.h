@@ -64,6 +64,14 @@ int report_json_endpoint(FILE *out, const struct endpoint_result *r,
 int report_json_finish(FILE *out, const struct scan_report *rep,
                        const struct report_options *opt);
 
+/* The text report, written as a scan goes: one host's block when all its
+ * endpoints are done (members: that host's endpoints), then the totals.
+ * Hosts come in the order they finished, not worst first. */
+int report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
+                     const struct report_options *opt);
+int report_text_finish(FILE *out, const struct scan_report *rep,
+                       const struct report_options *opt);
+
 /* Counts used by every reporter's summary. */
 struct report_summary {
 	size_t endpoints;

@@ -473,19 +473,51 @@ put_summary(FILE *out, bool color, const struct report_summary *s,
 }
 
 static int
+flushed(FILE *out)
+{
+	if (fflush(out) == EOF || ferror(out)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* The summary and the per-host TLS verdict tally that end the report. */
+static int
+put_totals(FILE *out, const struct scan_report *rep,
+           const struct report_options *opt,
+           const struct host_verdict *verdicts, size_t nv)
+{
+	struct report_summary sum;
+	size_t tally[TLS_VERDICT_UNKNOWN + 1] = {0};
+
+	report_summarize_opt(rep, opt, &sum);
+	put_summary(out, opt->color, &sum, opt);
+	for (size_t i = 0; i < nv; i++)
+		tally[verdicts[i].verdict]++;
+	if (nv)
+		fprintf(out,
+		        "  TLS per host: mandatory %zu, opportunistic %zu, "
+		        "absent %zu, unknown %zu\n",
+		        tally[TLS_VERDICT_MANDATORY],
+		        tally[TLS_VERDICT_OPPORTUNISTIC],
+		        tally[TLS_VERDICT_ABSENT], tally[TLS_VERDICT_UNKNOWN]);
+	return flushed(out);
+}
+
+static int
 text_render(FILE *out, const struct scan_report *rep,
             const struct report_options *opt)
 {
-	struct report_summary sum;
 	struct host_group *groups = NULL;
 	struct host_ref *refs = NULL;
 	size_t ngroups = 0, nv = 0;
 	struct host_verdict *verdicts =
 	    host_verdicts(rep->results, rep->nresults, &nv);
-	size_t tally[TLS_VERDICT_UNKNOWN + 1] = {0};
+	int rc;
 
 	errno = 0;
-	report_summarize_opt(rep, opt, &sum);
 	if (rep->nresults)
 		ngroups = group_hosts(rep, &refs, &groups);
 	else
@@ -497,23 +529,51 @@ text_render(FILE *out, const struct scan_report *rep,
 	}
 	free(refs);
 	free(groups);
-	put_summary(out, opt->color, &sum, opt);
-	for (size_t i = 0; i < nv; i++)
-		tally[verdicts[i].verdict]++;
-	if (nv)
-		fprintf(out,
-		        "  TLS per host: mandatory %zu, opportunistic %zu, "
-		        "absent %zu, unknown %zu\n",
-		        tally[TLS_VERDICT_MANDATORY],
-		        tally[TLS_VERDICT_OPPORTUNISTIC],
-		        tally[TLS_VERDICT_ABSENT], tally[TLS_VERDICT_UNKNOWN]);
+	rc = put_totals(out, rep, opt, verdicts, nv);
 	host_verdicts_free(verdicts, nv);
-	if (fflush(out) == EOF || ferror(out)) {
-		if (errno == 0)
-			errno = EIO;
-		return -1;
+	return rc;
+}
+
+int
+report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
+                 const struct report_options *opt)
+{
+	struct scan_report sub = {.results = (struct endpoint_result *)members,
+	                          .nresults = n};
+	struct host_ref *refs = xcalloc(n ? n : 1, sizeof(*refs));
+	size_t nv = 0;
+	struct host_verdict *verdicts = host_verdicts(members, n, &nv);
+
+	errno = 0;
+	for (size_t i = 0; i < n; i++) {
+		refs[i].host = members[i].endpoint.host;
+		refs[i].index = i;
 	}
-	return 0;
+	if (n) {
+		put_host(out, opt->color, opt->gate != NULL, &sub, refs, n,
+		         verdicts, nv);
+		putc('\n', out);
+	}
+	free(refs);
+	host_verdicts_free(verdicts, nv);
+	return flushed(out);
+}
+
+int
+report_text_finish(FILE *out, const struct scan_report *rep,
+                   const struct report_options *opt)
+{
+	size_t nv = 0;
+	struct host_verdict *verdicts =
+	    host_verdicts(rep->results, rep->nresults, &nv);
+	int rc;
+
+	errno = 0;
+	if (!rep->nresults)
+		fputs("No endpoints were scanned.\n", out);
+	rc = put_totals(out, rep, opt, verdicts, nv);
+	host_verdicts_free(verdicts, nv);
+	return rc;
 }
 
 const struct reporter text_reporter = {

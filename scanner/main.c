@@ -73,14 +73,17 @@ progress_print(struct progress *p, bool final)
 }
 
 /*
- * Streaming JSON or JSON Lines (when it is the only report): a host's
- * endpoints are written as soon as all of them are finished and judged,
- * then the details only that report needed are freed, so a fleet's memory
- * does not grow with it beyond what the totals and host verdicts need.
+ * Streaming JSON, JSON Lines or text (when it is the only report): a
+ * host's endpoints are written as soon as all of them are finished and
+ * judged, then the details only that report needed are freed, so a fleet's
+ * memory does not grow with it beyond what the totals and host verdicts
+ * need.
  */
+enum stream_kind { STREAM_JSONL, STREAM_JSON, STREAM_TEXT };
+
 struct stream {
 	bool on;
-	bool json;  /* else JSON Lines */
+	enum stream_kind kind;
 	bool first; /* no endpoint written yet */
 	const char *format;
 	FILE *out;
@@ -152,13 +155,16 @@ stream_group(struct stream *st, size_t g)
 		tmp[j] = st->results[st->members[first + j]];
 	host_checks_judge(tmp, k);
 	(void)gate_apply(&sub, st->gc);
+	if (st->kind == STREAM_TEXT && !st->failed &&
+	    report_text_host(st->out, tmp, k, &st->ro) < 0)
+		st->failed = true;
 	for (size_t j = 0; j < k; j++) {
 		struct endpoint_result *r =
 		    &st->results[st->members[first + j]];
 
 		*r = tmp[j];
-		if (!st->failed &&
-		    (st->json
+		if (!st->failed && st->kind != STREAM_TEXT &&
+		    (st->kind == STREAM_JSON
 		         ? report_json_endpoint(st->out, r, &st->ro, st->first)
 		         : report_jsonl_endpoint(st->out, r, &st->ro)) < 0)
 			st->failed = true;
@@ -194,25 +200,34 @@ on_endpoint_done(struct endpoint_result *r, size_t idx, void *arg)
 	p->done++;
 	for (size_t i = 0; i < r->nfindings; i++)
 		p->by_severity[r->findings[i].severity]++;
+	if (d->stream->on && --d->stream->left[d->stream->group_of[idx]] == 0) {
+		/* text on the terminal: the progress line makes way */
+		if (p->enabled && d->stream->kind == STREAM_TEXT &&
+		    d->stream->out == stdout)
+			fputs("\r\033[K", stderr);
+		stream_group(d->stream, d->stream->group_of[idx]);
+	}
 	if (p->enabled)
 		progress_print(p, false);
-	if (d->stream->on && --d->stream->left[d->stream->group_of[idx]] == 0)
-		stream_group(d->stream, d->stream->group_of[idx]);
 }
 
-/* Opens the streaming output if JSON or JSON Lines is the only report;
- * rep holds what a scan knows before it starts. */
+/* Opens the streaming output if JSON, JSON Lines or text is the only
+ * report; rep holds what a scan knows before it starts. */
 static void
 stream_open(struct stream *st, const struct cli_options *o,
             struct endpoint_result *results, size_t n,
             const struct gate_config *gc, const struct scan_report *rep)
 {
 	memset(st, 0, sizeof(*st));
-	if (o->noutputs != 1 || (strcmp(o->outputs[0].format, "jsonl") != 0 &&
-	                         strcmp(o->outputs[0].format, "json") != 0))
+	if (o->noutputs != 1)
 		return;
 	st->format = o->outputs[0].format;
-	st->json = strcmp(st->format, "json") == 0;
+	if (strcmp(st->format, "json") == 0)
+		st->kind = STREAM_JSON;
+	else if (strcmp(st->format, "text") == 0)
+		st->kind = STREAM_TEXT;
+	else if (strcmp(st->format, "jsonl") != 0)
+		return;
 	st->first = true;
 	st->path = o->outputs[0].path;
 	st->out = stdout;
@@ -230,8 +245,9 @@ stream_open(struct stream *st, const struct cli_options *o,
 	st->gc = gc;
 	st->ro.gate = &st->provisional;
 	st->ro.fail_on = o->fail_on;
+	st->ro.color = !st->path && o->color && st->kind == STREAM_TEXT;
 	stream_groups(st, n);
-	if (st->json && report_json_begin(st->out, rep) < 0)
+	if (st->kind == STREAM_JSON && report_json_begin(st->out, rep) < 0)
 		st->failed = true;
 }
 
@@ -257,9 +273,10 @@ stream_close(struct stream *st, struct scan_report *rep,
 	if (st->nwritten > 0)
 		memcpy(rep->results, sorted, st->nwritten * sizeof(*sorted));
 	free(sorted);
-	rc = st->failed ? -1
-	     : st->json ? report_json_finish(st->out, rep, ro)
-	                : report_jsonl_finish(st->out, rep, ro);
+	rc = st->failed                ? -1
+	     : st->kind == STREAM_JSON ? report_json_finish(st->out, rep, ro)
+	     : st->kind == STREAM_TEXT ? report_text_finish(st->out, rep, ro)
+	                               : report_jsonl_finish(st->out, rep, ro);
 
 	if (st->out != stdout && fclose(st->out) != 0)
 		rc = -1;
@@ -441,6 +458,7 @@ run_scan(struct cli_options *o)
 	commands_warn_expired(&gs);
 	ro.exit_code = code;
 	ro.gate = &gs;
+	ro.color = stream.ro.color;
 	if (stream.on && stream_close(&stream, &rep, &ro) < 0) {
 		fprintf(stderr,
 		        "mailaudit: cannot write the %s report%s%s: %s\n",

@@ -22,8 +22,11 @@ while read -r name addr host _; do
 	case $name in '' | '#'*) continue ;; esac
 	args+=(--resolve "$host:$addr") targets+=("$host")
 done <fixtures/fleet.conf
-while read -r name addr host proto _ port _; do
+while read -r name addr host proto mode port _; do
 	case $name in '' | '#'*) continue ;; esac
+	# imaps:// and pop3s:// for the implicit-TLS fakes: imap://h:993
+	# would speak cleartext to a port that waits for a ClientHello
+	[ "$mode" = implicit ] && proto+=s
 	args+=(--resolve "$host:$addr") targets+=("$proto://$host:$port")
 done <fixtures/fakes.conf
 

@@ -100,6 +100,18 @@ else
 		--resolve compliant.mailaudit.test:127.0.0.11 \
 		--resolve silent.mailaudit.test:127.0.0.48 \
 		compliant.mailaudit.test imap://silent.mailaudit.test:143
+	# text is streamed host by host when it is the only report: the same
+	# lines as the whole-document rendering of the same scan's JSON
+	pair=(--resolve compliant.mailaudit.test:127.0.0.11
+		--resolve expired.mailaudit.test:127.0.0.15
+		compliant.mailaudit.test expired.mailaudit.test)
+	run "1" "$M" scan --ca-file "$RUNDIR/certs/ca-bundle.pem" --timeout 3 \
+		--format text -o "$OUT/streamed.text" "${pair[@]}"
+	run "1" "$M" scan --ca-file "$RUNDIR/certs/ca-bundle.pem" --timeout 3 \
+		--format json -o "$OUT/pair.json" "${pair[@]}"
+	run "1" "$M" report --format text -o "$OUT/pair.text" "$OUT/pair.json"
+	cmp -s <(sort "$OUT/streamed.text") <(sort "$OUT/pair.text") ||
+		fail "the streamed text report differs from the rendered one"
 	cleanup
 	trap - EXIT INT TERM
 fi
