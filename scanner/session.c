@@ -415,6 +415,23 @@ session_eof(struct session *s)
 	free(d);
 }
 
+/* A silent cleartext session on 993/995 is most likely a port waiting
+ * for a ClientHello: imap://host:993 where imaps:// was meant. */
+static const char *
+implicit_port_hint(const struct session *s)
+{
+	const struct endpoint *e = &s->res->endpoint;
+
+	if (s->tls_active || s->pp.len > 0 ||
+	    e->service->tls != TLS_MODE_STARTTLS)
+		return "";
+	if (e->port == 993)
+		return "; 993 is the IMAPS port: imaps:// speaks TLS first";
+	if (e->port == 995)
+		return "; 995 is the POP3S port: pop3s:// speaks TLS first";
+	return "";
+}
+
 void
 session_timeout(struct session *s)
 {
@@ -432,7 +449,8 @@ session_timeout(struct session *s)
 		              s->phase, s->pp.len, got);
 		free(got);
 	} else {
-		d = xasprintf("no %s within the timeout", s->phase);
+		d = xasprintf("no %s within the timeout%s", s->phase,
+		              implicit_port_hint(s));
 	}
 	set_status(s, EP_STATUS_TIMEOUT, d);
 	free(d);

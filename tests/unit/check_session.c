@@ -1376,6 +1376,45 @@ START_TEST(test_io_error)
 }
 END_TEST
 
+/* Silence on a cleartext session to 993/995 says what was probably
+ * meant; on 143 it says only what happened. */
+START_TEST(test_timeout_on_implicit_port)
+{
+	static const struct {
+		const char *service;
+		uint16_t port;
+		const char *detail;
+	} cases[] = {
+	    {"imap", 993,
+	     "no greeting within the timeout; 993 is the IMAPS port: "
+	     "imaps:// speaks TLS first"},
+	    {"pop3", 995,
+	     "no greeting within the timeout; 995 is the POP3S port: "
+	     "pop3s:// speaks TLS first"},
+	    {"imap", 143, "no greeting within the timeout"},
+	};
+	struct probe_options opts = {.passive = false, .quiet_wait_s = 1};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct endpoint_result res;
+		struct session s;
+
+		endpoint_result_init(&res);
+		res.endpoint.host = xstrdup("mail.example.org");
+		res.endpoint.address = xstrdup("192.0.2.10");
+		res.endpoint.port = cases[i].port;
+		res.endpoint.service = service_by_name(cases[i].service);
+		session_init(&s, &res, 3, PROBE_PASS_MAIN, &opts);
+		session_start(&s);
+		session_timeout(&s);
+		ck_assert_int_eq(res.status, EP_STATUS_TIMEOUT);
+		ck_assert_str_eq(res.status_detail, cases[i].detail);
+		session_free(&s);
+		endpoint_result_free(&res);
+	}
+}
+END_TEST
+
 Suite *
 session_suite(void)
 {
@@ -1387,6 +1426,7 @@ session_suite(void)
 	tcase_add_test(tc, test_tags_depend_on_seed);
 	tcase_add_test(tc, test_output_consumed_in_parts);
 	tcase_add_test(tc, test_io_error);
+	tcase_add_test(tc, test_timeout_on_implicit_port);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("split");
