@@ -217,6 +217,22 @@ req_object(struct ctx *c, const cJSON *o, const char *base, const char *key)
 	return v;
 }
 
+/* An object, or NULL when the member is null or absent (a field newer
+ * than the report); p is set to its path. */
+static const cJSON *
+opt_object(struct ctx *c, const cJSON *o, const char *base, const char *key,
+           struct path *p)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	at(p, base, key, -1);
+	if (!cJSON_IsObject(v))
+		fail(c, p->s, "expected an object or null");
+	return v;
+}
+
 /* "2024-05-01T12:00:00Z" or null (0). */
 static time_t
 opt_time(struct ctx *c, const cJSON *o, const char *base, const char *key)
@@ -345,14 +361,12 @@ static void
 load_ocsp(struct ctx *c, const cJSON *t, const char *base,
           struct ocsp_facts *oc)
 {
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "ocsp");
+	const cJSON *o;
 	struct path p;
 
-	if (!o || cJSON_IsNull(o))
+	o = opt_object(c, t, base, "ocsp", &p);
+	if (!o)
 		return;
-	at(&p, base, "ocsp", -1);
-	if (!cJSON_IsObject(o))
-		fail(c, p.s, "expected an object or null");
 	oc->present = true;
 	oc->status = opt_str(c, o, p.s, "status");
 	oc->matches_leaf = req_bool(c, o, p.s, "matches_leaf");
@@ -370,14 +384,12 @@ static void
 load_no_sni(struct ctx *c, const cJSON *t, const char *base,
             struct no_sni_facts *n)
 {
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "without_sni");
+	const cJSON *o;
 	struct path p;
 
-	if (!o || cJSON_IsNull(o))
+	o = opt_object(c, t, base, "without_sni", &p);
+	if (!o)
 		return;
-	at(&p, base, "without_sni", -1);
-	if (!cJSON_IsObject(o))
-		fail(c, p.s, "expected an object or null");
 	n->tried = true;
 	n->leaf_sha256 = opt_str(c, o, p.s, "leaf_sha256");
 	n->leaf_subject = opt_str(c, o, p.s, "leaf_subject");
@@ -391,15 +403,13 @@ static void
 load_reneg(struct ctx *c, const cJSON *t, const char *base,
            struct reneg_facts *g)
 {
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "renegotiation");
+	const cJSON *o;
 	const char *outcome;
 	struct path p;
 
-	if (!o || cJSON_IsNull(o))
+	o = opt_object(c, t, base, "renegotiation", &p);
+	if (!o)
 		return;
-	at(&p, base, "renegotiation", -1);
-	if (!cJSON_IsObject(o))
-		fail(c, p.s, "expected an object or null");
 	g->tried = g->decided = true;
 	outcome = opt_str_raw(c, o, p.s, "outcome");
 	if (outcome && strcmp(outcome, "accepted") == 0)
@@ -420,14 +430,12 @@ static void
 load_early_data(struct ctx *c, const cJSON *t, const char *base,
                 struct early_data_facts *ed)
 {
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "early_data");
+	const cJSON *o;
 	struct path p;
 
-	if (!o || cJSON_IsNull(o))
+	o = opt_object(c, t, base, "early_data", &p);
+	if (!o)
 		return;
-	at(&p, base, "early_data", -1);
-	if (!cJSON_IsObject(o))
-		fail(c, p.s, "expected an object or null");
 	ed->checked = true;
 	ed->ticket = req_bool(c, o, p.s, "session_ticket");
 	ed->max_early_data =
@@ -556,18 +564,16 @@ static void
 load_audit(struct ctx *c, const cJSON *t, const char *base,
            struct endpoint_result *r)
 {
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(t, "audit");
+	const cJSON *o;
 	const cJSON *suites, *qs, *x, *ext;
 	struct tls_audit *a;
 	struct path p;
 	char *depth;
 	int d;
 
-	if (!o || cJSON_IsNull(o))
+	o = opt_object(c, t, base, "audit", &p);
+	if (!o)
 		return;
-	at(&p, base, "audit", -1);
-	if (!cJSON_IsObject(o))
-		fail(c, p.s, "expected an object or null");
 	depth = req_str(c, o, p.s, "depth");
 	d = tls_depth_parse(depth);
 	free(depth);
