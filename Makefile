@@ -29,7 +29,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
 INT_SRC  := $(wildcard tests/integration/*.c)
 INT_OBJ  := $(INT_SRC:%.c=$(B)/%.o)
-SRV_SRC  := $(wildcard tests/servers/*.c)
+# every tests/servers/*.c is one server, but daemon.c, which they share
+SRV_SRC  := $(filter-out tests/servers/daemon.c,$(wildcard tests/servers/*.c))
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
 .PHONY: all check unit integration formats dns tls-extras asan demo lint format \
@@ -65,9 +66,9 @@ $(B)/run_unit: $(UNIT_OBJ) $(B)/libmailaudit.a
 $(B)/run_integration: $(INT_OBJ) $(B)/libmailaudit.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
-$(B)/servers/%: tests/servers/%.c
+$(B)/servers/%: tests/servers/%.c tests/servers/daemon.c tests/servers/daemon.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< tests/servers/daemon.c $(LDLIBS)
 
 deps:
 	@tests/install-deps.sh

@@ -174,6 +174,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "tests/servers/daemon.h"
+
 #define MAX_LISTEN      16
 #define MAX_CHILDREN    512
 #define CONN_TIMEOUT    30          /* seconds per connection */
@@ -295,28 +297,7 @@ struct conn {
 	char buf[BUF_CAP];
 };
 
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-logmsg(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "fake_mail_server[%ld]: %s\n", (long)getpid(), msg);
-}
-
-static void
-msleep(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
+const char *const daemon_name = "fake_mail_server";
 
 /* ---- connection I/O ------------------------------------------------ */
 
@@ -1514,118 +1495,6 @@ accept_one(int lfd)
 	close(fd);
 }
 
-/* ADDR:PORT or [V6ADDR]:PORT -> bound, listening, non-blocking socket. */
-static int
-open_listener(const char *spec)
-{
-	struct addrinfo hints = {0}, *res, *rp;
-	char host[256];
-	const char *port, *end;
-	int fd = -1, one = 1, r;
-
-	if (spec[0] == '[') {
-		end = strchr(spec, ']');
-		if (!end || end[1] != ':')
-			goto bad;
-		port = end + 2;
-		spec++;
-	} else {
-		end = strrchr(spec, ':');
-		if (!end)
-			goto bad;
-		port = end + 1;
-	}
-	if (end == spec || (size_t)(end - spec) >= sizeof(host) || !*port)
-		goto bad;
-	memcpy(host, spec, (size_t)(end - spec));
-	host[end - spec] = '\0';
-
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	r = getaddrinfo(host, port, &hints, &res);
-	if (r != 0) {
-		logmsg("%s: %s", host, gai_strerror(r));
-		return -1;
-	}
-	for (rp = res; rp; rp = rp->ai_next) {
-		fd = socket(rp->ai_family,
-		            SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd < 0)
-			continue;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (rp->ai_family == AF_INET6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-			           sizeof(one));
-		if (bind(fd, rp->ai_addr, rp->ai_addrlen) == 0 &&
-		    listen(fd, 128) == 0)
-			break;
-		logmsg("listen on [%s]:%s: %s", host, port, strerror(errno));
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd;
-bad:
-	logmsg("bad --listen '%s' (want ADDR:PORT or [ADDR]:PORT)", spec);
-	return -1;
-}
-
-static int
-write_pidfile(pid_t pid)
-{
-	FILE *f = fopen(cfg.pidfile, "w");
-
-	if (!f || fprintf(f, "%ld\n", (long)pid) < 0 || fclose(f) != 0) {
-		logmsg("%s: %s", cfg.pidfile, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void
-redirect_stdio(void)
-{
-	int null = open("/dev/null", O_RDWR);
-	int logfd = -1;
-
-	if (cfg.logfile)
-		logfd = open(cfg.logfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		if (cfg.daemon && logfd < 0)
-			dup2(null, 2);
-	}
-	if (logfd >= 0)
-		dup2(logfd, 2);
-	if (null > 2)
-		close(null);
-	if (logfd > 2)
-		close(logfd);
-}
-
-/* Forks into the background; the foreground process writes the pid file
- * and exits. Returns in the daemon. */
-static void
-daemonize(void)
-{
-	pid_t pid = fork();
-
-	if (pid < 0) {
-		logmsg("fork: %s", strerror(errno));
-		exit(1);
-	}
-	if (pid > 0) {
-		if (cfg.pidfile && write_pidfile(pid) < 0) {
-			kill(pid, SIGTERM);
-			_exit(1);
-		}
-		_exit(0);
-	}
-	setsid();
-}
-
 static void
 usage(FILE *f)
 {
@@ -2033,10 +1902,10 @@ main(int argc, char **argv)
 	}
 	setup_signals();
 	if (cfg.daemon)
-		daemonize();
-	else if (cfg.pidfile && write_pidfile(getpid()) < 0)
+		daemonize(cfg.pidfile);
+	else if (cfg.pidfile && write_pidfile(cfg.pidfile, getpid()) < 0)
 		goto close;
-	redirect_stdio();
+	redirect_stdio(cfg.logfile, cfg.daemon);
 	server_pid = getpid();
 	logmsg("%s %s server, behaviour %s, %d listener(s), priority %s%s%s",
 	       cfg.proto == P_IMAP ? "imap" : "pop3",
