@@ -33,8 +33,8 @@ INT_OBJ  := $(INT_SRC:%.c=$(B)/%.o)
 SRV_SRC  := $(filter-out tests/servers/daemon.c,$(wildcard tests/servers/*.c))
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
-.PHONY: all check unit integration formats dns tls-extras asan demo lint format \
-        format-check fuzz bench install clean deps
+.PHONY: all check unit integration formats dns tls-extras output hostile shard \
+        asan demo lint format format-check fuzz bench install clean deps
 
 all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
 
@@ -89,6 +89,12 @@ check: deps
 	$(MAKE) formats
 	$(MAKE) dns
 	$(MAKE) tls-extras
+	$(MAKE) output
+
+# -o never replaces what it writes to: FIFO, symlink, mode, a full tmpfs
+# (root), a closed pipe, for scan, report, merge and diff
+output: all
+	tests/integration/output.sh $(B)
 
 # --external DNS checks: NSD serving a DNSSEC-signed test zone on
 # 127.0.0.201:5301, a fake IMAPS server on 127.0.0.202 (needs nsd,
@@ -125,6 +131,7 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 tests/formats/validate.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/dns.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/tls_extras.sh build/asan
+	ASAN_OPTIONS=detect_leaks=1 tests/integration/output.sh build/asan
 
 demo: deps
 	$(MAKE) all

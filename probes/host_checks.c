@@ -88,8 +88,7 @@ judge_implicit_missing(struct endpoint_result *results, size_t n)
 			    clear->endpoint.service->protocol !=
 			        svc->protocol ||
 			    !same_address(&clear->endpoint, &imp->endpoint) ||
-			    !clear->banner ||
-			    clear->status == EP_STATUS_REJECTED)
+			    clear->status != EP_STATUS_OK)
 				continue;
 			result_add_findingf(
 			    imp, "IMPLICIT-TLS-MISSING",

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "probes/catalog.h"
+#include "scanner/outfile.h"
 #include "scanner/waivers.h"
 #include "scanner/xalloc.h"
 
@@ -55,39 +56,22 @@ reporter_names(void)
 
 int
 report_write(const struct reporter *rp, const struct scan_report *rep,
-             const struct report_options *opt, const char *path)
+             const struct report_options *opt, const char *path, char *err,
+             size_t errlen)
 {
-	char *tmp;
-	FILE *f;
-	int rc, saved;
+	struct outfile out;
+	int rc;
 
-	if (!path || strcmp(path, "-") == 0) {
-		rc = rp->render(stdout, rep, opt);
-		return (fflush(stdout) == 0 && rc == 0) ? 0 : -1;
-	}
-	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f) {
-		saved = errno;
-		free(tmp);
-		errno = saved;
+	if (outfile_open(&out, path) != 0) {
+		snprintf(err, errlen, "%s", out.err);
 		return -1;
 	}
-	rc = rp->render(f, rep, opt);
-	saved = errno;
-	if (fclose(f) != 0 && rc == 0) {
-		rc = -1;
-		saved = errno;
+	rc = rp->render(out.f, rep, opt);
+	if (outfile_close(&out, rc == 0) != 0) {
+		snprintf(err, errlen, "%s", out.err);
+		return -1;
 	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		rc = -1;
-		saved = errno;
-	}
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	errno = saved;
-	return rc;
+	return 0;
 }
 
 static int

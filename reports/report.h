@@ -36,11 +36,11 @@ const struct reporter *reporter_by_name(const char *name);
 /* The names of every reporter, NULL-terminated, for usage messages. */
 const char *const *reporter_names(void);
 
-/* Writes the report to path atomically (a temporary file in the same
- * directory, then rename), or to stdout when path is NULL or "-".
- * Returns 0, or -1 with errno set. */
+/* Writes the report to path as scanner/outfile.h describes (standard
+ * output for NULL or "-"). Returns 0, or -1 with the reason in err. */
 int report_write(const struct reporter *rp, const struct scan_report *rep,
-                 const struct report_options *opt, const char *path);
+                 const struct report_options *opt, const char *path, char *err,
+                 size_t errlen);
 
 /* The endpoint's findings, worst first, then by check id (the order every
  * reporter shows). NULL when there are none; caller frees the array. */

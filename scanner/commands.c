@@ -21,6 +21,7 @@
 #include "probes/service.h"
 #include "probes/tls_checks.h"
 #include "reports/report.h"
+#include "scanner/outfile.h"
 #include "scanner/report_load.h"
 #include "scanner/xalloc.h"
 
@@ -37,7 +38,9 @@ static const char report_usage[] =
     "                      (default: from the -o name: .html, .sarif,\n"
     "                      .xml (junit), .jsonl, .json, .txt; else text\n"
     "                      on a terminal, json otherwise)\n"
-    "  -o FILE             write to FILE (atomically); default stdout\n"
+    "  -o FILE             write to FILE (replaced atomically; a symlink\n"
+    "                      is followed, a device or FIFO written in\n"
+    "                      place); default or -: stdout\n"
     "  --profile NAME      gate on profile NAME (repeatable; union)\n"
     "  --fail-on SEVERITY  also fail on every finding at or above it\n"
     "  --waivers FILE      waiver file (JSON)\n"
@@ -59,7 +62,9 @@ static const char diff_usage[] =
     "  --fail-on SEVERITY  exit 1 if a finding is new at or above it\n"
     "                      (default high)\n"
     "  --format FMT        text (default) or json\n"
-    "  -o FILE             write to FILE (atomically); default stdout\n"
+    "  -o FILE             write to FILE (replaced atomically; a symlink\n"
+    "                      is followed, a device or FIFO written in\n"
+    "                      place); default or -: stdout\n"
     "\n"
     "exit codes: 0 nothing new at or above --fail-on, 1 something is,\n"
     "2 usage or input error.\n";
@@ -325,10 +330,15 @@ write_loaded(const char *cmd, struct loaded_report *in,
 	    .color = a->color && !a->output && isatty(STDOUT_FILENO),
 	};
 
-	if (report_write(reporter_by_name(a->format), &in->rep, &ro,
-	                 a->output) < 0) {
+	char err[256];
+
+	if (report_write(reporter_by_name(a->format), &in->rep, &ro, a->output,
+	                 err, sizeof(err)) < 0) {
 		fprintf(stderr, "mailaudit %s: cannot write %s: %s\n", cmd,
-		        a->output ? a->output : "the report", strerror(errno));
+		        a->output && strcmp(a->output, "-") != 0
+		            ? a->output
+		            : "the report to standard output",
+		        err);
 		return 2;
 	}
 	return in->exit_code;
@@ -950,37 +960,27 @@ diff_json(FILE *out, const struct diff *d, const struct loaded_report *o,
 	return rc;
 }
 
-/* Writes to path atomically, or stdout. */
+/* Writes the diff as scanner/outfile.h describes. */
 static int
 write_diff(const char *path, bool json, const struct diff *d,
            const struct loaded_report *o, const struct loaded_report *n,
-           const char *oname, const char *nname, int fail_on, int code)
+           const char *oname, const char *nname, int fail_on, int code,
+           char *err, size_t errlen)
 {
-	char *tmp;
-	FILE *f;
+	struct outfile out;
 	int rc;
 
-	if (!path || strcmp(path, "-") == 0)
-		return json ? diff_json(stdout, d, o, n, oname, nname, fail_on,
-		                        code)
-		            : diff_text(stdout, d, o, n, oname, nname, fail_on,
-		                        code);
-	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f) {
-		free(tmp);
+	if (outfile_open(&out, path) != 0) {
+		snprintf(err, errlen, "%s", out.err);
 		return -1;
 	}
-	rc = json ? diff_json(f, d, o, n, oname, nname, fail_on, code)
-	          : diff_text(f, d, o, n, oname, nname, fail_on, code);
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	rc = json ? diff_json(out.f, d, o, n, oname, nname, fail_on, code)
+	          : diff_text(out.f, d, o, n, oname, nname, fail_on, code);
+	if (outfile_close(&out, rc == 0) != 0) {
+		snprintf(err, errlen, "%s", out.err);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -1047,9 +1047,12 @@ cmd_diff(int argc, char **argv)
 	diff_build(&old.rep, &cur.rep, fail_on, &d);
 	code = d.failing ? 1 : 0;
 	if (write_diff(output, json, &d, &old, &cur, files[0], files[1],
-	               fail_on, code) < 0) {
+	               fail_on, code, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mailaudit diff: cannot write %s: %s\n",
-		        output ? output : "the diff", strerror(errno));
+		        output && strcmp(output, "-") != 0
+		            ? output
+		            : "the diff to standard output",
+		        err);
 		code = 2;
 	}
 	diff_free(&d);

@@ -22,6 +22,7 @@
 #include "scanner/commands.h"
 #include "scanner/dnscheck.h"
 #include "scanner/gate.h"
+#include "scanner/outfile.h"
 #include "scanner/resolve.h"
 #include "scanner/scan.h"
 #include "scanner/tls.h"
@@ -87,7 +88,7 @@ struct stream {
 	bool first; /* no endpoint written yet */
 	const char *format;
 	FILE *out;
-	char *tmp;        /* written here, renamed at the end */
+	struct outfile file;
 	const char *path; /* NULL: standard output */
 	struct endpoint_result *results;
 	size_t *members;     /* result indexes, grouped by host */
@@ -100,8 +101,17 @@ struct stream {
 	const struct gate_config *gc;
 	struct gate_summary provisional; /* only so records carry marks */
 	struct report_options ro;
-	bool failed;
+	int failed; /* errno of the first failed write, 0 if none */
 };
+
+/* Keeps the first write error: later calls (the scan goes on) may
+ * change errno before the report is closed. */
+static void
+stream_failed(struct stream *st)
+{
+	if (!st->failed)
+		st->failed = errno ? errno : EIO;
+}
 
 /* Groups the endpoints by host (a host's ports are judged together). */
 static void
@@ -157,7 +167,7 @@ stream_group(struct stream *st, size_t g)
 	(void)gate_apply(&sub, st->gc);
 	if (st->kind == STREAM_TEXT && !st->failed &&
 	    report_text_host(st->out, tmp, k, &st->ro) < 0)
-		st->failed = true;
+		stream_failed(st);
 	for (size_t j = 0; j < k; j++) {
 		struct endpoint_result *r =
 		    &st->results[st->members[first + j]];
@@ -167,7 +177,7 @@ stream_group(struct stream *st, size_t g)
 		    (st->kind == STREAM_JSON
 		         ? report_json_endpoint(st->out, r, &st->ro, st->first)
 		         : report_jsonl_endpoint(st->out, r, &st->ro)) < 0)
-			st->failed = true;
+			stream_failed(st);
 		st->first = false;
 		st->written[st->nwritten++] = st->members[first + j];
 		endpoint_result_compact(r);
@@ -183,7 +193,6 @@ stream_free(struct stream *st)
 	free(st->group_of);
 	free(st->left);
 	free(st->written);
-	free(st->tmp);
 }
 
 struct done_ctx {
@@ -230,28 +239,22 @@ stream_open(struct stream *st, const struct cli_options *o,
 		return;
 	st->first = true;
 	st->path = o->outputs[0].path;
-	st->out = stdout;
-	if (st->path) {
-		st->tmp = xasprintf("%s.tmp.%ld", st->path, (long)getpid());
-		st->out = fopen(st->tmp, "w");
-		if (!st->out) {
-			free(st->tmp);
-			st->tmp = NULL;
-			return; /* the ordinary writer reports the error */
-		}
-	}
+	if (outfile_open(&st->file, st->path) != 0)
+		return; /* the ordinary writer reports the error */
+	st->out = st->file.f;
 	st->on = true;
 	st->results = results;
 	st->gc = gc;
 	st->ro.gate = &st->provisional;
 	st->ro.fail_on = o->fail_on;
-	st->ro.color = !st->path && o->color && st->kind == STREAM_TEXT;
+	st->ro.color = st->out == stdout && o->color && st->kind == STREAM_TEXT;
 	stream_groups(st, n);
 	if (st->kind == STREAM_JSON && report_json_begin(st->out, rep) < 0)
-		st->failed = true;
+		stream_failed(st);
 }
 
-/* Ends a streamed report: hosts and summary, then the rename. */
+/* Ends a streamed report: hosts and summary, then the file is put in
+ * place. Returns -1 with the reason in st->file.err. */
 static int
 stream_close(struct stream *st, struct scan_report *rep,
              const struct report_options *ro)
@@ -273,20 +276,20 @@ stream_close(struct stream *st, struct scan_report *rep,
 	if (st->nwritten > 0)
 		memcpy(rep->results, sorted, st->nwritten * sizeof(*sorted));
 	free(sorted);
+	errno = st->failed;
 	rc = st->failed                ? -1
 	     : st->kind == STREAM_JSON ? report_json_finish(st->out, rep, ro)
 	     : st->kind == STREAM_TEXT ? report_text_finish(st->out, rep, ro)
 	                               : report_jsonl_finish(st->out, rep, ro);
 
-	if (st->out != stdout && fclose(st->out) != 0)
-		rc = -1;
-	if (st->tmp) {
-		if (rc == 0 && rename(st->tmp, st->path) != 0)
-			rc = -1;
-		if (rc != 0)
-			unlink(st->tmp);
-	}
-	return rc;
+	return outfile_close(&st->file, rc == 0);
+}
+
+static void
+write_failed(const char *format, const char *where, const char *why)
+{
+	fprintf(stderr, "mailaudit: cannot write the %s report to %s: %s\n",
+	        format, where, why);
 }
 
 static void
@@ -460,24 +463,20 @@ run_scan(struct cli_options *o)
 	ro.gate = &gs;
 	ro.color = stream.ro.color;
 	if (stream.on && stream_close(&stream, &rep, &ro) < 0) {
-		fprintf(stderr,
-		        "mailaudit: cannot write the %s report%s%s: %s\n",
-		        stream.format, stream.path ? " to " : "",
-		        stream.path ? stream.path : "", strerror(errno));
+		write_failed(stream.format, stream.file.name, stream.file.err);
 		code = 2;
 	}
 	for (size_t i = 0; i < o->noutputs && !stream.on; i++) {
 		const struct cli_output *out = &o->outputs[i];
+		bool to_stdout = !out->path || strcmp(out->path, "-") == 0;
 
 		ro.color =
-		    !out->path && o->color && strcmp(out->format, "text") == 0;
+		    to_stdout && o->color && strcmp(out->format, "text") == 0;
 		if (report_write(reporter_by_name(out->format), &rep, &ro,
-		                 out->path) < 0) {
-			fprintf(stderr,
-			        "mailaudit: cannot write the %s report%s%s: "
-			        "%s\n",
-			        out->format, out->path ? " to " : "",
-			        out->path ? out->path : "", strerror(errno));
+		                 out->path, err, sizeof(err)) < 0) {
+			write_failed(out->format,
+			             to_stdout ? "standard output" : out->path,
+			             err);
 			code = 2;
 		}
 	}
@@ -496,6 +495,9 @@ main(int argc, char **argv)
 	struct cli_options o;
 	int rc;
 
+	/* a reader that went away is a write error (exit 2), not a silent
+	 * death */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)

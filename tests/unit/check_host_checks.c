@@ -150,6 +150,30 @@ START_TEST(test_implicit_missing)
 }
 END_TEST
 
+/* A web server on the mail ports: 143 answers, but not in IMAP, so no mail
+ * service lacks its implicit-TLS port. */
+START_TEST(test_implicit_missing_needs_a_mail_service)
+{
+	static const enum endpoint_status not_ok[] = {
+	    EP_STATUS_PROTOCOL_ERROR, EP_STATUS_REJECTED, EP_STATUS_TIMEOUT,
+	    EP_STATUS_TLS_ERROR};
+
+	for (size_t i = 0; i < sizeof(not_ok) / sizeof(not_ok[0]); i++) {
+		struct endpoint_result *clear =
+		    add("web.example.org", "192.0.2.2", "imap", 143, NULL);
+
+		clear->banner = xstrdup("HTTP/1.1 400 Bad Request");
+		clear->status = not_ok[i];
+		add("web.example.org", "192.0.2.2", "imaps", 993, NULL)
+		    ->status = EP_STATUS_TLS_ERROR;
+		host_checks_judge(results, nresults);
+		ck_assert_msg(!has(1, "IMPLICIT-TLS-MISSING"), "cleartext %s",
+		              endpoint_status_name(not_ok[i]));
+		teardown();
+	}
+}
+END_TEST
+
 Suite *
 host_checks_suite(void)
 {
@@ -162,6 +186,7 @@ host_checks_suite(void)
 	tcase_add_test(tc, test_ipv4_and_ipv6_differ);
 	tcase_add_test(tc, test_other_host_or_no_leaf);
 	tcase_add_test(tc, test_implicit_missing);
+	tcase_add_test(tc, test_implicit_missing_needs_a_mail_service);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1013,18 +1013,21 @@ END_TEST
 
 START_TEST(test_report_write_atomic)
 {
-	char *path = temp_file("old"), *text;
+	char *path = temp_file("old"), *text, err[256];
 
-	ck_assert_int_eq(
-	    report_write(reporter_by_name("junit"), &rep, &opt, path), 0);
+	ck_assert_int_eq(report_write(reporter_by_name("junit"), &rep, &opt,
+	                              path, err, sizeof(err)),
+	                 0);
 	text = slurp(path);
 	ck_assert_int_eq(strncmp(text, "<?xml", 5), 0);
 	free(text);
 	unlink(path);
 	free(path);
 	ck_assert_int_eq(report_write(reporter_by_name("json"), &rep, &opt,
-	                              "/nonexistent-dir/report.json"),
+	                              "/nonexistent-dir/report.json", err,
+	                              sizeof(err)),
 	                 -1);
+	ck_assert_str_eq(err, "No such file or directory");
 }
 END_TEST
 
