@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "probes/auth_checks.h"
+#include "probes/checks/auth_checks.h"
 #include "probes/base64.h"
 #include "probes/exchange.h"
 #include "probes/imap_id.h"
@@ -20,8 +20,8 @@
 #include "probes/probes.h"
 #include "probes/service.h"
 #include "probes/starttls_checks.h"
-#include "scanner/escape.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/escape.h"
+#include "scanner/core/xalloc.h"
 
 #define EVIDENCE_LINE_MAX 300
 /* An injected command with a tag no honest reply can carry. */

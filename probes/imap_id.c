@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/escape.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/escape.h"
+#include "scanner/core/xalloc.h"
 
 /* Position in the reply: a byte of a line, possibly its end. */
 struct cursor {

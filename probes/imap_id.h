@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scanner/pingpong.h"
+#include "scanner/engine/pingpong.h"
 
 /* Bytes of one ID response, literals and the line ends between them
  * included, and the largest literal count accepted. */

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scanner/strlist.h"
+#include "scanner/core/strlist.h"
 
 enum imap_kind {
 	IMAP_UNTAGGED,     /* "* ..." */

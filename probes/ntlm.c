@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/escape.h"
+#include "scanner/core/escape.h"
 
 /* "NTLMSSP" and its NUL. */
 static const uint8_t signature[8] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "probes/auth_checks.h"
+#include "probes/checks/auth_checks.h"
 #include "probes/base64.h"
 #include "probes/exchange.h"
 #include "probes/ntlm.h"
@@ -19,7 +19,7 @@
 #include "probes/probes.h"
 #include "probes/service.h"
 #include "probes/starttls_checks.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/xalloc.h"
 
 #define EVIDENCE_LINE_MAX 300
 #define MAX_MECHS         10

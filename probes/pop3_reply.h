@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scanner/pingpong.h"
-#include "scanner/strlist.h"
+#include "scanner/engine/pingpong.h"
+#include "scanner/core/strlist.h"
 
 enum pop3_status {
 	POP3_OK,

@@ -1,8 +1,8 @@
 /*
  * The probe-module interface (ZMap's probe modules, curl's
  * Curl_protocol). A probe holds one protocol's conversation as a state
- * machine; the engine (scanner/session.c) owns bytes, sockets and TLS and
- * calls the probe with whole replies. Probes talk to the engine only
+ * machine; the engine (scanner/engine/session.c) owns bytes, sockets and TLS
+ * and calls the probe with whole replies. Probes talk to the engine only
  * through the probe_* functions below: they ask for TLS, never configure
  * it, and they never see a socket, GnuTLS or JSON.
  */
@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scanner/pingpong.h"
-#include "scanner/result.h"
+#include "scanner/engine/pingpong.h"
+#include "scanner/core/result.h"
 
 struct probe_ctx; /* the engine's session, opaque here */
 
@@ -99,7 +99,7 @@ void probe_send(struct probe_ctx *c, const char *line);
 /* Queues bytes exactly as given (no CRLF appended): for probes that
  * test line-end handling. */
 void probe_send_raw(struct probe_ctx *c, const char *bytes);
-/* Sets how the next reply ends (see scanner/pingpong.h). */
+/* Sets how the next reply ends (see scanner/engine/pingpong.h). */
 void probe_expect(struct probe_ctx *c, enum pp_expect e, const char *tag);
 /* A fresh, unpredictable command tag ("M3K7Q1", "M3K7Q2", ...). The
  * pointer stays valid until the next call. */

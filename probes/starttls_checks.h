@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "probes/probe.h"
-#include "scanner/result.h"
+#include "scanner/core/result.h"
 
 struct starttls_outcome {
 	const char *command;   /* "STARTTLS" or "STLS" */

@@ -8,10 +8,10 @@
  * 64-bit quantities (serials, fingerprints) are strings, because cJSON
  * numbers are doubles; times are ISO-8601 UTC strings.
  */
-#include "probes/host_verdict.h"
+#include "probes/checks/host_verdict.h"
 #include "reports/report.h"
 #include "reports/json_build.h"
-#include "scanner/tlsaudit.h"
+#include "scanner/tls/tlsaudit.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,9 +20,9 @@
 
 #include <cJSON.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/xalloc.h"
 
 #define JSON_SCHEMA  "mailaudit/1"
 #define JSONL_SCHEMA "mailaudit-jsonl/1"

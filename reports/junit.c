@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/xalloc.h"
 
 extern const struct reporter junit_reporter;
 

@@ -11,10 +11,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "probes/catalog.h"
-#include "scanner/outfile.h"
-#include "scanner/waivers.h"
-#include "scanner/xalloc.h"
+#include "probes/checks/catalog.h"
+#include "scanner/core/outfile.h"
+#include "scanner/gate/waivers.h"
+#include "scanner/core/xalloc.h"
 
 /* Defined in reports/text.c, json.c (json, jsonl), sarif.c, junit.c and
  * html.c. */

@@ -1,7 +1,7 @@
 /*
  * Reporters render a finished scan. They only read scan_report and the
  * catalog; they never judge. Every peer-provided string in the results is
- * already escaped to printable ASCII (scanner/escape.h).
+ * already escaped to printable ASCII (scanner/core/escape.h).
  */
 #ifndef MAILAUDIT_REPORTS_REPORT_H
 #define MAILAUDIT_REPORTS_REPORT_H
@@ -10,14 +10,14 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "scanner/gate.h"
-#include "scanner/result.h"
+#include "scanner/gate/gate.h"
+#include "scanner/core/result.h"
 
 struct report_options {
 	bool color;    /* ANSI colour (text only; only on a TTY) */
 	int fail_on;   /* enum severity: the gate threshold */
 	int exit_code; /* what the run will exit with (0..3) */
-	/* What the gate (scanner/gate.c) decided: profiles, waivers, fail
+	/* What the gate (scanner/gate/gate.c) decided: profiles, waivers, fail
 	 * closed. NULL: no gate ran, and gate_failures are counted from
 	 * fail_on alone (the reports look as they did before gates). */
 	const struct gate_summary *gate;
@@ -36,7 +36,7 @@ const struct reporter *reporter_by_name(const char *name);
 /* The names of every reporter, NULL-terminated, for usage messages. */
 const char *const *reporter_names(void);
 
-/* Writes the report to path as scanner/outfile.h describes (standard
+/* Writes the report to path as scanner/core/outfile.h describes (standard
  * output for NULL or "-"). Returns 0, or -1 with the reason in err. */
 int report_write(const struct reporter *rp, const struct scan_report *rep,
                  const struct report_options *opt, const char *path, char *err,

@@ -18,9 +18,9 @@
 
 #include <cJSON.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/xalloc.h"
 
 #define SARIF_SCHEMA                                                           \
 	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"  \

@@ -6,9 +6,9 @@
  * results are already escaped: a missed escape must not be able to drive
  * the terminal.
  */
-#include "probes/host_verdict.h"
+#include "probes/checks/host_verdict.h"
 #include "reports/report.h"
-#include "scanner/tlsaudit.h"
+#include "scanner/tls/tlsaudit.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/xalloc.h"
 
 /* Evidence longer than this is cut, with "...": the JSON has it all. */
 #define EVIDENCE_SHOWN 160

@@ -1,15 +1,15 @@
 /*
- * Certificate facts (scanner/certinfo.h): the input is imported as one
+ * Certificate facts (scanner/tls/certinfo.h): the input is imported as one
  * DER certificate; if GnuTLS accepts it, certinfo_facts reads it and the
- * CERT-* judgement (probes/cert_checks.c, probes/hostname.c) runs on a
- * one-certificate chain at a fixed time. Text fields must come out
+ * CERT-* judgement (probes/checks/cert_checks.c, probes/checks/hostname.c) runs
+ * on a one-certificate chain at a fixed time. Text fields must come out
  * escaped, since they end up in reports verbatim.
  */
 #include <string.h>
 
-#include "probes/cert_checks.h"
-#include "scanner/certinfo.h"
-#include "scanner/xalloc.h"
+#include "probes/checks/cert_checks.h"
+#include "scanner/tls/certinfo.h"
+#include "scanner/core/xalloc.h"
 #include "tests/fuzz/fuzz.h"
 
 int

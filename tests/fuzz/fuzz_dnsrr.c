@@ -1,6 +1,6 @@
 /*
- * DNS record data from whatever server answered (scanner/dnsrr.h), then
- * judged (probes/dns_checks.h). The input is a list of chunks: a kind
+ * DNS record data from whatever server answered (scanner/net/dnsrr.h), then
+ * judged (probes/checks/dns_checks.h). The input is a list of chunks: a kind
  * byte (0 TLSA, 1 cleartext SRV, 2 implicit-TLS SRV, 3 --dns-server
  * text, by the kind modulo 4), a length byte and that many bytes of data.
  * Parsed records must be well formed; the judgement of the records, with
@@ -9,12 +9,12 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "probes/dns_checks.h"
+#include "probes/checks/dns_checks.h"
 #include "probes/service.h"
-#include "scanner/dnscheck.h"
-#include "scanner/dnsrr.h"
-#include "scanner/result.h"
-#include "scanner/xalloc.h"
+#include "scanner/net/dnscheck.h"
+#include "scanner/net/dnsrr.h"
+#include "scanner/core/result.h"
+#include "scanner/core/xalloc.h"
 #include "tests/fuzz/fuzz.h"
 
 static void

@@ -1,5 +1,5 @@
 /*
- * Stapled OCSP responses (scanner/ocspinfo.h): the input is the response
+ * Stapled OCSP responses (scanner/tls/ocspinfo.h): the input is the response
  * the server staples; the chain is a fixed leaf and its issuer
  * (fixtures/fuzz/ocspinfo/chain, read from the repository root), so the
  * status, reason and signature paths all run. Text must come out
@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "scanner/ocspinfo.h"
-#include "scanner/xalloc.h"
+#include "scanner/tls/ocspinfo.h"
+#include "scanner/core/xalloc.h"
 #include "tests/fuzz/fuzz.h"
 
 static gnutls_datum_t chain[2];

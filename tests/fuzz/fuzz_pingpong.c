@@ -1,5 +1,5 @@
 /*
- * The line-protocol engine (scanner/pingpong.h). Byte 0: bits 0-1 the
+ * The line-protocol engine (scanner/engine/pingpong.h). Byte 0: bits 0-1 the
  * expectation (PP_EXPECT_*, tag "A001"), bit 2 tiny caps (64-byte lines,
  * 8 lines, 1 KiB) instead of the defaults, bits 3-7 seed the chunk sizes.
  * The rest is the server's byte stream, fed once in chunks of 1-61 bytes
@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "scanner/pingpong.h"
+#include "scanner/engine/pingpong.h"
 #include "tests/fuzz/fuzz.h"
 
 static const struct pp_limits tiny = {64, 8, 1024};

@@ -1,6 +1,6 @@
 /*
  * Saved JSON reports read back by `mailaudit report` and `diff`
- * (scanner/report_load.h): a report may be hand-edited or come from
+ * (reports/json_read.h): a report may be hand-edited or come from
  * another machine. A rejected document must come with a one-line reason;
  * an accepted one must render in every format (to /dev/null) the way
  * `mailaudit report` renders it, with or without its saved gate.
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "reports/report.h"
-#include "scanner/report_load.h"
+#include "reports/json_read.h"
 #include "tests/fuzz/fuzz.h"
 
 int

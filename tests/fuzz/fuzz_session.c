@@ -1,7 +1,7 @@
 /*
  * Whole probe conversations without a network (curl-fuzzer's TLV idea),
- * driven through scanner/session.h the way scanner/scan.c drives them,
- * including the follow-up passes a probe asks for with next_pass.
+ * driven through scanner/engine/session.h the way scanner/engine/scan.c drives
+ * them, including the follow-up passes a probe asks for with next_pass.
  *
  * Input: byte 0 picks the service (bits 0-1 index service_all(): pop3,
  * imap, imaps, pop3s), bit 2 makes every TLS handshake fail, bit 3 sets
@@ -18,8 +18,8 @@
 
 #include "probes/probe.h"
 #include "probes/service.h"
-#include "scanner/session.h"
-#include "scanner/xalloc.h"
+#include "scanner/engine/session.h"
+#include "scanner/core/xalloc.h"
 #include "tests/fuzz/fuzz.h"
 
 #define MAX_PASSES 32

@@ -1,5 +1,5 @@
 /*
- * Operator input (scanner/target.h): the input up to its first NUL is
+ * Operator input (scanner/net/target.h): the input up to its first NUL is
  * parsed as one target without --service and with each service forced;
  * then the whole input is read as a target file (fmemopen), each line
  * parsed as the CLI would. An accepted target must be well formed; a
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "probes/service.h"
-#include "scanner/target.h"
+#include "scanner/net/target.h"
 #include "tests/fuzz/fuzz.h"
 
 static void

@@ -1,5 +1,5 @@
 /*
- * The TLS audit's parser of a server's first flight (scanner/tlshello.h),
+ * The TLS audit's parser of a server's first flight (scanner/tls/tlshello.h),
  * which reads bytes from hostile servers without GnuTLS. Byte 0 seeds the
  * chunk sizes (1-64 bytes); the rest is the flight, fed once in chunks
  * and once whole. The header promises the same result for any split, a
@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "scanner/tlshello.h"
+#include "scanner/tls/tlshello.h"
 #include "tests/fuzz/fuzz.h"
 
 static struct tlshello_parser whole, chunked;

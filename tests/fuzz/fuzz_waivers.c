@@ -1,14 +1,14 @@
 /*
- * Waiver files (scanner/waivers.h), written by operators: parsed from the
+ * Waiver files (scanner/gate/waivers.h), written by operators: parsed from the
  * input; an accepted file must hold well-formed waivers, a rejected one
  * must come with a one-line reason. Every waiver is then matched against
  * a few endpoints, and its glob against the input itself.
  */
 #include <string.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
-#include "scanner/waivers.h"
+#include "scanner/gate/waivers.h"
 #include "tests/fuzz/fuzz.h"
 
 int

@@ -73,7 +73,7 @@
 /* The Makefile builds each server from its own source file (and the
  * shared daemon.c), so the wire code (suite table, ClientHello parser,
  * byte writer) is compiled in. */
-#include "scanner/tlshello.c" /* NOLINT(bugprone-suspicious-include) */
+#include "scanner/tls/tlshello.c" /* NOLINT(bugprone-suspicious-include) */
 
 #define MAX_LISTEN    8
 #define MAX_CHILDREN  256

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/catalog.h"
-#include "probes/catalog_print.h"
-#include "scanner/result.h"
+#include "probes/checks/catalog.h"
+#include "reports/catalog_text.h"
+#include "scanner/core/result.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *catalog_suite(void);

@@ -1,7 +1,7 @@
 /*
  * Certificate judgement from fabricated chain facts: exactly which CERT-*
  * findings each chain yields, with their severity. Covers trust
- * (self-signed, untrusted, incomplete), identity (probes/hostname.c:
+ * (self-signed, untrusted, incomplete), identity (probes/checks/hostname.c:
  * SAN, CN fallback, IP targets), validity (expired, not yet valid,
  * expiring soon with its two severities, clock skew), key sizes and
  * signature algorithms, and that a root sent along is ignored.
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/catalog.h"
-#include "probes/cert_checks.h"
+#include "probes/checks/catalog.h"
+#include "probes/checks/cert_checks.h"
 #include "probes/service.h"
-#include "scanner/result.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/result.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *cert_checks_suite(void);

@@ -1,5 +1,5 @@
 /*
- * The --external judgement (probes/dns_checks.c) on hand-made DNS facts:
+ * The --external judgement (probes/checks/dns_checks.c) on hand-made DNS facts:
  * every TLSA usage, selector and matching type against a two-certificate
  * chain, trusted or not; absent, insecure, bogus and failed lookups; and
  * the RFC 6186 SRV pairs with their priorities and missing records.
@@ -7,11 +7,11 @@
 #include <check.h>
 #include <string.h>
 
-#include "probes/catalog.h"
-#include "probes/dns_checks.h"
+#include "probes/checks/catalog.h"
+#include "probes/checks/dns_checks.h"
 #include "probes/service.h"
-#include "scanner/result.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/result.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *dns_checks_suite(void);

@@ -1,13 +1,13 @@
 /*
- * TLSA and SRV record data as the network sends it (scanner/dnsrr.c), and
- * the --dns-server address parser (scanner/dnscheck.c).
+ * TLSA and SRV record data as the network sends it (scanner/net/dnsrr.c), and
+ * the --dns-server address parser (scanner/net/dnscheck.c).
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/dnscheck.h"
-#include "scanner/dnsrr.h"
+#include "scanner/net/dnscheck.h"
+#include "scanner/net/dnsrr.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *dnsrr_suite(void);

@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "probes/service.h"
-#include "scanner/result.h"
-#include "scanner/scan.h"
-#include "scanner/tls.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/result.h"
+#include "scanner/engine/scan.h"
+#include "scanner/tls/tls.h"
+#include "scanner/core/xalloc.h"
 
 #define MAX_LISTEN 16
 #define MAX_CONN   256

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/escape.h"
+#include "scanner/core/escape.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *escape_suite(void);

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/catalog.h"
-#include "probes/profiles.h"
+#include "probes/checks/catalog.h"
+#include "scanner/gate/profiles.h"
 #include "probes/service.h"
-#include "scanner/gate.h"
-#include "scanner/result.h"
-#include "scanner/waivers.h"
-#include "scanner/xalloc.h"
+#include "scanner/gate/gate.h"
+#include "scanner/core/result.h"
+#include "scanner/gate/waivers.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *gate_suite(void);

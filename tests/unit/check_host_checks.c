@@ -1,15 +1,15 @@
 /*
- * Judgements across a host's endpoints (probes/host_checks.c):
+ * Judgements across a host's endpoints (probes/checks/host_checks.c):
  * CERT-INCONSISTENT-ACROSS-ENDPOINTS between the listeners that should
  * share a certificate and nowhere else, and IMPLICIT-TLS-MISSING.
  */
 #include <check.h>
 #include <string.h>
 
-#include "probes/host_checks.h"
+#include "probes/checks/host_checks.h"
 #include "probes/service.h"
-#include "scanner/result.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/result.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *host_checks_suite(void);

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/hostname.h"
-#include "scanner/result.h"
-#include "scanner/strlist.h"
-#include "scanner/xalloc.h"
+#include "probes/checks/hostname.h"
+#include "scanner/core/result.h"
+#include "scanner/core/strlist.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *hostname_suite(void);

@@ -4,7 +4,7 @@
  * split (CRLF and bare LF, NUL inside), the 64 KiB bound, malformed
  * responses of every kind, truncation at every length, random mutation,
  * and which fields count as a disclosure. Replies are made by the real
- * line engine (scanner/pingpong.c) from raw bytes, or by hand when a
+ * line engine (scanner/engine/pingpong.c) from raw bytes, or by hand when a
  * case needs exact control over the lines.
  */
 #include <check.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "probes/imap_id.h"
-#include "scanner/pingpong.h"
+#include "scanner/engine/pingpong.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *imap_id_suite(void);

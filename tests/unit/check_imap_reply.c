@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "probes/imap_reply.h"
-#include "scanner/strlist.h"
+#include "scanner/core/strlist.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *imap_reply_suite(void);

@@ -1,5 +1,5 @@
 /*
- * Report outputs (scanner/outfile.c): a new or regular file is replaced
+ * Report outputs (scanner/core/outfile.c): a new or regular file is replaced
  * atomically with its mode kept, a symlink stays a link and its target
  * gets the report, a FIFO or a Unix socket is written in place and stays
  * what it was, /dev/fd/N is that descriptor, a directory is refused, and a
@@ -19,8 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "scanner/outfile.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/outfile.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *outfile_suite(void);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/pingpong.h"
+#include "scanner/engine/pingpong.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *pingpong_suite(void);

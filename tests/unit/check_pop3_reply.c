@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "probes/pop3_reply.h"
-#include "scanner/pingpong.h"
-#include "scanner/strlist.h"
+#include "scanner/engine/pingpong.h"
+#include "scanner/core/strlist.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *pop3_reply_suite(void);

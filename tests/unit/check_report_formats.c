@@ -2,7 +2,7 @@
  * Report formats with a gate: json (gate fields), jsonl, SARIF, JUnit,
  * HTML and text are rendered from a fabricated, gated scan_report (with
  * hostile strings) and parsed back or searched; a JSON report loaded back
- * (scanner/report_load.c) renders every format byte for byte as the
+ * (reports/json_read.c) renders every format byte for byte as the
  * original; `mailaudit report` and `mailaudit diff` run on saved files.
  */
 #include <check.h>
@@ -13,16 +13,16 @@
 
 #include <cJSON.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
 #include "reports/report.h"
-#include "scanner/commands.h"
-#include "scanner/escape.h"
-#include "scanner/gate.h"
-#include "scanner/report_load.h"
-#include "scanner/result.h"
-#include "scanner/waivers.h"
-#include "scanner/xalloc.h"
+#include "scanner/cli/commands.h"
+#include "scanner/core/escape.h"
+#include "scanner/gate/gate.h"
+#include "reports/json_read.h"
+#include "scanner/core/result.h"
+#include "scanner/gate/waivers.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *report_formats_suite(void);

@@ -13,12 +13,12 @@
 
 #include <cJSON.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
 #include "reports/report.h"
-#include "scanner/escape.h"
-#include "scanner/result.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/escape.h"
+#include "scanner/core/result.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *reports_suite(void);

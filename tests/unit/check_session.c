@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/probe.h"
 #include "probes/service.h"
-#include "scanner/result.h"
-#include "scanner/session.h"
-#include "scanner/xalloc.h"
+#include "scanner/core/result.h"
+#include "scanner/engine/session.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *session_suite(void);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "probes/service.h"
-#include "scanner/target.h"
+#include "scanner/net/target.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *target_suite(void);

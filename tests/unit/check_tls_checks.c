@@ -1,5 +1,5 @@
 /*
- * TLS judgement from fabricated audit answers (probes/tls_checks.c): the
+ * TLS judgement from fabricated audit answers (probes/checks/tls_checks.c): the
  * default certificate without SNI (CERT-SNI-DIFFERENT), ALPN enforcement
  * (TLS-ALPN-NOT-ENFORCED) and truncated_hmac (TLS-TRUNCATED-HMAC).
  */
@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
-#include "probes/tls_checks.h"
-#include "scanner/result.h"
-#include "scanner/tlsaudit.h"
-#include "scanner/tlshello.h"
-#include "scanner/xalloc.h"
+#include "probes/checks/tls_checks.h"
+#include "scanner/core/result.h"
+#include "scanner/tls/tlsaudit.h"
+#include "scanner/tls/tlshello.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *tls_checks_suite(void);

@@ -1,18 +1,18 @@
 /*
- * The judgement of the two extra library handshakes (probes/tls_checks.c):
- * a client-initiated renegotiation (TLS-CLIENT-RENEGOTIATION) and TLS 1.3
- * early data on resumption (TLS-0RTT-ACCEPTED). Only a completed
- * renegotiation and accepted early data are findings; refusals and the
- * cases without a verdict are not.
+ * The judgement of the two extra library handshakes
+ * (probes/checks/tls_checks.c): a client-initiated renegotiation
+ * (TLS-CLIENT-RENEGOTIATION) and TLS 1.3 early data on resumption
+ * (TLS-0RTT-ACCEPTED). Only a completed renegotiation and accepted early data
+ * are findings; refusals and the cases without a verdict are not.
  */
 #include <check.h>
 #include <string.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
-#include "probes/tls_checks.h"
-#include "scanner/result.h"
-#include "scanner/xalloc.h"
+#include "probes/checks/tls_checks.h"
+#include "scanner/core/result.h"
+#include "scanner/core/xalloc.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *tls_extras_suite(void);

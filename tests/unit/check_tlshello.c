@@ -1,5 +1,5 @@
 /*
- * TLS wire layer (scanner/tlshello.c): the suite, group and alert tables;
+ * TLS wire layer (scanner/tls/tlshello.c): the suite, group and alert tables;
  * the ClientHello builders decoded field by field; the ClientHello
  * parser; and the server-flight parser on real captures (gnutls-serv
  * 3.7.9 and openssl s_server 3.0 on 127.0.0.1, answering this builder's
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/tlshello.h"
+#include "scanner/tls/tlshello.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *tlshello_suite(void);

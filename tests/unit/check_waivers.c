@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probes/catalog.h"
+#include "probes/checks/catalog.h"
 #include "probes/service.h"
-#include "scanner/result.h"
-#include "scanner/waivers.h"
+#include "scanner/core/result.h"
+#include "scanner/gate/waivers.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *waivers_suite(void);

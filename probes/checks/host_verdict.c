@@ -1,0 +1,124 @@
+/*
+ * Per-host TLS verdict. "Mandatory" follows RFC 8314 §3 and BSI TR-03108
+ * §4.1.1 (TR-03108-01-M): implicit TLS offered, and no login possible
+ * without it on any port.
+ */
+#include "probes/checks/host_verdict.h"
+
+#include <string.h>
+
+#include "probes/service.h"
+#include "scanner/core/xalloc.h"
+
+static const char *const names[] = {
+    [TLS_VERDICT_MANDATORY] = "mandatory",
+    [TLS_VERDICT_OPPORTUNISTIC] = "opportunistic",
+    [TLS_VERDICT_ABSENT] = "absent",
+    [TLS_VERDICT_UNKNOWN] = "unknown",
+};
+
+const char *
+tls_verdict_name(enum tls_verdict v)
+{
+	return v <= TLS_VERDICT_UNKNOWN ? names[v] : "unknown";
+}
+
+/* Can a client log in on this endpoint without TLS? */
+static bool
+cleartext_login(const struct endpoint_result *r)
+{
+	return result_has_finding(r, "AUTH-PLAINTEXT-BEFORE-TLS") ||
+	       result_has_finding(r, "CLEARTEXT-AUTH-ALLOWED") ||
+	       result_has_finding(r, "IMAP-PREAUTH-CLEARTEXT");
+}
+
+static char *
+describe(const struct endpoint_result *r)
+{
+	const struct endpoint *ep = &r->endpoint;
+	bool implicit = ep->service->tls == TLS_MODE_IMPLICIT;
+	const char *tls;
+
+	if (r->status != EP_STATUS_OK)
+		return xasprintf("%s %u (%s): %s", ep->service->name, ep->port,
+		                 ep->address[0] ? ep->address : "-",
+		                 endpoint_status_name(r->status));
+	if (implicit)
+		tls = r->tls_reached ? "implicit TLS" : "no TLS";
+	else if (r->tls_reached)
+		tls = "STARTTLS works";
+	else
+		tls = "no working STARTTLS";
+	return xasprintf("%s %u (%s): %s, %s", ep->service->name, ep->port,
+	                 ep->address, tls,
+	                 cleartext_login(r) ? "login possible without TLS"
+	                                    : "no login without TLS");
+}
+
+static void
+judge(struct host_verdict *v, const struct endpoint_result *r, size_t n)
+{
+	bool any_assessed = false, any_tls = false, implicit_ok = false;
+	bool exposure = false;
+
+	v->complete = true;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(r[i].endpoint.host, v->host) != 0)
+			continue;
+		strlist_add(&v->evidence, "");
+		free(v->evidence.items[v->evidence.n - 1]);
+		v->evidence.items[v->evidence.n - 1] = describe(&r[i]);
+		if (endpoint_status_is_unassessed(r[i].status))
+			v->complete = false;
+		if (r[i].status != EP_STATUS_OK)
+			continue;
+		any_assessed = true;
+		any_tls = any_tls || r[i].tls_reached;
+		if (r[i].endpoint.service->tls == TLS_MODE_IMPLICIT &&
+		    r[i].tls_reached)
+			implicit_ok = true;
+		exposure = exposure || cleartext_login(&r[i]);
+	}
+	if (!any_assessed)
+		v->verdict = TLS_VERDICT_UNKNOWN;
+	else if (!any_tls)
+		v->verdict = TLS_VERDICT_ABSENT;
+	else if (implicit_ok && !exposure)
+		v->verdict = TLS_VERDICT_MANDATORY;
+	else
+		v->verdict = TLS_VERDICT_OPPORTUNISTIC;
+}
+
+struct host_verdict *
+host_verdicts(const struct endpoint_result *r, size_t n, size_t *nv_r)
+{
+	struct host_verdict *v = NULL;
+	size_t nv = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < nv && !seen; k++)
+			seen = strcmp(v[k].host, r[i].endpoint.host) == 0;
+		if (seen)
+			continue;
+		v = xreallocarray(v, nv + 1, sizeof(*v));
+		memset(&v[nv], 0, sizeof(v[nv]));
+		v[nv].host = xstrdup(r[i].endpoint.host);
+		strlist_init(&v[nv].evidence);
+		judge(&v[nv], r, n);
+		nv++;
+	}
+	*nv_r = nv;
+	return v;
+}
+
+void
+host_verdicts_free(struct host_verdict *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].host);
+		strlist_free(&v[i].evidence);
+	}
+	free(v);
+}

@@ -1,0 +1,55 @@
+/*
+ * The subcommands besides `scan`: `report` (re-render a saved JSON scan in
+ * any format, optionally re-gated), `diff` (what changed between two
+ * saved scans) and `profiles` (the CI profiles and what they implement).
+ * Each parses its own options; a bad argument is one line on stderr and
+ * exit code 2. argv[0] is the subcommand name.
+ */
+#ifndef MAILAUDIT_SCANNER_CLI_COMMANDS_H
+#define MAILAUDIT_SCANNER_CLI_COMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scanner/gate/gate.h"
+#include "scanner/gate/waivers.h"
+
+/* mailaudit report [--format FMT] [-o FILE] [--profile NAME]...
+ *   [--fail-on SEV] [--waivers FILE] [--allow-incomplete] [--no-color]
+ *   IN.json
+ * Returns the gate's exit code (the saved one unless a gate option was
+ * given), or 2. */
+int cmd_report(int argc, char **argv);
+
+/* mailaudit diff [--fail-on SEV] [--format text|json] [-o FILE] OLD NEW
+ * Returns 1 if a finding is new (or rose) at or above --fail-on (default
+ * high), else 0; 2 on errors. */
+int cmd_diff(int argc, char **argv);
+
+/* mailaudit merge [--format FMT] [-o FILE] [gate options] A.json B.json ...
+ * Combines reports (JSON or JSON Lines, e.g. the shards of --shard K/N)
+ * into one, each endpoint once, totals and the gate over all of them.
+ * Returns the gate's exit code, or 2. */
+int cmd_merge(int argc, char **argv);
+
+/* mailaudit profiles [NAME...]: prints the profiles, their clauses,
+ * checks and gaps. Returns 0, or 2 for an unknown name. */
+int cmd_profiles(int argc, char **argv);
+
+/*
+ * Sets up a gate for `scan` from its command-line values, for main.c:
+ * profiles by name (union, in order), fail_on (-1: not given),
+ * waivers_file (NULL: none; loaded into *wl, which must outlive the
+ * report) and allow_incomplete. Prints "mailaudit: ..." and returns 2 on
+ * an unknown profile or a bad waiver file, else 0.
+ */
+int commands_gate_setup(struct gate_config *cfg, struct waiver_list *wl,
+                        const char *const *profiles, size_t nprofiles,
+                        int fail_on, const char *waivers_file,
+                        bool allow_incomplete);
+
+/* Prints one "mailaudit: warning: ..." line on stderr per expired
+ * waiver, so a CI log shows it whatever the report format. */
+void commands_warn_expired(const struct gate_summary *g);
+
+#endif

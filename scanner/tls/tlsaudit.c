@@ -1,0 +1,582 @@
+/*
+ * TLS audit planner: which ClientHello to send next, and what the answers
+ * mean. One question per connection; the order puts the questions whose
+ * answers decide later ones first (versions before cipher classes).
+ */
+#include "scanner/tls/tlsaudit.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scanner/core/xalloc.h"
+
+static const char *const question_names[TLSQ_COUNT] = {
+    [TLSQ_TLS13] = "TLS 1.3",
+    [TLSQ_TLS12] = "TLS 1.2",
+    [TLSQ_TLS11] = "TLS 1.1",
+    [TLSQ_TLS10] = "TLS 1.0",
+    [TLSQ_SSL3] = "SSL 3.0",
+    [TLSQ_SSL2] = "SSL 2.0",
+    [TLSQ_NULL_ANON_EXPORT] = "NULL/anonymous/export suites",
+    [TLSQ_RC4] = "RC4 suites",
+    [TLSQ_64BIT] = "64-bit block suites",
+    [TLSQ_NO_FS] = "suites without forward secrecy",
+    [TLSQ_CBC] = "CBC suites",
+    [TLSQ_DHE] = "DHE with the server's own prime",
+    [TLSQ_WEAK_CURVES] = "ECDHE with curves below 256 bits",
+    [TLSQ_WEAK_FIRST] = "legacy suites offered first",
+    [TLSQ_ALPN] = "ALPN http/1.1 only",
+    [TLSQ_ENUMERATE] = "suite enumeration",
+};
+
+static const uint16_t version_of_question[] = {
+    [TLSQ_TLS13] = TLS_VERSION_1_3, [TLSQ_TLS12] = TLS_VERSION_1_2,
+    [TLSQ_TLS11] = TLS_VERSION_1_1, [TLSQ_TLS10] = TLS_VERSION_1_0,
+    [TLSQ_SSL3] = TLS_VERSION_SSL3, [TLSQ_SSL2] = TLS_VERSION_SSL2,
+};
+
+/* Everything a legacy suite can be, for "weak first". */
+#define WEAK_FLAGS                                                             \
+	(TLS_SUITE_NULL | TLS_SUITE_ANON | TLS_SUITE_EXPORT | TLS_SUITE_RC4 |  \
+	 TLS_SUITE_64BIT_BLOCK | TLS_SUITE_NO_FS)
+
+static const uint16_t ec_groups[] = {TLS_GROUP_X25519, TLS_GROUP_SECP256R1,
+                                     TLS_GROUP_SECP384R1, TLS_GROUP_SECP521R1};
+/* sect163k1 .. secp224r1: every named curve below 256 bits */
+static const uint16_t weak_curves[] = {1,  2,  3,  4,  5,  6,  7, 8,
+                                       15, 16, 17, 18, 19, 20, 21};
+static const uint16_t tls13_only[] = {TLS_VERSION_1_3};
+
+const char *
+tls_question_name(enum tls_question q)
+{
+	return q < TLSQ_COUNT ? question_names[q] : "?";
+}
+
+const char *
+tls_depth_name(enum tls_depth d)
+{
+	return d == TLS_DEPTH_OFF     ? "off"
+	       : d == TLS_DEPTH_QUICK ? "quick"
+	                              : "full";
+}
+
+int
+tls_depth_parse(const char *s)
+{
+	if (strcasecmp(s, "off") == 0)
+		return TLS_DEPTH_OFF;
+	if (strcasecmp(s, "quick") == 0)
+		return TLS_DEPTH_QUICK;
+	if (strcasecmp(s, "full") == 0)
+		return TLS_DEPTH_FULL;
+	return -1;
+}
+
+static int
+version_slot(uint16_t v)
+{
+	switch (v) {
+	case TLS_VERSION_1_3:
+		return 0;
+	case TLS_VERSION_1_2:
+		return 1;
+	case TLS_VERSION_1_1:
+		return 2;
+	case TLS_VERSION_1_0:
+		return 3;
+	case TLS_VERSION_SSL3:
+		return 4;
+	default:
+		return -1;
+	}
+}
+
+void
+tls_audit_init(struct tls_audit *a, enum tls_depth depth, unsigned budget,
+               uint16_t main_version)
+{
+	static const uint16_t order[] = {TLS_VERSION_1_3, TLS_VERSION_1_2,
+	                                 TLS_VERSION_1_1, TLS_VERSION_1_0,
+	                                 TLS_VERSION_SSL3};
+
+	memset(a, 0, sizeof(*a));
+	a->depth = depth;
+	a->budget = budget;
+	a->main_version = main_version;
+	a->enum_version = -1;
+	a->asking = TLSQ_COUNT;
+	a->nversions = 5;
+	for (size_t i = 0; i < 5; i++)
+		a->by_version[i].version = order[i];
+	a->offered = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*a->offered));
+}
+
+void
+tls_audit_done(struct tls_audit *a)
+{
+	free(a->offered);
+	a->offered = NULL;
+	a->noffered = 0;
+}
+
+void
+tls_audit_free(struct tls_audit *a)
+{
+	if (!a)
+		return;
+	tls_audit_done(a);
+	free(a);
+}
+
+enum tls_answer
+tls_audit_version(const struct tls_audit *a, uint16_t v)
+{
+	for (int q = TLSQ_TLS13; q <= TLSQ_SSL2; q++)
+		if (version_of_question[q] == v)
+			return a->q[q].answer;
+	return TLSA_UNASKED;
+}
+
+/* The highest version below 1.3 the server accepted: class questions are
+ * asked there (cipher suites are a TLS <= 1.2 notion). 0 if none. */
+static uint16_t
+best_legacy(const struct tls_audit *a)
+{
+	for (int q = TLSQ_TLS12; q <= TLSQ_SSL3; q++)
+		if (a->q[q].answer == TLSA_ACCEPTED)
+			return version_of_question[q];
+	return 0;
+}
+
+static void
+note_suite(struct tls_audit *a, uint16_t version, uint16_t suite)
+{
+	int slot = version_slot(version);
+	struct tls_version_suites *vs;
+
+	if (slot < 0)
+		return;
+	vs = &a->by_version[slot];
+	for (size_t i = 0; i < vs->n; i++)
+		if (vs->suites[i] == suite)
+			return;
+	if (vs->n < TLSAUDIT_MAX_SUITES)
+		vs->suites[vs->n++] = suite;
+}
+
+static size_t
+select_suites(struct tls_audit *a, uint16_t version, unsigned require,
+              unsigned exclude)
+{
+	size_t n = tls_suites_select(version, require, exclude, a->offered,
+	                             TLSAUDIT_MAX_OFFER);
+
+	if (n > TLSAUDIT_MAX_OFFER)
+		n = TLSAUDIT_MAX_OFFER;
+	a->noffered = n;
+	return n;
+}
+
+/* Strong first: what a modern client prefers, so the broad TLS 1.2
+ * question sees what such a client gets. */
+static void
+order_strong_first(struct tls_audit *a)
+{
+	uint16_t tmp[TLSAUDIT_MAX_OFFER] = {0};
+	size_t k = 0;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < a->noffered; i++) {
+			const struct tls_suite *s =
+			    tls_suite_lookup(a->offered[i]);
+			bool strong =
+			    s && (s->flags & TLS_SUITE_AEAD) &&
+			    (s->flags & (TLS_SUITE_ECDHE | TLS_SUITE_DHE)) &&
+			    !(s->flags & TLS_SUITE_ANON);
+
+			if (strong == (pass == 0))
+				tmp[k++] = a->offered[i];
+		}
+	memcpy(a->offered, tmp, k * sizeof(tmp[0]));
+}
+
+/* Removes the suites already found for version from the offer. */
+static void
+drop_found(struct tls_audit *a, uint16_t version)
+{
+	const struct tls_version_suites *vs =
+	    &a->by_version[version_slot(version)];
+	size_t k = 0;
+
+	for (size_t i = 0; i < a->noffered; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < vs->n && !found; j++)
+			found = vs->suites[j] == a->offered[i];
+		if (!found)
+			a->offered[k++] = a->offered[i];
+	}
+	a->noffered = k;
+}
+
+/* "Weak first": the weak suites the class questions found, then every
+ * strong suite of the version. */
+static size_t
+weak_first_offer(struct tls_audit *a, uint16_t version)
+{
+	uint16_t strong[256];
+	size_t ns, n = 0;
+
+	for (int q = TLSQ_NULL_ANON_EXPORT; q <= TLSQ_NO_FS; q++)
+		if (a->q[q].answer == TLSA_ACCEPTED)
+			a->offered[n++] = a->q[q].suite;
+	if (n == 0)
+		return 0;
+	ns = tls_suites_select(version, TLS_SUITE_AEAD, WEAK_FLAGS, strong,
+	                       sizeof(strong) / sizeof(strong[0]));
+	if (ns > sizeof(strong) / sizeof(strong[0]))
+		ns = sizeof(strong) / sizeof(strong[0]);
+	if (ns == 0)
+		return 0;
+	memcpy(a->offered + n, strong, ns * sizeof(strong[0]));
+	a->noffered = n + ns;
+	return a->noffered;
+}
+
+/* A TLS 1.3-only offer of the TLS 1.3 suites not yet found. */
+static void
+offer_tls13(struct tls_audit *a, struct tlshello_params *p)
+{
+	select_suites(a, TLS_VERSION_1_3, TLS_SUITE_TLS13, 0);
+	p->client_version = TLS_VERSION_1_2;
+	p->versions = tls13_only;
+	p->nversions = 1;
+	p->ext |= TLSHELLO_EXT_SUPPORTED_VERSIONS | TLSHELLO_EXT_KEY_SHARE;
+}
+
+/* The ALPACA probe: a web protocol, which no mail server speaks. */
+static const char *const alpn_http[] = {"http/1.1"};
+
+/* Sets up the hello for question q; returns false to skip it. */
+static bool
+prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
+{
+	uint16_t v = best_legacy(a);
+
+	memset(p, 0, sizeof(*p));
+	p->ext = TLSHELLO_EXT_DEFAULT;
+	p->scsv_renegotiation = false;
+	switch (q) {
+	case TLSQ_TLS13:
+		if (a->main_version == TLS_VERSION_1_3) {
+			/* the main handshake already answered this */
+			a->q[q].answer = TLSA_ACCEPTED;
+			a->q[q].version = TLS_VERSION_1_3;
+			snprintf(a->q[q].detail, sizeof(a->q[q].detail),
+			         "negotiated by the main handshake");
+			return false;
+		}
+		v = TLS_VERSION_1_3;
+		offer_tls13(a, p);
+		break;
+	case TLSQ_TLS12:
+	case TLSQ_TLS11:
+	case TLSQ_TLS10:
+	case TLSQ_SSL3:
+		v = version_of_question[q];
+		select_suites(a, v, 0, TLS_SUITE_TLS13);
+		order_strong_first(a);
+		p->client_version = v;
+		if (q == TLSQ_TLS12) {
+			/* the broad question also asks about compression
+			 * and the extensions a hardened server echoes */
+			p->compression_deflate = true;
+			p->ext |= TLSHELLO_EXT_HEARTBEAT |
+			          TLSHELLO_EXT_TRUNCATED_HMAC;
+		}
+		if (q == TLSQ_SSL3)
+			p->ext = 0; /* SSLv3 hellos carry no extensions */
+		break;
+	case TLSQ_SSL2:
+		a->asking_version = TLS_VERSION_SSL2;
+		a->noffered = 0;
+		return true;
+	case TLSQ_NULL_ANON_EXPORT:
+	case TLSQ_RC4:
+	case TLSQ_64BIT:
+	case TLSQ_NO_FS:
+	case TLSQ_CBC: {
+		static const unsigned req[] = {
+		    [TLSQ_RC4] = TLS_SUITE_RC4,
+		    [TLSQ_64BIT] = TLS_SUITE_64BIT_BLOCK,
+		    [TLSQ_NO_FS] = TLS_SUITE_NO_FS,
+		    [TLSQ_CBC] = TLS_SUITE_CBC,
+		};
+		static const unsigned excl[] = {
+		    [TLSQ_RC4] = 0,
+		    [TLSQ_64BIT] =
+		        TLS_SUITE_NULL | TLS_SUITE_ANON | TLS_SUITE_EXPORT,
+		    [TLSQ_NO_FS] = TLS_SUITE_NULL | TLS_SUITE_ANON |
+		                   TLS_SUITE_EXPORT | TLS_SUITE_RC4 |
+		                   TLS_SUITE_64BIT_BLOCK,
+		    [TLSQ_CBC] =
+		        TLS_SUITE_NULL | TLS_SUITE_ANON | TLS_SUITE_EXPORT,
+		};
+
+		if (!v)
+			return false;
+		if (q == TLSQ_NULL_ANON_EXPORT) {
+			/* three flags, any of them: select each and join */
+			size_t n = 0;
+			unsigned flags[] = {TLS_SUITE_NULL, TLS_SUITE_ANON,
+			                    TLS_SUITE_EXPORT};
+
+			for (size_t i = 0; i < 3; i++) {
+				uint16_t tmp[128];
+				size_t k =
+				    tls_suites_select(v, flags[i], 0, tmp, 128);
+
+				for (size_t j = 0; j < k && j < 128; j++) {
+					bool dup = false;
+
+					for (size_t m = 0; m < n && !dup; m++)
+						dup = a->offered[m] == tmp[j];
+					if (!dup && n < 512)
+						a->offered[n++] = tmp[j];
+				}
+			}
+			a->noffered = n;
+		} else {
+			select_suites(a, v, req[q], excl[q]);
+		}
+		p->client_version = v;
+		break;
+	}
+	case TLSQ_DHE:
+		if (!v)
+			return false;
+		select_suites(a, v, TLS_SUITE_DHE,
+		              TLS_SUITE_ANON | TLS_SUITE_EXPORT);
+		p->client_version = v;
+		p->groups = ec_groups;
+		p->ngroups = sizeof(ec_groups) / sizeof(ec_groups[0]);
+		break;
+	case TLSQ_WEAK_CURVES:
+		if (!v)
+			return false;
+		select_suites(a, v, TLS_SUITE_ECDHE, TLS_SUITE_ANON);
+		p->client_version = v;
+		p->groups = weak_curves;
+		p->ngroups = sizeof(weak_curves) / sizeof(weak_curves[0]);
+		break;
+	case TLSQ_WEAK_FIRST:
+		if (!v || !weak_first_offer(a, v))
+			return false;
+		p->client_version = v;
+		break;
+	case TLSQ_ALPN:
+		/* the best version the server speaks, so that nothing but
+		 * the protocol name can be the reason to refuse */
+		if (tls_audit_version(a, TLS_VERSION_1_3) == TLSA_ACCEPTED) {
+			v = TLS_VERSION_1_3;
+			offer_tls13(a, p);
+		} else if (v) {
+			select_suites(a, v, 0, TLS_SUITE_TLS13);
+			order_strong_first(a);
+			p->client_version = v;
+		} else {
+			return false;
+		}
+		p->alpn = alpn_http;
+		p->nalpn = 1;
+		p->ext |= TLSHELLO_EXT_ALPN;
+		break;
+	case TLSQ_ENUMERATE: /* handled by next_enumeration */
+	case TLSQ_COUNT:
+		return false;
+	}
+	if (a->noffered == 0)
+		return false;
+	if (v != TLS_VERSION_SSL3)
+		p->scsv_renegotiation =
+		    !(p->ext & TLSHELLO_EXT_RENEGOTIATION_INFO);
+	a->asking_version = v;
+	return true;
+}
+
+/* Full depth: the next version whose suites are not all known, with the
+ * found ones left out of the offer. */
+static bool
+next_enumeration(struct tls_audit *a, struct tlshello_params *p)
+{
+	for (int i = a->enum_version < 0 ? 0 : a->enum_version; i < 5; i++) {
+		struct tls_version_suites *vs = &a->by_version[i];
+		uint16_t v = vs->version;
+
+		a->enum_version = i;
+		if (vs->complete || tls_audit_version(a, v) != TLSA_ACCEPTED)
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->ext = TLSHELLO_EXT_DEFAULT;
+		if (v == TLS_VERSION_1_3) {
+			offer_tls13(a, p);
+		} else {
+			select_suites(a, v, 0, TLS_SUITE_TLS13);
+			p->client_version = v;
+			if (v == TLS_VERSION_SSL3)
+				p->ext = 0;
+		}
+		drop_found(a, v);
+		if (a->noffered == 0) {
+			vs->complete = true;
+			continue;
+		}
+		a->asking_version = v;
+		return true;
+	}
+	return false;
+}
+
+size_t
+tls_audit_next(struct tls_audit *a, const char *sni, const uint8_t *seed,
+               uint8_t *out, size_t cap)
+{
+	struct tlshello_params p;
+	int start = a->asking == TLSQ_COUNT ? 0 : (int)a->asking + 1;
+
+	if (a->aborted || a->depth == TLS_DEPTH_OFF || !a->offered)
+		return 0;
+	if (a->asking == TLSQ_ENUMERATE)
+		start = TLSQ_ENUMERATE;
+	for (int q = start; q < TLSQ_COUNT; q++) {
+		bool ask;
+		size_t len;
+
+		if (q == TLSQ_ENUMERATE) {
+			if (a->depth != TLS_DEPTH_FULL)
+				break;
+			ask = next_enumeration(a, &p);
+		} else {
+			ask = prepare(a, (enum tls_question)q, &p);
+		}
+		if (!ask)
+			continue;
+		if (a->used >= a->budget) {
+			a->budget_exhausted = true;
+			return 0;
+		}
+		a->asking = (enum tls_question)q;
+		if (q == TLSQ_SSL2) {
+			len = tlshello_build_sslv2(out, cap, seed);
+		} else {
+			p.suites = a->offered;
+			p.nsuites = a->noffered;
+			p.sni = sni;
+			p.seed = seed;
+			len = tlshello_build(out, cap, &p);
+		}
+		if (len == 0)
+			continue;
+		a->used++;
+		return len;
+	}
+	a->asking = TLSQ_COUNT;
+	return 0;
+}
+
+static bool
+offered(const struct tls_audit *a, uint16_t suite)
+{
+	for (size_t i = 0; i < a->noffered; i++)
+		if (a->offered[i] == suite)
+			return true;
+	return false;
+}
+
+void
+tls_audit_answer(struct tls_audit *a, const struct tlshello_result *r,
+                 const char *why)
+{
+	enum tls_question q = a->asking;
+	struct tls_question_result qr;
+
+	if (q >= TLSQ_COUNT)
+		return;
+	memset(&qr, 0, sizeof(qr));
+	if (!r || r->kind == TLSHELLO_KIND_NONE ||
+	    r->kind == TLSHELLO_KIND_NOT_TLS) {
+		/* a plain close to a hello is how many servers refuse */
+		qr.answer =
+		    why && strstr(why, "closed") ? TLSA_REFUSED : TLSA_UNKNOWN;
+		snprintf(qr.detail, sizeof(qr.detail), "%s",
+		         r && r->kind == TLSHELLO_KIND_NOT_TLS
+		             ? "the answer was not TLS"
+		         : why ? why
+		               : "no answer");
+	} else if (r->kind == TLSHELLO_KIND_ALERT ||
+	           r->kind == TLSHELLO_KIND_SSLV2_ERROR) {
+		qr.answer = TLSA_REFUSED;
+		qr.alert = r->alert_desc;
+		snprintf(qr.detail, sizeof(qr.detail), "alert %s",
+		         tls_alert_name(r->alert_desc));
+	} else if (r->kind == TLSHELLO_KIND_SSLV2_SERVER_HELLO) {
+		qr.answer = q == TLSQ_SSL2 ? TLSA_ACCEPTED : TLSA_REFUSED;
+		qr.version = TLS_VERSION_SSL2;
+		snprintf(qr.detail, sizeof(qr.detail),
+		         "SSLv2 SERVER-HELLO with %u cipher kinds",
+		         r->sslv2_cipher_specs);
+	} else {
+		qr.version = r->version;
+		qr.suite = r->cipher_suite;
+		qr.compression = r->compression;
+		qr.ext_seen = r->ext_seen;
+		qr.dh_bits = r->dh_bits;
+		qr.curve = r->ecdh_curve;
+		qr.curve_explicit = r->ecdh_explicit;
+		qr.ocsp_stapled = r->cert_status_seen;
+		if (q <= TLSQ_SSL2) {
+			/* a version question: the server must take it; a
+			 * HelloRetryRequest still says yes to TLS 1.3 */
+			qr.answer =
+			    r->version == a->asking_version &&
+			            (r->hello_retry || q == TLSQ_TLS13 ||
+			             offered(a, r->cipher_suite))
+			        ? TLSA_ACCEPTED
+			        : TLSA_REFUSED;
+		} else {
+			qr.answer = offered(a, r->cipher_suite) ? TLSA_ACCEPTED
+			                                        : TLSA_REFUSED;
+		}
+		snprintf(qr.detail, sizeof(qr.detail), "%s %s",
+		         tls_version_name(r->version),
+		         r->hello_retry ? "HelloRetryRequest"
+		                        : tls_suite_name(r->cipher_suite));
+		if (!r->hello_retry && offered(a, r->cipher_suite))
+			note_suite(a, r->version, r->cipher_suite);
+	}
+	if (q == TLSQ_ENUMERATE) {
+		int slot = version_slot(a->asking_version);
+
+		if (qr.answer != TLSA_ACCEPTED && slot >= 0)
+			a->by_version[slot].complete =
+			    qr.answer == TLSA_REFUSED;
+		if (qr.answer == TLSA_UNKNOWN && slot >= 0)
+			a->enum_version = slot + 1; /* give up on it */
+		a->q[q] = qr;
+		return;
+	}
+	a->q[q] = qr;
+}
+
+void
+tls_audit_abort(struct tls_audit *a, const char *why)
+{
+	if (a->asking < TLSQ_COUNT) {
+		a->q[a->asking].answer = TLSA_UNKNOWN;
+		snprintf(a->q[a->asking].detail, sizeof(a->q[a->asking].detail),
+		         "%s", why);
+	}
+	a->aborted = true;
+}

@@ -1,0 +1,164 @@
+#!/bin/bash
+# same_json.sh BUILDDIR [BASE] — the house is rebuilt without changing
+# behaviour (issue #11): the full JSON of fixture-fleet scans made by
+# BUILDDIR/mailaudit must equal, timings aside, the JSON the BASE commit's
+# mailaudit makes of the same servers in the same run.
+#
+# BASE (default: SAME_JSON_BASE from the Makefile) is built in its own
+# worktree under build/same-json/. The fleet (tests/fleet.sh) and the fake
+# servers (tests/fakes.sh) are started once; both binaries scan
+#   1. every fleet host and fake endpoint at the default depth, with two
+#      profiles and a waiver file (as tests/formats/validate.sh does);
+#   2. the fleet hosts with --tls-depth full;
+#   3. the fleet hosts with --passive;
+#   4. the same saved scan rendered again by `mailaudit report` in every
+#      format (byte for byte, timings included: they come from the file).
+# Timing fields (started, finished, duration_s) are removed, random IMAP
+# tags and Dovecot's APOP challenges masked, and endpoints sorted by host,
+# address and port before comparing, since endpoints are written as they
+# finish. The throttle fake is left out: its answer depends on the
+# connections before it. Needs root, git, python3.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=$(cd "${1:-build/release}" && pwd)
+BASE=${2:-}
+[ -n "$BASE" ] || { echo "same_json: usage: same_json.sh BUILDDIR BASE-COMMIT" >&2; exit 2; }
+WORK=$ROOT/build/same-json
+RUNDIR=$ROOT/build/fleet
+cd "$ROOT"
+fail() { echo "same_json: FAIL: $*" >&2; exit 1; }
+
+# --- the base binary -----------------------------------------------------
+rev=$(git rev-parse --verify "$BASE^{commit}") || fail "no commit $BASE"
+mkdir -p "$WORK"
+if [ ! -x "$WORK/bin-$rev/mailaudit" ]; then
+	rm -rf "$WORK/src"
+	git worktree prune
+	git worktree add --force --detach "$WORK/src" "$rev" >/dev/null
+	make -s -C "$WORK/src" B="$WORK/bin-$rev" "$WORK/bin-$rev/mailaudit" >/dev/null
+	git worktree remove --force "$WORK/src"
+fi
+OLD=$WORK/bin-$rev/mailaudit
+NEW=$B/mailaudit
+OUT=$WORK/out
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# --- servers ------------------------------------------------------------
+cleanup() {
+	tests/fakes.sh stop "$RUNDIR" >/dev/null 2>&1 || true
+	tests/fleet.sh stop "$RUNDIR" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+tests/fleet.sh start "$RUNDIR" >/dev/null
+tests/fakes.sh start "$RUNDIR" "$B/servers"
+
+fleet=() fakes=() resolve=()
+while read -r name addr host _; do
+	case $name in '' | '#'*) continue ;; esac
+	resolve+=(--resolve "$host:$addr") fleet+=("$host")
+done <fixtures/fleet.conf
+while read -r name addr host proto mode port _; do
+	case $name in '' | '#'*) continue ;; esac
+	# throttle counts connections across scans: its answer depends on
+	# what came before, not on the binary
+	[ "$name" = throttle ] && continue
+	[ "$mode" = implicit ] && proto=${proto}s
+	resolve+=(--resolve "$host:$addr") fakes+=("$proto://$host:$port")
+done <fixtures/fakes.conf
+cat >"$OUT/waivers.json" <<-'EOF'
+{"waivers": [
+  {"check": "CERT-SELF-SIGNED", "endpoint": "self-signed.mailaudit.test:*",
+   "reason": "lab host", "expires": "2999-12-31"},
+  {"check": "CERT-EXPIRED", "endpoint": "imaps://expired.mailaudit.test:993",
+   "reason": "renewal ticket OPS-1", "expires": "2020-01-01"}
+]}
+EOF
+common=(--ca-file "$RUNDIR/certs/ca-bundle.pem" --timeout 5 --quiet "${resolve[@]}")
+
+# scan NAME ARGS...: the same scan with both binaries, one after the other
+# (the servers see the same load pattern as in the other tests)
+scan() {
+	local name=$1
+	shift
+	for which in old new; do
+		local bin=$OLD
+		[ $which = new ] && bin=$NEW
+		# one output name for both: the command line is in the report
+		"$bin" scan "${common[@]}" "$@" --format json \
+			-o "$OUT/scan.json" 2>>"$OUT/stderr.log" || true
+		mv "$OUT/scan.json" "$OUT/$name.$which.json"
+	done
+}
+scan default --profile baseline --profile rfc8314 --waivers "$OUT/waivers.json" \
+	"${fleet[@]}" "${fakes[@]}"
+scan full --tls-depth full "${fleet[@]}"
+scan passive --passive "${fleet[@]}"
+cleanup
+
+# --- compare ------------------------------------------------------------
+normalize() {
+	python3 - "$1" <<-'EOF'
+	import json, re, sys
+	TIMING = {"started", "finished", "duration_s"}
+	# what is made up anew for every connection: random IMAP tags (ours),
+	# Dovecot's APOP, CRAM-MD5 and DIGEST-MD5 challenges
+	NOISE = [(re.compile(r"\b[A-Z]{4}([0-9]+ )"), r"TAG\1"),
+	         (re.compile(r"(\+ )[A-Za-z0-9+/]{16,}={0,2}"), r"\1CHALLENGE"),
+	         (re.compile(r"<[0-9a-f]+\.[0-9a-f]+\.[0-9a-f]+\.[A-Za-z0-9+/=]+@[^>]*>"), "<APOP>")]
+	# Whether a fake server completes the TLS handshake of an injection
+	# pass depends on when the injected bytes reach it: the follow-up
+	# passes' TLS lines are left out (their findings are compared).
+	TLS_LINE = re.compile(r"^(C\(tls\)|S\(tls\)|-- TLS )")
+	def passes_tls_aside(t):
+	    head, sep, tail = t.partition("\n-- pass ")
+	    tail = "\n".join(l for l in tail.split("\n") if not TLS_LINE.match(l))
+	    return head + sep + tail
+	def strip(v):
+	    if isinstance(v, dict):
+	        if isinstance(v.get("transcript"), str):
+	            v["transcript"] = passes_tls_aside(v["transcript"])
+	        return {k: strip(x) for k, x in v.items() if k not in TIMING}
+	    if isinstance(v, list):
+	        return [strip(x) for x in v]
+	    if isinstance(v, str):
+	        for rx, to in NOISE:
+	            v = rx.sub(to, v)
+	    return v
+	doc = strip(json.load(open(sys.argv[1])))
+	doc["endpoints"].sort(key=lambda e: (e["host"], e.get("address") or "", e["port"], e["service"]))
+	if "hosts" in doc:
+	    doc["hosts"].sort(key=lambda h: json.dumps(h, sort_keys=True))
+	json.dump(doc, sys.stdout, indent=1, sort_keys=True)
+	EOF
+}
+bad=0
+for name in default full passive; do
+	normalize "$OUT/$name.old.json" >"$OUT/$name.old.norm"
+	normalize "$OUT/$name.new.json" >"$OUT/$name.new.norm"
+	if diff -u "$OUT/$name.old.norm" "$OUT/$name.new.norm" >"$OUT/$name.diff"; then
+		echo "same_json: $name scan: identical (timings aside)"
+	else
+		echo "same_json: $name scan differs from $BASE:" >&2
+		head -n 40 "$OUT/$name.diff" >&2
+		bad=1
+	fi
+done
+for f in json jsonl sarif junit html text; do
+	for which in old new; do
+		bin=$OLD
+		[ $which = new ] && bin=$NEW
+		"$bin" report --format "$f" -o "$OUT/report.$which.$f" \
+			"$OUT/default.old.json" 2>/dev/null || true
+	done
+	if cmp -s "$OUT/report.old.$f" "$OUT/report.new.$f"; then
+		echo "same_json: report --format $f: identical"
+	else
+		echo "same_json: report --format $f differs from $BASE" >&2
+		diff -u "$OUT/report.old.$f" "$OUT/report.new.$f" | head -n 20 >&2 || true
+		bad=1
+	fi
+done
+[ "$bad" -eq 0 ] || fail "behaviour changed (details in $OUT/*.diff)"
+echo "same_json: PASS"
