@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "probes/checks/catalog.h"
 #include "probes/starttls_checks.h"
 
 static const char *const products[] = {
@@ -109,7 +110,7 @@ banner_judge(struct endpoint_result *r, const char *greeting)
 		return;
 	what = banner_disclosure(greeting);
 	if (what)
-		result_add_findingf(r, "INFO-BANNER-DISCLOSURE",
+		result_add_findingf(r, CHECK(INFO_BANNER_DISCLOSURE),
 		                    "greeting discloses %s: \"%s\"", what,
 		                    greeting);
 }

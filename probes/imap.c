@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "probes/checks/catalog.h"
 #include "probes/checks/auth_checks.h"
 #include "probes/base64.h"
 #include "probes/exchange.h"
@@ -489,7 +490,7 @@ on_id(struct probe_ctx *c, const struct pp_reply *r)
 	if (imap_id_parse(r, &id) == IMAP_ID_PARSED) {
 		if (imap_id_discloses(&id, ev, sizeof(ev)))
 			result_add_findingf(probe_result(c),
-			                    "INFO-IMAP-ID-DISCLOSURE",
+			                    CHECK(INFO_IMAP_ID_DISCLOSURE),
 			                    "ID NIL answered with %s", ev);
 		imap_id_free(&id);
 	}
@@ -609,7 +610,8 @@ on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
 
 	imap_parse_line(r->lines[0].text, r->lines[0].len, &il);
 	if (il.kind == IMAP_UNTAGGED && il.cond != IMAP_COND_NONE)
-		result_add_findingf(probe_result(c), "IMPLICIT-TLS-PLAINTEXT",
+		result_add_findingf(probe_result(c),
+		                    CHECK(IMPLICIT_TLS_PLAINTEXT),
 		                    "port %u sent a cleartext greeting instead "
 		                    "of TLS: %s",
 		                    probe_endpoint(c)->port, ev);
@@ -722,7 +724,7 @@ judge_passive_auth(struct endpoint_result *res)
 		return;
 	if (!logindisabled || plain || login)
 		result_add_findingf(
-		    res, "AUTH-PLAINTEXT-BEFORE-TLS",
+		    res, CHECK(AUTH_PLAINTEXT_BEFORE_TLS),
 		    "capabilities before TLS: %s%s%s",
 		    logindisabled ? "" : "no LOGINDISABLED (LOGIN accepted)",
 		    (!logindisabled && (plain || login)) ? ", " : "",
@@ -731,7 +733,7 @@ judge_passive_auth(struct endpoint_result *res)
 		    : login        ? "AUTH=LOGIN offered"
 		                   : "");
 	if (logindisabled && (plain || login))
-		result_add_findingf(res, "AUTH-LOGINDISABLED-INCONSISTENT",
+		result_add_findingf(res, CHECK(AUTH_LOGINDISABLED_INCONSISTENT),
 		                    "LOGINDISABLED advertised together with %s "
 		                    "before TLS",
 		                    plain && login ? "AUTH=PLAIN and AUTH=LOGIN"
@@ -761,15 +763,15 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 	if (!s->greeted)
 		return;
 	if (cleartext)
-		result_add_findingf(res, "SVC-CLEARTEXT-PORT-OPEN",
+		result_add_findingf(res, CHECK(SVC_CLEARTEXT_PORT_OPEN),
 		                    "cleartext IMAP greeting: %s", res->banner);
 	if (s->preauth && cleartext)
-		result_add_findingf(res, "IMAP-PREAUTH-CLEARTEXT",
+		result_add_findingf(res, CHECK(IMAP_PREAUTH_CLEARTEXT),
 		                    "greeting: %s", res->banner);
 	banner_judge(res, res->banner);
 	if (res->banner &&
 	    exchange_backend_fqdn(res->banner, fqdn, sizeof(fqdn)))
-		result_add_findingf(res, "INFO-EXCHANGE-BACKEND-FQDN",
+		result_add_findingf(res, CHECK(INFO_EXCHANGE_BACKEND_FQDN),
 		                    "the greeting's trailing base64 decodes to "
 		                    "the back-end host %s",
 		                    fqdn);
@@ -793,17 +795,18 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 		    s->starttls.caps_known && !s->starttls.advertised &&
 		    !s->preauth)
 			result_add_findingf(
-			    res, "STARTTLS-MISSING",
+			    res, CHECK(STARTTLS_MISSING),
 			    "STARTTLS not in the capabilities "
 			    "(passive scan: the command was not "
 			    "tried)");
 		m->starttls_ok = s->starttls.handshake_done;
 		if (s->capability_in_ok)
-			result_add_findingf(res, "STARTTLS-CAPABILITY-IN-OK",
+			result_add_findingf(res,
+			                    CHECK(STARTTLS_CAPABILITY_IN_OK),
 			                    "%s", s->capability_in_ok_text);
 	} else if (s->implicit_starttls_checked && s->implicit_starttls_reply &&
 	           !s->implicit_starttls_bad) {
-		result_add_findingf(res, "STARTTLS-ON-IMPLICIT-PORT",
+		result_add_findingf(res, CHECK(STARTTLS_ON_IMPLICIT_PORT),
 		                    "STARTTLS inside implicit TLS was answered "
 		                    "%s instead of a tagged BAD",
 		                    s->implicit_starttls_reply);

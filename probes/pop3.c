@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "probes/checks/catalog.h"
 #include "probes/checks/auth_checks.h"
 #include "probes/base64.h"
 #include "probes/exchange.h"
@@ -488,7 +489,8 @@ on_plain_greeting(struct probe_ctx *c, const struct pp_reply *r)
 
 	pop3_parse_line(r->lines[0].text, r->lines[0].len, &pl);
 	if (pl.status != POP3_MALFORMED)
-		result_add_findingf(probe_result(c), "IMPLICIT-TLS-PLAINTEXT",
+		result_add_findingf(probe_result(c),
+		                    CHECK(IMPLICIT_TLS_PLAINTEXT),
 		                    "port %u sent a cleartext greeting instead "
 		                    "of TLS: %s",
 		                    probe_endpoint(c)->port, ev);
@@ -594,7 +596,7 @@ judge_passive_auth(struct endpoint_result *res)
 
 	if (user || plain || login)
 		result_add_findingf(
-		    res, "AUTH-PLAINTEXT-BEFORE-TLS",
+		    res, CHECK(AUTH_PLAINTEXT_BEFORE_TLS),
 		    "CAPA before TLS offers%s%s%s", user ? " USER/PASS" : "",
 		    plain ? " SASL PLAIN" : "", login ? " SASL LOGIN" : "");
 }
@@ -609,9 +611,9 @@ judge_implementation(struct endpoint_result *res)
 		for (size_t i = 0; i < l->n; i++)
 			if (strncasecmp(l->items[i], "IMPLEMENTATION ", 15) ==
 			    0) {
-				result_add_findingf(res,
-				                    "INFO-POP3-IMPLEMENTATION",
-				                    "CAPA: %s", l->items[i]);
+				result_add_findingf(
+				    res, CHECK(INFO_POP3_IMPLEMENTATION),
+				    "CAPA: %s", l->items[i]);
 				return;
 			}
 	}
@@ -637,16 +639,16 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 	if (!s->greeted)
 		return;
 	if (cleartext)
-		result_add_findingf(res, "SVC-CLEARTEXT-PORT-OPEN",
+		result_add_findingf(res, CHECK(SVC_CLEARTEXT_PORT_OPEN),
 		                    "cleartext POP3 greeting: %s", res->banner);
 	if (s->apop_timestamp)
-		result_add_findingf(res, "AUTH-APOP-OFFERED",
+		result_add_findingf(res, CHECK(AUTH_APOP_OFFERED),
 		                    "APOP challenge in the greeting: %s",
 		                    s->apop_timestamp);
 	banner_judge(res, res->banner);
 	if (res->banner &&
 	    exchange_backend_fqdn(res->banner, fqdn, sizeof(fqdn)))
-		result_add_findingf(res, "INFO-EXCHANGE-BACKEND-FQDN",
+		result_add_findingf(res, CHECK(INFO_EXCHANGE_BACKEND_FQDN),
 		                    "the greeting's trailing base64 decodes to "
 		                    "the back-end host %s",
 		                    fqdn);
@@ -668,13 +670,13 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 			starttls_judge(res, &s->starttls);
 		if (probe_options(c)->passive && !s->starttls.attempted &&
 		    s->starttls.caps_known && !s->starttls.advertised)
-			result_add_findingf(res, "STARTTLS-MISSING",
+			result_add_findingf(res, CHECK(STARTTLS_MISSING),
 			                    "STLS not in CAPA (passive scan: "
 			                    "the command was not tried)");
 		m->starttls_ok = s->starttls.handshake_done;
 	} else if (s->implicit_stls_ok) {
 		/* RFC 9051's rule is IMAP's; for POP3S it is advisory */
-		result_add_finding_sev(res, "STARTTLS-ON-IMPLICIT-PORT",
+		result_add_finding_sev(res, CHECK(STARTTLS_ON_IMPLICIT_PORT),
 		                       SEV_INFO,
 		                       "STLS inside implicit TLS was answered "
 		                       "%s",

@@ -1,4 +1,5 @@
 /* STARTTLS/STLS outcome judgement shared by IMAP and POP3. */
+#include "probes/checks/catalog.h"
 #include "probes/starttls_checks.h"
 
 #include <stdio.h>
@@ -25,13 +26,13 @@ starttls_judge(struct endpoint_result *r, const struct starttls_outcome *o)
 		return;
 	if (!o->accepted) {
 		if (o->advertised)
-			result_add_findingf(r, "STARTTLS-BROKEN",
+			result_add_findingf(r, CHECK(STARTTLS_BROKEN),
 			                    "%s advertised, but the command "
 			                    "was refused: %s",
 			                    cmd, reply);
 		else
 			result_add_findingf(
-			    r, "STARTTLS-MISSING",
+			    r, CHECK(STARTTLS_MISSING),
 			    "%s not in the capabilities%s, and the "
 			    "command was refused: %s",
 			    cmd, o->caps_known ? "" : " (none were listed)",
@@ -39,7 +40,7 @@ starttls_judge(struct endpoint_result *r, const struct starttls_outcome *o)
 		return;
 	}
 	if (!o->handshake_done) {
-		result_add_findingf(r, "STARTTLS-BROKEN",
+		result_add_findingf(r, CHECK(STARTTLS_BROKEN),
 		                    "%s answered \"%s\", then the TLS "
 		                    "handshake failed: %s",
 		                    cmd, reply,
@@ -48,14 +49,14 @@ starttls_judge(struct endpoint_result *r, const struct starttls_outcome *o)
 		return;
 	}
 	if (!o->advertised)
-		result_add_findingf(r, "STARTTLS-NOT-ADVERTISED",
+		result_add_findingf(r, CHECK(STARTTLS_NOT_ADVERTISED),
 		                    "%s works (\"%s\") but is not listed in "
 		                    "the capabilities before TLS%s",
 		                    cmd, reply,
 		                    o->caps_known ? ""
 		                                  : " (the server lists none)");
 	if (o->still_advertised)
-		result_add_findingf(r, "STARTTLS-STILL-ADVERTISED",
+		result_add_findingf(r, CHECK(STARTTLS_STILL_ADVERTISED),
 		                    "%s is still listed in the capabilities "
 		                    "after TLS was established",
 		                    cmd);
@@ -115,7 +116,8 @@ starttls_note_extra(struct probe_ctx *c, const char *extra)
 	/* checks.md: only if reproducible on 3 fresh connections (a
 	 * one-off can be an on-path injector) */
 	if (pass == PASS_EXTRA_3 && m->extra_seen >= 3)
-		result_add_findingf(probe_result(c), "STARTTLS-EXTRA-PLAINTEXT",
+		result_add_findingf(probe_result(c),
+		                    CHECK(STARTTLS_EXTRA_PLAINTEXT),
 		                    "on %u of 3 connections, bytes followed "
 		                    "the STARTTLS OK before the TLS handshake: "
 		                    "%s",
@@ -196,7 +198,7 @@ starttls_report_injection(struct probe_ctx *c, const char *command,
 
 	m->injection_found = true;
 	result_add_findingf(
-	    probe_result(c), "STARTTLS-COMMAND-INJECTION",
+	    probe_result(c), CHECK(STARTTLS_COMMAND_INJECTION),
 	    "\"%s\" pipelined in cleartext after %s (%s) was "
 	    "answered inside TLS: %s",
 	    command,

@@ -1,5 +1,6 @@
 /* Authentication exposure judgement (RFC 9051 §6.2.2-§6.2.3, §11.7;
  * RFC 2595 §2.2-§2.3; RFC 5034). */
+#include "probes/checks/catalog.h"
 #include "probes/checks/auth_checks.h"
 
 #include <stdio.h>
@@ -98,73 +99,77 @@ auth_judge(struct endpoint_result *r, const struct auth_probes *a,
 		    p->outcome == MECH_USABLE) {
 			if (auth_mech_is_plaintext(p->mech)) {
 				result_add_findingf(
-				    r, "AUTH-PLAINTEXT-BEFORE-TLS",
+				    r, CHECK(AUTH_PLAINTEXT_BEFORE_TLS),
 				    "confirmed: %s before TLS was answered "
 				    "\"%s\" (cancelled at once)",
 				    p->mech, reply);
 				if (ctx->logindisabled_before)
 					result_add_findingf(
 					    r,
-					    "AUTH-LOGINDISABLED-INCONSISTENT",
+					    CHECK(
+					        AUTH_LOGINDISABLED_INCONSISTENT),
 					    "LOGINDISABLED advertised, but "
 					    "%s before TLS was answered "
 					    "\"%s\"",
 					    p->mech, reply);
 			} else if (strcasecmp(p->mech, "ANONYMOUS") == 0) {
-				result_add_findingf(r, "AUTH-ANONYMOUS-OFFERED",
-				                    "ANONYMOUS answered \"%s\" "
-				                    "before TLS",
-				                    reply);
+				result_add_findingf(
+				    r, CHECK(AUTH_ANONYMOUS_OFFERED),
+				    "ANONYMOUS answered \"%s\" "
+				    "before TLS",
+				    reply);
 			} else {
 				if (is_bearer(p->mech))
 					result_add_finding_sev(
-					    r, "CLEARTEXT-AUTH-ALLOWED",
+					    r, CHECK(CLEARTEXT_AUTH_ALLOWED),
 					    SEV_HIGH,
 					    "%s (bearer token) usable "
 					    "before TLS: \"%s\"",
 					    p->mech, reply);
 				else
 					result_add_findingf(
-					    r, "CLEARTEXT-AUTH-ALLOWED",
+					    r, CHECK(CLEARTEXT_AUTH_ALLOWED),
 					    "%s usable before TLS: \"%s\"",
 					    p->mech, reply);
 			}
 			if (is_weak(p->mech))
 				result_add_finding_sev(
-				    r, "AUTH-WEAK-MECHANISM", SEV_MEDIUM,
+				    r, CHECK(AUTH_WEAK_MECHANISM), SEV_MEDIUM,
 				    "%s usable before TLS (offline "
 				    "dictionary attack on a capture)",
 				    p->mech);
 		}
 		if (p->before_tls && p->advertised &&
 		    p->outcome == MECH_REFUSED)
-			result_add_findingf(r, "AUTH-ADVERTISED-BUT-REJECTED",
+			result_add_findingf(r,
+			                    CHECK(AUTH_ADVERTISED_BUT_REJECTED),
 			                    "%s advertised before TLS, but "
 			                    "refused: %s",
 			                    p->mech, reply);
 		if (!p->before_tls && strcasecmp(p->mech, "ANONYMOUS") == 0 &&
 		    p->outcome == MECH_USABLE)
-			result_add_findingf(r, "AUTH-ANONYMOUS-OFFERED",
+			result_add_findingf(r, CHECK(AUTH_ANONYMOUS_OFFERED),
 			                    "ANONYMOUS answered \"%s\"", reply);
 	}
 	for (const struct strlist *l = ctx->advertised_before; l;
 	     l = l == ctx->advertised_before ? ctx->advertised_after : NULL) {
 		for (size_t i = 0; i < l->n; i++)
 			if (is_weak(l->items[i]))
-				result_add_findingf(r, "AUTH-WEAK-MECHANISM",
-				                    "%s advertised",
-				                    l->items[i]);
+				result_add_findingf(
+				    r, CHECK(AUTH_WEAK_MECHANISM),
+				    "%s advertised", l->items[i]);
 		if (ctx->advertised_before == ctx->advertised_after)
 			break;
 	}
 	if (ctx->tls_capabilities_known && !any_after &&
 	    ctx->no_login_after_tls)
-		result_add_findingf(r, "AUTH-NO-USABLE-MECHANISM-AFTER-TLS",
+		result_add_findingf(r,
+		                    CHECK(AUTH_NO_USABLE_MECHANISM_AFTER_TLS),
 		                    "the capabilities after TLS offer no "
 		                    "authentication mechanism and no "
 		                    "password login");
 	if (a->ntlm_evidence)
-		result_add_findingf(r, "AUTH-NTLM-INFO-DISCLOSURE",
+		result_add_findingf(r, CHECK(AUTH_NTLM_INFO_DISCLOSURE),
 		                    "NTLM CHALLENGE discloses: %s",
 		                    a->ntlm_evidence);
 }

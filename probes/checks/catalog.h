@@ -12,20 +12,23 @@
 
 #include "scanner/core/result.h"
 
-#define CHECK_MAX_REFS 8
-
-struct check {
-	const char *id;          /* "STARTTLS-MISSING": stable, documented */
-	enum severity severity;  /* default severity */
-	const char *title;       /* one line, no trailing period */
-	const char *description; /* what it means and why it matters */
-	const char *refs[CHECK_MAX_REFS + 1]; /* NULL-terminated */
-	const char *issue; /* "core", "tls", "mail", "cert"...: which part
-	                      of mailaudit implements it; NULL =
-	                      catalogued but not yet implemented */
+/* CHK_SVC_CLEARTEXT_PORT_OPEN, ...: one per line of catalog.def */
+enum check_id {
+#define CHECK_ID(name, id) CHK_##name,
+#include "probes/checks/catalog.def"
+#undef CHECK_ID
+	CHECK_COUNT
 };
 
-/* Looks a check up by id (exact, case-sensitive); NULL if unknown. */
+/* The catalog, indexed by enum check_id. */
+extern const struct check catalog_checks[CHECK_COUNT];
+
+/* The check NAME (CHECK(STARTTLS_MISSING)): a misspelt name does not
+ * compile. Also a constant for static tables. */
+#define CHECK(name) (&catalog_checks[CHK_##name])
+
+/* Looks a check up by id (exact, case-sensitive); NULL if unknown. For
+ * ids read from files (saved reports, waivers). */
 const struct check *catalog_find(const char *id);
 
 /* The whole catalog, in a stable order (the order of checks.md). */

@@ -1,4 +1,5 @@
 /* CERT-* findings from certificate facts. */
+#include "probes/checks/catalog.h"
 #include "probes/checks/cert_checks.h"
 
 #include <stdio.h>
@@ -65,7 +66,7 @@ judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 	const struct cert_facts *leaf = &ch->certs[0];
 
 	if (leaf->self_signed && !ch->leaf_is_anchor) {
-		result_add_findingf(r, "CERT-SELF-SIGNED",
+		result_add_findingf(r, CHECK(CERT_SELF_SIGNED),
 		                    "self-signed leaf, not in the trust store: "
 		                    "%s",
 		                    leaf->subject ? leaf->subject : "?");
@@ -76,7 +77,7 @@ judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 
 		if (ch->nsent > ch->ncerts)
 			result_add_findingf(
-			    r, "CERT-CHAIN-UNTRUSTED",
+			    r, CHECK(CERT_CHAIN_UNTRUSTED),
 			    "no path to a trust anchor within the first %zu of "
 			    "the %zu certificates sent (%s)",
 			    ch->ncerts, ch->nsent,
@@ -84,7 +85,7 @@ judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 			                    : "verification failed");
 		else
 			result_add_findingf(
-			    r, "CERT-CHAIN-UNTRUSTED",
+			    r, CHECK(CERT_CHAIN_UNTRUSTED),
 			    "no path to a trust anchor (%s); last certificate "
 			    "sent was issued by %s%s",
 			    ch->verify_text ? ch->verify_text
@@ -97,7 +98,7 @@ judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 	}
 	if (ch->needed_unsent_intermediates)
 		result_add_findingf(
-		    r, "CERT-CHAIN-INCOMPLETE",
+		    r, CHECK(CERT_CHAIN_INCOMPLETE),
 		    "the server sent %zu certificate(s); the "
 		    "path to the anchor needs the issuer of %s, "
 		    "which was found only in --ca-file",
@@ -106,7 +107,7 @@ judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 		        ? ch->certs[ch->ncerts - 1].subject
 		        : "?");
 	if (ch->order_broken)
-		result_add_findingf(r, "CERT-CHAIN-INCOMPLETE",
+		result_add_findingf(r, CHECK(CERT_CHAIN_INCOMPLETE),
 		                    "certificates are not in issuing order");
 }
 
@@ -119,11 +120,11 @@ judge_identity(struct endpoint_result *r, const struct cert_facts *leaf)
 	char *names = names_of(leaf);
 
 	if (v == HOSTNAME_MISMATCH)
-		result_add_findingf(r, "CERT-HOSTNAME-MISMATCH",
+		result_add_findingf(r, CHECK(CERT_HOSTNAME_MISMATCH),
 		                    "scanned name %s; certificate names: %s",
 		                    ep->host, *names ? names : "(none)");
 	if (leaf->dns_names.n == 0 && leaf->ip_addresses.n == 0)
-		result_add_findingf(r, "CERT-NO-SAN",
+		result_add_findingf(r, CHECK(CERT_NO_SAN),
 		                    "leaf has no subjectAltName; identity only "
 		                    "in the subject (%s)",
 		                    leaf->subject ? leaf->subject : "empty");
@@ -144,13 +145,13 @@ judge_validity(struct endpoint_result *r, const struct chain_facts *ch,
 		if (c->not_after < now - CERT_CLOCK_SKEW) {
 			format_time(c->not_after, when, sizeof(when));
 			result_add_findingf(
-			    r, "CERT-EXPIRED", "%s %s expired %s", position(i),
-			    c->subject ? c->subject : "?", when);
+			    r, CHECK(CERT_EXPIRED), "%s %s expired %s",
+			    position(i), c->subject ? c->subject : "?", when);
 		}
 		if (c->not_before > now + CERT_CLOCK_SKEW) {
 			format_time(c->not_before, when, sizeof(when));
 			result_add_findingf(
-			    r, "CERT-NOT-YET-VALID",
+			    r, CHECK(CERT_NOT_YET_VALID),
 			    "%s %s is valid only from %s", position(i),
 			    c->subject ? c->subject : "?", when);
 		}
@@ -161,12 +162,12 @@ judge_validity(struct endpoint_result *r, const struct chain_facts *ch,
 		format_time(ch->certs[0].not_after, when, sizeof(when));
 		if (days < CERT_EXPIRY_URGENT_DAYS)
 			result_add_finding_sev(
-			    r, "CERT-EXPIRING-SOON", SEV_MEDIUM,
+			    r, CHECK(CERT_EXPIRING_SOON), SEV_MEDIUM,
 			    "leaf expires %s (in %.1f days)", when, days);
 		else if (days < CERT_EXPIRY_WARN_DAYS)
-			result_add_finding_sev(r, "CERT-EXPIRING-SOON", SEV_LOW,
-			                       "leaf expires %s (in %.1f days)",
-			                       when, days);
+			result_add_finding_sev(
+			    r, CHECK(CERT_EXPIRING_SOON), SEV_LOW,
+			    "leaf expires %s (in %.1f days)", when, days);
 	}
 }
 
@@ -209,7 +210,7 @@ judge_lifetime(struct endpoint_result *r, const struct chain_facts *ch)
 		return;
 	format_time(leaf->not_before, from, sizeof(from));
 	format_time(leaf->not_after, until, sizeof(until));
-	result_add_findingf(r, "CERT-VALIDITY-TOO-LONG",
+	result_add_findingf(r, CHECK(CERT_VALIDITY_TOO_LONG),
 	                    "leaf valid for %.0f days (%s to %s); a "
 	                    "certificate issued then may be valid for %u "
 	                    "days at most",
@@ -230,15 +231,16 @@ judge_crypto(struct endpoint_result *r, const struct chain_facts *ch)
 			continue;
 		if (!edwards && c->key_bits > 0 && c->key_bits < min)
 			result_add_findingf(
-			    r, "CERT-KEY-WEAK",
+			    r, CHECK(CERT_KEY_WEAK),
 			    "%s %s has a %u-bit %s key (minimum "
 			    "%u)",
 			    position(i), c->subject ? c->subject : "?",
 			    c->key_bits, alg, min);
 		if (c->signature_weak)
 			result_add_findingf(
-			    r, "CERT-SIGNATURE-WEAK", "%s %s is signed with %s",
-			    position(i), c->subject ? c->subject : "?",
+			    r, CHECK(CERT_SIGNATURE_WEAK),
+			    "%s %s is signed with %s", position(i),
+			    c->subject ? c->subject : "?",
 			    c->signature_algorithm ? c->signature_algorithm
 			                           : "?");
 	}
@@ -288,21 +290,21 @@ judge_usage(struct endpoint_result *r, const struct cert_facts *leaf)
 			server_auth = true;
 	}
 	if (!server_auth)
-		result_add_findingf(r, "CERT-EKU-INVALID",
+		result_add_findingf(r, CHECK(CERT_EKU_INVALID),
 		                    "leaf extendedKeyUsage is %s, without "
 		                    "serverAuth",
 		                    purposes);
 	free(purposes);
 	if (leaf->key_usage_present && r->tls.cipher_suite &&
 	    !(leaf->key_usage & need))
-		result_add_findingf(r, "CERT-EKU-INVALID",
+		result_add_findingf(r, CHECK(CERT_EKU_INVALID),
 		                    "leaf keyUsage lacks %s, which %s needs",
 		                    key_transport ? "keyEncipherment"
 		                                  : "digitalSignature",
 		                    suite);
 	/* a self-signed leaf is its own CA; CERT-SELF-SIGNED says it */
 	if (leaf->is_ca && !leaf->self_signed)
-		result_add_findingf(r, "CERT-EKU-INVALID",
+		result_add_findingf(r, CHECK(CERT_EKU_INVALID),
 		                    "leaf has basicConstraints CA:TRUE");
 }
 
@@ -391,7 +393,7 @@ judge_internal_names(struct endpoint_result *r, const struct cert_facts *leaf)
 		found = n;
 	}
 	if (*found)
-		result_add_findingf(r, "CERT-INTERNAL-NAME",
+		result_add_findingf(r, CHECK(CERT_INTERNAL_NAME),
 		                    "leaf names internal to a network: %s",
 		                    found);
 	free(found);
@@ -410,7 +412,7 @@ judge_revocation(struct endpoint_result *r, const struct cert_facts *leaf)
 		return;
 	if (oc->revoked_at)
 		format_time(oc->revoked_at, when, sizeof(when));
-	result_add_findingf(r, "CERT-REVOKED",
+	result_add_findingf(r, CHECK(CERT_REVOKED),
 	                    "the stapled OCSP response, signed for the "
 	                    "issuer, says the leaf (serial %s) was revoked "
 	                    "at %s%s%s",
@@ -435,7 +437,7 @@ cert_checks_judge_strict(struct endpoint_result *r, unsigned min_key_bits)
 		    c->key_bits >= min_key_bits)
 			continue;
 		result_add_finding_sev(
-		    r, "CERT-KEY-WEAK", SEV_MEDIUM,
+		    r, CHECK(CERT_KEY_WEAK), SEV_MEDIUM,
 		    "%s %s has a %u-bit %s key, below the %u bits the selected "
 		    "profile requires",
 		    position(i), c->subject ? c->subject : "?", c->key_bits,

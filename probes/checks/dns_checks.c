@@ -1,4 +1,5 @@
 /* DANE TLSA and RFC 6186 SRV judgements. */
+#include "probes/checks/catalog.h"
 #include "probes/checks/dns_checks.h"
 
 #include <stdarg.h>
@@ -133,7 +134,7 @@ judge_tlsa_records(struct endpoint_result *r, const struct dns_tlsa *t)
 	/* malformed ones (a digest of the wrong length) are unusable too
 	 * (RFC 7671 §4) */
 	if (usable == 0) {
-		result_add_findingf(r, "DANE-TLSA-ABSENT",
+		result_add_findingf(r, CHECK(DANE_TLSA_ABSENT),
 		                    "the DNSSEC-validated TLSA RRset at %s has "
 		                    "%zu record(s), none usable (unknown "
 		                    "usage, selector or matching type, or "
@@ -143,7 +144,7 @@ judge_tlsa_records(struct endpoint_result *r, const struct dns_tlsa *t)
 	}
 	list = list_records(t);
 	result_add_findingf(
-	    r, "DANE-TLSA-MISMATCH",
+	    r, CHECK(DANE_TLSA_MISMATCH),
 	    "no usable record of the DNSSEC-validated TLSA RRset at %s "
 	    "matches the presented chain%s; leaf SHA-256 %.16s..., SPKI "
 	    "SHA-256 %.16s..., %zu certificate(s) sent; records: %s",
@@ -173,7 +174,7 @@ judge_tlsa(struct endpoint_result *r, const struct dns_tlsa *t)
 		         q->name, why_or(q, "no answer"));
 		return;
 	case DNS_BOGUS:
-		result_add_findingf(r, "DANE-TLSA-ABSENT",
+		result_add_findingf(r, CHECK(DANE_TLSA_ABSENT),
 		                    "the TLSA answer for %s failed DNSSEC "
 		                    "validation (bogus: %s), so it is not "
 		                    "trusted",
@@ -182,14 +183,14 @@ judge_tlsa(struct endpoint_result *r, const struct dns_tlsa *t)
 	case DNS_INSECURE:
 		if (t->n > 0)
 			result_add_findingf(
-			    r, "DANE-TLSA-ABSENT",
+			    r, CHECK(DANE_TLSA_ABSENT),
 			    "a TLSA RRset at %s exists (%zu record(s)) but is "
 			    "not DNSSEC-validated (insecure: %s), so DANE "
 			    "clients ignore it",
 			    q->name, t->n, why_or(q, "unsigned"));
 		else
 			result_add_findingf(
-			    r, "DANE-TLSA-ABSENT",
+			    r, CHECK(DANE_TLSA_ABSENT),
 			    "no TLSA RRset at %s (%s), and the answer is not "
 			    "DNSSEC-validated (insecure: %s)",
 			    q->name, q->nxdomain ? "NXDOMAIN" : "no data",
@@ -199,7 +200,7 @@ judge_tlsa(struct endpoint_result *r, const struct dns_tlsa *t)
 		break;
 	}
 	if (t->n == 0 && q->nmalformed == 0) {
-		result_add_findingf(r, "DANE-TLSA-ABSENT",
+		result_add_findingf(r, CHECK(DANE_TLSA_ABSENT),
 		                    "no TLSA RRset at %s (DNSSEC-validated %s)",
 		                    q->name,
 		                    q->nxdomain ? "NXDOMAIN" : "no data");
@@ -252,7 +253,7 @@ judge_srv(struct endpoint_result *r, const struct dns_facts *f)
 	pt = best_priority(tls, &bt);
 	if (pt < 0)
 		result_add_findingf(
-		    r, "DNS-SRV-IMPLICIT-TLS-MISSING",
+		    r, CHECK(DNS_SRV_IMPLICIT_TLS_MISSING),
 		    "%s points to %s:%u (priority %ld), but %s has %s",
 		    clear->q.name, bc->target, bc->port, pc, tls->q.name,
 		    tls->n            ? "only the target \".\" (not offered)"
@@ -260,7 +261,7 @@ judge_srv(struct endpoint_result *r, const struct dns_facts *f)
 		                      : "no record");
 	else if (pc < pt)
 		result_add_findingf(
-		    r, "DNS-SRV-IMPLICIT-TLS-MISSING",
+		    r, CHECK(DNS_SRV_IMPLICIT_TLS_MISSING),
 		    "cleartext %s (priority %ld, %s:%u) is preferred to %s "
 		    "(priority %ld, %s:%u): lower values are tried first",
 		    clear->q.name, pc, bc->target, bc->port, tls->q.name, pt,

@@ -1,4 +1,5 @@
 /* Cross-endpoint judgements. */
+#include "probes/checks/catalog.h"
 #include "probes/checks/host_checks.h"
 
 #include <string.h>
@@ -50,7 +51,7 @@ judge_cert_consistency(struct endpoint_result *results, size_t n)
 			    strcmp(la->sha256, lb->sha256) == 0)
 				continue;
 			result_add_findingf(
-			    a, "CERT-INCONSISTENT-ACROSS-ENDPOINTS",
+			    a, CHECK(CERT_INCONSISTENT_ACROSS_ENDPOINTS),
 			    "%s/%u on %s serves leaf SHA-256 %.16s... (%s, "
 			    "%s %u bits), but %s/%u on %s serves SHA-256 "
 			    "%.16s... (%s, %s %u bits)",
@@ -91,7 +92,7 @@ judge_implicit_missing(struct endpoint_result *results, size_t n)
 			    clear->status != EP_STATUS_OK)
 				continue;
 			result_add_findingf(
-			    imp, "IMPLICIT-TLS-MISSING",
+			    imp, CHECK(IMPLICIT_TLS_MISSING),
 			    "%s port %u answers, but implicit TLS on port "
 			    "%u is %s%s%s",
 			    clear->endpoint.service->name, clear->endpoint.port,

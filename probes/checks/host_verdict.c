@@ -3,6 +3,7 @@
  * §4.1.1 (TR-03108-01-M): implicit TLS offered, and no login possible
  * without it on any port.
  */
+#include "probes/checks/catalog.h"
 #include "probes/checks/host_verdict.h"
 
 #include <string.h>
@@ -27,9 +28,9 @@ tls_verdict_name(enum tls_verdict v)
 static bool
 cleartext_login(const struct endpoint_result *r)
 {
-	return result_has_finding(r, "AUTH-PLAINTEXT-BEFORE-TLS") ||
-	       result_has_finding(r, "CLEARTEXT-AUTH-ALLOWED") ||
-	       result_has_finding(r, "IMAP-PREAUTH-CLEARTEXT");
+	return result_has_check(r, CHECK(AUTH_PLAINTEXT_BEFORE_TLS)) ||
+	       result_has_check(r, CHECK(CLEARTEXT_AUTH_ALLOWED)) ||
+	       result_has_check(r, CHECK(IMAP_PREAUTH_CLEARTEXT));
 }
 
 static char *

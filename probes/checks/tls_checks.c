@@ -1,5 +1,6 @@
 /* TLS version, cipher-suite, key-exchange and extension judgement
  * (RFC 8996, RFC 9325, BSI TR-02102-2, NIST SP 800-52r2). */
+#include "probes/checks/catalog.h"
 #include "probes/checks/tls_checks.h"
 
 #include <stdio.h>
@@ -18,36 +19,36 @@ judge_versions(struct endpoint_result *r, const struct tls_audit *a)
 	bool legacy = accepted(a, TLSQ_TLS11) || accepted(a, TLSQ_TLS10);
 
 	if (accepted(a, TLSQ_SSL2))
-		result_add_findingf(r, "TLS-VERSION-SSL",
+		result_add_findingf(r, CHECK(TLS_VERSION_SSL),
 		                    "an SSLv2 CLIENT-HELLO was answered: %s",
 		                    a->q[TLSQ_SSL2].detail);
 	if (accepted(a, TLSQ_SSL3))
-		result_add_findingf(r, "TLS-VERSION-SSL",
+		result_add_findingf(r, CHECK(TLS_VERSION_SSL),
 		                    "an SSL 3.0 ClientHello was answered: %s",
 		                    a->q[TLSQ_SSL3].detail);
 	if (accepted(a, TLSQ_TLS10))
-		result_add_findingf(r, "TLS-VERSION-LEGACY",
+		result_add_findingf(r, CHECK(TLS_VERSION_LEGACY),
 		                    "a TLS 1.0-only hello was accepted: %s",
 		                    a->q[TLSQ_TLS10].detail);
 	if (accepted(a, TLSQ_TLS11))
-		result_add_findingf(r, "TLS-VERSION-LEGACY",
+		result_add_findingf(r, CHECK(TLS_VERSION_LEGACY),
 		                    "a TLS 1.1-only hello was accepted: %s",
 		                    a->q[TLSQ_TLS11].detail);
 	if (!modern && (legacy || accepted(a, TLSQ_SSL3)) &&
 	    a->q[TLSQ_TLS12].answer == TLSA_REFUSED &&
 	    a->q[TLSQ_TLS13].answer == TLSA_REFUSED)
 		result_add_findingf(
-		    r, "TLS-NO-MODERN-VERSION", "TLS 1.2: %s; TLS 1.3: %s",
+		    r, CHECK(TLS_NO_MODERN_VERSION), "TLS 1.2: %s; TLS 1.3: %s",
 		    a->q[TLSQ_TLS12].detail, a->q[TLSQ_TLS13].detail);
 	if (a->q[TLSQ_TLS13].answer == TLSA_REFUSED)
-		result_add_findingf(r, "TLS-1.3-UNSUPPORTED",
+		result_add_findingf(r, CHECK(TLS_1_3_UNSUPPORTED),
 		                    "a TLS 1.3-only hello was refused: %s",
 		                    a->q[TLSQ_TLS13].detail);
 }
 
 static void
 judge_class(struct endpoint_result *r, const struct tls_audit *a,
-            enum tls_question q, const char *id, const char *what)
+            enum tls_question q, const struct check *id, const char *what)
 {
 	if (accepted(a, q))
 		result_add_findingf(r, id, "%s offered alone were accepted: %s",
@@ -60,16 +61,16 @@ judge_enumerated(struct endpoint_result *r, const struct tls_audit *a)
 {
 	static const struct {
 		unsigned flag;
-		const char *id;
+		const struct check *id;
 	} classes[] = {
-	    {TLS_SUITE_NULL, "TLS-CIPHER-NULL-ANON-EXPORT"},
-	    {TLS_SUITE_ANON, "TLS-CIPHER-NULL-ANON-EXPORT"},
-	    {TLS_SUITE_EXPORT, "TLS-CIPHER-NULL-ANON-EXPORT"},
-	    {TLS_SUITE_RC4, "TLS-CIPHER-RC4"},
-	    {TLS_SUITE_64BIT_BLOCK, "TLS-CIPHER-64BIT-BLOCK"},
-	    {TLS_SUITE_NO_FS, "TLS-CIPHER-NO-FORWARD-SECRECY"},
-	    {TLS_SUITE_CBC, "TLS-CIPHER-CBC"},
-	    {TLS_SUITE_NOT_NIST, "TLS-CIPHER-NOT-NIST-APPROVED"},
+	    {TLS_SUITE_NULL, CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},
+	    {TLS_SUITE_ANON, CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},
+	    {TLS_SUITE_EXPORT, CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},
+	    {TLS_SUITE_RC4, CHECK(TLS_CIPHER_RC4)},
+	    {TLS_SUITE_64BIT_BLOCK, CHECK(TLS_CIPHER_64BIT_BLOCK)},
+	    {TLS_SUITE_NO_FS, CHECK(TLS_CIPHER_NO_FORWARD_SECRECY)},
+	    {TLS_SUITE_CBC, CHECK(TLS_CIPHER_CBC)},
+	    {TLS_SUITE_NOT_NIST, CHECK(TLS_CIPHER_NOT_NIST_APPROVED)},
 	};
 
 	for (size_t v = 0; v < a->nversions; v++) {
@@ -118,17 +119,17 @@ judge_key_exchange(struct endpoint_result *r, const struct tls_audit *a)
 	if (dhe->answer == TLSA_ACCEPTED && dhe->dh_bits > 0 &&
 	    dhe->dh_bits < TLS_MIN_DH_BITS) {
 		if (dhe->dh_bits <= 1024)
-			result_add_finding_sev(r, "TLS-DH-WEAK", SEV_HIGH,
+			result_add_finding_sev(r, CHECK(TLS_DH_WEAK), SEV_HIGH,
 			                       "DHE with a %u-bit prime (%s)",
 			                       dhe->dh_bits, dhe->detail);
 		else
-			result_add_findingf(r, "TLS-DH-WEAK",
+			result_add_findingf(r, CHECK(TLS_DH_WEAK),
 			                    "DHE with a %u-bit prime (%s)",
 			                    dhe->dh_bits, dhe->detail);
 	}
 	if (ec->answer == TLSA_ACCEPTED &&
 	    (ec->curve_explicit || weak_curve(ec->curve)))
-		result_add_findingf(r, "TLS-ECDH-CURVE-WEAK",
+		result_add_findingf(r, CHECK(TLS_ECDH_CURVE_WEAK),
 		                    "ECDHE on %s (%u bits) when only weak "
 		                    "curves were offered",
 		                    ec->curve_explicit
@@ -147,19 +148,20 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 	if (b->version && b->version <= TLS_VERSION_1_2 && b->suite != 0 &&
 	    b->answer != TLSA_UNKNOWN) {
 		if (b->compression != 0)
-			result_add_findingf(r, "TLS-COMPRESSION",
+			result_add_findingf(r, CHECK(TLS_COMPRESSION),
 			                    "the server chose compression "
 			                    "method %u (deflate) with %s",
 			                    b->compression, b->detail);
 		if (!(b->ext_seen & TLSHELLO_EXT_RENEGOTIATION_INFO))
-			result_add_findingf(r, "TLS-RENEGOTIATION-INSECURE",
+			result_add_findingf(r,
+			                    CHECK(TLS_RENEGOTIATION_INSECURE),
 			                    "no renegotiation_info in the "
 			                    "ServerHello (%s)",
 			                    b->detail);
 		if (b->version == TLS_VERSION_1_2 &&
 		    !(b->ext_seen & TLSHELLO_EXT_EXTENDED_MASTER_SECRET))
 			result_add_findingf(
-			    r, "TLS-EMS-MISSING",
+			    r, CHECK(TLS_EMS_MISSING),
 			    "extended_master_secret offered but "
 			    "not echoed (%s)",
 			    b->detail);
@@ -167,7 +169,7 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 	for (int q = TLSQ_TLS12; q < TLSQ_COUNT; q++)
 		if (a->q[q].answer == TLSA_ACCEPTED &&
 		    (a->q[q].ext_seen & TLSHELLO_EXT_HEARTBEAT)) {
-			result_add_findingf(r, "TLS-HEARTBEAT-ENABLED",
+			result_add_findingf(r, CHECK(TLS_HEARTBEAT_ENABLED),
 			                    "the ServerHello echoed the "
 			                    "heartbeat extension (%s)",
 			                    a->q[q].detail);
@@ -176,7 +178,7 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 	for (int q = TLSQ_TLS12; q < TLSQ_COUNT; q++)
 		if (a->q[q].answer == TLSA_ACCEPTED &&
 		    (a->q[q].ext_seen & TLSHELLO_EXT_TRUNCATED_HMAC)) {
-			result_add_findingf(r, "TLS-TRUNCATED-HMAC",
+			result_add_findingf(r, CHECK(TLS_TRUNCATED_HMAC),
 			                    "the ServerHello accepted "
 			                    "truncated_hmac (%s)",
 			                    a->q[q].detail);
@@ -184,7 +186,7 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 		}
 	if (a->q[TLSQ_ALPN].answer == TLSA_ACCEPTED)
 		result_add_findingf(
-		    r, "TLS-ALPN-NOT-ENFORCED",
+		    r, CHECK(TLS_ALPN_NOT_ENFORCED),
 		    "a ClientHello offering only ALPN \"http/1.1\" was "
 		    "answered with a ServerHello (%s)%s",
 		    a->q[TLSQ_ALPN].detail,
@@ -193,7 +195,7 @@ judge_extensions(struct endpoint_result *r, const struct tls_audit *a)
 		        : ", not the no_application_protocol alert");
 	if (cbc->answer == TLSA_ACCEPTED &&
 	    !(cbc->ext_seen & TLSHELLO_EXT_ENCRYPT_THEN_MAC))
-		result_add_findingf(r, "TLS-ETM-MISSING",
+		result_add_findingf(r, CHECK(TLS_ETM_MISSING),
 		                    "CBC suite without encrypt_then_mac (%s)",
 		                    cbc->detail);
 }
@@ -219,7 +221,7 @@ judge_default_certificate(struct endpoint_result *r)
 	    !ch->certs[0].sha256 ||
 	    strcmp(n->leaf_sha256, ch->certs[0].sha256) == 0)
 		return;
-	result_add_findingf(r, "CERT-SNI-DIFFERENT",
+	result_add_findingf(r, CHECK(CERT_SNI_DIFFERENT),
 	                    "without SNI the server presents leaf SHA-256 "
 	                    "%.16s... (%s); for %s it presents %.16s... (%s)",
 	                    n->leaf_sha256,
@@ -237,7 +239,7 @@ judge_renegotiation(struct endpoint_result *r)
 
 	if (g->decided && g->outcome == RENEG_ACCEPTED)
 		result_add_findingf(
-		    r, "TLS-CLIENT-RENEGOTIATION",
+		    r, CHECK(TLS_CLIENT_RENEGOTIATION),
 		    "on a TLS 1.2 session the server answered a "
 		    "client's new ClientHello with a full "
 		    "handshake (%s)",
@@ -252,7 +254,7 @@ judge_early_data(struct endpoint_result *r)
 	const struct early_data_facts *ed = &r->early;
 
 	if (ed->tried && ed->resumed && ed->accepted)
-		result_add_findingf(r, "TLS-0RTT-ACCEPTED",
+		result_add_findingf(r, CHECK(TLS_0RTT_ACCEPTED),
 		                    "a resumed TLS 1.3 handshake had its early "
 		                    "data accepted (the session ticket allows "
 		                    "%zu bytes of it)",
@@ -271,7 +273,7 @@ tls_checks_judge_strict(struct endpoint_result *r, const struct tls_audit *a,
 	if (dhe->answer == TLSA_ACCEPTED && dhe->dh_bits >= TLS_MIN_DH_BITS &&
 	    dhe->dh_bits < min_dh_bits)
 		result_add_finding_sev(
-		    r, "TLS-DH-WEAK", SEV_MEDIUM,
+		    r, CHECK(TLS_DH_WEAK), SEV_MEDIUM,
 		    "DHE with a %u-bit prime, below the %u "
 		    "bits the selected profile requires (%s)",
 		    dhe->dh_bits, min_dh_bits, dhe->detail);
@@ -285,7 +287,7 @@ tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 	judge_early_data(r);
 	if (r->tls.handshake_done && !r->tls.ocsp_stapled)
 		result_add_findingf(
-		    r, "CERT-OCSP-STAPLING-MISSING",
+		    r, CHECK(CERT_OCSP_STAPLING_MISSING),
 		    "no stapled OCSP response to status_request "
 		    "(%s)",
 		    r->tls.version ? r->tls.version : "TLS");
@@ -297,14 +299,15 @@ tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 	if (!r->tls.handshake_done && !audit_accepted_any(a))
 		return;
 	judge_versions(r, a);
-	judge_class(r, a, TLSQ_NULL_ANON_EXPORT, "TLS-CIPHER-NULL-ANON-EXPORT",
+	judge_class(r, a, TLSQ_NULL_ANON_EXPORT,
+	            CHECK(TLS_CIPHER_NULL_ANON_EXPORT),
 	            "NULL/anonymous/export suites");
-	judge_class(r, a, TLSQ_RC4, "TLS-CIPHER-RC4", "RC4 suites");
-	judge_class(r, a, TLSQ_64BIT, "TLS-CIPHER-64BIT-BLOCK",
+	judge_class(r, a, TLSQ_RC4, CHECK(TLS_CIPHER_RC4), "RC4 suites");
+	judge_class(r, a, TLSQ_64BIT, CHECK(TLS_CIPHER_64BIT_BLOCK),
 	            "3DES/DES/IDEA suites");
-	judge_class(r, a, TLSQ_NO_FS, "TLS-CIPHER-NO-FORWARD-SECRECY",
+	judge_class(r, a, TLSQ_NO_FS, CHECK(TLS_CIPHER_NO_FORWARD_SECRECY),
 	            "static RSA/DH suites");
-	judge_class(r, a, TLSQ_CBC, "TLS-CIPHER-CBC", "CBC suites");
+	judge_class(r, a, TLSQ_CBC, CHECK(TLS_CIPHER_CBC), "CBC suites");
 	judge_enumerated(r, a);
 	if (accepted(a, TLSQ_WEAK_FIRST)) {
 		const struct tls_suite *s =
@@ -313,7 +316,7 @@ tls_checks_judge(struct endpoint_result *r, const struct tls_audit *a)
 		if (s && (s->flags & (TLS_SUITE_NULL | TLS_SUITE_ANON |
 		                      TLS_SUITE_EXPORT | TLS_SUITE_RC4 |
 		                      TLS_SUITE_64BIT_BLOCK | TLS_SUITE_NO_FS)))
-			result_add_findingf(r, "TLS-WEAK-CIPHER-PREFERRED",
+			result_add_findingf(r, CHECK(TLS_WEAK_CIPHER_PREFERRED),
 			                    "offered legacy suites before "
 			                    "strong ones, the server chose %s",
 			                    s->name);

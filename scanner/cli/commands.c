@@ -1081,15 +1081,12 @@ print_profile(FILE *out, const struct profile *p)
 		fprintf(out, "  fails on these %zu checks:\n", p->nrules);
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct profile_rule *r = &p->rules[i];
-		const struct check *c = catalog_find(r->check);
-		bool impl = c && c->issue;
+		bool impl = r->check->issue != NULL;
 
 		missing += !impl;
 		gaps += impl && r->gap;
-		fprintf(out, "    %-36s %s", r->check,
-		        !c     ? "UNKNOWN CHECK ID"
-		        : impl ? "checked"
-		               : "NOT CHECKED (not implemented yet)");
+		fprintf(out, "    %-36s %s", r->check->id,
+		        impl ? "checked" : "NOT CHECKED (not implemented yet)");
 		if (r->condition)
 			fprintf(out, "; profile: %s", r->condition);
 		if (r->implicit_tls_only)

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "probes/checks/catalog.h"
 #include "scanner/core/escape.h"
 #include "scanner/tls/tlsaudit.h"
 #include "scanner/core/xalloc.h"
@@ -228,17 +227,11 @@ endpoint_result_free(struct endpoint_result *r)
 }
 
 void
-result_add_finding(struct endpoint_result *r, const char *check_id,
+result_add_finding(struct endpoint_result *r, const struct check *c,
                    const char *evidence)
 {
-	const struct check *c = catalog_find(check_id);
 	char *esc;
 
-	if (!c) {
-		fprintf(stderr, "mailaudit: BUG: unknown check id %s\n",
-		        check_id);
-		abort();
-	}
 	esc = escape_printable(evidence, EVIDENCE_MAX);
 	for (size_t i = 0; i < r->nfindings; i++) {
 		struct finding *f = &r->findings[i];
@@ -273,7 +266,7 @@ result_add_finding(struct endpoint_result *r, const char *check_id,
 }
 
 void
-result_add_findingf(struct endpoint_result *r, const char *check_id,
+result_add_findingf(struct endpoint_result *r, const struct check *c,
                     const char *fmt, ...)
 {
 	va_list ap;
@@ -282,12 +275,12 @@ result_add_findingf(struct endpoint_result *r, const char *check_id,
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	result_add_finding(r, check_id, s);
+	result_add_finding(r, c, s);
 	free(s);
 }
 
 void
-result_add_finding_sev(struct endpoint_result *r, const char *check_id,
+result_add_finding_sev(struct endpoint_result *r, const struct check *c,
                        enum severity sev, const char *fmt, ...)
 {
 	size_t before = r->nfindings;
@@ -297,16 +290,24 @@ result_add_finding_sev(struct endpoint_result *r, const char *check_id,
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	result_add_finding(r, check_id, s);
+	result_add_finding(r, c, s);
 	free(s);
 	for (size_t i = 0; i < r->nfindings; i++) {
 		struct finding *f = &r->findings[i];
 
 		/* a merged finding keeps the worse of the two */
-		if (strcmp(f->check->id, check_id) == 0 &&
-		    (i >= before || sev > f->severity))
+		if (f->check == c && (i >= before || sev > f->severity))
 			f->severity = sev;
 	}
+}
+
+bool
+result_has_check(const struct endpoint_result *r, const struct check *c)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].check == c)
+			return true;
+	return false;
 }
 
 bool

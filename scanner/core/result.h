@@ -15,7 +15,6 @@
 #include "scanner/core/dnsfacts.h"
 #include "scanner/core/strlist.h"
 
-struct check;
 struct service;
 struct tls_audit;
 
@@ -61,6 +60,21 @@ enum severity {
 const char *severity_name(enum severity s);
 /* Parses "info".."critical" (case-insensitive); returns -1 if unknown. */
 int severity_parse(const char *name);
+
+#define CHECK_MAX_REFS 8
+
+/* What a check is: the catalog entry a finding points to. The table of
+ * every check mailaudit knows is probes/checks/catalog.c. */
+struct check {
+	const char *id;          /* "STARTTLS-MISSING": stable, documented */
+	enum severity severity;  /* default severity */
+	const char *title;       /* one line, no trailing period */
+	const char *description; /* what it means and why it matters */
+	const char *refs[CHECK_MAX_REFS + 1]; /* NULL-terminated */
+	const char *issue; /* "core", "tls", "mail", "cert"...: which part
+	                      of mailaudit implements it; NULL =
+	                      catalogued but not yet implemented */
+};
 
 /* The endpoint as requested and resolved. host is what the operator gave
  * (the reference identity for SNI and certificate name checks). */
@@ -257,15 +271,17 @@ void endpoint_result_free(struct endpoint_result *r);
  * unknown id is a programming error and aborts). The evidence is copied
  * and escaped. A finding for the same check on the same endpoint is
  * merged: the evidence is appended, so each check appears once. */
-void result_add_finding(struct endpoint_result *r, const char *check_id,
+void result_add_finding(struct endpoint_result *r, const struct check *c,
                         const char *evidence);
-void result_add_findingf(struct endpoint_result *r, const char *check_id,
+void result_add_findingf(struct endpoint_result *r, const struct check *c,
                          const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* As result_add_findingf, with a severity other than the default. */
-void result_add_finding_sev(struct endpoint_result *r, const char *check_id,
+void result_add_finding_sev(struct endpoint_result *r, const struct check *c,
                             enum severity sev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+bool result_has_check(const struct endpoint_result *r, const struct check *c);
+/* By id, for ids that come from outside the code (tests, saved files). */
 bool result_has_finding(const struct endpoint_result *r, const char *check_id);
 /* The evidence of r's finding for check_id, or NULL if there is none. */
 const char *result_finding_evidence(const struct endpoint_result *r,

@@ -20,11 +20,11 @@
  * add ("plus all CERT trust/hostname/expiry IDs"). */
 /* clang-format off */
 #define MOZILLA_CERT_RULES                                                  \
-	{.check = "CERT-CHAIN-UNTRUSTED"},                                  \
-	{.check = "CERT-SELF-SIGNED"},                                      \
-	{.check = "CERT-HOSTNAME-MISMATCH"},                                \
-	{.check = "CERT-EXPIRED"},                                          \
-	{.check = "CERT-NOT-YET-VALID"}
+	{.check = CHECK(CERT_CHAIN_UNTRUSTED)},                                  \
+	{.check = CHECK(CERT_SELF_SIGNED)},                                      \
+	{.check = CHECK(CERT_HOSTNAME_MISMATCH)},                                \
+	{.check = CHECK(CERT_EXPIRED)},                                          \
+	{.check = CHECK(CERT_NOT_YET_VALID)}
 
 #define GAP_VALIDITY                                                        \
 	"CERT-VALIDITY-TOO-LONG fires for publicly-trusted leaves only, "    \
@@ -36,26 +36,26 @@
 
 /* The rfc8314 list, shared with rfc8314-strict. */
 #define RFC8314_RULES                                                       \
-	{.check = "IMPLICIT-TLS-MISSING"},                                  \
-	{.check = "IMPLICIT-TLS-PLAINTEXT"},                                \
-	{.check = "STARTTLS-MISSING",                                       \
+	{.check = CHECK(IMPLICIT_TLS_MISSING)},                                  \
+	{.check = CHECK(IMPLICIT_TLS_PLAINTEXT)},                                \
+	{.check = CHECK(STARTTLS_MISSING),                                       \
 	 .condition = "where a cleartext port is open"},                    \
-	{.check = "STARTTLS-BROKEN"},                                       \
-	{.check = "STARTTLS-COMMAND-INJECTION"},                            \
-	{.check = "IMAP-PREAUTH-CLEARTEXT"},                                \
-	{.check = "AUTH-PLAINTEXT-BEFORE-TLS"},                             \
-	{.check = "AUTH-LOGINDISABLED-INCONSISTENT"},                       \
-	{.check = "TLS-VERSION-SSL"},                                       \
-	{.check = "TLS-VERSION-LEGACY",                                     \
+	{.check = CHECK(STARTTLS_BROKEN)},                                       \
+	{.check = CHECK(STARTTLS_COMMAND_INJECTION)},                            \
+	{.check = CHECK(IMAP_PREAUTH_CLEARTEXT)},                                \
+	{.check = CHECK(AUTH_PLAINTEXT_BEFORE_TLS)},                             \
+	{.check = CHECK(AUTH_LOGINDISABLED_INCONSISTENT)},                       \
+	{.check = CHECK(TLS_VERSION_SSL)},                                       \
+	{.check = CHECK(TLS_VERSION_LEGACY),                                     \
 	 .condition = "TLS floor 1.2 (RFC 8997 §3)"},                       \
-	{.check = "TLS-NO-MODERN-VERSION"},                                 \
-	{.check = "TLS-CIPHER-NULL-ANON-EXPORT"},                           \
-	{.check = "TLS-CIPHER-RC4"},                                        \
-	{.check = "CERT-CHAIN-UNTRUSTED"},                                  \
-	{.check = "CERT-SELF-SIGNED"},                                      \
-	{.check = "CERT-HOSTNAME-MISMATCH"},                                \
-	{.check = "CERT-EXPIRED"},                                          \
-	{.check = "CERT-NOT-YET-VALID"}
+	{.check = CHECK(TLS_NO_MODERN_VERSION)},                                 \
+	{.check = CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},                           \
+	{.check = CHECK(TLS_CIPHER_RC4)},                                        \
+	{.check = CHECK(CERT_CHAIN_UNTRUSTED)},                                  \
+	{.check = CHECK(CERT_SELF_SIGNED)},                                      \
+	{.check = CHECK(CERT_HOSTNAME_MISMATCH)},                                \
+	{.check = CHECK(CERT_EXPIRED)},                                          \
+	{.check = CHECK(CERT_NOT_YET_VALID)}
 /* clang-format on */
 
 /* baseline ------------------------------------------------------------- */
@@ -103,9 +103,9 @@ static const struct profile rfc8314 = {
 
 static const struct profile_rule rfc8314_strict_rules[] = {
     RFC8314_RULES,
-    {.check = "SVC-CLEARTEXT-PORT-OPEN"},
-    {.check = "CLEARTEXT-AUTH-ALLOWED"},
-    {.check = "CERT-CHAIN-INCOMPLETE"},
+    {.check = CHECK(SVC_CLEARTEXT_PORT_OPEN)},
+    {.check = CHECK(CLEARTEXT_AUTH_ALLOWED)},
+    {.check = CHECK(CERT_CHAIN_INCOMPLETE)},
 };
 
 static const char *const rfc8314_strict_notes[] = {
@@ -127,19 +127,19 @@ static const struct profile rfc8314_strict = {
 /* imap4rev2 ------------------------------------------------------------ */
 
 static const struct profile_rule imap4rev2_rules[] = {
-    {.check = "STARTTLS-MISSING"},
-    {.check = "STARTTLS-COMMAND-INJECTION"},
-    {.check = "STARTTLS-STILL-ADVERTISED"},
-    {.check = "STARTTLS-ON-IMPLICIT-PORT"},
-    {.check = "IMAP-PREAUTH-CLEARTEXT"},
-    {.check = "AUTH-PLAINTEXT-BEFORE-TLS"},
-    {.check = "AUTH-LOGINDISABLED-INCONSISTENT"},
-    {.check = "AUTH-NO-USABLE-MECHANISM-AFTER-TLS"},
-    {.check = "IMPLICIT-TLS-MISSING"},
-    {.check = "TLS-VERSION-SSL"},
-    {.check = "TLS-VERSION-LEGACY"},
-    {.check = "TLS-NO-MODERN-VERSION"},
-    {.check = "CERT-HOSTNAME-MISMATCH"},
+    {.check = CHECK(STARTTLS_MISSING)},
+    {.check = CHECK(STARTTLS_COMMAND_INJECTION)},
+    {.check = CHECK(STARTTLS_STILL_ADVERTISED)},
+    {.check = CHECK(STARTTLS_ON_IMPLICIT_PORT)},
+    {.check = CHECK(IMAP_PREAUTH_CLEARTEXT)},
+    {.check = CHECK(AUTH_PLAINTEXT_BEFORE_TLS)},
+    {.check = CHECK(AUTH_LOGINDISABLED_INCONSISTENT)},
+    {.check = CHECK(AUTH_NO_USABLE_MECHANISM_AFTER_TLS)},
+    {.check = CHECK(IMPLICIT_TLS_MISSING)},
+    {.check = CHECK(TLS_VERSION_SSL)},
+    {.check = CHECK(TLS_VERSION_LEGACY)},
+    {.check = CHECK(TLS_NO_MODERN_VERSION)},
+    {.check = CHECK(CERT_HOSTNAME_MISMATCH)},
 };
 
 static const char *const imap4rev2_notes[] = {
@@ -163,41 +163,41 @@ static const struct profile imap4rev2 = {
 /* bsi-tr-03108 --------------------------------------------------------- */
 
 static const struct profile_rule bsi_rules[] = {
-    {.check = "IMPLICIT-TLS-MISSING"},
-    {.check = "STARTTLS-MISSING"},
-    {.check = "STARTTLS-BROKEN"},
-    {.check = "AUTH-PLAINTEXT-BEFORE-TLS"},
-    {.check = "CLEARTEXT-AUTH-ALLOWED"},
-    {.check = "STARTTLS-COMMAND-INJECTION"},
-    {.check = "TLS-VERSION-SSL"},
-    {.check = "TLS-VERSION-LEGACY",
+    {.check = CHECK(IMPLICIT_TLS_MISSING)},
+    {.check = CHECK(STARTTLS_MISSING)},
+    {.check = CHECK(STARTTLS_BROKEN)},
+    {.check = CHECK(AUTH_PLAINTEXT_BEFORE_TLS)},
+    {.check = CHECK(CLEARTEXT_AUTH_ALLOWED)},
+    {.check = CHECK(STARTTLS_COMMAND_INJECTION)},
+    {.check = CHECK(TLS_VERSION_SSL)},
+    {.check = CHECK(TLS_VERSION_LEGACY),
      .condition = "on the implicit-TLS ports 993/995 only (§4.3.2 "
                   "permits legacy versions for opportunistic STARTTLS; "
                   "interpretation)",
      .implicit_tls_only = true},
-    {.check = "TLS-WEAK-CIPHER-PREFERRED",
+    {.check = CHECK(TLS_WEAK_CIPHER_PREFERRED),
      .condition = "legacy versions/suites present but preferred"},
-    {.check = "TLS-CIPHER-NULL-ANON-EXPORT"},
-    {.check = "TLS-CIPHER-RC4"},
-    {.check = "TLS-CIPHER-64BIT-BLOCK"},
-    {.check = "TLS-CIPHER-NO-FORWARD-SECRECY"},
-    {.check = "TLS-ETM-MISSING"},
-    {.check = "TLS-EMS-MISSING"},
-    {.check = "TLS-COMPRESSION"},
-    {.check = "TLS-RENEGOTIATION-INSECURE"},
-    {.check = "TLS-TRUNCATED-HMAC"},
-    {.check = "TLS-DH-WEAK", .condition = "DH group < 3000 bits"},
-    {.check = "TLS-ECDH-CURVE-WEAK",
+    {.check = CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},
+    {.check = CHECK(TLS_CIPHER_RC4)},
+    {.check = CHECK(TLS_CIPHER_64BIT_BLOCK)},
+    {.check = CHECK(TLS_CIPHER_NO_FORWARD_SECRECY)},
+    {.check = CHECK(TLS_ETM_MISSING)},
+    {.check = CHECK(TLS_EMS_MISSING)},
+    {.check = CHECK(TLS_COMPRESSION)},
+    {.check = CHECK(TLS_RENEGOTIATION_INSECURE)},
+    {.check = CHECK(TLS_TRUNCATED_HMAC)},
+    {.check = CHECK(TLS_DH_WEAK), .condition = "DH group < 3000 bits"},
+    {.check = CHECK(TLS_ECDH_CURVE_WEAK),
      .condition = "curve < 250 bits",
      .gap = "TLS-ECDH-CURVE-WEAK is defined for curves below 256 bits, "
             "slightly stricter than 250"},
-    {.check = "CERT-KEY-WEAK", .condition = "RSA < 3000 bits"},
-    {.check = "CERT-SIGNATURE-WEAK"},
-    {.check = "CERT-CHAIN-UNTRUSTED"},
-    {.check = "CERT-SELF-SIGNED"},
-    {.check = "CERT-HOSTNAME-MISMATCH"},
-    {.check = "CERT-EXPIRED"},
-    {.check = "DNS-SRV-IMPLICIT-TLS-MISSING",
+    {.check = CHECK(CERT_KEY_WEAK), .condition = "RSA < 3000 bits"},
+    {.check = CHECK(CERT_SIGNATURE_WEAK)},
+    {.check = CHECK(CERT_CHAIN_UNTRUSTED)},
+    {.check = CHECK(CERT_SELF_SIGNED)},
+    {.check = CHECK(CERT_HOSTNAME_MISMATCH)},
+    {.check = CHECK(CERT_EXPIRED)},
+    {.check = CHECK(DNS_SRV_IMPLICIT_TLS_MISSING),
      .condition = "only with external (DNS) checks enabled"},
 };
 
@@ -231,28 +231,29 @@ static const struct profile bsi = {
 /* nist-800-52r2 -------------------------------------------------------- */
 
 static const struct profile_rule nist_rules[] = {
-    {.check = "TLS-VERSION-SSL"},
-    {.check = "TLS-VERSION-LEGACY",
+    {.check = CHECK(TLS_VERSION_SSL)},
+    {.check = CHECK(TLS_VERSION_LEGACY),
      .condition = "TLS 1.0; TLS 1.1 only as a warning",
      .gap = "the finding does not say which legacy version was accepted: "
             "TLS 1.1 alone fails too"},
-    {.check = "TLS-NO-MODERN-VERSION"},
-    {.check = "TLS-1.3-UNSUPPORTED"},
-    {.check = "TLS-CIPHER-NOT-NIST-APPROVED"},
-    {.check = "TLS-CIPHER-NULL-ANON-EXPORT"},
-    {.check = "TLS-CIPHER-RC4"},
-    {.check = "TLS-CIPHER-64BIT-BLOCK", .condition = "3DES status unverified"},
-    {.check = "TLS-COMPRESSION"},
-    {.check = "TLS-RENEGOTIATION-INSECURE"},
-    {.check = "TLS-EMS-MISSING"},
-    {.check = "TLS-ECDH-CURVE-WEAK"},
-    {.check = "CERT-KEY-WEAK", .condition = "RSA < 2048 bits"},
-    {.check = "CERT-SIGNATURE-WEAK"},
-    {.check = "CERT-CHAIN-UNTRUSTED"},
-    {.check = "CERT-SELF-SIGNED"},
-    {.check = "CERT-HOSTNAME-MISMATCH"},
-    {.check = "CERT-EXPIRED"},
-    {.check = "CERT-REVOKED"},
+    {.check = CHECK(TLS_NO_MODERN_VERSION)},
+    {.check = CHECK(TLS_1_3_UNSUPPORTED)},
+    {.check = CHECK(TLS_CIPHER_NOT_NIST_APPROVED)},
+    {.check = CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},
+    {.check = CHECK(TLS_CIPHER_RC4)},
+    {.check = CHECK(TLS_CIPHER_64BIT_BLOCK),
+     .condition = "3DES status unverified"},
+    {.check = CHECK(TLS_COMPRESSION)},
+    {.check = CHECK(TLS_RENEGOTIATION_INSECURE)},
+    {.check = CHECK(TLS_EMS_MISSING)},
+    {.check = CHECK(TLS_ECDH_CURVE_WEAK)},
+    {.check = CHECK(CERT_KEY_WEAK), .condition = "RSA < 2048 bits"},
+    {.check = CHECK(CERT_SIGNATURE_WEAK)},
+    {.check = CHECK(CERT_CHAIN_UNTRUSTED)},
+    {.check = CHECK(CERT_SELF_SIGNED)},
+    {.check = CHECK(CERT_HOSTNAME_MISMATCH)},
+    {.check = CHECK(CERT_EXPIRED)},
+    {.check = CHECK(CERT_REVOKED)},
 };
 
 static const char *const nist_notes[] = {
@@ -279,17 +280,17 @@ static const struct profile nist = {
 /* mozilla-modern ------------------------------------------------------- */
 
 static const struct profile_rule mozilla_modern_rules[] = {
-    {.check = "TLS-VERSION-SSL"},
-    {.check = "TLS-VERSION-LEGACY",
+    {.check = CHECK(TLS_VERSION_SSL)},
+    {.check = CHECK(TLS_VERSION_LEGACY),
      .condition = "also any TLS 1.2 acceptance (detail below-profile)",
      .gap = "TLS-VERSION-LEGACY covers TLS 1.0/1.1 only: a server that "
             "accepts TLS 1.2 does not fail"},
-    {.check = "TLS-1.3-UNSUPPORTED"},
-    {.check = "CERT-KEY-WEAK",
+    {.check = CHECK(TLS_1_3_UNSUPPORTED)},
+    {.check = CHECK(CERT_KEY_WEAK),
      .condition = "also any non-ECDSA leaf (detail key-type)",
      .gap = GAP_NOT_KEY_TYPE ": an RSA leaf does not fail"},
-    {.check = "CERT-SIGNATURE-WEAK"},
-    {.check = "CERT-VALIDITY-TOO-LONG",
+    {.check = CHECK(CERT_SIGNATURE_WEAK)},
+    {.check = CHECK(CERT_VALIDITY_TOO_LONG),
      .condition = "lifetime > 90 days",
      .gap = GAP_VALIDITY ", not 90 days"},
     MOZILLA_CERT_RULES,
@@ -320,18 +321,18 @@ static const struct profile mozilla_modern = {
 /* mozilla-intermediate ------------------------------------------------- */
 
 static const struct profile_rule mozilla_intermediate_rules[] = {
-    {.check = "TLS-VERSION-SSL"},
-    {.check = "TLS-VERSION-LEGACY"},
-    {.check = "TLS-CIPHER-NULL-ANON-EXPORT"},
-    {.check = "TLS-CIPHER-RC4"},
-    {.check = "TLS-CIPHER-64BIT-BLOCK"},
-    {.check = "TLS-CIPHER-NO-FORWARD-SECRECY"},
-    {.check = "TLS-CIPHER-CBC"},
-    {.check = "TLS-DH-WEAK", .condition = "DH group < 2048 bits"},
-    {.check = "TLS-ECDH-CURVE-WEAK"},
-    {.check = "CERT-KEY-WEAK", .condition = "RSA < 2048 bits"},
-    {.check = "CERT-SIGNATURE-WEAK"},
-    {.check = "CERT-VALIDITY-TOO-LONG",
+    {.check = CHECK(TLS_VERSION_SSL)},
+    {.check = CHECK(TLS_VERSION_LEGACY)},
+    {.check = CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},
+    {.check = CHECK(TLS_CIPHER_RC4)},
+    {.check = CHECK(TLS_CIPHER_64BIT_BLOCK)},
+    {.check = CHECK(TLS_CIPHER_NO_FORWARD_SECRECY)},
+    {.check = CHECK(TLS_CIPHER_CBC)},
+    {.check = CHECK(TLS_DH_WEAK), .condition = "DH group < 2048 bits"},
+    {.check = CHECK(TLS_ECDH_CURVE_WEAK)},
+    {.check = CHECK(CERT_KEY_WEAK), .condition = "RSA < 2048 bits"},
+    {.check = CHECK(CERT_SIGNATURE_WEAK)},
+    {.check = CHECK(CERT_VALIDITY_TOO_LONG),
      .condition = "lifetime > 366 days",
      .gap = GAP_VALIDITY ", not 366 days"},
     MOZILLA_CERT_RULES,
@@ -362,15 +363,15 @@ static const struct profile mozilla_intermediate = {
 /* mozilla-old ---------------------------------------------------------- */
 
 static const struct profile_rule mozilla_old_rules[] = {
-    {.check = "TLS-VERSION-SSL"},
-    {.check = "TLS-CIPHER-NULL-ANON-EXPORT"},
-    {.check = "TLS-CIPHER-RC4"},
-    {.check = "TLS-DH-WEAK",
+    {.check = CHECK(TLS_VERSION_SSL)},
+    {.check = CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},
+    {.check = CHECK(TLS_CIPHER_RC4)},
+    {.check = CHECK(TLS_DH_WEAK),
      .condition = "DH group < 1024 bits",
      .gap = "TLS-DH-WEAK is defined for DH primes below 2048 bits: "
             "1024-2047 bit groups fail although this profile allows them"},
-    {.check = "CERT-KEY-WEAK", .condition = "RSA < 2048 bits"},
-    {.check = "CERT-SIGNATURE-WEAK"},
+    {.check = CHECK(CERT_KEY_WEAK), .condition = "RSA < 2048 bits"},
+    {.check = CHECK(CERT_SIGNATURE_WEAK)},
     MOZILLA_CERT_RULES,
 };
 
@@ -394,28 +395,28 @@ static const struct profile mozilla_old = {
 /* pci-dss-4 ------------------------------------------------------------ */
 
 static const struct profile_rule pci_rules[] = {
-    {.check = "STARTTLS-MISSING"},
-    {.check = "STARTTLS-BROKEN"},
-    {.check = "AUTH-PLAINTEXT-BEFORE-TLS"},
-    {.check = "CLEARTEXT-AUTH-ALLOWED"},
-    {.check = "STARTTLS-COMMAND-INJECTION"},
-    {.check = "TLS-VERSION-SSL"},
-    {.check = "TLS-VERSION-LEGACY"},
-    {.check = "TLS-NO-MODERN-VERSION"},
-    {.check = "TLS-CIPHER-NULL-ANON-EXPORT"},
-    {.check = "TLS-CIPHER-RC4"},
-    {.check = "TLS-CIPHER-64BIT-BLOCK"},
-    {.check = "TLS-DH-WEAK", .condition = "DH group < 2048 bits"},
-    {.check = "CERT-KEY-WEAK", .condition = "RSA < 2048 bits"},
-    {.check = "CERT-SIGNATURE-WEAK"},
-    {.check = "CERT-CHAIN-UNTRUSTED"},
-    {.check = "CERT-SELF-SIGNED",
+    {.check = CHECK(STARTTLS_MISSING)},
+    {.check = CHECK(STARTTLS_BROKEN)},
+    {.check = CHECK(AUTH_PLAINTEXT_BEFORE_TLS)},
+    {.check = CHECK(CLEARTEXT_AUTH_ALLOWED)},
+    {.check = CHECK(STARTTLS_COMMAND_INJECTION)},
+    {.check = CHECK(TLS_VERSION_SSL)},
+    {.check = CHECK(TLS_VERSION_LEGACY)},
+    {.check = CHECK(TLS_NO_MODERN_VERSION)},
+    {.check = CHECK(TLS_CIPHER_NULL_ANON_EXPORT)},
+    {.check = CHECK(TLS_CIPHER_RC4)},
+    {.check = CHECK(TLS_CIPHER_64BIT_BLOCK)},
+    {.check = CHECK(TLS_DH_WEAK), .condition = "DH group < 2048 bits"},
+    {.check = CHECK(CERT_KEY_WEAK), .condition = "RSA < 2048 bits"},
+    {.check = CHECK(CERT_SIGNATURE_WEAK)},
+    {.check = CHECK(CERT_CHAIN_UNTRUSTED)},
+    {.check = CHECK(CERT_SELF_SIGNED),
      .condition = "unless its issuer is an operator-declared internal CA "
                   "(--ca-file)"},
-    {.check = "CERT-HOSTNAME-MISMATCH"},
-    {.check = "CERT-EXPIRED"},
-    {.check = "CERT-NOT-YET-VALID"},
-    {.check = "CERT-REVOKED", .condition = "when external checks are on"},
+    {.check = CHECK(CERT_HOSTNAME_MISMATCH)},
+    {.check = CHECK(CERT_EXPIRED)},
+    {.check = CHECK(CERT_NOT_YET_VALID)},
+    {.check = CHECK(CERT_REVOKED), .condition = "when external checks are on"},
 };
 
 static const char *const pci_notes[] = {
@@ -479,7 +480,7 @@ profile_rule_for(const struct profile *p, const struct check *c)
 	if (!c)
 		return NULL;
 	for (size_t i = 0; i < p->nrules; i++)
-		if (strcasecmp(p->rules[i].check, c->id) == 0)
+		if (p->rules[i].check == c)
 			return &p->rules[i];
 	return NULL;
 }

@@ -18,7 +18,7 @@ struct check;
 struct service;
 
 struct profile_rule {
-	const char *check;      /* catalog id */
+	const struct check *check;
 	const char *condition;  /* the profile's threshold as checks.md
 	                           states it, or NULL */
 	const char *gap;        /* what the finding cannot express yet (the

@@ -106,15 +106,26 @@ normalize() {
 	# Dovecot's APOP, CRAM-MD5 and DIGEST-MD5 challenges
 	NOISE = [(re.compile(r"\b[A-Z]{4}([0-9]+ )"), r"TAG\1"),
 	         (re.compile(r"(\+ )[A-Za-z0-9+/]{16,}={0,2}"), r"\1CHALLENGE"),
+	         # the extra-plaintext fake's line end may come in a later read
+	         (re.compile(r"(\\r\\n)+$"), ""),
 	         (re.compile(r"<[0-9a-f]+\.[0-9a-f]+\.[0-9a-f]+\.[A-Za-z0-9+/=]+@[^>]*>"), "<APOP>")]
-	# Whether a fake server completes the TLS handshake of an injection
-	# pass depends on when the injected bytes reach it: the follow-up
-	# passes' TLS lines are left out (their findings are compared).
-	TLS_LINE = re.compile(r"^(C\(tls\)|S\(tls\)|-- TLS )")
+	# What a follow-up pass (injection, extra plaintext) sees after the
+	# server's answer to STARTTLS/STLS depends on when the injected bytes
+	# reach the server and its extra bytes reach us: each follow-up pass
+	# is compared up to that answer (their findings are compared whole).
 	def passes_tls_aside(t):
 	    head, sep, tail = t.partition("\n-- pass ")
-	    tail = "\n".join(l for l in tail.split("\n") if not TLS_LINE.match(l))
-	    return head + sep + tail
+	    kept, cut = [], False
+	    for line in tail.split("\n"):
+	        if line.startswith("-- pass "):
+	            cut = False
+	        elif cut:
+	            continue
+	        kept.append(line)
+	        if line.startswith("S: ") and kept[-2:-1] and \
+	                re.search(r"\b(STARTTLS|STLS)\b", " ".join(kept[-3:-1])):
+	            cut = True
+	    return head + sep + "\n".join(kept)
 	def strip(v):
 	    if isinstance(v, dict):
 	        if isinstance(v.get("transcript"), str):

@@ -165,6 +165,24 @@ START_TEST(test_ids_unique_and_well_formed)
 }
 END_TEST
 
+/* Each entry sits at the index catalog.def gives its id: CHECK(NAME)
+ * points at the check NAME names. */
+START_TEST(test_def_matches_table)
+{
+	static const char *const def_ids[] = {
+#define CHECK_ID(name, id) id,
+#include "probes/checks/catalog.def"
+#undef CHECK_ID
+	};
+
+	ck_assert_uint_eq(sizeof(def_ids) / sizeof(def_ids[0]), CHECK_COUNT);
+	for (size_t i = 0; i < CHECK_COUNT; i++)
+		ck_assert_str_eq(catalog_checks[i].id, def_ids[i]);
+	ck_assert_str_eq(CHECK(STARTTLS_MISSING)->id, "STARTTLS-MISSING");
+	ck_assert_str_eq(CHECK(TLS_1_3_UNSUPPORTED)->id, "TLS-1.3-UNSUPPORTED");
+}
+END_TEST
+
 START_TEST(test_fields_present)
 {
 	size_t n;
@@ -408,6 +426,7 @@ catalog_suite(void)
 
 	tcase_add_test(tc, test_ids_in_checks_md_order);
 	tcase_add_test(tc, test_ids_unique_and_well_formed);
+	tcase_add_test(tc, test_def_matches_table);
 	tcase_add_test(tc, test_fields_present);
 	tcase_add_test(tc, test_refs_verified_only);
 	tcase_add_loop_test(tc, test_core_ids, 0, (int)N_CORE);

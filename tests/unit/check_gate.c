@@ -52,16 +52,16 @@ static void
 setup(void)
 {
 	set(&res[0], "alpha.example", "192.0.2.10", "pop3", EP_STATUS_OK);
-	result_add_finding(&res[0], "AUTH-PLAINTEXT-BEFORE-TLS", "USER");
-	result_add_finding(&res[0], "SVC-CLEARTEXT-PORT-OPEN", "+OK");
+	result_add_finding(&res[0], CHECK(AUTH_PLAINTEXT_BEFORE_TLS), "USER");
+	result_add_finding(&res[0], CHECK(SVC_CLEARTEXT_PORT_OPEN), "+OK");
 	set(&res[1], "alpha.example", "192.0.2.10", "imaps", EP_STATUS_OK);
-	result_add_finding(&res[1], "CERT-SELF-SIGNED", "CN=alpha");
-	result_add_finding(&res[1], "CERT-KEY-WEAK", "RSA 1024");
+	result_add_finding(&res[1], CHECK(CERT_SELF_SIGNED), "CN=alpha");
+	result_add_finding(&res[1], CHECK(CERT_KEY_WEAK), "RSA 1024");
 	set(&res[2], "beta.example", "198.51.100.7", "imap", EP_STATUS_TIMEOUT);
 	set(&res[3], "beta.example", "198.51.100.7", "pop3", EP_STATUS_OK);
-	result_add_finding(&res[3], "STARTTLS-MISSING", "no STLS");
+	result_add_finding(&res[3], CHECK(STARTTLS_MISSING), "no STLS");
 	set(&res[4], "gamma.example", "203.0.113.5", "imaps", EP_STATUS_CLOSED);
-	result_add_finding(&res[4], "IMPLICIT-TLS-MISSING", "993 closed");
+	result_add_finding(&res[4], CHECK(IMPLICIT_TLS_MISSING), "993 closed");
 	memset(&rep, 0, sizeof(rep));
 	rep.results = res;
 	rep.nresults = NRES;
@@ -130,14 +130,11 @@ START_TEST(test_profile_table_names_catalog_checks)
 		ck_assert_msg(p->nrules > 0 || p->min_severity >= 0,
 		              "%s fails on nothing", p->name);
 		for (size_t k = 0; k < p->nrules; k++) {
-			ck_assert_msg(catalog_find(p->rules[k].check) != NULL,
-			              "profile %s names unknown check %s",
-			              p->name, p->rules[k].check);
 			for (size_t j = 0; j < k; j++)
-				ck_assert_msg(strcmp(p->rules[j].check,
-				                     p->rules[k].check) != 0,
+				ck_assert_msg(p->rules[j].check !=
+				                  p->rules[k].check,
 				              "profile %s lists %s twice",
-				              p->name, p->rules[k].check);
+				              p->name, p->rules[k].check->id);
 		}
 	}
 	ck_assert_ptr_nonnull(profile_by_name("PCI-DSS-4"));
@@ -153,8 +150,7 @@ START_TEST(test_profiles_strict_extends_rfc8314)
 	const struct service *imap = service_by_name("imap");
 
 	for (size_t k = 0; k < a->nrules; k++)
-		ck_assert(profile_has_check(b, catalog_find(a->rules[k].check),
-		                            imap));
+		ck_assert(profile_has_check(b, a->rules[k].check, imap));
 	ck_assert(profile_has_check(b, catalog_find("SVC-CLEARTEXT-PORT-OPEN"),
 	                            imap));
 	ck_assert(!profile_has_check(a, catalog_find("SVC-CLEARTEXT-PORT-OPEN"),
@@ -245,7 +241,7 @@ START_TEST(test_fail_on_adds)
 	struct gate_config cfg;
 	struct gate_summary g;
 
-	result_add_finding(&res[1], "CERT-CHAIN-INCOMPLETE", "no int");
+	result_add_finding(&res[1], CHECK(CERT_CHAIN_INCOMPLETE), "no int");
 	config(&cfg, "imap4rev2", NULL, -1);
 	gate_apply(&rep, &cfg);
 	ck_assert(fails(4, "IMPLICIT-TLS-MISSING"));   /* listed */
@@ -278,7 +274,8 @@ START_TEST(test_imap_only_scope)
 {
 	struct gate_config cfg;
 
-	result_add_finding(&res[3], "AUTH-LOGINDISABLED-INCONSISTENT", "x");
+	result_add_finding(&res[3], CHECK(AUTH_LOGINDISABLED_INCONSISTENT),
+	                   "x");
 	/* IMPLICIT-TLS-MISSING would fail imap4rev2 on imaps; on pop3s it
 	 * is out of scope */
 	res[4].endpoint.service = service_by_name("pop3s");
@@ -303,8 +300,8 @@ START_TEST(test_rule_implicit_only)
 {
 	struct gate_config cfg;
 
-	result_add_finding(&res[0], "TLS-VERSION-LEGACY", "TLS1.0");
-	result_add_finding(&res[1], "TLS-VERSION-LEGACY", "TLS1.0");
+	result_add_finding(&res[0], CHECK(TLS_VERSION_LEGACY), "TLS1.0");
+	result_add_finding(&res[1], CHECK(TLS_VERSION_LEGACY), "TLS1.0");
 	config(&cfg, "bsi-tr-03108", NULL, -1);
 	gate_apply(&rep, &cfg);
 	ck_assert(!fails(0, "TLS-VERSION-LEGACY")); /* pop3, STARTTLS */

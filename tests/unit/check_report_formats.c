@@ -112,10 +112,10 @@ build(bool new_scan)
 	/* lines end in LF; peer bytes inside are escaped */
 	r->transcript = xstrdup("S: +OK \\x1b\nC: CAPA\nS: +OK\n");
 	if (!new_scan)
-		result_add_finding(r, "AUTH-PLAINTEXT-BEFORE-TLS",
+		result_add_finding(r, CHECK(AUTH_PLAINTEXT_BEFORE_TLS),
 		                   "USER <script>x</script> before STLS");
-	result_add_finding(r, "INFO-BANNER-DISCLOSURE", banner);
-	result_add_finding(r, "SVC-CLEARTEXT-PORT-OPEN", "+OK");
+	result_add_finding(r, CHECK(INFO_BANNER_DISCLOSURE), banner);
+	result_add_finding(r, CHECK(SVC_CLEARTEXT_PORT_OPEN), "+OK");
 
 	r = &res[1];
 	set(r, "alpha.example", "192.0.2.10", "imaps", EP_STATUS_OK);
@@ -137,11 +137,11 @@ build(bool new_scan)
 	r->early.checked = r->early.ticket = r->early.tried = true;
 	r->early.resumed = r->early.accepted = true;
 	r->early.max_early_data = 16384;
-	result_add_finding(r, "CERT-SELF-SIGNED", "CN=Alpha CA");
-	result_add_finding_sev(r, "CERT-EXPIRING-SOON", SEV_MEDIUM,
+	result_add_finding(r, CHECK(CERT_SELF_SIGNED), "CN=Alpha CA");
+	result_add_finding_sev(r, CHECK(CERT_EXPIRING_SOON), SEV_MEDIUM,
 	                       "expires in %d days", 10);
 	if (new_scan)
-		result_add_finding(r, "CERT-KEY-WEAK", "RSA 1024");
+		result_add_finding(r, CHECK(CERT_KEY_WEAK), "RSA 1024");
 	r->duration_s = 1.5;
 
 	r = &res[2];
@@ -152,12 +152,12 @@ build(bool new_scan)
 	set(r, "beta.example", "2001:db8::7", "pop3",
 	    new_scan ? EP_STATUS_TIMEOUT : EP_STATUS_OK);
 	if (!new_scan)
-		result_add_finding(r, "STARTTLS-MISSING", "no STLS");
+		result_add_finding(r, CHECK(STARTTLS_MISSING), "no STLS");
 
 	r = &res[4];
 	set(r, "2001:db8::99", "2001:db8::99", "imaps", EP_STATUS_CLOSED);
 	r->status_detail = xstrdup("connection refused");
-	result_add_finding(r, "IMPLICIT-TLS-MISSING", "imap 143 answers");
+	result_add_finding(r, CHECK(IMPLICIT_TLS_MISSING), "imap 143 answers");
 
 	memset(&rep, 0, sizeof(rep));
 	rep.scanner_version = "0.1.0-test";

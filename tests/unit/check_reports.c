@@ -132,11 +132,11 @@ setup(void)
 	r->tls.version = xstrdup("TLS1.2");
 	r->tls.cipher_suite = xstrdup("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
 	r->transcript = xstrdup("S: +OK\\r\\nC: CAPA\\r\\n");
-	result_add_finding(r, "INFO-BANNER-DISCLOSURE", escaped_banner);
+	result_add_finding(r, CHECK(INFO_BANNER_DISCLOSURE), escaped_banner);
 	memset(longev, 'A', sizeof(longev) - 1);
 	longev[sizeof(longev) - 1] = '\0';
-	result_add_finding(r, "TLS-CIPHER-CBC", longev);
-	result_add_finding(r, "IMPLICIT-TLS-MISSING", "995 refused");
+	result_add_finding(r, CHECK(TLS_CIPHER_CBC), longev);
+	result_add_finding(r, CHECK(IMPLICIT_TLS_MISSING), "995 refused");
 
 	r = &results[1];
 	set_endpoint(r, "alpha.example", "192.0.2.10", &svc_pop3s,
@@ -164,9 +164,9 @@ setup(void)
 	r->tls.chain.verify_status = 0x42;
 	r->tls.chain.verify_text = xstrdup("The certificate is NOT trusted.");
 	/* added out of order on purpose */
-	result_add_finding(r, "CERT-CHAIN-UNTRUSTED", "issuer Beta CA");
-	result_add_finding(r, "TLS-VERSION-SSL", "SSLv3 ServerHello");
-	result_add_finding(r, "AUTH-PLAINTEXT-BEFORE-TLS", "AUTH=PLAIN");
+	result_add_finding(r, CHECK(CERT_CHAIN_UNTRUSTED), "issuer Beta CA");
+	result_add_finding(r, CHECK(TLS_VERSION_SSL), "SSLv3 ServerHello");
+	result_add_finding(r, CHECK(AUTH_PLAINTEXT_BEFORE_TLS), "AUTH=PLAIN");
 	r->duration_s = 1.5;
 
 	r = &results[3];
