@@ -255,6 +255,28 @@ else
 	result clang-format 1 "(tool missing)"
 fi
 
+# --- generated tables ---------------------------------------------------
+# Committed generator output must be what its generator writes from the
+# committed data: scanner/tls/suites.inc from suites.tsv (gen_suites.py).
+section "generated tables"
+if have python3 python3; then
+	gen=$LOG/suites.inc
+	if python3 scanner/tls/gen_suites.py scanner/tls/suites.tsv "$gen" \
+		>"$LOG/generated.txt" 2>&1; then
+		diff -u scanner/tls/suites.inc "$gen" >>"$LOG/generated.txt" &&
+			: >"$LOG/generated.txt"
+	fi
+	n=0
+	if [ -s "$LOG/generated.txt" ]; then
+		n=1
+		cat "$LOG/generated.txt"
+		echo "(regenerate: python3 scanner/tls/gen_suites.py)"
+	fi
+	result generated-tables "$n" "stale file(s)"
+else
+	result generated-tables 1 "(tool missing)"
+fi
+
 # --- summary ------------------------------------------------------------
 printf '\n==> lint summary (%ss, logs in %s)%s\n' "$(($(date +%s) - t0))" \
 	"$LOG" "$summary"
