@@ -31,8 +31,12 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
 INT_SRC  := $(wildcard tests/integration/*.c)
 INT_OBJ  := $(INT_SRC:%.c=$(B)/%.o)
-# every tests/servers/*.c is one server, but daemon.c, which they share
-SRV_SRC  := $(filter-out tests/servers/daemon.c,$(wildcard tests/servers/*.c))
+# every tests/servers/*.c is one server, but daemon.c, which they share,
+# and hello_parse.c (tls_stub_server's, the unit tests' and the fuzz
+# harness's ClientHello parser)
+SRV_SHARED := tests/servers/daemon.c tests/servers/hello_parse.c
+SRV_SRC  := $(filter-out $(SRV_SHARED),$(wildcard tests/servers/*.c))
+HELLO_PARSE_OBJ := $(B)/tests/servers/hello_parse.o
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
 .PHONY: all check unit integration formats dns tls-extras output hostile shard \
@@ -62,7 +66,7 @@ $(B)/tests/unit/suites.h: $(UNIT_SRC)
 $(B)/tests/unit/run_unit.o: $(B)/tests/unit/suites.h
 $(B)/tests/unit/run_unit.o: CFLAGS += -I$(B)/tests/unit
 
-$(B)/run_unit: $(UNIT_OBJ) $(B)/libmailaudit.a
+$(B)/run_unit: $(UNIT_OBJ) $(HELLO_PARSE_OBJ) $(B)/libmailaudit.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 $(B)/run_integration: $(INT_OBJ) $(B)/libmailaudit.a
@@ -71,6 +75,14 @@ $(B)/run_integration: $(INT_OBJ) $(B)/libmailaudit.a
 $(B)/servers/%: tests/servers/%.c tests/servers/daemon.c tests/servers/daemon.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< tests/servers/daemon.c $(LDLIBS)
+
+# the TLS stub uses the wire layer's tables and the ClientHello parser
+$(B)/servers/tls_stub_server: tests/servers/tls_stub_server.c \
+		tests/servers/daemon.c tests/servers/daemon.h \
+		$(HELLO_PARSE_OBJ) $(B)/libmailaudit.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< tests/servers/daemon.c $(HELLO_PARSE_OBJ) \
+		$(B)/libmailaudit.a $(LDLIBS)
 
 deps:
 	@tests/install-deps.sh
@@ -174,7 +186,8 @@ install: $(B)/mailaudit
 clean:
 	rm -rf build mailaudit
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INT_OBJ:.o=.d) $(B)/scanner/main.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INT_OBJ:.o=.d) $(B)/scanner/main.d \
+	$(HELLO_PARSE_OBJ:.o=.d)
 
 # libFuzzer harnesses (tests/fuzz/); replayed by `make check` through run_unit.
 -include tests/fuzz/fuzz.mk

@@ -8,6 +8,12 @@
  * RFC 6066 (SNI, status_request), RFC 7627 (EMS), RFC 7366 (ETM), RFC 5746
  * (renegotiation_info), RFC 6520 (heartbeat), RFC 7301 (ALPN), RFC 8422 /
  * RFC 7919 (groups), RFC 7507 (fallback SCSV); SSLv2 per the 1995 draft.
+ *
+ * One file per job: suites.c (the suite table, rows generated into
+ * suites.inc from suites.tsv by gen_suites.py), names.c (versions,
+ * alerts, groups, extensions), hello.c (builders), flight.c (server-flight
+ * parser), wire.h (their private byte reader and writer). The test
+ * servers' ClientHello parser is tests/servers/hello_parse.h.
  */
 #ifndef MAILAUDIT_SCANNER_TLS_TLSHELLO_H
 #define MAILAUDIT_SCANNER_TLS_TLSHELLO_H
@@ -356,52 +362,5 @@ void tlshello_parser_init(struct tlshello_parser *p);
  * nothing. Any split of the input gives the same result. */
 int tlshello_parser_feed(struct tlshello_parser *p, const uint8_t *data,
                          size_t n);
-
-/* ---- ClientHello parser (test servers, self-tests) ------------------ */
-
-#define TLSHELLO_CH_MAX_SUITES 512
-#define TLSHELLO_CH_MAX_LIST   32
-
-struct tlshello_client_hello {
-	bool sslv2; /* SSLv2 (or SSLv2-compatible) CLIENT-HELLO */
-	uint16_t record_version;
-	uint16_t client_version;
-	uint16_t max_version; /* max(supported_versions) or client_version */
-	uint8_t random[32];   /* SSLv2: challenge, right-aligned */
-	uint8_t session_id_len;
-	uint16_t suites[TLSHELLO_CH_MAX_SUITES];
-	size_t nsuites; /* stored (more are dropped, see truncated) */
-	bool truncated;
-	uint32_t sslv2_specs[TLSHELLO_CH_MAX_LIST]; /* SSLv2 kinds (3 bytes) */
-	size_t nsslv2_specs;
-	bool comp_null, comp_deflate;
-	unsigned ext_seen; /* TLSHELLO_EXT_* */
-	char sni[256];
-	uint16_t groups[TLSHELLO_CH_MAX_LIST];
-	size_t ngroups;
-	uint16_t versions[TLSHELLO_CH_MAX_LIST];
-	size_t nversions;
-	uint16_t key_share_groups[TLSHELLO_CH_MAX_LIST];
-	size_t nkey_shares;
-	size_t nsig_algs;
-	uint8_t heartbeat_mode;
-	size_t nalpn;
-	char alpn_first[256];
-	size_t length;   /* handshake body length */
-	size_t consumed; /* bytes of the input that held the hello */
-	const char *error;
-	uint8_t body[TLSHELLO_BUF]; /* reassembled message (internal; the
-	                               struct is ~19 KiB: keep it static or
-	                               allocate it) */
-};
-
-/* Parses a client's first flight in data[0,n): TLS records carrying one
- * ClientHello (which may span several records), or an SSLv2
- * CLIENT-HELLO. Returns TLSHELLO_DONE (ch filled, ch->consumed set),
- * TLSHELLO_NEED_MORE (call again with more data from the start), or
- * TLSHELLO_ERROR (ch->error). A ClientHello body above TLSHELLO_BUF
- * bytes is an error. */
-int tlshello_parse_client_hello(const uint8_t *data, size_t n,
-                                struct tlshello_client_hello *ch);
 
 #endif

@@ -46,10 +46,14 @@ $(FUZZ_DIR)/obj/tests/fuzz/%.o: tests/fuzz/%.c
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
 
+# the tlshello harness also reads its input as a ClientHello, with the
+# test servers' parser
+$(FUZZ_DIR)/fuzz_tlshello: $(FUZZ_DIR)/obj/tests/servers/hello_parse.o
+
 fuzz-build: $(FUZZ_BINS)
 
 # objects are built through pattern chains: keep them (not intermediate)
-.SECONDARY: $(FUZZ_LIB_OBJ) \
+.SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_DIR)/obj/tests/servers/hello_parse.o \
 	$(FUZZ_NAMES:%=$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o) \
 	$(FUZZ_NAMES:%=$(B)/tests/fuzz/fuzz_%.o) $(B)/tests/fuzz/replay_main.o
 
@@ -82,10 +86,13 @@ fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
 
 FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(B)/fuzz-replay/%)
 
+# objects first: an extra object (below) may need the archive's members
 $(B)/fuzz-replay/%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o \
 		$(B)/libmailaudit.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+$(B)/fuzz-replay/tlshello: $(B)/tests/servers/hello_parse.o
 
 fuzz-replay: $(FUZZ_REPLAY_BINS)
 	@fail=""; for n in $(FUZZ_NAMES); do \
@@ -100,5 +107,6 @@ fuzz-replay: $(FUZZ_REPLAY_BINS)
 	done; \
 	if [ -n "$$fail" ]; then echo "fuzz-replay: failed:$$fail"; exit 1; fi
 
--include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_NAMES:%=$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.d)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_NAMES:%=$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.d) \
+	$(FUZZ_DIR)/obj/tests/servers/hello_parse.d
 -include $(FUZZ_NAMES:%=$(B)/tests/fuzz/fuzz_%.d) $(B)/tests/fuzz/replay_main.d

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "scanner/tls/tlshello.h"
+#include "tests/servers/hello_parse.h"
 #include "tests/fuzz/fuzz.h"
 
 static struct tlshello_parser whole, chunked;

@@ -1,7 +1,8 @@
 /*
- * TLS wire layer (scanner/tls/tlshello.c): the suite, group and alert tables;
- * the ClientHello builders decoded field by field; the ClientHello
- * parser; and the server-flight parser on real captures (gnutls-serv
+ * TLS wire layer (scanner/tls/tlshello.h): the suite, group and alert
+ * tables; the ClientHello builders decoded field by field; the test
+ * servers' ClientHello parser (tests/servers/hello_parse.h); and the
+ * server-flight parser on real captures (gnutls-serv
  * 3.7.9 and openssl s_server 3.0 on 127.0.0.1, answering this builder's
  * hellos) and on hand-built flights. Every parser case is replayed whole,
  * split at every byte, byte by byte and in chunks; shorter prefixes must
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "scanner/tls/tlshello.h"
+#include "tests/servers/hello_parse.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *tlshello_suite(void);
