@@ -7,7 +7,6 @@
 #include "scanner/tls/tlsaudit.h"
 #include "scanner/tls/tlshello.h"
 
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include "probes/checks/catalog.h"
 #include "probes/service.h"
 #include "scanner/core/escape.h"
+#include "scanner/core/fileio.h"
 #include "scanner/core/xalloc.h"
 
 #define REPORT_MAX_BYTES (256u * 1024 * 1024)
@@ -995,50 +995,15 @@ int
 report_load_file(const char *path, struct loaded_report *out, char *err,
                  size_t errlen)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf;
+	size_t len;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read: %s", path,
-		         strerror(errno));
+	if (read_capped(path, REPORT_MAX_BYTES, true, &buf, &len, err,
+	                errlen) < 0)
 		return -1;
-	}
-	for (;;) {
-		size_t got;
-
-		if (len == cap) {
-			if (cap >= REPORT_MAX_BYTES) {
-				snprintf(err, errlen,
-				         "%s: larger than %u bytes", path,
-				         REPORT_MAX_BYTES);
-				if (!is_stdin)
-					fclose(f);
-				free(buf);
-				return -1;
-			}
-			cap = cap ? cap * 2 : 65536;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s", path,
-		         strerror(errno));
-		if (!is_stdin)
-			fclose(f);
-		free(buf);
-		return -1;
-	}
-	if (!is_stdin)
-		fclose(f);
-	rc = report_load_buffer(buf ? buf : "", len, path, out, err, errlen);
+	rc = report_load_buffer(buf, len, path, out, err, errlen);
 	free(buf);
 	return rc;
 }
