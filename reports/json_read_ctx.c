@@ -270,3 +270,53 @@ jr_strlist(struct jr_ctx *c, const cJSON *o, const char *base, const char *key,
 		free(s);
 	}
 }
+
+static void
+read_field(struct jr_ctx *c, const cJSON *o, const char *base,
+           const struct json_field *f, void *s, json_special_read special)
+{
+	char *p = (char *)s + f->off;
+	const cJSON *v;
+
+	if ((f->flags & JF_SINCE) &&
+	    !cJSON_GetObjectItemCaseSensitive(o, f->key))
+		return;
+	switch (f->type) {
+	case JF_STR:
+		*(char **)(void *)p = jr_opt_str(c, o, base, f->key);
+		return;
+	case JF_TIME:
+	case JF_TIME_OPT:
+		*(time_t *)(void *)p = jr_opt_time(c, o, base, f->key);
+		return;
+	case JF_BOOL:
+		if (f->flags & JF_LAX) {
+			v = cJSON_GetObjectItemCaseSensitive(o, f->key);
+			*(bool *)(void *)p = cJSON_IsTrue(v);
+		} else
+			*(bool *)(void *)p = jr_req_bool(c, o, base, f->key);
+		return;
+	case JF_UINT:
+		*(unsigned *)(void *)p =
+		    (unsigned)jr_req_num(c, o, base, f->key, 0, f->max);
+		return;
+	case JF_SIZE:
+		*(size_t *)(void *)p =
+		    (size_t)jr_req_num(c, o, base, f->key, 0, f->max);
+		return;
+	case JF_STRLIST:
+		jr_strlist(c, o, base, f->key, (struct strlist *)(void *)p);
+		return;
+	case JF_SPECIAL:
+		break;
+	}
+	special(c, o, base, f->key, s);
+}
+
+void
+jr_fields(struct jr_ctx *c, const cJSON *o, const char *base,
+          const struct json_field *t, void *s, json_special_read special)
+{
+	for (; t->key; t++)
+		read_field(c, o, base, t, s, special);
+}

@@ -14,6 +14,7 @@
 
 #include <cJSON.h>
 
+#include "reports/json_fields.h"
 #include "scanner/core/result.h"
 #include "scanner/core/strlist.h"
 
@@ -71,6 +72,14 @@ const cJSON *jr_opt_object(struct jr_ctx *c, const cJSON *o, const char *base,
 /* An array of strings appended to out, escaped. */
 void jr_strlist(struct jr_ctx *c, const cJSON *o, const char *base,
                 const char *key, struct strlist *out);
+
+/* Reads a JF_SPECIAL field of s at key of o (whose path is base). */
+typedef void (*json_special_read)(struct jr_ctx *c, const cJSON *o,
+                                  const char *base, const char *key, void *s);
+
+/* Fills s from o's members in table order, each as its type demands. */
+void jr_fields(struct jr_ctx *c, const cJSON *o, const char *base,
+               const struct json_field *t, void *s, json_special_read special);
 
 /* The endpoint's "tls" member (json_read_tls.c). */
 void jr_load_tls(struct jr_ctx *c, const cJSON *e, const char *base,

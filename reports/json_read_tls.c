@@ -18,17 +18,17 @@
  * certificate has no keyUsage extension, else the RFC 5280 names. */
 static void
 load_key_usage(struct jr_ctx *c, const cJSON *o, const char *base,
-               struct cert_facts *cf)
+               const char *key, void *s)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "key_usage");
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, key);
+	struct cert_facts *cf = s;
 	struct jr_path p;
 	long i = 0;
 
 	if (!arr || cJSON_IsNull(arr))
 		return;
 	if (!cJSON_IsArray(arr))
-		jr_fail(c, jr_at(&p, base, "key_usage", -1),
-		        "expected an array");
+		jr_fail(c, jr_at(&p, base, key, -1), "expected an array");
 	cf->key_usage_present = true;
 	for (const cJSON *e = arr->child; e; e = e->next, i++) {
 		const char *name;
@@ -40,7 +40,7 @@ load_key_usage(struct jr_ctx *c, const cJSON *o, const char *base,
 		    !(cJSON_IsString(e) && strcmp(e->valuestring, name) == 0))
 			k++;
 		if (!name)
-			jr_fail(c, jr_at(&p, base, "key_usage", i),
+			jr_fail(c, jr_at(&p, base, key, i),
 			        "expected a keyUsage name");
 		cf->key_usage |= bit;
 	}
@@ -52,29 +52,11 @@ load_cert(struct jr_ctx *c, const cJSON *o, const char *base,
 {
 	if (!cJSON_IsObject(o))
 		jr_fail(c, base, "expected an object");
+	/* before any field, so that a failure can free them */
 	strlist_init(&cf->eku);
 	strlist_init(&cf->dns_names);
 	strlist_init(&cf->ip_addresses);
-	cf->subject = jr_opt_str(c, o, base, "subject");
-	cf->issuer = jr_opt_str(c, o, base, "issuer");
-	cf->common_name = jr_opt_str(c, o, base, "common_name");
-	cf->serial = jr_opt_str(c, o, base, "serial");
-	cf->sha256 = jr_opt_str(c, o, base, "sha256");
-	cf->not_before = jr_opt_time(c, o, base, "not_before");
-	cf->not_after = jr_opt_time(c, o, base, "not_after");
-	cf->key_algorithm = jr_opt_str(c, o, base, "key_algorithm");
-	cf->key_bits = (unsigned)jr_req_num(c, o, base, "key_bits", 0, 1 << 20);
-	cf->curve = jr_opt_str(c, o, base, "curve");
-	cf->signature_algorithm = jr_opt_str(c, o, base, "signature_algorithm");
-	cf->signature_weak = jr_req_bool(c, o, base, "signature_weak");
-	cf->self_issued = jr_req_bool(c, o, base, "self_issued");
-	cf->self_signed = jr_req_bool(c, o, base, "self_signed");
-	cf->is_ca = jr_req_bool(c, o, base, "is_ca");
-	load_key_usage(c, o, base, cf);
-	if (cJSON_GetObjectItemCaseSensitive(o, "extended_key_usage"))
-		jr_strlist(c, o, base, "extended_key_usage", &cf->eku);
-	jr_strlist(c, o, base, "dns_names", &cf->dns_names);
-	jr_strlist(c, o, base, "ip_addresses", &cf->ip_addresses);
+	jr_fields(c, o, base, json_cert_fields, cf, load_key_usage);
 }
 
 /* tls.ocsp: null (or absent, in reports older than the field) when
@@ -90,14 +72,7 @@ load_ocsp(struct jr_ctx *c, const cJSON *t, const char *base,
 	if (!o)
 		return;
 	oc->present = true;
-	oc->status = jr_opt_str(c, o, p.s, "status");
-	oc->matches_leaf = jr_req_bool(c, o, p.s, "matches_leaf");
-	oc->signature_valid = jr_req_bool(c, o, p.s, "signature_valid");
-	oc->this_update = jr_opt_time(c, o, p.s, "this_update");
-	oc->next_update = jr_opt_time(c, o, p.s, "next_update");
-	oc->revoked_at = jr_opt_time(c, o, p.s, "revoked_at");
-	oc->reason = jr_opt_str(c, o, p.s, "reason");
-	oc->error = jr_opt_str(c, o, p.s, "error");
+	jr_fields(c, o, p.s, json_ocsp_fields, oc, NULL);
 }
 
 /* tls.without_sni: null (or absent, in older reports) when no handshake
@@ -113,10 +88,26 @@ load_no_sni(struct jr_ctx *c, const cJSON *t, const char *base,
 	if (!o)
 		return;
 	n->tried = true;
-	n->leaf_sha256 = jr_opt_str(c, o, p.s, "leaf_sha256");
-	n->leaf_subject = jr_opt_str(c, o, p.s, "leaf_subject");
-	n->error = jr_opt_str(c, o, p.s, "error");
+	jr_fields(c, o, p.s, json_no_sni_fields, n, NULL);
 	n->done = n->leaf_sha256 != NULL;
+}
+
+static void
+load_reneg_outcome(struct jr_ctx *c, const cJSON *o, const char *base,
+                   const char *key, void *s)
+{
+	struct reneg_facts *g = s;
+	const char *outcome = jr_opt_str_raw(c, o, base, key);
+
+	if (outcome && strcmp(outcome, "accepted") == 0)
+		g->outcome = RENEG_ACCEPTED;
+	else if (outcome && strcmp(outcome, "refused") == 0)
+		g->outcome = RENEG_REFUSED;
+	else if (outcome && strcmp(outcome, "not_assessed") == 0)
+		g->outcome = RENEG_NOT_ASSESSED;
+	else
+		jr_fail(c, base,
+		        "%s: expected accepted, refused or not_assessed", key);
 }
 
 /* tls.renegotiation: null (or absent, in older reports) when none was
@@ -126,24 +117,13 @@ load_reneg(struct jr_ctx *c, const cJSON *t, const char *base,
            struct reneg_facts *g)
 {
 	const cJSON *o;
-	const char *outcome;
 	struct jr_path p;
 
 	o = jr_opt_object(c, t, base, "renegotiation", &p);
 	if (!o)
 		return;
 	g->tried = g->decided = true;
-	outcome = jr_opt_str_raw(c, o, p.s, "outcome");
-	if (outcome && strcmp(outcome, "accepted") == 0)
-		g->outcome = RENEG_ACCEPTED;
-	else if (outcome && strcmp(outcome, "refused") == 0)
-		g->outcome = RENEG_REFUSED;
-	else if (outcome && strcmp(outcome, "not_assessed") == 0)
-		g->outcome = RENEG_NOT_ASSESSED;
-	else
-		jr_fail(c, p.s,
-		        "outcome: expected accepted, refused or not_assessed");
-	g->detail = jr_opt_str(c, o, p.s, "detail");
+	jr_fields(c, o, p.s, json_reneg_fields, g, load_reneg_outcome);
 }
 
 /* tls.early_data: null (or absent, in older reports) when the main
@@ -159,13 +139,7 @@ load_early_data(struct jr_ctx *c, const cJSON *t, const char *base,
 	if (!o)
 		return;
 	ed->checked = true;
-	ed->ticket = jr_req_bool(c, o, p.s, "session_ticket");
-	ed->max_early_data =
-	    (size_t)jr_req_num(c, o, p.s, "max_early_data", 0, 4294967295.0);
-	ed->tried = jr_req_bool(c, o, p.s, "attempted");
-	ed->resumed = jr_req_bool(c, o, p.s, "resumed");
-	ed->accepted = jr_req_bool(c, o, p.s, "accepted");
-	ed->error = jr_opt_str(c, o, p.s, "error");
+	jr_fields(c, o, p.s, json_early_data_fields, ed, NULL);
 }
 
 static void load_audit(struct jr_ctx *c, const cJSON *t, const char *base,
@@ -184,12 +158,7 @@ jr_load_tls(struct jr_ctx *c, const cJSON *e, const char *base,
 	jr_at(&p, base, "tls", -1);
 	if (!cJSON_IsObject(t))
 		jr_fail(c, p.s, "expected an object or null");
-	r->tls.version = jr_opt_str(c, t, p.s, "version");
-	r->tls.cipher_suite = jr_opt_str(c, t, p.s, "cipher_suite");
-	r->tls.kx = jr_opt_str(c, t, p.s, "kx");
-	r->tls.description = jr_opt_str(c, t, p.s, "description");
-	r->tls.error = jr_opt_str(c, t, p.s, "error");
-	r->tls.ocsp_stapled = jr_req_bool(c, t, p.s, "ocsp_stapled");
+	jr_fields(c, t, p.s, json_tls_fields, &r->tls, NULL);
 	load_ocsp(c, t, p.s, &r->tls.ocsp);
 	load_no_sni(c, t, p.s, &r->no_sni);
 	load_reneg(c, t, p.s, &r->reneg);
@@ -201,21 +170,7 @@ jr_load_tls(struct jr_ctx *c, const cJSON *e, const char *base,
 	load_audit(c, t, p.s, r);
 	cert = jr_req_object(c, t, p.s, "certificate");
 	jr_at(&q, p.s, "certificate", -1);
-	r->tls.chain.trusted = jr_req_bool(c, cert, q.s, "trusted");
-	r->tls.chain.needed_unsent_intermediates =
-	    jr_req_bool(c, cert, q.s, "needed_unsent_intermediates");
-	r->tls.chain.leaf_is_anchor =
-	    jr_req_bool(c, cert, q.s, "leaf_is_anchor");
-	/* absent in reports older than the field */
-	r->tls.chain.publicly_trusted = cJSON_IsTrue(
-	    cJSON_GetObjectItemCaseSensitive(cert, "publicly_trusted"));
-	r->tls.chain.order_broken = jr_req_bool(c, cert, q.s, "order_broken");
-	r->tls.chain.verify_status = (unsigned)jr_req_num(
-	    c, cert, q.s, "verify_status", 0, 4294967295.0);
-	r->tls.chain.verify_text = jr_opt_str(c, cert, q.s, "verify_text");
-	if (cJSON_GetObjectItemCaseSensitive(cert, "certificates_sent"))
-		r->tls.chain.nsent = (size_t)jr_req_num(
-		    c, cert, q.s, "certificates_sent", 0, 1e6);
+	jr_fields(c, cert, q.s, json_chain_fields, &r->tls.chain, NULL);
 	chain = jr_req_array(c, cert, q.s, "chain");
 	n = cJSON_GetArraySize(chain);
 	if (n > 64)
