@@ -42,6 +42,8 @@ add_bool(cJSON *o, const char *key, bool v)
 	return cJSON_AddBoolToObject(o, key, v) != NULL;
 }
 
+/* The fact tables' string-list writer, for the lists outside them
+ * (capabilities, host evidence). */
 static bool
 add_strlist(cJSON *o, const char *key, const struct strlist *l)
 {

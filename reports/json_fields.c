@@ -8,108 +8,93 @@
 #include "reports/json_build.h"
 #include "scanner/core/result.h"
 
-#define FIELD(st, key, type, member)                                           \
-	{                                                                      \
-		key, type, offsetof(struct st, member), 0, 0                   \
-	}
-#define NUMBER(st, key, type, member, max)                                     \
-	{                                                                      \
-		key, type, offsetof(struct st, member), max, 0                 \
-	}
-#define FLAGGED(st, key, type, member, max, flags)                             \
-	{                                                                      \
-		key, type, offsetof(struct st, member), max, flags             \
-	}
-#define SPECIAL(key)                                                           \
-	{                                                                      \
-		key, JF_SPECIAL, 0, 0, 0                                       \
-	}
+/* The offset of a struct's member, for the rows below. */
+#define AT(st, member) offsetof(struct st, member)
 
 const struct json_field json_cert_fields[] = {
-    FIELD(cert_facts, "subject", JF_STR, subject),
-    FIELD(cert_facts, "issuer", JF_STR, issuer),
-    FIELD(cert_facts, "common_name", JF_STR, common_name),
-    FIELD(cert_facts, "serial", JF_STR, serial),
-    FIELD(cert_facts, "sha256", JF_STR, sha256),
-    FIELD(cert_facts, "not_before", JF_TIME, not_before),
-    FIELD(cert_facts, "not_after", JF_TIME, not_after),
-    FIELD(cert_facts, "key_algorithm", JF_STR, key_algorithm),
-    NUMBER(cert_facts, "key_bits", JF_UINT, key_bits, 1 << 20),
-    FIELD(cert_facts, "curve", JF_STR, curve),
-    FIELD(cert_facts, "signature_algorithm", JF_STR, signature_algorithm),
-    FIELD(cert_facts, "signature_weak", JF_BOOL, signature_weak),
-    FIELD(cert_facts, "self_issued", JF_BOOL, self_issued),
-    FIELD(cert_facts, "self_signed", JF_BOOL, self_signed),
-    FIELD(cert_facts, "is_ca", JF_BOOL, is_ca),
-    /* names of key_usage bits, or null without the extension */
-    SPECIAL("key_usage"),
-    FLAGGED(cert_facts, "extended_key_usage", JF_STRLIST, eku, 0, JF_SINCE),
-    FIELD(cert_facts, "dns_names", JF_STRLIST, dns_names),
-    FIELD(cert_facts, "ip_addresses", JF_STRLIST, ip_addresses),
+    {"subject", JF_STR, AT(cert_facts, subject)},
+    {"issuer", JF_STR, AT(cert_facts, issuer)},
+    {"common_name", JF_STR, AT(cert_facts, common_name)},
+    {"serial", JF_STR, AT(cert_facts, serial)},
+    {"sha256", JF_STR, AT(cert_facts, sha256)},
+    {"not_before", JF_TIME, AT(cert_facts, not_before)},
+    {"not_after", JF_TIME, AT(cert_facts, not_after)},
+    {"key_algorithm", JF_STR, AT(cert_facts, key_algorithm)},
+    {"key_bits", JF_UINT, AT(cert_facts, key_bits), 1 << 20},
+    {"curve", JF_STR, AT(cert_facts, curve)},
+    {"signature_algorithm", JF_STR, AT(cert_facts, signature_algorithm)},
+    {"signature_weak", JF_BOOL, AT(cert_facts, signature_weak)},
+    {"self_issued", JF_BOOL, AT(cert_facts, self_issued)},
+    {"self_signed", JF_BOOL, AT(cert_facts, self_signed)},
+    {"is_ca", JF_BOOL, AT(cert_facts, is_ca)},
+    /* a bit set written as RFC 5280 names, null without the extension */
+    {"key_usage", JF_SPECIAL},
+    {"extended_key_usage", JF_STRLIST, AT(cert_facts, eku), 0, JF_SINCE},
+    {"dns_names", JF_STRLIST, AT(cert_facts, dns_names)},
+    {"ip_addresses", JF_STRLIST, AT(cert_facts, ip_addresses)},
     {NULL},
 };
 
 /* tls.certificate; its "chain" array follows these fields. */
 const struct json_field json_chain_fields[] = {
-    FIELD(chain_facts, "trusted", JF_BOOL, trusted),
-    FIELD(chain_facts, "needed_unsent_intermediates", JF_BOOL,
-          needed_unsent_intermediates),
-    FIELD(chain_facts, "leaf_is_anchor", JF_BOOL, leaf_is_anchor),
-    FLAGGED(chain_facts, "publicly_trusted", JF_BOOL, publicly_trusted, 0,
-            JF_LAX),
-    FIELD(chain_facts, "order_broken", JF_BOOL, order_broken),
-    NUMBER(chain_facts, "verify_status", JF_UINT, verify_status, 4294967295.0),
-    FIELD(chain_facts, "verify_text", JF_STR, verify_text),
-    FLAGGED(chain_facts, "certificates_sent", JF_SIZE, nsent, 1e6, JF_SINCE),
+    {"trusted", JF_BOOL, AT(chain_facts, trusted)},
+    {"needed_unsent_intermediates", JF_BOOL,
+     AT(chain_facts, needed_unsent_intermediates)},
+    {"leaf_is_anchor", JF_BOOL, AT(chain_facts, leaf_is_anchor)},
+    {"publicly_trusted", JF_BOOL, AT(chain_facts, publicly_trusted), 0, JF_LAX},
+    {"order_broken", JF_BOOL, AT(chain_facts, order_broken)},
+    {"verify_status", JF_UINT, AT(chain_facts, verify_status), 4294967295.0},
+    {"verify_text", JF_STR, AT(chain_facts, verify_text)},
+    {"certificates_sent", JF_SIZE, AT(chain_facts, nsent), 1e6, JF_SINCE},
     {NULL},
 };
 
 const struct json_field json_ocsp_fields[] = {
-    FIELD(ocsp_facts, "status", JF_STR, status),
-    FIELD(ocsp_facts, "matches_leaf", JF_BOOL, matches_leaf),
-    FIELD(ocsp_facts, "signature_valid", JF_BOOL, signature_valid),
-    FIELD(ocsp_facts, "this_update", JF_TIME_OPT, this_update),
-    FIELD(ocsp_facts, "next_update", JF_TIME_OPT, next_update),
-    FIELD(ocsp_facts, "revoked_at", JF_TIME_OPT, revoked_at),
-    FIELD(ocsp_facts, "reason", JF_STR, reason),
-    FIELD(ocsp_facts, "error", JF_STR, error),
+    {"status", JF_STR, AT(ocsp_facts, status)},
+    {"matches_leaf", JF_BOOL, AT(ocsp_facts, matches_leaf)},
+    {"signature_valid", JF_BOOL, AT(ocsp_facts, signature_valid)},
+    {"this_update", JF_TIME_OPT, AT(ocsp_facts, this_update)},
+    {"next_update", JF_TIME_OPT, AT(ocsp_facts, next_update)},
+    {"revoked_at", JF_TIME_OPT, AT(ocsp_facts, revoked_at)},
+    {"reason", JF_STR, AT(ocsp_facts, reason)},
+    {"error", JF_STR, AT(ocsp_facts, error)},
     {NULL},
 };
 
 /* The handshake itself; "ocsp", "certificate" and the extra handshakes
  * follow as objects of their own. */
 const struct json_field json_tls_fields[] = {
-    FIELD(tls_facts, "version", JF_STR, version),
-    FIELD(tls_facts, "cipher_suite", JF_STR, cipher_suite),
-    FIELD(tls_facts, "kx", JF_STR, kx),
-    FIELD(tls_facts, "description", JF_STR, description),
-    FIELD(tls_facts, "error", JF_STR, error),
-    FIELD(tls_facts, "ocsp_stapled", JF_BOOL, ocsp_stapled),
+    {"version", JF_STR, AT(tls_facts, version)},
+    {"cipher_suite", JF_STR, AT(tls_facts, cipher_suite)},
+    {"kx", JF_STR, AT(tls_facts, kx)},
+    {"description", JF_STR, AT(tls_facts, description)},
+    {"error", JF_STR, AT(tls_facts, error)},
+    {"ocsp_stapled", JF_BOOL, AT(tls_facts, ocsp_stapled)},
     {NULL},
 };
 
 const struct json_field json_no_sni_fields[] = {
-    FIELD(no_sni_facts, "leaf_sha256", JF_STR, leaf_sha256),
-    FIELD(no_sni_facts, "leaf_subject", JF_STR, leaf_subject),
-    FIELD(no_sni_facts, "error", JF_STR, error),
+    {"leaf_sha256", JF_STR, AT(no_sni_facts, leaf_sha256)},
+    {"leaf_subject", JF_STR, AT(no_sni_facts, leaf_subject)},
+    {"error", JF_STR, AT(no_sni_facts, error)},
     {NULL},
 };
 
 const struct json_field json_reneg_fields[] = {
-    /* "accepted", "refused" or "not_assessed" */
-    SPECIAL("outcome"),
-    FIELD(reneg_facts, "detail", JF_STR, detail),
+    /* "accepted", "refused", or "not_assessed" also when undecided */
+    {"outcome", JF_SPECIAL},
+    {"detail", JF_STR, AT(reneg_facts, detail)},
     {NULL},
 };
 
 const struct json_field json_early_data_fields[] = {
-    FIELD(early_data_facts, "session_ticket", JF_BOOL, ticket),
-    NUMBER(early_data_facts, "max_early_data", JF_SIZE, max_early_data,
-           4294967295.0),
-    FIELD(early_data_facts, "attempted", JF_BOOL, tried),
-    FIELD(early_data_facts, "resumed", JF_BOOL, resumed),
-    FIELD(early_data_facts, "accepted", JF_BOOL, accepted),
-    FIELD(early_data_facts, "error", JF_STR, error),
+    {"session_ticket", JF_BOOL, AT(early_data_facts, ticket)},
+    {"max_early_data", JF_SIZE, AT(early_data_facts, max_early_data),
+     4294967295.0},
+    {"attempted", JF_BOOL, AT(early_data_facts, tried)},
+    {"resumed", JF_BOOL, AT(early_data_facts, resumed)},
+    {"accepted", JF_BOOL, AT(early_data_facts, accepted)},
+    {"error", JF_STR, AT(early_data_facts, error)},
     {NULL},
 };
 
