@@ -35,11 +35,14 @@ read_capped(const char *path, size_t max, bool allow_stdin, char **buf,
 			/* a full buffer cannot tell EOF from more: max itself
 			 * is too large */
 			if (cap >= max) {
-				snprintf(err, errlen, "%s: larger than %zu bytes",
-				         path, max);
+				snprintf(err, errlen,
+				         "%s: larger than %zu bytes", path,
+				         max);
 				goto out;
 			}
 			cap = cap ? cap * 2 : 4096;
+			if (cap > max)
+				cap = max;
 			b = xreallocarray(b, cap, 1);
 		}
 		got = fread(b + n, 1, cap - n, f);

@@ -12,9 +12,9 @@
 /*
  * Reads all of path ("-" is standard input when allow_stdin) into *buf, a
  * NUL-terminated copy the caller frees, and its length into *len. A file
- * of max bytes or more is refused (max a power of two from 4096). Returns
- * 0, or -1 with one line in err: "PATH: cannot read: REASON" or "PATH:
- * larger than MAX bytes"; *buf is then NULL.
+ * of max bytes or more is refused. Returns 0, or -1 with one line in err,
+ * "PATH: cannot read: REASON" or "PATH: larger than MAX bytes"; *buf is
+ * then NULL.
  */
 int read_capped(const char *path, size_t max, bool allow_stdin, char **buf,
                 size_t *len, char *err, size_t errlen);

@@ -35,9 +35,8 @@ START_TEST(test_read_whole)
 	size_t len;
 
 	make_file(path, 4095);
-	ck_assert_int_eq(read_capped(path, 4096, false, &buf, &len, err,
-	                             sizeof(err)),
-	                 0);
+	ck_assert_int_eq(
+	    read_capped(path, 4096, false, &buf, &len, err, sizeof(err)), 0);
 	ck_assert_uint_eq(len, 4095);
 	ck_assert_int_eq(buf[0], 'x');
 	ck_assert_int_eq(buf[len], '\0');
@@ -53,9 +52,8 @@ START_TEST(test_empty)
 	size_t len;
 
 	make_file(path, 0);
-	ck_assert_int_eq(read_capped(path, 4096, false, &buf, &len, err,
-	                             sizeof(err)),
-	                 0);
+	ck_assert_int_eq(
+	    read_capped(path, 4096, false, &buf, &len, err, sizeof(err)), 0);
 	ck_assert_uint_eq(len, 0);
 	ck_assert_str_eq(buf, "");
 	free(buf);
@@ -72,12 +70,29 @@ START_TEST(test_cap)
 	size_t len;
 
 	make_file(path, 8192);
-	ck_assert_int_eq(read_capped(path, 8192, false, &buf, &len, err,
-	                             sizeof(err)),
-	                 -1);
+	ck_assert_int_eq(
+	    read_capped(path, 8192, false, &buf, &len, err, sizeof(err)), -1);
 	ck_assert_ptr_null(buf);
 	snprintf(want, sizeof(want), "%s: larger than 8192 bytes", path);
 	ck_assert_str_eq(err, want);
+	unlink(path);
+}
+END_TEST
+
+/* A cap that the buffer's doubling does not meet holds all the same. */
+START_TEST(test_odd_cap)
+{
+	char path[] = "/tmp/mailaudit-fileio-XXXXXX", err[256] = "";
+	char *buf;
+	size_t len;
+
+	make_file(path, 5000);
+	ck_assert_int_eq(
+	    read_capped(path, 5000, false, &buf, &len, err, sizeof(err)), -1);
+	ck_assert_int_eq(
+	    read_capped(path, 5001, false, &buf, &len, err, sizeof(err)), 0);
+	ck_assert_uint_eq(len, 5000);
+	free(buf);
 	unlink(path);
 }
 END_TEST
@@ -88,11 +103,11 @@ START_TEST(test_missing)
 	char *buf;
 	size_t len;
 
-	ck_assert_int_eq(read_capped("/nonexistent/x", 4096, false, &buf,
-	                             &len, err, sizeof(err)),
+	ck_assert_int_eq(read_capped("/nonexistent/x", 4096, false, &buf, &len,
+	                             err, sizeof(err)),
 	                 -1);
-	ck_assert_str_eq(err,
-	                 "/nonexistent/x: cannot read: No such file or directory");
+	ck_assert_str_eq(
+	    err, "/nonexistent/x: cannot read: No such file or directory");
 	/* "-" names a file when standard input is not allowed */
 	ck_assert_int_eq(
 	    read_capped("-", 4096, false, &buf, &len, err, sizeof(err)), -1);
@@ -113,6 +128,7 @@ fileio_suite(void)
 	tcase_add_test(tc, test_read_whole);
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_cap);
+	tcase_add_test(tc, test_odd_cap);
 	tcase_add_test(tc, test_missing);
 	suite_add_tcase(s, tc);
 	return s;
