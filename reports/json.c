@@ -11,12 +11,12 @@
 #include "probes/checks/host_verdict.h"
 #include "reports/report.h"
 #include "reports/json_build.h"
+#include "reports/json_fields.h"
 #include "scanner/tls/tlsaudit.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cJSON.h>
 
@@ -42,30 +42,12 @@ add_bool(cJSON *o, const char *key, bool v)
 	return cJSON_AddBoolToObject(o, key, v) != NULL;
 }
 
-/* "2024-05-01T12:00:00Z", or null if the time cannot be represented. */
-static bool
-add_time(cJSON *o, const char *key, time_t t)
-{
-	struct tm tm;
-	char buf[64];
-
-	if (!gmtime_r(&t, &tm) ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return jb_add_str(o, key, NULL);
-	return jb_add_str(o, key, buf);
-}
-
+/* The fact tables' string-list writer, for the lists outside them
+ * (capabilities, host evidence). */
 static bool
 add_strlist(cJSON *o, const char *key, const struct strlist *l)
 {
-	cJSON *arr = cJSON_AddArrayToObject(o, key);
-
-	if (!arr)
-		return false;
-	for (size_t i = 0; i < l->n; i++)
-		if (!jb_push_str(arr, l->items[i]))
-			return false;
-	return true;
+	return jf_add_strlist(o, key, l);
 }
 
 static bool
@@ -105,15 +87,16 @@ add_findings(cJSON *e, const struct endpoint_result *r,
 
 /* keyUsage names, or null when the extension is absent */
 static bool
-add_key_usage(cJSON *o, const struct cert_facts *c)
+add_key_usage(cJSON *o, const char *key, const void *s)
 {
+	const struct cert_facts *c = s;
 	cJSON *arr;
 	unsigned bit;
 	const char *name;
 
 	if (!c->key_usage_present)
-		return cJSON_AddNullToObject(o, "key_usage") != NULL;
-	arr = cJSON_AddArrayToObject(o, "key_usage");
+		return cJSON_AddNullToObject(o, key) != NULL;
+	arr = cJSON_AddArrayToObject(o, key);
 	if (!arr)
 		return false;
 	for (size_t i = 0; (name = key_usage_name(i, &bit)); i++)
@@ -127,30 +110,7 @@ add_cert(cJSON *arr, const struct cert_facts *c)
 {
 	cJSON *o = jb_push_obj(arr);
 
-	return o && jb_add_str(o, "subject", c->subject) &&
-	       jb_add_str(o, "issuer", c->issuer) &&
-	       jb_add_str(o, "common_name", c->common_name) &&
-	       jb_add_str(o, "serial", c->serial) &&
-	       jb_add_str(o, "sha256", c->sha256) &&
-	       add_time(o, "not_before", c->not_before) &&
-	       add_time(o, "not_after", c->not_after) &&
-	       jb_add_str(o, "key_algorithm", c->key_algorithm) &&
-	       add_num(o, "key_bits", c->key_bits) &&
-	       jb_add_str(o, "curve", c->curve) &&
-	       jb_add_str(o, "signature_algorithm", c->signature_algorithm) &&
-	       add_bool(o, "signature_weak", c->signature_weak) &&
-	       add_bool(o, "self_issued", c->self_issued) &&
-	       add_bool(o, "self_signed", c->self_signed) &&
-	       add_bool(o, "is_ca", c->is_ca) && add_key_usage(o, c) &&
-	       add_strlist(o, "extended_key_usage", &c->eku) &&
-	       add_strlist(o, "dns_names", &c->dns_names) &&
-	       add_strlist(o, "ip_addresses", &c->ip_addresses);
-}
-
-static bool
-add_opt_time(cJSON *o, const char *key, time_t t)
-{
-	return t ? add_time(o, key, t) : jb_add_str(o, key, NULL);
+	return o && jf_write(o, json_cert_fields, c, add_key_usage);
 }
 
 /* The stapled OCSP response, or null when none was stapled. */
@@ -162,14 +122,7 @@ add_ocsp(cJSON *tls, const struct ocsp_facts *oc)
 	if (!oc->present)
 		return cJSON_AddNullToObject(tls, "ocsp") != NULL;
 	o = cJSON_AddObjectToObject(tls, "ocsp");
-	return o && jb_add_str(o, "status", oc->status) &&
-	       add_bool(o, "matches_leaf", oc->matches_leaf) &&
-	       add_bool(o, "signature_valid", oc->signature_valid) &&
-	       add_opt_time(o, "this_update", oc->this_update) &&
-	       add_opt_time(o, "next_update", oc->next_update) &&
-	       add_opt_time(o, "revoked_at", oc->revoked_at) &&
-	       jb_add_str(o, "reason", oc->reason) &&
-	       jb_add_str(o, "error", oc->error);
+	return o && jf_write(o, json_ocsp_fields, oc, NULL);
 }
 
 /* The handshake without SNI, or null when none was made. */
@@ -181,9 +134,7 @@ add_no_sni(cJSON *tls, const struct no_sni_facts *n)
 	if (!n->tried)
 		return cJSON_AddNullToObject(tls, "without_sni") != NULL;
 	o = cJSON_AddObjectToObject(tls, "without_sni");
-	return o && jb_add_str(o, "leaf_sha256", n->leaf_sha256) &&
-	       jb_add_str(o, "leaf_subject", n->leaf_subject) &&
-	       jb_add_str(o, "error", n->error);
+	return o && jf_write(o, json_no_sni_fields, n, NULL);
 }
 
 static const char *
@@ -200,6 +151,16 @@ reneg_outcome_name(enum reneg_outcome o)
 	return "not_assessed";
 }
 
+static bool
+add_reneg_outcome(cJSON *o, const char *key, const void *s)
+{
+	const struct reneg_facts *g = s;
+
+	return jb_add_str(o, key,
+	                  g->decided ? reneg_outcome_name(g->outcome)
+	                             : "not_assessed");
+}
+
 /* The client-initiated renegotiation, or null when none was tried. */
 static bool
 add_reneg(cJSON *tls, const struct reneg_facts *g)
@@ -209,11 +170,7 @@ add_reneg(cJSON *tls, const struct reneg_facts *g)
 	if (!g->tried)
 		return cJSON_AddNullToObject(tls, "renegotiation") != NULL;
 	o = cJSON_AddObjectToObject(tls, "renegotiation");
-	return o &&
-	       jb_add_str(o, "outcome",
-	                  g->decided ? reneg_outcome_name(g->outcome)
-	                             : "not_assessed") &&
-	       jb_add_str(o, "detail", g->detail);
+	return o && jf_write(o, json_reneg_fields, g, add_reneg_outcome);
 }
 
 /* The main session's ticket and the resumption with early data, or null
@@ -227,12 +184,7 @@ add_early_data(cJSON *tls, const struct early_data_facts *ed)
 	if (!ed->checked)
 		return cJSON_AddNullToObject(tls, "early_data") != NULL;
 	o = cJSON_AddObjectToObject(tls, "early_data");
-	return o && add_bool(o, "session_ticket", ed->ticket) &&
-	       add_num(o, "max_early_data", (double)ed->max_early_data) &&
-	       add_bool(o, "attempted", ed->tried) &&
-	       add_bool(o, "resumed", ed->resumed) &&
-	       add_bool(o, "accepted", ed->accepted) &&
-	       jb_add_str(o, "error", ed->error);
+	return o && jf_write(o, json_early_data_fields, ed, NULL);
 }
 
 static bool
@@ -241,15 +193,7 @@ add_certificate(cJSON *tls, const struct chain_facts *ch)
 	cJSON *o = cJSON_AddObjectToObject(tls, "certificate");
 	cJSON *chain;
 
-	if (!o || !add_bool(o, "trusted", ch->trusted) ||
-	    !add_bool(o, "needed_unsent_intermediates",
-	              ch->needed_unsent_intermediates) ||
-	    !add_bool(o, "leaf_is_anchor", ch->leaf_is_anchor) ||
-	    !add_bool(o, "publicly_trusted", ch->publicly_trusted) ||
-	    !add_bool(o, "order_broken", ch->order_broken) ||
-	    !add_num(o, "verify_status", ch->verify_status) ||
-	    !jb_add_str(o, "verify_text", ch->verify_text) ||
-	    !add_num(o, "certificates_sent", (double)ch->nsent))
+	if (!o || !jf_write(o, json_chain_fields, ch, NULL))
 		return false;
 	chain = cJSON_AddArrayToObject(o, "chain");
 	if (!chain)
@@ -383,12 +327,7 @@ add_tls(cJSON *e, const struct endpoint_result *r)
 	if (!t->handshake_done && !t->error && !r->tls_audit)
 		return cJSON_AddNullToObject(e, "tls") != NULL;
 	o = cJSON_AddObjectToObject(e, "tls");
-	return o && jb_add_str(o, "version", t->version) &&
-	       jb_add_str(o, "cipher_suite", t->cipher_suite) &&
-	       jb_add_str(o, "kx", t->kx) &&
-	       jb_add_str(o, "description", t->description) &&
-	       jb_add_str(o, "error", t->error) &&
-	       add_bool(o, "ocsp_stapled", t->ocsp_stapled) &&
+	return o && jf_write(o, json_tls_fields, t, NULL) &&
 	       add_ocsp(o, &t->ocsp) && add_certificate(o, &t->chain) &&
 	       add_no_sni(o, &r->no_sni) && add_reneg(o, &r->reneg) &&
 	       add_early_data(o, &r->early) && add_audit(o, r->tls_audit);
@@ -515,7 +454,7 @@ static bool
 add_run_start(cJSON *root, const char *schema, const struct scan_report *rep)
 {
 	return jb_add_str(root, "schema", schema) && add_scanner(root, rep) &&
-	       add_time(root, "started", rep->started.tv_sec);
+	       jf_add_time(root, "started", rep->started.tv_sec);
 }
 
 /* What is known only when it ends: finished, fail_on, exit_code, partial
@@ -528,7 +467,7 @@ add_run_end(cJSON *root, const struct scan_report *rep,
 
 	/* The gate threshold is the value gate_failures was counted with,
 	 * so the document cannot contradict itself. */
-	return add_time(root, "finished", rep->finished.tv_sec) &&
+	return jf_add_time(root, "finished", rep->finished.tv_sec) &&
 	       jb_add_str(root, "fail_on",
 	                  threshold >= 0
 	                      ? severity_name((enum severity)threshold)

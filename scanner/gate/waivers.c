@@ -5,7 +5,6 @@
 #include "scanner/gate/waivers.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,12 +14,24 @@
 #include "probes/checks/catalog.h"
 #include "probes/service.h"
 #include "scanner/core/escape.h"
+#include "scanner/core/fileio.h"
 #include "scanner/core/result.h"
 #include "scanner/core/xalloc.h"
 
 #define WAIVERS_MAX_BYTES (16u * 1024 * 1024)
 #define REASON_MAX        1024
 #define PATTERN_MAX       512
+
+/* Messages quote the operator's file (and its name), which may hold any
+ * byte: keep the one-line error a terminal and a CI log can show safely. */
+static int
+one_line(char *err)
+{
+	for (char *c = err; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+			*c = '?';
+	return -1;
+}
 
 static int errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -33,12 +44,7 @@ errf(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	/* messages quote the operator's file, which may hold any byte: keep
-	 * the one-line error a terminal and a CI log can show safely */
-	for (char *c = err; *c; c++)
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
-			*c = '?';
-	return -1;
+	return one_line(err);
 }
 
 int
@@ -222,44 +228,15 @@ int
 waivers_load(const char *path, struct waiver_list *out, char *err,
              size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf;
+	size_t len;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!f)
-		return errf(err, errlen, "%s: cannot read: %s", path,
-		            strerror(errno));
-	for (;;) {
-		size_t got;
-
-		if (len == cap) {
-			if (cap >= WAIVERS_MAX_BYTES) {
-				fclose(f);
-				free(buf);
-				return errf(err, errlen,
-				            "%s: larger than %u bytes", path,
-				            WAIVERS_MAX_BYTES);
-			}
-			cap = cap ? cap * 2 : 4096;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno;
-
-		fclose(f);
-		free(buf);
-		return errf(err, errlen, "%s: cannot read: %s", path,
-		            strerror(e));
-	}
-	fclose(f);
-	rc = waivers_parse(buf ? buf : "", len, path, out, err, errlen);
+	if (read_capped(path, WAIVERS_MAX_BYTES, false, &buf, &len, err,
+	                errlen) < 0)
+		return one_line(err);
+	rc = waivers_parse(buf, len, path, out, err, errlen);
 	free(buf);
 	return rc;
 }
