@@ -125,7 +125,7 @@ send_command(struct probe_ctx *c, enum imap_phase phase, const char *cmd)
 	probe_waiting_for(c, phase_names[phase]);
 	snprintf(s->tag, sizeof(s->tag), "%s", probe_new_tag(c));
 	snprintf(line, sizeof(line), "%s %s", s->tag, cmd);
-	probe_expect(c, PP_EXPECT_IMAP_TAGGED, s->tag);
+	probe_expect(c, imap_end_tagged, s->tag);
 	probe_send(c, line);
 	return PROBE_WAIT;
 }
@@ -138,7 +138,7 @@ send_continuation(struct probe_ctx *c, enum imap_phase phase, const char *line)
 
 	s->phase = phase;
 	probe_waiting_for(c, phase_names[phase]);
-	probe_expect(c, PP_EXPECT_IMAP_TAGGED, s->tag);
+	probe_expect(c, imap_end_tagged, s->tag);
 	probe_send(c, line);
 	return PROBE_WAIT;
 }
@@ -192,7 +192,7 @@ imap_start(struct probe_ctx *c)
 	s->phase = pass == PASS_PLAINTEXT_CHECK ? IMAP_PHASE_PLAIN_GREETING
 	                                        : IMAP_PHASE_GREETING;
 	probe_waiting_for(c, phase_names[s->phase]);
-	probe_expect(c, PP_EXPECT_LINE, NULL);
+	probe_expect(c, NULL, NULL);
 	return PROBE_WAIT;
 }
 
@@ -335,7 +335,7 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 			/* bare LF: a parser differential (CVE-2022-28220) */
 			snprintf(line, sizeof(line),
 			         "%s STARTTLS\n" INJECT_TAG " NOOP\n", s->tag);
-			probe_expect(c, PP_EXPECT_IMAP_TAGGED, s->tag);
+			probe_expect(c, imap_end_tagged, s->tag);
 			probe_send_raw(c, line);
 		}
 		return PROBE_WAIT;

@@ -102,7 +102,7 @@ line_evidence(const struct pp_line *l)
 }
 
 static enum probe_step
-expect_reply(struct probe_ctx *c, enum pop3_phase phase, enum pp_expect e)
+expect_reply(struct probe_ctx *c, enum pop3_phase phase, pp_endofresp e)
 {
 	st(c)->phase = phase;
 	probe_waiting_for(c, phase_names[phase]);
@@ -112,7 +112,7 @@ expect_reply(struct probe_ctx *c, enum pop3_phase phase, enum pp_expect e)
 
 static enum probe_step
 send_command(struct probe_ctx *c, enum pop3_phase phase, const char *cmd,
-             enum pp_expect e)
+             pp_endofresp e)
 {
 	expect_reply(c, phase, e);
 	probe_send(c, cmd);
@@ -136,29 +136,6 @@ is_continuation(const struct pp_line *l)
 	       (l->len == 1 || l->text[1] == ' ');
 }
 
-/* The mechanisms of "SASL A B C" lines. */
-static void
-sasl_mechs(const struct strlist *caps, struct strlist *out)
-{
-	for (size_t i = 0; i < caps->n; i++) {
-		const char *p = caps->items[i];
-
-		if (strncasecmp(p, "SASL", 4) != 0 || (p[4] && p[4] != ' '))
-			continue;
-		p += 4;
-		while (*p) {
-			size_t w;
-
-			while (*p == ' ')
-				p++;
-			w = strcspn(p, " ");
-			if (w > 0)
-				strlist_addn(out, p, w);
-			p += w;
-		}
-	}
-}
-
 static enum probe_step
 pop3_start(struct probe_ctx *c)
 {
@@ -171,7 +148,7 @@ pop3_start(struct probe_ctx *c)
 	                    probe_pass(c) == PASS_PLAINTEXT_CHECK
 	                        ? POP3_PHASE_PLAIN_GREETING
 	                        : POP3_PHASE_GREETING,
-	                    PP_EXPECT_LINE);
+	                    NULL);
 }
 
 static enum probe_step next_step(struct probe_ctx *c);
@@ -190,7 +167,7 @@ probe_next_mechanism(struct probe_ctx *c)
 		if (!s->current)
 			break;
 		snprintf(cmd, sizeof(cmd), "AUTH %s", m);
-		return send_command(c, POP3_PHASE_AUTH, cmd, PP_EXPECT_LINE);
+		return send_command(c, POP3_PHASE_AUTH, cmd, NULL);
 	}
 	s->current = NULL;
 	return next_step(c);
@@ -208,19 +185,17 @@ next_step(struct probe_ctx *c)
 	if (active(c) && !s->ntlm_done && strlist_has_ci(mechs, "NTLM")) {
 		s->ntlm_done = true;
 		s->current = auth_probes_add(&s->auth, "NTLM", !tls, true);
-		return send_command(c, POP3_PHASE_AUTH, "AUTH NTLM",
-		                    PP_EXPECT_LINE);
+		return send_command(c, POP3_PHASE_AUTH, "AUTH NTLM", NULL);
 	}
 	if (!tls && cleartext) {
 		if (!s->starttls.advertised && !active(c))
 			return PROBE_DONE;
 		s->starttls.attempted = true;
-		return send_command(c, POP3_PHASE_STLS, "STLS", PP_EXPECT_LINE);
+		return send_command(c, POP3_PHASE_STLS, "STLS", NULL);
 	}
 	if (active(c) && tls && !cleartext && !s->implicit_stls_checked) {
 		s->implicit_stls_checked = true;
-		return send_command(c, POP3_PHASE_IMPLICIT_STLS, "STLS",
-		                    PP_EXPECT_LINE);
+		return send_command(c, POP3_PHASE_IMPLICIT_STLS, "STLS", NULL);
 	}
 	return PROBE_DONE;
 }
@@ -253,33 +228,31 @@ on_greeting(struct probe_ctx *c, const struct pp_reply *r)
 		return PROBE_DONE;
 	}
 	if (probe_pass(c) & PROBE_PASS_HELLO)
-		return send_command(c, POP3_PHASE_PREAMBLE_STLS, "STLS",
-		                    PP_EXPECT_LINE);
+		return send_command(c, POP3_PHASE_PREAMBLE_STLS, "STLS", NULL);
 	switch (probe_pass(c)) {
 	case PASS_INJECT_CRLF:
 		return send_command(c, POP3_PHASE_INJECT_STLS, "STLS\r\nCAPA",
-		                    PP_EXPECT_LINE);
+		                    NULL);
 	case PASS_INJECT_LF:
-		expect_reply(c, POP3_PHASE_INJECT_STLS, PP_EXPECT_LINE);
+		expect_reply(c, POP3_PHASE_INJECT_STLS, NULL);
 		probe_send_raw(c, "STLS\nCAPA\n");
 		return PROBE_WAIT;
 	case PASS_INJECT_SPLIT:
-		send_command(c, POP3_PHASE_INJECT_STLS, "STLS", PP_EXPECT_LINE);
+		send_command(c, POP3_PHASE_INJECT_STLS, "STLS", NULL);
 		probe_write_barrier(c);
 		probe_send(c, "CAPA");
 		return PROBE_WAIT;
 	case PASS_EXTRA_1:
 	case PASS_EXTRA_2:
 	case PASS_EXTRA_3:
-		return send_command(c, POP3_PHASE_EXTRA_STLS, "STLS",
-		                    PP_EXPECT_LINE);
+		return send_command(c, POP3_PHASE_EXTRA_STLS, "STLS", NULL);
 	default:
 		break;
 	}
 	s->greeted = true;
 	if (pop3_apop_timestamp(pl.text, pl.text_len, &ts, &tslen))
 		s->apop_timestamp = xstrndup(ts, tslen);
-	return send_command(c, POP3_PHASE_CAPA, "CAPA", PP_EXPECT_POP3_MULTI);
+	return send_command(c, POP3_PHASE_CAPA, "CAPA", pop3_end_multi);
 }
 
 static enum probe_step
@@ -297,14 +270,14 @@ on_capa(struct probe_ctx *c, const struct pp_reply *r)
 	if (pl.status == POP3_OK)
 		pop3_parse_capa(r, caps);
 	if (tls) {
-		sasl_mechs(caps, &s->mechs_after);
+		pop3_caps_sasl_mechs(caps, &s->mechs_after);
 		if (res->endpoint.service->tls == TLS_MODE_IMPLICIT)
-			sasl_mechs(caps, &s->mechs_before);
+			pop3_caps_sasl_mechs(caps, &s->mechs_before);
 		return next_step(c);
 	}
 	s->starttls.caps_known = pl.status == POP3_OK;
 	s->starttls.advertised = pop3_caps_has(caps, "STLS");
-	sasl_mechs(caps, &s->mechs_before);
+	pop3_caps_sasl_mechs(caps, &s->mechs_before);
 	s->nprobe = s->next_probe = 0;
 	if (active(c) && res->endpoint.service->tls == TLS_MODE_STARTTLS)
 		s->nprobe = auth_mechs_to_probe(&s->mechs_before, s->to_probe,
@@ -337,12 +310,12 @@ on_auth(struct probe_ctx *c, const struct pp_reply *r)
 	if (s->current)
 		s->current->outcome = MECH_USABLE;
 	if (ntlm) {
-		expect_reply(c, POP3_PHASE_NTLM, PP_EXPECT_LINE);
+		expect_reply(c, POP3_PHASE_NTLM, NULL);
 		probe_send(c, ntlm_negotiate_base64());
 		return PROBE_WAIT;
 	}
 	/* RFC 5034 §4: "*" cancels the exchange */
-	return send_command(c, POP3_PHASE_AUTH_CANCEL, "*", PP_EXPECT_LINE);
+	return send_command(c, POP3_PHASE_AUTH_CANCEL, "*", NULL);
 }
 
 static enum probe_step
@@ -370,7 +343,7 @@ on_ntlm(struct probe_ctx *c, const struct pp_reply *r)
 			s->auth.ntlm_evidence = xstrdup(ev);
 		}
 	}
-	return send_command(c, POP3_PHASE_AUTH_CANCEL, "*", PP_EXPECT_LINE);
+	return send_command(c, POP3_PHASE_AUTH_CANCEL, "*", NULL);
 }
 
 static enum probe_step
@@ -551,8 +524,7 @@ pop3_on_tls_ready(struct probe_ctx *c)
 		return listen_quietly(c, POP3_PHASE_INJECT_LISTEN,
 		                      probe_options(c)->quiet_wait_s);
 	s->starttls.handshake_done = true;
-	return send_command(c, POP3_PHASE_TLS_CAPA, "CAPA",
-	                    PP_EXPECT_POP3_MULTI);
+	return send_command(c, POP3_PHASE_TLS_CAPA, "CAPA", pop3_end_multi);
 }
 
 static enum probe_step
@@ -562,7 +534,7 @@ pop3_on_quiet(struct probe_ctx *c)
 
 	if (s->phase == POP3_PHASE_INJECT_LISTEN)
 		return send_command(c, POP3_PHASE_INJECT_CAPA, "CAPA",
-		                    PP_EXPECT_POP3_MULTI);
+		                    pop3_end_multi);
 	if (s->phase == POP3_PHASE_STLS_SETTLE)
 		return starttls_settle_done(c, NULL);
 	if (s->phase == POP3_PHASE_PREAMBLE_SETTLE)
