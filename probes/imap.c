@@ -129,30 +129,24 @@ more(struct probe_ctx *c)
 }
 
 static enum probe_step
-on_greeting(struct probe_ctx *c, const struct pp_reply *r)
+on_greeting(struct probe_ctx *c, const struct pp_line *l)
 {
 	struct imap_state *s = st(c);
-	struct endpoint_result *res = probe_result(c);
-	const struct pp_line *l = &r->lines[0];
+	const char *banner = probe_result(c)->banner;
 	struct imap_line il;
 	enum probe_step step;
 
 	imap_parse_line(l->text, l->len, &il);
-	if (probe_pass(c) == PROBE_PASS_MAIN) {
-		free(res->banner);
-		res->banner = mail_evidence(l);
-	}
 	if (il.kind != IMAP_UNTAGGED || il.cond == IMAP_COND_NONE ||
 	    il.cond == IMAP_COND_NO || il.cond == IMAP_COND_BAD) {
 		probe_set_status(c, EP_STATUS_PROTOCOL_ERROR,
 		                 "not an IMAP greeting: %s",
-		                 res->banner ? res->banner : "");
+		                 banner ? banner : "");
 		return PROBE_DONE;
 	}
 	if (il.cond == IMAP_COND_BYE) {
 		probe_set_status(c, EP_STATUS_REJECTED,
-		                 "server refused the connection: %s",
-		                 res->banner);
+		                 "server refused the connection: %s", banner);
 		return PROBE_DONE;
 	}
 	if (starttls_pass_greeted(c, &step))
@@ -180,7 +174,7 @@ collect_caps(const struct pp_reply *r, struct strlist *caps)
 }
 
 static enum probe_step
-on_capability(struct probe_ctx *c, const struct pp_reply *r)
+on_capa(struct probe_ctx *c, const struct pp_reply *r)
 {
 	struct imap_state *s = st(c);
 	struct endpoint_result *res = probe_result(c);
@@ -303,53 +297,29 @@ judge_tail(struct probe_ctx *c, bool cleartext)
 }
 
 static void
-imap_finish(struct probe_ctx *c, enum probe_end how)
+release(struct probe_ctx *c)
 {
-	struct imap_state *s = st(c);
-
-	mail_finish(c, how);
-	strlist_free(&s->greeting_caps);
-	free(s->capability_in_ok_text);
+	strlist_free(&st(c)->greeting_caps);
+	free(st(c)->capability_in_ok_text);
 }
 
 static const struct mail_dialect imap_dialect = {
-    .name = "IMAP",
-    .ok_word = "OK",
-    .starttls = "STARTTLS",
-    .capa = "CAPABILITY",
-    .authenticate = "AUTHENTICATE",
-    .missing_text = "STARTTLS not in the capabilities (passive scan: the "
-                    "command was not tried)",
+    MAIL_DIALECT_HOOKS,
+    .inject = {INJECT_TAG " NOOP", INJECT_TAG, "NOOP"},
     .tagged = true,
     .reply_end = imap_end_tagged,
     .capa_end = imap_end_tagged,
-    .inject = INJECT_TAG " NOOP",
-    .inject_tag = INJECT_TAG,
-    .inject_check = "NOOP",
-    .inject_check_end = imap_end_tagged,
-    .phase_names = phase_names,
-    .reply_ok = reply_ok,
     .reply_bad = reply_bad,
-    .continuation = continuation,
-    .greets = greets,
     .mechs = mechs_of,
     .caps_has = strlist_has_ci,
-    .on_greeting = on_greeting,
-    .on_capa = on_capability,
     .on_own_reply = on_id,
     .more = more,
     .starttls_ok = starttls_ok,
-    .judge_greeting = judge_greeting,
-    .judge_caps = judge_caps,
-    .judge_tail = judge_tail,
+    .words = {"IMAP", "OK", "STARTTLS", "CAPABILITY", "AUTHENTICATE",
+              "the capabilities"},
 };
 
-const struct probe_module imap_probe = {
-    .name = "imap",
-    .state_size = sizeof(struct imap_state),
-    .start = imap_start,
-    .finish = imap_finish,
-    MAIL_PROBE_OPS,
-    /* valid in every state; pipelined behind the greeting */
-    .early_data = "a1 NOOP\r\n",
-};
+/* early data: NOOP is valid in every state; pipelined behind the
+ * greeting */
+MAIL_PROBE_MODULE(imap_probe, "imap", struct imap_state, imap_start,
+                  "a1 NOOP\r\n");

@@ -84,7 +84,7 @@ mail_start(struct probe_ctx *c, const struct mail_dialect *d)
 	m->d = d;
 	strlist_init(&m->mechs_before);
 	strlist_init(&m->mechs_after);
-	m->starttls.command = d->starttls;
+	m->starttls.command = d->words.starttls;
 	mail_set_phase(c, probe_pass(c) == PASS_PLAINTEXT_CHECK
 	                      ? MAIL_PHASE_PLAIN_GREETING
 	                      : MAIL_PHASE_GREETING);
@@ -106,7 +106,7 @@ mail_next_step(struct probe_ctx *c)
 	if (active(c) && !m->ntlm_done && strlist_has_ci(mechs, "NTLM")) {
 		m->ntlm_done = true;
 		m->current = auth_probes_add(&m->auth, "NTLM", !tls, true);
-		snprintf(cmd, sizeof(cmd), "%s NTLM", d->authenticate);
+		snprintf(cmd, sizeof(cmd), "%s NTLM", d->words.authenticate);
 		return mail_command(c, MAIL_PHASE_AUTH, cmd, d->reply_end);
 	}
 	if (!tls && cleartext && !m->no_starttls) {
@@ -114,13 +114,13 @@ mail_next_step(struct probe_ctx *c)
 		if (!m->starttls.advertised && !active(c))
 			return PROBE_DONE;
 		m->starttls.attempted = true;
-		return mail_command(c, MAIL_PHASE_STARTTLS, d->starttls,
+		return mail_command(c, MAIL_PHASE_STARTTLS, d->words.starttls,
 		                    d->reply_end);
 	}
 	if (active(c) && tls && !cleartext && !m->implicit_checked) {
 		m->implicit_checked = true;
 		return mail_command(c, MAIL_PHASE_IMPLICIT_STARTTLS,
-		                    d->starttls, d->reply_end);
+		                    d->words.starttls, d->reply_end);
 	}
 	return d->more ? d->more(c) : PROBE_DONE;
 }
@@ -142,7 +142,7 @@ mail_after_caps(struct probe_ctx *c, bool caps_known)
 	}
 	m->starttls.caps_known = caps_known;
 	m->starttls.advertised =
-	    d->caps_has(&res->caps_before_tls, d->starttls);
+	    d->caps_has(&res->caps_before_tls, d->words.starttls);
 	d->mechs(&res->caps_before_tls, &m->mechs_before);
 	/* mechanism probes where they matter: before TLS on the cleartext
 	 * port (can a password or token go out in the clear?) */
@@ -193,7 +193,11 @@ mail_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 
 	switch (m->phase) {
 	case MAIL_PHASE_GREETING:
-		return m->d->on_greeting(c, r);
+		if (probe_pass(c) == PROBE_PASS_MAIN) {
+			free(probe_result(c)->banner);
+			probe_result(c)->banner = mail_evidence(&r->lines[0]);
+		}
+		return m->d->on_greeting(c, &r->lines[0]);
 	case MAIL_PHASE_CAPA:
 	case MAIL_PHASE_TLS_CAPA:
 		return m->d->on_capa(c, r);
@@ -227,7 +231,8 @@ mail_on_tls_ready(struct probe_ctx *c)
 		                   probe_options(c)->quiet_wait_s);
 	m->starttls.handshake_done = true;
 	/* capabilities learned before TLS are evidence only from now on */
-	return mail_command(c, MAIL_PHASE_TLS_CAPA, m->d->capa, m->d->capa_end);
+	return mail_command(c, MAIL_PHASE_TLS_CAPA, m->d->words.capa,
+	                    m->d->capa_end);
 }
 
 enum probe_step
@@ -237,7 +242,7 @@ mail_on_quiet(struct probe_ctx *c)
 
 	if (m->phase == MAIL_PHASE_INJECT_LISTEN)
 		return mail_command(c, MAIL_PHASE_INJECT_CHECK,
-		                    m->d->inject_check, m->d->inject_check_end);
+		                    m->d->inject.check, m->d->capa_end);
 	if (m->phase == MAIL_PHASE_STARTTLS_SETTLE)
 		return starttls_settle_done(c, NULL);
 	if (m->phase == MAIL_PHASE_PREAMBLE_SETTLE)
@@ -261,7 +266,7 @@ mail_on_tls_failed(struct probe_ctx *c, const char *why)
 	starttls_note_handshake_failed(c);
 	probe_set_status(c, EP_STATUS_OK,
 	                 "%s accepted but the handshake failed",
-	                 m->d->starttls);
+	                 m->d->words.starttls);
 	return PROBE_DONE;
 }
 
@@ -277,12 +282,12 @@ judge_starttls(struct probe_ctx *c, enum probe_end how)
 	 * upgrade failed as surely as a handshake that dies at once */
 	if (how == PROBE_END_CLOSED && m->phase == MAIL_PHASE_STARTTLS_SETTLE) {
 		why = xasprintf("the server closed the connection after the %s",
-		                m->d->ok_word);
+		                m->d->words.ok);
 		(void)mail_on_tls_failed(c, why);
 		free(why);
 	}
 	m->starttls.still_advertised =
-	    m->d->caps_has(&res->caps_after_tls, m->d->starttls);
+	    m->d->caps_has(&res->caps_after_tls, m->d->words.starttls);
 	/* a timeout or close mid-way is not an answer to STARTTLS */
 	if (how == PROBE_END_DONE || m->starttls.handshake_done ||
 	    m->starttls.handshake_error)
@@ -290,8 +295,11 @@ judge_starttls(struct probe_ctx *c, enum probe_end how)
 	if (probe_options(c)->passive && !m->starttls.attempted &&
 	    m->starttls.caps_known && !m->starttls.advertised &&
 	    !m->no_starttls)
-		result_add_findingf(res, CHECK(STARTTLS_MISSING), "%s",
-		                    m->d->missing_text);
+		result_add_findingf(res, CHECK(STARTTLS_MISSING),
+		                    "%s not in %s (passive scan: the command "
+		                    "was not tried)",
+		                    m->d->words.starttls,
+		                    m->d->words.caps_list);
 	memo->starttls_ok = m->starttls.handshake_done;
 }
 
@@ -314,7 +322,7 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 		return;
 	if (cleartext)
 		result_add_findingf(res, CHECK(SVC_CLEARTEXT_PORT_OPEN),
-		                    "cleartext %s greeting: %s", d->name,
+		                    "cleartext %s greeting: %s", d->words.name,
 		                    res->banner);
 	d->judge_greeting(c, cleartext);
 	banner_judge(res, res->banner);
@@ -336,8 +344,11 @@ mail_finish(struct probe_ctx *c, enum probe_end how)
 {
 	struct mail_conv *m = mail_conv(c);
 
-	if (m->d && probe_pass(c) == PROBE_PASS_MAIN)
+	if (!m->d)
+		return; /* never started: nothing was allocated */
+	if (probe_pass(c) == PROBE_PASS_MAIN)
 		judge_main(c, how);
+	m->d->release(c);
 	strlist_free(&m->mechs_before);
 	strlist_free(&m->mechs_after);
 	starttls_outcome_free(&m->starttls);

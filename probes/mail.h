@@ -66,24 +66,32 @@ struct mail_conv {
 	bool implicit_bad;
 };
 
-struct mail_dialect {
-	const char *name;         /* "IMAP", in finding texts */
-	const char *ok_word;      /* "OK", "+OK" */
+/* A dialect's words, in commands, finding texts and timeout messages. */
+struct mail_words {
+	const char *name;         /* "IMAP" */
+	const char *ok;           /* "OK", "+OK" */
 	const char *starttls;     /* "STARTTLS", "STLS" */
 	const char *capa;         /* "CAPABILITY", "CAPA" */
 	const char *authenticate; /* "AUTHENTICATE", "AUTH" */
-	const char *missing_text; /* STARTTLS-MISSING on a passive scan */
-	bool tagged;              /* commands carry a fresh tag */
-	pp_endofresp reply_end;   /* how a reply to a command ends */
-	pp_endofresp capa_end;    /* ... to the capability command */
-	/* STARTTLS-COMMAND-INJECTION: the command pipelined behind
-	 * STARTTLS, the tag that marks its answer (NULL: the answer is the
-	 * first reply inside TLS, or a second reply to inject_check), and
-	 * what is sent inside TLS after a quiet wait. */
-	const char *inject;
-	const char *inject_tag;
-	const char *inject_check;
-	pp_endofresp inject_check_end;
+	const char *caps_list;    /* where STARTTLS-MISSING looked */
+};
+
+/* STARTTLS-COMMAND-INJECTION: the command pipelined behind STARTTLS,
+ * the tag that marks its answer (NULL: the answer is the first reply
+ * inside TLS, or a second reply to check), and what is sent inside TLS
+ * after a quiet wait (its reply ends like the capability list's). */
+struct mail_injection {
+	const char *command;
+	const char *tag;
+	const char *check;
+};
+
+struct mail_dialect {
+	struct mail_words words;
+	struct mail_injection inject;
+	bool tagged;            /* commands carry a fresh tag */
+	pp_endofresp reply_end; /* how a reply to a command ends */
+	pp_endofresp capa_end;  /* ... to the capability command */
 	const char *const *phase_names;
 
 	/* the reply (to a command) says OK / +OK */
@@ -99,8 +107,9 @@ struct mail_dialect {
 	bool (*caps_has)(const struct strlist *caps, const char *name);
 
 	/* the dialect's own steps */
+	/* the greeting (already the main pass's banner) */
 	enum probe_step (*on_greeting)(struct probe_ctx *c,
-	                               const struct pp_reply *r);
+	                               const struct pp_line *l);
 	enum probe_step (*on_capa)(struct probe_ctx *c,
 	                           const struct pp_reply *r);
 	enum probe_step (*on_own_reply)(struct probe_ctx *c,
@@ -115,6 +124,8 @@ struct mail_dialect {
 	void (*judge_caps)(struct probe_ctx *c, bool cleartext,
 	                   struct auth_context *actx);
 	void (*judge_tail)(struct probe_ctx *c, bool cleartext);
+	/* frees the dialect's own state, after the judgement */
+	void (*release)(struct probe_ctx *c);
 };
 
 /* The names of the shared phases, for timeout messages ("reply to
@@ -139,11 +150,28 @@ struct mail_dialect {
 	[MAIL_PHASE_STARTTLS_SETTLE] = "bytes after the " starttls " " ok,     \
 	[MAIL_PHASE_PREAMBLE_SETTLE] = "bytes after the " starttls " " ok
 
-/* The probe_module rows every dialect shares. */
-#define MAIL_PROBE_OPS                                                         \
-	.on_reply = mail_on_reply, .on_tls_ready = mail_on_tls_ready,          \
-	.on_tls_failed = mail_on_tls_failed, .on_quiet = mail_on_quiet,        \
-	.next_pass = starttls_next_pass
+/* The hooks every dialect defines, under these names. */
+#define MAIL_DIALECT_HOOKS                                                     \
+	.phase_names = phase_names, .reply_ok = reply_ok,                      \
+	.continuation = continuation, .greets = greets,                        \
+	.on_greeting = on_greeting, .on_capa = on_capa,                        \
+	.judge_greeting = judge_greeting, .judge_caps = judge_caps,            \
+	.judge_tail = judge_tail, .release = release
+
+/* A dialect's probe module; early_data: see probe_module. */
+#define MAIL_PROBE_MODULE(var, pname, state, startfn, early)                   \
+	const struct probe_module var = {                                      \
+	    .name = pname,                                                     \
+	    .state_size = sizeof(state),                                       \
+	    .start = startfn,                                                  \
+	    .on_reply = mail_on_reply,                                         \
+	    .on_tls_ready = mail_on_tls_ready,                                 \
+	    .on_tls_failed = mail_on_tls_failed,                               \
+	    .finish = mail_finish,                                             \
+	    .on_quiet = mail_on_quiet,                                         \
+	    .next_pass = starttls_next_pass,                                   \
+	    .early_data = early,                                               \
+	}
 
 static inline struct mail_conv *
 mail_conv(struct probe_ctx *c)
@@ -172,7 +200,7 @@ enum probe_step mail_on_reply(struct probe_ctx *c, const struct pp_reply *r);
 enum probe_step mail_on_tls_ready(struct probe_ctx *c);
 enum probe_step mail_on_tls_failed(struct probe_ctx *c, const char *why);
 enum probe_step mail_on_quiet(struct probe_ctx *c);
-/* Judges the main pass and frees the shared state. */
+/* Judges the main pass and frees the state (probe_module.finish). */
 void mail_finish(struct probe_ctx *c, enum probe_end how);
 
 /* sasl.c: mechanism probes and NTLM */

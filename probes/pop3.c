@@ -71,38 +71,31 @@ pop3_start(struct probe_ctx *c)
 }
 
 static enum probe_step
-on_greeting(struct probe_ctx *c, const struct pp_reply *r)
+on_greeting(struct probe_ctx *c, const struct pp_line *l)
 {
-	struct pop3_state *s = st(c);
-	struct endpoint_result *res = probe_result(c);
-	const struct pp_line *l = &r->lines[0];
+	const char *banner = probe_result(c)->banner;
 	struct pop3_line pl;
 	const char *ts;
 	size_t tslen;
 	enum probe_step step;
 
 	pop3_parse_line(l->text, l->len, &pl);
-	if (probe_pass(c) == PROBE_PASS_MAIN) {
-		free(res->banner);
-		res->banner = mail_evidence(l);
-	}
 	if (pl.status == POP3_ERR) {
 		/* [IN-USE], [SYS/TEMP], throttling: not an answer about TLS */
 		probe_set_status(c, EP_STATUS_REJECTED,
-		                 "server refused the connection: %s",
-		                 res->banner);
+		                 "server refused the connection: %s", banner);
 		return PROBE_DONE;
 	}
 	if (pl.status != POP3_OK) {
 		probe_set_status(c, EP_STATUS_PROTOCOL_ERROR,
-		                 "not a POP3 greeting: %s", res->banner);
+		                 "not a POP3 greeting: %s", banner);
 		return PROBE_DONE;
 	}
 	if (starttls_pass_greeted(c, &step))
 		return step;
-	s->m.greeted = true;
+	st(c)->m.greeted = true;
 	if (pop3_apop_timestamp(pl.text, pl.text_len, &ts, &tslen))
-		s->apop_timestamp = xstrndup(ts, tslen);
+		st(c)->apop_timestamp = xstrndup(ts, tslen);
 	return mail_command(c, MAIL_PHASE_CAPA, "CAPA", pop3_end_multi);
 }
 
@@ -117,21 +110,6 @@ on_capa(struct probe_ctx *c, const struct pp_reply *r)
 		pop3_parse_capa(r, probe_tls_active(c) ? &res->caps_after_tls
 		                                       : &res->caps_before_tls);
 	return mail_after_caps(c, ok);
-}
-
-static void
-judge_passive_auth(struct endpoint_result *res)
-{
-	const struct strlist *caps = &res->caps_before_tls;
-	bool user = pop3_caps_has(caps, "USER");
-	bool plain = pop3_caps_has_sasl(caps, "PLAIN");
-	bool login = pop3_caps_has_sasl(caps, "LOGIN");
-
-	if (user || plain || login)
-		result_add_findingf(
-		    res, CHECK(AUTH_PLAINTEXT_BEFORE_TLS),
-		    "CAPA before TLS offers%s%s%s", user ? " USER/PASS" : "",
-		    plain ? " SASL PLAIN" : "", login ? " SASL LOGIN" : "");
 }
 
 static void
@@ -164,15 +142,24 @@ judge_greeting(struct probe_ctx *c, bool cleartext)
 		                    s->apop_timestamp);
 }
 
+/* AUTH-PLAINTEXT-BEFORE-TLS from CAPA alone: USER or a password
+ * mechanism before TLS. */
 static void
 judge_caps(struct probe_ctx *c, bool cleartext, struct auth_context *actx)
 {
 	struct endpoint_result *res = probe_result(c);
+	const struct strlist *caps = &res->caps_before_tls;
+	bool user = pop3_caps_has(caps, "USER");
+	bool plain = pop3_caps_has_sasl(caps, "PLAIN");
+	bool login = pop3_caps_has_sasl(caps, "LOGIN");
 
 	actx->no_login_after_tls = !pop3_caps_has(&res->caps_after_tls, "USER");
 	judge_implementation(res);
-	if (cleartext)
-		judge_passive_auth(res);
+	if (cleartext && (user || plain || login))
+		result_add_findingf(
+		    res, CHECK(AUTH_PLAINTEXT_BEFORE_TLS),
+		    "CAPA before TLS offers%s%s%s", user ? " USER/PASS" : "",
+		    plain ? " SASL PLAIN" : "", login ? " SASL LOGIN" : "");
 }
 
 static void
@@ -190,55 +177,23 @@ judge_tail(struct probe_ctx *c, bool cleartext)
 }
 
 static void
-pop3_finish(struct probe_ctx *c, enum probe_end how)
+release(struct probe_ctx *c)
 {
-	struct pop3_state *s = st(c);
-
-	mail_finish(c, how);
-	free(s->apop_timestamp);
-	s->apop_timestamp = NULL;
+	free(st(c)->apop_timestamp);
 }
 
+/* Untagged: the injected CAPA's answer is the first reply inside TLS,
+ * or a second answer to the CAPA sent there. */
 static const struct mail_dialect pop3_dialect = {
-    .name = "POP3",
-    .ok_word = "+OK",
-    .starttls = "STLS",
-    .capa = "CAPA",
-    .authenticate = "AUTH",
-    .missing_text = "STLS not in CAPA (passive scan: the command was not "
-                    "tried)",
-    .tagged = false,
-    .reply_end = NULL,
+    MAIL_DIALECT_HOOKS,
+    .inject = {"CAPA", NULL, "CAPA"},
     .capa_end = pop3_end_multi,
-    /* untagged: the injected CAPA's answer is the first reply inside
-     * TLS, or a second answer to the CAPA sent there */
-    .inject = "CAPA",
-    .inject_tag = NULL,
-    .inject_check = "CAPA",
-    .inject_check_end = pop3_end_multi,
-    .phase_names = phase_names,
-    .reply_ok = reply_ok,
-    .reply_bad = NULL,
-    .continuation = continuation,
-    .greets = greets,
     .mechs = pop3_caps_sasl_mechs,
     .caps_has = pop3_caps_has,
-    .on_greeting = on_greeting,
-    .on_capa = on_capa,
-    .on_own_reply = NULL,
-    .more = NULL,
-    .starttls_ok = NULL,
-    .judge_greeting = judge_greeting,
-    .judge_caps = judge_caps,
-    .judge_tail = judge_tail,
+    .words = {"POP3", "+OK", "STLS", "CAPA", "AUTH", "CAPA"},
 };
 
-const struct probe_module pop3_probe = {
-    .name = "pop3",
-    .state_size = sizeof(struct pop3_state),
-    .start = pop3_start,
-    .finish = pop3_finish,
-    MAIL_PROBE_OPS,
-    /* NOOP is for the TRANSACTION state only; CAPA works before login */
-    .early_data = "CAPA\r\n",
-};
+/* early data: NOOP is for the TRANSACTION state only; CAPA works
+ * before login */
+MAIL_PROBE_MODULE(pop3_probe, "pop3", struct pop3_state, pop3_start,
+                  "CAPA\r\n");

@@ -34,7 +34,8 @@ sasl_next_mechanism(struct probe_ctx *c)
 		                             strlist_has_ci(adv, mech));
 		if (!m->current)
 			break;
-		snprintf(cmd, sizeof(cmd), "%s %s", m->d->authenticate, mech);
+		snprintf(cmd, sizeof(cmd), "%s %s", m->d->words.authenticate,
+		         mech);
 		return mail_command(c, MAIL_PHASE_AUTH, cmd, m->d->reply_end);
 	}
 	m->current = NULL;

@@ -22,7 +22,8 @@ send_injection(struct probe_ctx *c, int pass)
 
 	switch (pass) {
 	case PASS_INJECT_CRLF:
-		line = xasprintf("%s\r\n%s", d->starttls, d->inject);
+		line =
+		    xasprintf("%s\r\n%s", d->words.starttls, d->inject.command);
 		mail_command(c, MAIL_PHASE_INJECT_STARTTLS, line, d->reply_end);
 		free(line);
 		return PROBE_WAIT;
@@ -33,16 +34,17 @@ send_injection(struct probe_ctx *c, int pass)
 			snprintf(m->tag, sizeof(m->tag), "%s",
 			         probe_new_tag(c));
 		line = xasprintf("%s%s%s\n%s\n", d->tagged ? m->tag : "",
-		                 d->tagged ? " " : "", d->starttls, d->inject);
+		                 d->tagged ? " " : "", d->words.starttls,
+		                 d->inject.command);
 		probe_expect(c, d->reply_end, d->tagged ? m->tag : NULL);
 		probe_send_raw(c, line);
 		free(line);
 		return PROBE_WAIT;
 	default: /* PASS_INJECT_SPLIT */
-		mail_command(c, MAIL_PHASE_INJECT_STARTTLS, d->starttls,
+		mail_command(c, MAIL_PHASE_INJECT_STARTTLS, d->words.starttls,
 		             d->reply_end);
 		probe_write_barrier(c);
-		probe_send(c, d->inject);
+		probe_send(c, d->inject.command);
 		return PROBE_WAIT;
 	}
 }
@@ -55,7 +57,7 @@ starttls_pass_greeted(struct probe_ctx *c, enum probe_step *step)
 
 	if (pass & PROBE_PASS_HELLO) {
 		*step = mail_command(c, MAIL_PHASE_PREAMBLE_STARTTLS,
-		                     d->starttls, d->reply_end);
+		                     d->words.starttls, d->reply_end);
 		return true;
 	}
 	switch (pass) {
@@ -67,8 +69,8 @@ starttls_pass_greeted(struct probe_ctx *c, enum probe_step *step)
 	case PASS_EXTRA_1:
 	case PASS_EXTRA_2:
 	case PASS_EXTRA_3:
-		*step = mail_command(c, MAIL_PHASE_EXTRA_STARTTLS, d->starttls,
-		                     d->reply_end);
+		*step = mail_command(c, MAIL_PHASE_EXTRA_STARTTLS,
+		                     d->words.starttls, d->reply_end);
 		return true;
 	default:
 		return false;
@@ -81,13 +83,13 @@ static void
 report_injection(struct probe_ctx *c, const struct pp_reply *r)
 {
 	const struct mail_dialect *d = mail_conv(c)->d;
-	const char *tag = d->inject_tag;
+	const char *tag = d->inject.tag;
 	char *ev = NULL;
 
 	for (size_t i = 0; i < r->nlines && !ev; i++)
 		if (!tag || strncmp(r->lines[i].text, tag, strlen(tag)) == 0)
 			ev = mail_evidence(&r->lines[i]);
-	starttls_report_injection(c, d->starttls, d->inject, ev);
+	starttls_report_injection(c, d->words.starttls, d->inject.command, ev);
 	free(ev);
 }
 
@@ -112,7 +114,7 @@ static enum probe_step
 on_inject_reply(struct probe_ctx *c, const struct pp_reply *r)
 {
 	struct mail_conv *m = mail_conv(c);
-	const char *tag = m->d->inject_tag;
+	const char *tag = m->d->inject.tag;
 	char *more;
 
 	if (m->phase == MAIL_PHASE_INJECT_STARTTLS) {
