@@ -106,8 +106,8 @@ struct mail_dialect {
 	void (*mechs)(const struct strlist *caps, struct strlist *out);
 	bool (*caps_has)(const struct strlist *caps, const char *name);
 
-	/* the dialect's own steps */
-	/* the greeting (already the main pass's banner) */
+	/* the dialect's own steps; the greeting is already the main
+	 * pass's banner */
 	enum probe_step (*on_greeting)(struct probe_ctx *c,
 	                               const struct pp_line *l);
 	enum probe_step (*on_capa)(struct probe_ctx *c,
