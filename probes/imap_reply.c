@@ -149,3 +149,15 @@ imap_line_caps(const struct imap_line *l, struct strlist *caps)
 	}
 	return false;
 }
+
+bool
+imap_end_tagged(struct pingpong *pp, const char *line, size_t len, size_t *skip)
+{
+	size_t tlen = strlen(pp->tag);
+
+	(void)skip;
+	if (len >= 1 && line[0] == '+')
+		return true;
+	return tlen > 0 && len > tlen && memcmp(line, pp->tag, tlen) == 0 &&
+	       line[tlen] == ' ';
+}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "scanner/core/strlist.h"
+#include "scanner/engine/pingpong.h"
 
 enum imap_kind {
 	IMAP_UNTAGGED,     /* "* ..." */
@@ -51,5 +52,11 @@ void imap_parse_caps(const char *s, size_t len, struct strlist *caps);
 /* If l is "* CAPABILITY ..." or a status response with a [CAPABILITY ...]
  * code, appends the atoms to caps and returns true. */
 bool imap_line_caps(const struct imap_line *l, struct strlist *caps);
+
+/* The end of a reply to a tagged command (pingpong's endofresp): untagged
+ * lines until "<tag> ..." (the tag given to pp_expect) or a "+"
+ * continuation. */
+bool imap_end_tagged(struct pingpong *pp, const char *line, size_t len,
+                     size_t *skip);
 
 #endif

@@ -110,11 +110,12 @@ pop3_caps_has(const struct strlist *caps, const char *name)
 	return false;
 }
 
-bool
-pop3_caps_has_sasl(const struct strlist *caps, const char *mech)
+/* Calls fn with each mechanism of the "SASL A B C" lines until it
+ * returns true; returns whether one did. */
+static bool
+sasl_walk(const struct strlist *caps,
+          bool (*fn)(const char *m, size_t len, void *arg), void *arg)
 {
-	size_t mlen = strlen(mech);
-
 	for (size_t i = 0; i < caps->n; i++) {
 		const char *p = caps->items[i];
 
@@ -127,10 +128,56 @@ pop3_caps_has_sasl(const struct strlist *caps, const char *mech)
 			while (*p == ' ')
 				p++;
 			w = word_len(p);
-			if (w == mlen && strncasecmp(p, mech, mlen) == 0)
+			if (w > 0 && fn(p, w, arg))
 				return true;
 			p += w;
 		}
 	}
+	return false;
+}
+
+static bool
+add_mech(const char *m, size_t len, void *arg)
+{
+	strlist_addn(arg, m, len);
+	return false;
+}
+
+void
+pop3_caps_sasl_mechs(const struct strlist *caps, struct strlist *out)
+{
+	(void)sasl_walk(caps, add_mech, out);
+}
+
+static bool
+is_mech(const char *m, size_t len, void *arg)
+{
+	const char *mech = arg;
+
+	return len == strlen(mech) && strncasecmp(m, mech, len) == 0;
+}
+
+bool
+pop3_caps_has_sasl(const struct strlist *caps, const char *mech)
+{
+	return sasl_walk(caps, is_mech, (void *)mech);
+}
+
+/* rule_state: 1 once the "+OK" of a multi-line reply has been seen */
+bool
+pop3_end_multi(struct pingpong *pp, const char *line, size_t len, size_t *skip)
+{
+	if (!pp->rule_state) {
+		if (len >= 3 && strncasecmp(line, "+OK", 3) == 0) {
+			pp->rule_state = 1;
+			return false;
+		}
+		return true; /* -ERR or garbage: single line */
+	}
+	if (len == 1 && line[0] == '.')
+		return true;
+	/* RFC 1939 §3: a body line starting with '.' is dot-stuffed */
+	if (len > 1 && line[0] == '.')
+		*skip = 1;
 	return false;
 }

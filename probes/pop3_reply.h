@@ -39,10 +39,19 @@ bool pop3_apop_timestamp(const char *text, size_t len, const char **ts_r,
  * and "."), one string per line, to caps. */
 void pop3_parse_capa(const struct pp_reply *r, struct strlist *caps);
 
+/* Appends the mechanisms of the CAPA list's "SASL A B C" lines to out. */
+void pop3_caps_sasl_mechs(const struct strlist *caps, struct strlist *out);
+
 /* Does the CAPA list announce SASL mechanism mech ("SASL PLAIN LOGIN")? */
 bool pop3_caps_has_sasl(const struct strlist *caps, const char *mech);
 
 /* Does the CAPA list contain the capability name (first word) name? */
 bool pop3_caps_has(const struct strlist *caps, const char *name);
+
+/* The end of a multi-line reply (pingpong's endofresp, RFC 1939 §3):
+ * "+OK" then lines up to "." with dot-stuffing undone; "-ERR" (or
+ * anything but "+OK") alone. */
+bool pop3_end_multi(struct pingpong *pp, const char *line, size_t len,
+                    size_t *skip);
 
 #endif

@@ -99,13 +99,14 @@ void probe_send(struct probe_ctx *c, const char *line);
 /* Queues bytes exactly as given (no CRLF appended): for probes that
  * test line-end handling. */
 void probe_send_raw(struct probe_ctx *c, const char *bytes);
-/* Sets how the next reply ends (see scanner/engine/pingpong.h). */
-void probe_expect(struct probe_ctx *c, enum pp_expect e, const char *tag);
+/* Sets how the next reply ends: the protocol's rule, or NULL for one
+ * line (see scanner/engine/pingpong.h). */
+void probe_expect(struct probe_ctx *c, pp_endofresp end, const char *tag);
 /* A fresh, unpredictable command tag ("M3K7Q1", "M3K7Q2", ...). The
  * pointer stays valid until the next call. */
 const char *probe_new_tag(struct probe_ctx *c);
 /* Expects nothing for seconds: data that arrives goes to on_reply (as
- * PP_EXPECT_NONE lines), silence ends in on_quiet. */
+ * one-line replies), silence ends in on_quiet. */
 void probe_wait_quiet(struct probe_ctx *c, double seconds);
 /* What was queued so far goes out in a write of its own, before anything
  * queued later (a command split across two TCP writes). */

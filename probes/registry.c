@@ -10,6 +10,7 @@ static const struct service pop3 = {
     .tls = TLS_MODE_STARTTLS,
     .protocol = PROTO_POP3,
     .probe = &pop3_probe,
+    .srv = "_pop3._tcp",
 };
 static const struct service imap = {
     .name = "imap",
@@ -17,6 +18,7 @@ static const struct service imap = {
     .tls = TLS_MODE_STARTTLS,
     .protocol = PROTO_IMAP,
     .probe = &imap_probe,
+    .srv = "_imap._tcp",
 };
 static const struct service imaps = {
     .name = "imaps",
@@ -24,6 +26,7 @@ static const struct service imaps = {
     .tls = TLS_MODE_IMPLICIT,
     .protocol = PROTO_IMAP,
     .probe = &imap_probe,
+    .srv = "_imaps._tcp",
 };
 static const struct service pop3s = {
     .name = "pop3s",
@@ -31,6 +34,7 @@ static const struct service pop3s = {
     .tls = TLS_MODE_IMPLICIT,
     .protocol = PROTO_POP3,
     .probe = &pop3_probe,
+    .srv = "_pop3s._tcp",
 };
 
 static const struct service *const services[] = {&pop3, &imap, &imaps, &pop3s};

@@ -28,6 +28,7 @@ struct service {
 	enum tls_mode tls;
 	enum protocol protocol;
 	const struct probe_module *probe;
+	const char *srv; /* the SRV owner label ("_imaps._tcp", RFC 6186) */
 };
 
 /* The four standard services in the order they are scanned for a bare

@@ -185,8 +185,8 @@ starttls_preamble_step(struct probe_ctx *c, bool waited)
 }
 
 void
-starttls_report_injection(struct probe_ctx *c, const char *command,
-                          const char *evidence)
+starttls_report_injection(struct probe_ctx *c, const char *starttls,
+                          const char *command, const char *evidence)
 {
 	static const char *const variant[] = {
 	    [PASS_INJECT_CRLF] = "CRLF, one write",
@@ -197,16 +197,13 @@ starttls_report_injection(struct probe_ctx *c, const char *command,
 	int pass = probe_pass(c);
 
 	m->injection_found = true;
-	result_add_findingf(
-	    probe_result(c), CHECK(STARTTLS_COMMAND_INJECTION),
-	    "\"%s\" pipelined in cleartext after %s (%s) was "
-	    "answered inside TLS: %s",
-	    command,
-	    probe_result(c)->endpoint.service->protocol == PROTO_IMAP
-	        ? "STARTTLS"
-	        : "STLS",
-	    pass >= PASS_INJECT_CRLF && pass <= PASS_INJECT_SPLIT
-	        ? variant[pass]
-	        : "?",
-	    evidence ? evidence : "");
+	result_add_findingf(probe_result(c), CHECK(STARTTLS_COMMAND_INJECTION),
+	                    "\"%s\" pipelined in cleartext after %s (%s) was "
+	                    "answered inside TLS: %s",
+	                    command, starttls,
+	                    pass >= PASS_INJECT_CRLF &&
+	                            pass <= PASS_INJECT_SPLIT
+	                        ? variant[pass]
+	                        : "?",
+	                    evidence ? evidence : "");
 }

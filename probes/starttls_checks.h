@@ -76,9 +76,10 @@ enum probe_step starttls_settle_done(struct probe_ctx *c,
  * caller should wait (probe_wait_quiet) and call again: -1. */
 int starttls_preamble_step(struct probe_ctx *c, bool waited);
 /* STARTTLS-COMMAND-INJECTION from an injection pass: command was
- * pipelined, evidence is the line that answered it inside TLS. */
-void starttls_report_injection(struct probe_ctx *c, const char *command,
-                               const char *evidence);
+ * pipelined after starttls (the dialect's words), evidence is the line
+ * that answered it inside TLS. */
+void starttls_report_injection(struct probe_ctx *c, const char *starttls,
+                               const char *command, const char *evidence);
 /* The main pass saw its STARTTLS handshake fail right after the OK. */
 void starttls_note_handshake_failed(struct probe_ctx *c);
 

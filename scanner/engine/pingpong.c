@@ -1,6 +1,7 @@
 /*
- * Shared line-protocol engine for IMAP (RFC 9051) and POP3 (RFC 1939,
- * RFC 2449): bounded, incremental reply assembly.
+ * Shared line-protocol engine for the mail protocols: bounded,
+ * incremental reply assembly. The protocols' reply shapes live with the
+ * protocols (probes/imap_reply.c, probes/pop3_reply.c).
  */
 #include "scanner/engine/pingpong.h"
 
@@ -40,11 +41,11 @@ pp_free(struct pingpong *pp)
 }
 
 void
-pp_expect(struct pingpong *pp, enum pp_expect e, const char *tag)
+pp_expect(struct pingpong *pp, pp_endofresp endofresp, const char *tag)
 {
 	reply_clear(&pp->reply);
-	pp->expect = e;
-	pp->pop3_in_body = false;
+	pp->endofresp = endofresp;
+	pp->rule_state = 0;
 	pp->done = false;
 	pp->tag[0] = '\0';
 	if (tag) {
@@ -106,54 +107,6 @@ reply_push(struct pp_reply *r, const char *p, size_t len, bool bare_lf)
 	}
 }
 
-static bool
-starts_with_ci(const char *p, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	if (len < n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char a = p[i], b = prefix[i];
-
-		if (a >= 'a' && a <= 'z')
-			a = (char)(a - 'a' + 'A');
-		if (a != b)
-			return false;
-	}
-	return true;
-}
-
-/* Does this just-pushed line complete the reply? */
-static bool
-line_ends_reply(struct pingpong *pp, const struct pp_line *l)
-{
-	size_t tlen;
-
-	switch (pp->expect) {
-	case PP_EXPECT_NONE:
-	case PP_EXPECT_LINE:
-		return true;
-	case PP_EXPECT_IMAP_TAGGED:
-		if (l->len >= 1 && l->text[0] == '+')
-			return true;
-		tlen = strlen(pp->tag);
-		return tlen > 0 && l->len > tlen &&
-		       memcmp(l->text, pp->tag, tlen) == 0 &&
-		       l->text[tlen] == ' ';
-	case PP_EXPECT_POP3_MULTI:
-		if (!pp->pop3_in_body) {
-			if (starts_with_ci(l->text, l->len, "+OK")) {
-				pp->pop3_in_body = true;
-				return false;
-			}
-			return true; /* -ERR or garbage: single line */
-		}
-		return false; /* body lines are judged in pp_next */
-	}
-	return true;
-}
-
 int
 pp_next(struct pingpong *pp, const struct pp_reply **reply_r)
 {
@@ -164,8 +117,8 @@ pp_next(struct pingpong *pp, const struct pp_reply **reply_r)
 	for (;;) {
 		char *lf = pp->len ? memchr(pp->buf, '\n', pp->len) : NULL;
 		size_t linelen, consumed;
-		bool bare_lf, in_body, terminator;
-		const char *start = pp->buf;
+		bool bare_lf, ends;
+		size_t skip = 0;
 
 		if (!lf) {
 			/* a CR right at the cap may be the CR of a CRLF whose
@@ -193,20 +146,14 @@ pp_next(struct pingpong *pp, const struct pp_reply **reply_r)
 			pp->error = "too many lines in one reply";
 			return -1;
 		}
-		in_body =
-		    pp->expect == PP_EXPECT_POP3_MULTI && pp->pop3_in_body;
-		terminator = in_body && linelen == 1 && start[0] == '.';
-		/* RFC 1939 §3: a body line starting with '.' is dot-stuffed */
-		if (in_body && linelen > 1 && start[0] == '.') {
-			start++;
-			linelen--;
-		}
-		reply_push(&pp->reply, start, linelen, bare_lf);
+		ends = !pp->endofresp ||
+		       pp->endofresp(pp, pp->buf, linelen, &skip);
+		if (skip > linelen)
+			skip = linelen;
+		reply_push(&pp->reply, pp->buf + skip, linelen - skip, bare_lf);
 		memmove(pp->buf, pp->buf + consumed, pp->len - consumed);
 		pp->len -= consumed;
-		if (in_body ? terminator
-		            : line_ends_reply(
-		                  pp, &pp->reply.lines[pp->reply.nlines - 1])) {
+		if (ends) {
 			pp->done = true;
 			*reply_r = &pp->reply;
 			return 1;

@@ -1,9 +1,10 @@
 /*
- * The shared line-protocol engine for IMAP and POP3 (curl's pingpong):
- * bytes in, whole replies out. It owns the receive buffer, splits lines
- * on LF (CRLF or bare LF), enforces the caps on line length, lines per
- * reply and bytes per session, and knows when a reply ends for the
- * current expectation. It never consumes bytes beyond the end of the
+ * The shared line-protocol engine for the mail protocols (curl's
+ * pingpong): bytes in, whole replies out. It owns the receive buffer,
+ * splits lines on LF (CRLF or bare LF) and enforces the caps on line
+ * length, lines per reply and bytes per session. When a reply ends is
+ * the protocol's business: it hands in an end-of-reply rule with each
+ * expectation (curl's endofresp). It never consumes bytes beyond the end of the
  * reply, so what follows a STARTTLS OK stays visible (pp_take_pending)
  * and never reaches TLS or the parser after the upgrade.
  *
@@ -16,12 +17,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum pp_expect {
-	PP_EXPECT_NONE,        /* nothing expected: any line is unsolicited */
-	PP_EXPECT_LINE,        /* exactly one line (greetings, POP3 replies) */
-	PP_EXPECT_IMAP_TAGGED, /* untagged lines until "<tag> ..." or "+" */
-	PP_EXPECT_POP3_MULTI,  /* "+OK" then lines up to "."; "-ERR" alone */
-};
+struct pingpong;
+
+/* A protocol's end-of-reply rule, called for each complete line as
+ * received (line end excluded). Returns true when the line ends the
+ * reply. It may set *skip to a number of leading bytes to drop before
+ * the line is stored (POP3 dot-stuffing), and keep what it learnt about
+ * the reply so far in pp->rule_state (zeroed by pp_expect). NULL as a
+ * rule: every line is a reply of its own. */
+typedef bool (*pp_endofresp)(struct pingpong *pp, const char *line, size_t len,
+                             size_t *skip);
 
 struct pp_line {
 	char *text;   /* NUL-terminated copy; may hold embedded NULs */
@@ -52,10 +57,10 @@ struct pingpong {
 	size_t len;
 	size_t cap;
 	size_t total; /* bytes accepted over the session */
-	enum pp_expect expect;
-	char tag[32];
+	pp_endofresp endofresp;
+	char tag[32];          /* the rule's argument (a command tag) */
+	unsigned rule_state;   /* the rule's memory within one reply */
 	struct pp_reply reply; /* the reply being assembled */
-	bool pop3_in_body;     /* after the +OK of a multi-line reply */
 	bool done;             /* reply complete; next pp_expect resets */
 	const char *error;     /* static text describing the last -1 */
 };
@@ -63,9 +68,9 @@ struct pingpong {
 void pp_init(struct pingpong *pp, const struct pp_limits *lim);
 void pp_free(struct pingpong *pp);
 
-/* Sets what the next reply looks like and forgets the previous reply.
- * tag is used with PP_EXPECT_IMAP_TAGGED only. Buffered bytes stay. */
-void pp_expect(struct pingpong *pp, enum pp_expect e, const char *tag);
+/* Sets how the next reply ends and forgets the previous reply. tag (may
+ * be NULL) is copied for the rule to read. Buffered bytes stay. */
+void pp_expect(struct pingpong *pp, pp_endofresp endofresp, const char *tag);
 
 /* Appends n received bytes. Returns 0, or -1 when the session byte cap
  * is exceeded (pp->error says so; nothing is appended). */
@@ -74,8 +79,8 @@ int pp_feed(struct pingpong *pp, const char *data, size_t n);
 /* Consumes buffered lines for the current expectation. Returns 1 when the
  * reply is complete (*reply_r stays valid until the next pp_expect or
  * pp_free), 0 when more bytes are needed, -1 on a violated cap
- * (pp->error). With PP_EXPECT_NONE any complete line is returned as a
- * one-line reply. */
+ * (pp->error). With no rule any complete line is returned as a one-line
+ * reply. */
 int pp_next(struct pingpong *pp, const struct pp_reply **reply_r);
 
 /* The lines of an unfinished reply (for evidence when the peer closes). */

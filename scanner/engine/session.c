@@ -103,11 +103,11 @@ probe_send_raw(struct probe_ctx *c, const char *bytes)
 }
 
 void
-probe_expect(struct probe_ctx *c, enum pp_expect e, const char *tag)
+probe_expect(struct probe_ctx *c, pp_endofresp end, const char *tag)
 {
 	struct session *s = (struct session *)c;
 
-	pp_expect(&s->pp, e, tag);
+	pp_expect(&s->pp, end, tag);
 }
 
 const char *
@@ -194,7 +194,7 @@ probe_wait_quiet(struct probe_ctx *c, double seconds)
 {
 	struct session *s = (struct session *)c;
 
-	pp_expect(&s->pp, PP_EXPECT_NONE, NULL);
+	pp_expect(&s->pp, NULL, NULL);
 	s->quiet_wait = seconds;
 	s->phase_seq++;
 }

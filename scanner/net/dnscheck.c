@@ -414,7 +414,8 @@ plan(struct batch *b, const struct endpoint_result *r, size_t n,
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct endpoint *e = &r[i].endpoint;
-		bool imap = e->service->protocol == PROTO_IMAP, added;
+		const struct service *clear = e->service, *tls;
+		bool added;
 		char port[16];
 
 		w[i].tlsa = w[i].srv_clear = w[i].srv_tls = SIZE_MAX;
@@ -424,16 +425,17 @@ plan(struct batch *b, const struct endpoint_result *r, size_t n,
 		w[i].tlsa = query_for(b, owner(port, e->host), RR_TLSA, &added);
 		/* the first endpoint of the host and protocol carries the
 		 * domain's SRV records */
-		w[i].srv_clear = query_for(
-		    b, owner(imap ? "_imap._tcp" : "_pop3._tcp", e->host),
-		    RR_SRV, &added);
+		if (clear->tls != TLS_MODE_STARTTLS)
+			clear = service_counterpart(clear);
+		tls = service_counterpart(clear);
+		w[i].srv_clear =
+		    query_for(b, owner(clear->srv, e->host), RR_SRV, &added);
 		if (!added) {
 			w[i].srv_clear = SIZE_MAX;
 			continue;
 		}
-		w[i].srv_tls = query_for(
-		    b, owner(imap ? "_imaps._tcp" : "_pop3s._tcp", e->host),
-		    RR_SRV, &added);
+		w[i].srv_tls =
+		    query_for(b, owner(tls->srv, e->host), RR_SRV, &added);
 	}
 }
 

@@ -1,7 +1,7 @@
 /*
  * Server-identity parsers of the IMAP probe: the ID response
  * (probes/imap_id.h, RFC 2971) read from a reply the pingpong engine
- * assembled (PP_EXPECT_IMAP_TAGGED, tag "A001"), and the back-end host
+ * assembled (imap_end_tagged, tag "A001"), and the back-end host
  * name hidden in Exchange greetings (probes/exchange.h) read from each
  * line. Evidence must be bounded, NUL-terminated and printable.
  */
@@ -9,6 +9,7 @@
 
 #include "probes/exchange.h"
 #include "probes/imap_id.h"
+#include "probes/imap_reply.h"
 #include "tests/fuzz/fuzz.h"
 
 static void
@@ -41,11 +42,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct pp_reply *r;
 
 	pp_init(&pp, NULL);
-	pp_expect(&pp, PP_EXPECT_IMAP_TAGGED, "A001");
+	pp_expect(&pp, imap_end_tagged, "A001");
 	if (size > 0 && pp_feed(&pp, (const char *)data, size) == 0) {
 		while (pp_next(&pp, &r) == 1) {
 			one_reply(r);
-			pp_expect(&pp, PP_EXPECT_IMAP_TAGGED, "A001");
+			pp_expect(&pp, imap_end_tagged, "A001");
 		}
 		/* what was left, as the probe sees an unfinished reply */
 		if (pp_partial(&pp)->nlines > 0)

@@ -1,6 +1,7 @@
 /*
  * The line-protocol engine (scanner/engine/pingpong.h). Byte 0: bits 0-1 the
- * expectation (PP_EXPECT_*, tag "A001"), bit 2 tiny caps (64-byte lines,
+ * end-of-reply rule (none twice, imap_end_tagged with tag "A001",
+ * pop3_end_multi), bit 2 tiny caps (64-byte lines,
  * 8 lines, 1 KiB) instead of the defaults, bits 3-7 seed the chunk sizes.
  * The rest is the server's byte stream, fed once in chunks of 1-61 bytes
  * and once whole: the header promises the same replies for any chunking,
@@ -9,10 +10,16 @@
  */
 #include <string.h>
 
+#include "probes/imap_reply.h"
+#include "probes/pop3_reply.h"
 #include "scanner/engine/pingpong.h"
 #include "tests/fuzz/fuzz.h"
 
 static const struct pp_limits tiny = {64, 8, 1024};
+/* in the order of the old PP_EXPECT_* values, so the seeds keep their
+ * meaning */
+static const pp_endofresp expect_rules[] = {NULL, NULL, imap_end_tagged,
+                                            pop3_end_multi};
 
 static uint64_t
 mix(uint64_t h, const void *p, size_t n)
@@ -25,8 +32,7 @@ mix(uint64_t h, const void *p, size_t n)
 /* Runs the stream through a fresh engine; returns a digest of the replies
  * and of how the run ended. chunk_seed 0 feeds everything at once. */
 static uint64_t
-run(const uint8_t *d, size_t n, enum pp_expect e, bool small,
-    unsigned chunk_seed)
+run(const uint8_t *d, size_t n, pp_endofresp e, bool small, unsigned chunk_seed)
 {
 	struct pingpong pp;
 	const struct pp_reply *r;
@@ -78,13 +84,13 @@ run(const uint8_t *d, size_t n, enum pp_expect e, bool small,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	enum pp_expect e;
+	pp_endofresp e;
 	bool small;
 	uint64_t chunked, whole;
 
 	if (size < 1)
 		return 0;
-	e = (enum pp_expect)(data[0] & 3);
+	e = expect_rules[data[0] & 3];
 	small = (data[0] & 4) != 0;
 	chunked = run(data + 1, size - 1, e, small, (data[0] >> 3) + 1u);
 	whole = run(data + 1, size - 1, e, small, 0);

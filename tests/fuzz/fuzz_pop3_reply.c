@@ -2,7 +2,7 @@
  * POP3 replies (probes/pop3_reply.h). Every LF-separated line goes
  * through pop3_parse_line and pop3_apop_timestamp on a buffer of exactly
  * its length; then the whole input is read as CAPA replies through the
- * pingpong engine (PP_EXPECT_POP3_MULTI) and pop3_parse_capa.
+ * pingpong engine (pop3_end_multi) and pop3_parse_capa.
  */
 #include <string.h>
 
@@ -44,12 +44,12 @@ capa_replies(const uint8_t *data, size_t size)
 
 	strlist_init(&caps);
 	pp_init(&pp, NULL);
-	pp_expect(&pp, PP_EXPECT_POP3_MULTI, NULL);
+	pp_expect(&pp, pop3_end_multi, NULL);
 	/* as session_receive, never with 0 bytes (see the report on pp_feed) */
 	if (size > 0 && pp_feed(&pp, (const char *)data, size) == 0) {
 		while (pp_next(&pp, &r) == 1) {
 			pop3_parse_capa(r, &caps);
-			pp_expect(&pp, PP_EXPECT_POP3_MULTI, NULL);
+			pp_expect(&pp, pop3_end_multi, NULL);
 		}
 	}
 	for (size_t i = 0; i < caps.n; i++)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "probes/imap_id.h"
+#include "probes/imap_reply.h"
 #include "scanner/engine/pingpong.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
@@ -41,7 +42,7 @@ parse_chunked(const char *raw, size_t n, size_t chunk, struct imap_id *id)
 	memcpy(all, raw, n);
 	memcpy(all + n, TAGGED, sizeof(TAGGED));
 	pp_init(&pp, NULL);
-	pp_expect(&pp, PP_EXPECT_IMAP_TAGGED, "d1");
+	pp_expect(&pp, imap_end_tagged, "d1");
 	while (off < total && got == 0) {
 		size_t k = chunk && chunk < total - off ? chunk : total - off;
 

@@ -171,7 +171,7 @@ capa_reply(struct pingpong *pp, const char *bytes, size_t n,
            const struct pp_reply **r)
 {
 	pp_init(pp, NULL);
-	pp_expect(pp, PP_EXPECT_POP3_MULTI, NULL);
+	pp_expect(pp, pop3_end_multi, NULL);
 	ck_assert_int_eq(pp_feed(pp, bytes, n), 0);
 	ck_assert_int_eq(pp_next(pp, r), 1);
 }
