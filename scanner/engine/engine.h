@@ -1,0 +1,144 @@
+/*
+ * Inside the connection engine: the scheduler (scan.c), one connection
+ * (conn.c), the special TLS handshakes (conn_tls.c) and the follow-up
+ * planner (plan.c) share these types. Nothing outside scanner/engine/
+ * includes it.
+ */
+#ifndef MAILAUDIT_SCANNER_ENGINE_ENGINE_H
+#define MAILAUDIT_SCANNER_ENGINE_ENGINE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scanner/engine/loop.h"
+#include "scanner/engine/scan.h"
+#include "scanner/engine/session.h"
+#include "scanner/tls/tls.h"
+#include "scanner/tls/tlshello.h"
+
+#define READ_CHUNK 4096
+
+enum conn_state {
+	CONN_CONNECTING,
+	CONN_HANDSHAKE,
+	CONN_HELLO, /* TLS audit: raw ClientHello out, first flight in */
+	CONN_RENEG, /* TLS 1.2 session up: renegotiation in progress */
+	CONN_ACTIVE,
+	CONN_DONE,
+};
+
+/* One audit question in flight on a connection. */
+struct hello_io {
+	uint8_t out[2048];
+	size_t len;
+	size_t sent;
+	bool answered;
+	struct tlshello_parser parser;
+};
+
+struct engine;
+
+/* One connection to make: an endpoint's pass, not before a time. */
+struct job {
+	size_t idx;
+	int pass;
+	unsigned tries; /* of the main pass, for throttling back-off */
+	double not_before;
+};
+
+struct conn {
+	struct engine *eng;
+	struct endpoint_result *res;
+	struct job job;
+	struct tls_facts scratch_tls; /* TLS facts of follow-up passes */
+	struct hello_io *hello;       /* TLS audit passes only */
+	struct conn *prev, *next;     /* the engine's live connections */
+	enum conn_state state_before_done;
+	const char *hello_why; /* why a hello got no answer */
+	size_t host_slot;
+	int fd;
+	enum conn_state state;
+	struct tls_conn *tls;
+	struct session sess;
+	bool session_live;
+	struct loop_timer timer;
+	double phase_deadline;
+	double budget_deadline;
+	unsigned seen_phase;
+	double started;
+	bool reneg_started; /* the new ClientHello is on its way */
+	bool greeting_read; /* implicit TLS: application data came first */
+};
+
+struct host_slot {
+	const char *address;
+	size_t active;
+};
+
+/* The global --rate, shared by the threads. */
+struct rate_limit {
+	pthread_mutex_t lock;
+	double per_second;
+	double tokens;
+	double last;
+};
+
+/* Serialises the endpoint_done callback across threads. */
+struct shared {
+	struct rate_limit rate;
+	pthread_mutex_t done_lock;
+};
+
+struct job_queue {
+	struct job *v;
+	size_t n;
+	size_t cap;
+};
+
+struct engine {
+	struct loop *loop;
+	const struct scan_options *opt;
+	struct shared *shared;
+	struct endpoint_result *results;
+	size_t n;
+	unsigned *pending; /* jobs queued + connections live, per index */
+	/* waiting to start, in order: follow-up passes of endpoints already
+	 * begun go first, so endpoints finish (and their reports can be
+	 * written and their details freed) before new ones start */
+	struct job_queue urgent, fresh;
+	size_t active;
+	struct host_slot *hosts;
+	size_t nhosts;
+	size_t *slot_of;   /* result index -> host slot */
+	struct conn *live; /* every connection in flight */
+};
+
+/* scan.c: the scheduler */
+void push_job(struct engine *e, struct job j);
+/* One less thing outstanding for idx; reports it done at zero. */
+void release(struct engine *e, size_t idx);
+
+/* plan.c: what an endpoint needs next */
+void judge_tls(struct engine *e, struct endpoint_result *r);
+void plan_next(struct engine *e, const struct job *job);
+
+/* conn.c: one connection */
+void conn_start(struct engine *e, struct job job);
+void conn_finish(struct conn *c);
+void conn_new_phase(struct conn *c);
+bool watch_for(struct conn *c, unsigned events);
+/* Ends every live connection (a signal asked us to stop). */
+void conn_stop_all(struct engine *e);
+
+/* conn_tls.c: the special TLS handshakes */
+void keep_ticket(struct conn *c);
+void reneg_ended(struct conn *c);
+void step_hello(struct conn *c);
+void finish_no_sni(struct conn *c, const char *why);
+void finish_early(struct conn *c, const char *why);
+bool reneg_handshake_done(struct conn *c, const char *why);
+void step_reneg(struct conn *c);
+
+#endif
