@@ -14,9 +14,7 @@
 #include "scanner/engine/engine.h"
 #include "scanner/tls/tlsaudit.h"
 
-/* Passes that make a library handshake after the preamble instead of
- * sending a hand-built ClientHello. */
-#define LIBRARY_PASSES (PROBE_PASS_NO_SNI | PROBE_PASS_RENEG | PROBE_PASS_EARLY)
+#define READ_CHUNK 4096
 
 static void conn_pump(struct conn *c);
 
@@ -54,7 +52,6 @@ conn_finish(struct conn *c)
 
 	if (c->state == CONN_DONE)
 		return;
-	c->state_before_done = c->state;
 	c->state = CONN_DONE;
 	loop_timer_disarm(e->loop, &c->timer);
 	if (c->fd >= 0) {
@@ -68,37 +65,14 @@ conn_finish(struct conn *c)
 		session_free(&c->sess);
 	}
 	if (c->job.pass == PROBE_PASS_MAIN && c->tls)
-		keep_ticket(c);
+		tls_passes_after_main(
+		    c->res, c->tls,
+		    &(struct tls_pass_opts){.depth = e->opt->tls_depth});
 	tls_conn_free(c->tls);
 	c->tls = NULL;
 	tls_facts_free(&c->scratch_tls);
-	if (c->hello && !c->hello->answered && c->res->tls_audit) {
-		/* the preamble failed, or the peer went away silently */
-		if (c->state_before_done == CONN_HELLO)
-			tls_audit_answer(c->res->tls_audit, NULL,
-			                 c->hello_why ? c->hello_why
-			                              : "connection closed");
-		else
-			tls_audit_abort(c->res->tls_audit,
-			                "the STARTTLS preamble failed");
-	}
-	if ((c->job.pass & PROBE_PASS_NO_SNI) && !c->res->no_sni.done &&
-	    !c->res->no_sni.error)
-		c->res->no_sni.error =
-		    xstrdup(c->state_before_done == CONN_HANDSHAKE
-		                ? "no TLS handshake within the timeout"
-		                : "the connection ended before the handshake");
-	if (c->job.pass & PROBE_PASS_RENEG)
-		reneg_ended(c);
-	if (c->job.pass & PROBE_PASS_EARLY)
-		tls_ticket_free(&c->res->early.t); /* used up */
-	if ((c->job.pass & PROBE_PASS_EARLY) && !c->res->early.resumed &&
-	    !c->res->early.error)
-		c->res->early.error =
-		    xstrdup(c->state_before_done == CONN_HANDSHAKE
-		                ? "no TLS handshake within the timeout"
-		                : "the connection ended before the handshake");
-	free(c->hello);
+	if (c->job.tls_pass)
+		c->job.tls_pass->finish(&c->run);
 	clock_gettime(CLOCK_REALTIME, &end);
 	c->res->duration_s += loop_clock() - c->started;
 	e->hosts[c->host_slot].active--;
@@ -139,13 +113,11 @@ on_timer(void *arg)
 		free(conn_tls_facts(c)->error);
 		conn_tls_facts(c)->error = xstrdup("TLS handshake timed out");
 	}
-	if (c->state == CONN_HELLO) {
-		c->hello_why = "no answer to the ClientHello (timeout)";
+	if (c->state == CONN_PASS && c->run.stage == TLS_PASS_EXCHANGE) {
+		/* the row's finish says what the wait means */
+		if (c->job.tls_pass->timeout_why)
+			c->run.why = c->job.tls_pass->timeout_why;
 		conn_finish(c);
-		return;
-	}
-	if (c->state == CONN_RENEG) {
-		conn_finish(c); /* reneg_ended says what the wait means */
 		return;
 	}
 	if (c->sess.quiet_wait > 0) {
@@ -197,29 +169,6 @@ step_handshake(struct conn *c)
 {
 	enum tls_io io = tls_conn_handshake(c->tls);
 
-	if ((c->job.pass & PROBE_PASS_NO_SNI) && io != TLS_IO_WANT_READ &&
-	    io != TLS_IO_WANT_WRITE) {
-		finish_no_sni(c, io == TLS_IO_DONE ? NULL
-		                 : io == TLS_IO_EOF
-		                     ? "connection closed during "
-		                       "the handshake"
-		                     : tls_conn_error(c->tls));
-		return false;
-	}
-	if ((c->job.pass & (PROBE_PASS_RENEG | PROBE_PASS_EARLY)) &&
-	    io != TLS_IO_WANT_READ && io != TLS_IO_WANT_WRITE) {
-		const char *why = io == TLS_IO_DONE ? NULL
-		                  : io == TLS_IO_EOF
-		                      ? "connection closed during "
-		                        "the handshake"
-		                      : tls_conn_error(c->tls);
-
-		if (c->job.pass & PROBE_PASS_EARLY) {
-			finish_early(c, why);
-			return false;
-		}
-		return reneg_handshake_done(c, why);
-	}
 	switch (io) {
 	case TLS_IO_DONE:
 		c->state = CONN_ACTIVE;
@@ -252,20 +201,9 @@ static void
 start_tls(struct conn *c)
 {
 	const struct endpoint *ep = &c->res->endpoint;
+	const char *sni = ep->host_is_ip ? NULL : ep->host;
 
-	const char *sni = ep->host_is_ip || (c->job.pass & PROBE_PASS_NO_SNI)
-	                      ? NULL
-	                      : ep->host;
-	const char *early = ep->service->probe->early_data;
-
-	if (c->job.pass & PROBE_PASS_RENEG)
-		c->tls = tls_conn_new_tls12(c->eng->opt->tls, c->fd, sni);
-	else if (c->job.pass & PROBE_PASS_EARLY)
-		c->tls =
-		    tls_conn_new_early(c->eng->opt->tls, c->fd, sni,
-		                       &c->res->early.t, early, strlen(early));
-	else
-		c->tls = tls_conn_new(c->eng->opt->tls, c->fd, sni);
+	c->tls = tls_conn_new(c->eng->opt->tls, c->fd, sni);
 	if (!c->tls) {
 		handshake_failed(c, "cannot create a TLS session");
 		return;
@@ -274,6 +212,47 @@ start_tls(struct conn *c)
 	if (!c->sess.started)
 		c->sess.phase = "TLS handshake"; /* implicit TLS: connected */
 	conn_new_phase(c);
+}
+
+/* The preamble is done (or there is none): the job's TLS pass row takes
+ * over the connection. */
+static void
+pass_open(struct conn *c)
+{
+	const struct endpoint *ep = &c->res->endpoint;
+	const char *sni = ep->host_is_ip ? NULL : ep->host;
+
+	c->run.fd = c->fd;
+	if (!c->job.tls_pass->open(&c->run, c->eng->opt->tls, sni)) {
+		handshake_failed(c, "cannot create a TLS session");
+		return;
+	}
+	c->state = CONN_PASS;
+	if (c->run.stage == TLS_PASS_HANDSHAKE && !c->sess.started)
+		c->sess.phase = "TLS handshake"; /* implicit TLS: connected */
+	conn_new_phase(c);
+}
+
+/* Lets the pass row drive the connection until it waits or is done. */
+static void
+step_pass(struct conn *c)
+{
+	for (;;) {
+		switch (c->job.tls_pass->step(&c->run)) {
+		case TLS_PASS_WANT_READ:
+			watch_for(c, LOOP_READ);
+			return;
+		case TLS_PASS_WANT_WRITE:
+			watch_for(c, LOOP_WRITE);
+			return;
+		case TLS_PASS_NEW_PHASE:
+			conn_new_phase(c);
+			continue;
+		case TLS_PASS_DONE:
+			conn_finish(c);
+			return;
+		}
+	}
 }
 
 /* Writes pending output; returns false if the connection ended. */
@@ -387,11 +366,11 @@ conn_connected(struct conn *c)
 	             (unsigned long)random() ^ (unsigned long)c->fd,
 	             c->job.pass, &c->eng->opt->probe);
 	c->session_live = true;
-	if (c->hello && c->res->endpoint.service->tls == TLS_MODE_IMPLICIT) {
-		c->state = CONN_HELLO;
-		conn_new_phase(c);
-	} else if (c->res->endpoint.service->tls == TLS_MODE_IMPLICIT &&
-	           !(c->job.pass & PROBE_PASS_NO_TLS))
+	if (c->job.tls_pass &&
+	    c->res->endpoint.service->tls == TLS_MODE_IMPLICIT)
+		pass_open(c);
+	else if (c->res->endpoint.service->tls == TLS_MODE_IMPLICIT &&
+	         !(c->job.pass & PROBE_PASS_NO_TLS))
 		start_tls(c);
 	else {
 		c->state = CONN_ACTIVE;
@@ -426,19 +405,14 @@ conn_pump(struct conn *c)
 			conn_finish(c);
 			return;
 		}
-		if (c->state == CONN_HELLO) {
-			step_hello(c);
-			return;
-		}
-		if (c->state == CONN_RENEG) {
-			step_reneg(c);
+		if (c->state == CONN_PASS) {
+			step_pass(c);
 			return;
 		}
 		if (c->state == CONN_ACTIVE &&
 		    c->sess.want == SESSION_WANT_TLS) {
-			if (c->hello) {
-				c->state = CONN_HELLO;
-				conn_new_phase(c);
+			if (c->job.tls_pass) {
+				pass_open(c);
 				continue;
 			}
 			start_tls(c);
@@ -506,30 +480,18 @@ conn_start(struct engine *e, struct job job)
 	struct conn *c;
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
-	struct hello_io *hello = NULL;
+	struct endpoint_result *r = &e->results[job.idx];
+	struct tls_pass_run run = {.pass = job.tls_pass, .r = r, .fd = -1};
 
-	if ((job.pass & PROBE_PASS_HELLO) && !(job.pass & LIBRARY_PASSES)) {
-		struct endpoint_result *r = &e->results[job.idx];
-		uint8_t seed[TLSHELLO_SEED_LEN];
-
-		for (size_t i = 0; i < sizeof(seed); i++)
-			seed[i] = (uint8_t)random();
-		hello = xcalloc(1, sizeof(*hello));
-		hello->len = tls_audit_next(
-		    r->tls_audit,
-		    r->endpoint.host_is_ip ? NULL : r->endpoint.host, seed,
-		    hello->out, sizeof(hello->out));
-		if (hello->len == 0) {
-			/* every question is answered (or the budget spent) */
-			free(hello);
-			judge_tls(e, r);
-			release(e, job.idx);
-			return;
-		}
-		tlshello_parser_init(&hello->parser);
+	if (job.tls_pass && job.tls_pass->prepare &&
+	    !job.tls_pass->prepare(&run)) {
+		/* the row has nothing left to ask */
+		judge_tls(e, r);
+		release(e, job.idx);
+		return;
 	}
 	c = xcalloc(1, sizeof(*c));
-	c->hello = hello;
+	c->run = run;
 	c->next = e->live;
 	if (e->live)
 		e->live->prev = c;

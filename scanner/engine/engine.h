@@ -1,8 +1,8 @@
 /*
  * Inside the connection engine: the scheduler (scan.c), one connection
- * (conn.c), the special TLS handshakes (conn_tls.c) and the follow-up
- * planner (plan.c) share these types. Nothing outside scanner/engine/
- * includes it.
+ * (conn.c) and the follow-up planner (plan.c) share these types. The
+ * special TLS handshakes are rows of scanner/tls/passes.h. Nothing outside
+ * scanner/engine/ includes it.
  */
 #ifndef MAILAUDIT_SCANNER_ENGINE_ENGINE_H
 #define MAILAUDIT_SCANNER_ENGINE_ENGINE_H
@@ -16,26 +16,14 @@
 #include "scanner/engine/scan.h"
 #include "scanner/engine/session.h"
 #include "scanner/tls/tls.h"
-#include "scanner/tls/tlshello.h"
-
-#define READ_CHUNK 4096
+#include "scanner/tls/passes.h"
 
 enum conn_state {
 	CONN_CONNECTING,
 	CONN_HANDSHAKE,
-	CONN_HELLO, /* TLS audit: raw ClientHello out, first flight in */
-	CONN_RENEG, /* TLS 1.2 session up: renegotiation in progress */
+	CONN_PASS, /* after the preamble, a TLS pass row drives the fd */
 	CONN_ACTIVE,
 	CONN_DONE,
-};
-
-/* One audit question in flight on a connection. */
-struct hello_io {
-	uint8_t out[2048];
-	size_t len;
-	size_t sent;
-	bool answered;
-	struct tlshello_parser parser;
 };
 
 struct engine;
@@ -43,7 +31,8 @@ struct engine;
 /* One connection to make: an endpoint's pass, not before a time. */
 struct job {
 	size_t idx;
-	int pass;
+	int pass;                        /* what the probe is told */
+	const struct tls_pass *tls_pass; /* an engine-owned TLS pass, or NULL */
 	unsigned tries; /* of the main pass, for throttling back-off */
 	double not_before;
 };
@@ -53,10 +42,8 @@ struct conn {
 	struct endpoint_result *res;
 	struct job job;
 	struct tls_facts scratch_tls; /* TLS facts of follow-up passes */
-	struct hello_io *hello;       /* TLS audit passes only */
 	struct conn *prev, *next;     /* the engine's live connections */
-	enum conn_state state_before_done;
-	const char *hello_why; /* why a hello got no answer */
+	struct tls_pass_run run;      /* job.tls_pass's connection */
 	size_t host_slot;
 	int fd;
 	enum conn_state state;
@@ -68,8 +55,6 @@ struct conn {
 	double budget_deadline;
 	unsigned seen_phase;
 	double started;
-	bool reneg_started; /* the new ClientHello is on its way */
-	bool greeting_read; /* implicit TLS: application data came first */
 };
 
 struct host_slot {
@@ -131,14 +116,5 @@ void conn_new_phase(struct conn *c);
 bool watch_for(struct conn *c, unsigned events);
 /* Ends every live connection (a signal asked us to stop). */
 void conn_stop_all(struct engine *e);
-
-/* conn_tls.c: the special TLS handshakes */
-void keep_ticket(struct conn *c);
-void reneg_ended(struct conn *c);
-void step_hello(struct conn *c);
-void finish_no_sni(struct conn *c, const char *why);
-void finish_early(struct conn *c, const char *why);
-bool reneg_handshake_done(struct conn *c, const char *why);
-void step_reneg(struct conn *c);
 
 #endif
