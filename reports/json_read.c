@@ -582,7 +582,6 @@ load_audit(struct ctx *c, const cJSON *t, const char *base,
 	a = r->tls_audit = xcalloc(1, sizeof(*a));
 	tls_audit_init(a, (enum tls_depth)d,
 	               (unsigned)req_num(c, o, p.s, "budget", 0, 1e6), 0);
-	tls_audit_done(a); /* a loaded audit asks nothing */
 	a->used = (unsigned)req_num(c, o, p.s, "connections", 0, 1e6);
 	a->budget_exhausted = req_bool(c, o, p.s, "budget_exhausted");
 	a->aborted = req_bool(c, o, p.s, "aborted");

@@ -66,7 +66,7 @@ conn_finish(struct conn *c)
 	}
 	if (c->job.pass == PROBE_PASS_MAIN && c->tls)
 		tls_passes_after_main(
-		    c->res, c->tls,
+		    c->res, &e->scratch[c->job.idx], c->tls,
 		    &(struct tls_pass_opts){.depth = e->opt->tls_depth});
 	tls_conn_free(c->tls);
 	c->tls = NULL;
@@ -481,7 +481,8 @@ conn_start(struct engine *e, struct job job)
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
 	struct endpoint_result *r = &e->results[job.idx];
-	struct tls_pass_run run = {.pass = job.tls_pass, .r = r, .fd = -1};
+	struct tls_pass_run run = {
+	    .pass = job.tls_pass, .r = r, .s = &e->scratch[job.idx], .fd = -1};
 
 	if (job.tls_pass && job.tls_pass->prepare &&
 	    !job.tls_pass->prepare(&run)) {

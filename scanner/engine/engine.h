@@ -89,6 +89,7 @@ struct engine {
 	struct endpoint_result *results;
 	size_t n;
 	unsigned *pending; /* jobs queued + connections live, per index */
+	struct tls_pass_scratch *scratch; /* the TLS pass rows', per index */
 	/* waiting to start, in order: follow-up passes of endpoints already
 	 * begun go first, so endpoints finish (and their reports can be
 	 * written and their details freed) before new ones start */

@@ -12,8 +12,6 @@ judge_tls(struct engine *e, struct endpoint_result *r)
 	if (r->tls_judged)
 		return;
 	r->tls_judged = true;
-	if (r->tls_audit)
-		tls_audit_done(r->tls_audit);
 	if (r->tls.handshake_done || r->tls_audit) {
 		tls_checks_judge(r, r->tls_audit);
 		tls_checks_judge_strict(r, r->tls_audit,
@@ -44,7 +42,7 @@ plan_audit(struct engine *e, const struct job *job)
 	/* the rows in order: the default certificate and the active extras
 	 * before the audit hellos; none left is the judgement */
 	for (const struct tls_pass *const *p = tls_passes; *p; p++) {
-		if (!(*p)->wanted(r, &o))
+		if (!(*p)->wanted(r, &e->scratch[job->idx], &o))
 			continue;
 		next.pass = (*p)->probe_pass;
 		next.tls_pass = *p;

@@ -38,8 +38,10 @@ endpoint_done(struct engine *e, size_t idx)
 void
 release(struct engine *e, size_t idx)
 {
-	if (--e->pending[idx] == 0)
+	if (--e->pending[idx] == 0) {
+		tls_pass_scratch_free(&e->scratch[idx]);
 		endpoint_done(e, idx);
+	}
 }
 
 /* Takes a token for one new connection; false (and the time a token is
@@ -244,6 +246,7 @@ scan_run(struct endpoint_result *results, size_t n,
 	struct shared sh = {
 	    .rate = {.per_second = opt->rate, .last = loop_clock()}};
 	unsigned *pending = xcalloc(n ? n : 1, sizeof(*pending));
+	struct tls_pass_scratch *scratch = xcalloc(n ? n : 1, sizeof(*scratch));
 
 	pthread_mutex_init(&sh.rate.lock, NULL);
 	pthread_mutex_init(&sh.done_lock, NULL);
@@ -260,7 +263,8 @@ scan_run(struct endpoint_result *results, size_t n,
 		                         .shared = &sh,
 		                         .results = results,
 		                         .n = n,
-		                         .pending = pending};
+		                         .pending = pending,
+		                         .scratch = scratch};
 		assign_host_slots(&w[t].e);
 	}
 	if (nt == 1) {
@@ -285,5 +289,8 @@ scan_run(struct endpoint_result *results, size_t n,
 	pthread_mutex_destroy(&sh.rate.lock);
 	pthread_mutex_destroy(&sh.done_lock);
 	free(pending);
+	for (size_t i = 0; i < n; i++) /* released ones are empty already */
+		tls_pass_scratch_free(&scratch[i]);
+	free(scratch);
 	free(w);
 }

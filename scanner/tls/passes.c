@@ -63,7 +63,8 @@ opened(struct tls_pass_run *x)
 /* After the probe's own passes and the extras: the TLS audit, one hello
  * per connection, until every question is answered. */
 static bool
-hello_wanted(struct endpoint_result *r, const struct tls_pass_opts *o)
+hello_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+             const struct tls_pass_opts *o)
 {
 	if (!r->tls_audit) {
 		r->tls_audit = xcalloc(1, sizeof(*r->tls_audit));
@@ -72,6 +73,7 @@ hello_wanted(struct endpoint_result *r, const struct tls_pass_opts *o)
 		                       strcmp(r->tls.version, "TLS1.3") == 0
 		                   ? TLS_VERSION_1_3
 		                   : 0);
+		s->audit = tls_audit_plan_new(r->tls_audit);
 	}
 	return !r->tls_audit->aborted;
 }
@@ -87,8 +89,8 @@ hello_prepare(struct tls_pass_run *x)
 		seed[i] = (uint8_t)random();
 	hello = xcalloc(1, sizeof(*hello));
 	hello->len = tls_audit_next(
-	    r->tls_audit, r->endpoint.host_is_ip ? NULL : r->endpoint.host,
-	    seed, hello->out, sizeof(hello->out));
+	    x->s->audit, r->endpoint.host_is_ip ? NULL : r->endpoint.host, seed,
+	    hello->out, sizeof(hello->out));
 	if (hello->len == 0) {
 		/* every question is answered (or the budget spent) */
 		free(hello);
@@ -137,7 +139,7 @@ hello_step(struct tls_pass_run *x)
 		if (n <= 0) {
 			/* the parser may have enough: an alert then close */
 			if (h->parser.r.kind != TLSHELLO_KIND_NONE) {
-				tls_audit_answer(x->r->tls_audit, &h->parser.r,
+				tls_audit_answer(x->s->audit, &h->parser.r,
 				                 NULL);
 				h->answered = true;
 			} else {
@@ -148,7 +150,7 @@ hello_step(struct tls_pass_run *x)
 		st = tlshello_parser_feed(&h->parser, buf, (size_t)n);
 		if (st == TLSHELLO_NEED_MORE)
 			continue;
-		tls_audit_answer(x->r->tls_audit, &h->parser.r,
+		tls_audit_answer(x->s->audit, &h->parser.r,
 		                 st == TLSHELLO_ERROR ? h->parser.error : NULL);
 		h->answered = true;
 		return TLS_PASS_DONE;
@@ -161,10 +163,10 @@ hello_finish(struct tls_pass_run *x)
 	if (x->hello && !x->hello->answered && x->r->tls_audit) {
 		/* the preamble failed, or the peer went away silently */
 		if (x->stage == TLS_PASS_EXCHANGE)
-			tls_audit_answer(x->r->tls_audit, NULL,
+			tls_audit_answer(x->s->audit, NULL,
 			                 x->why ? x->why : "connection closed");
 		else
-			tls_audit_abort(x->r->tls_audit,
+			tls_audit_abort(x->s->audit,
 			                "the STARTTLS preamble failed");
 	}
 	free(x->hello);
@@ -176,8 +178,10 @@ hello_finish(struct tls_pass_run *x)
 /* The default certificate, before the audit: one library handshake
  * without SNI, when the name could have chosen another. */
 static bool
-no_sni_wanted(struct endpoint_result *r, const struct tls_pass_opts *o)
+no_sni_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+              const struct tls_pass_opts *o)
 {
+	(void)s;
 	(void)o;
 	if (r->no_sni.tried || !r->tls.handshake_done ||
 	    r->tls.chain.ncerts == 0 || r->endpoint.host_is_ip)
@@ -241,8 +245,10 @@ no_sni_finish(struct tls_pass_run *x)
 /* An active extra, also before the audit: a renegotiation on a TLS 1.2
  * session. */
 static bool
-reneg_wanted(struct endpoint_result *r, const struct tls_pass_opts *o)
+reneg_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+             const struct tls_pass_opts *o)
 {
+	(void)s;
 	if (o->passive || !r->tls.handshake_done || r->reneg.tried)
 		return false;
 	r->reneg.tried = true;
@@ -401,9 +407,10 @@ reneg_finish(struct tls_pass_run *x)
 /* An active extra, after the renegotiation: early data with the main
  * session's ticket. */
 static bool
-early_wanted(struct endpoint_result *r, const struct tls_pass_opts *o)
+early_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+             const struct tls_pass_opts *o)
 {
-	if (o->passive || r->early.t.max_early_data == 0 || !r->early.t.data ||
+	if (o->passive || s->ticket.max_early_data == 0 || !s->ticket.data ||
 	    !r->endpoint.service->probe->early_data || r->early.tried)
 		return false;
 	r->early.tried = true;
@@ -415,7 +422,7 @@ early_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
 {
 	const char *early = x->r->endpoint.service->probe->early_data;
 
-	x->tls = tls_conn_new_early(cfg, x->fd, sni, &x->r->early.t, early,
+	x->tls = tls_conn_new_early(cfg, x->fd, sni, &x->s->ticket, early,
 	                            strlen(early));
 	return opened(x);
 }
@@ -448,7 +455,7 @@ early_finish(struct tls_pass_run *x)
 
 	tls_conn_free(x->tls);
 	x->tls = NULL;
-	tls_ticket_free(&ed->t); /* used up */
+	tls_ticket_free(&x->s->ticket); /* used up */
 	if (!ed->resumed && !ed->error)
 		ed->error = xstrdup(x->stage == TLS_PASS_HANDSHAKE
 		                        ? "no TLS handshake within the timeout"
@@ -457,8 +464,8 @@ early_finish(struct tls_pass_run *x)
 }
 
 void
-tls_passes_after_main(struct endpoint_result *r, struct tls_conn *t,
-                      const struct tls_pass_opts *o)
+tls_passes_after_main(struct endpoint_result *r, struct tls_pass_scratch *s,
+                      struct tls_conn *t, const struct tls_pass_opts *o)
 {
 	struct early_data_facts *ed = &r->early;
 
@@ -469,8 +476,16 @@ tls_passes_after_main(struct endpoint_result *r, struct tls_conn *t,
 	    ed->checked)
 		return;
 	ed->checked = true;
-	ed->ticket = tls_conn_ticket(t, &ed->t);
-	ed->max_early_data = ed->t.max_early_data;
+	ed->ticket = tls_conn_ticket(t, &s->ticket);
+	ed->max_early_data = s->ticket.max_early_data;
+}
+
+void
+tls_pass_scratch_free(struct tls_pass_scratch *s)
+{
+	tls_audit_plan_free(s->audit);
+	s->audit = NULL;
+	tls_ticket_free(&s->ticket);
 }
 
 /* --- the table --------------------------------------------------------- */

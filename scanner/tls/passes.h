@@ -14,10 +14,9 @@
 #include <stdbool.h>
 
 #include "scanner/core/result.h"
+#include "scanner/tls/tls.h"
 #include "scanner/tls/tlsaudit.h"
 
-struct tls_config;
-struct tls_conn;
 struct hello_io;
 
 /* What the operator allowed, as the rows need it. */
@@ -26,6 +25,15 @@ struct tls_pass_opts {
 	unsigned budget; /* audit connections per endpoint */
 	bool passive;    /* no active probes */
 };
+
+/* What the rows keep of one endpoint between its connections: engine
+ * memory, freed when the endpoint is done, never reported. */
+struct tls_pass_scratch {
+	struct tls_audit_plan *audit; /* the audit's cursor */
+	struct tls_ticket ticket;     /* the main session's TLS 1.3 ticket */
+};
+
+void tls_pass_scratch_free(struct tls_pass_scratch *s);
 
 /* How far a row's connection got: finish tells a silent server from a
  * failed preamble by it. */
@@ -48,6 +56,7 @@ enum tls_pass_io {
 struct tls_pass_run {
 	const struct tls_pass *pass;
 	struct endpoint_result *r;
+	struct tls_pass_scratch *s; /* r's */
 	int fd;
 	enum tls_pass_stage stage;
 	struct tls_conn *tls;   /* library handshakes */
@@ -61,7 +70,7 @@ struct tls_pass {
 	const char *name;
 	int probe_pass; /* the pass number the probe is told (probes/probe.h) */
 	/* Does r want this row's connection next? Records the try. */
-	bool (*wanted)(struct endpoint_result *r,
+	bool (*wanted)(struct endpoint_result *r, struct tls_pass_scratch *s,
 	               const struct tls_pass_opts *o);
 	/* Before connecting (NULL: nothing to do); false when there is
 	 * nothing left to ask, and no connection is made. */
@@ -83,7 +92,8 @@ extern const struct tls_pass *const tls_passes[];
 
 /* The main connection of r is over: what the rows keep from its session
  * (the TLS 1.3 ticket early data resumes). */
-void tls_passes_after_main(struct endpoint_result *r, struct tls_conn *t,
+void tls_passes_after_main(struct endpoint_result *r,
+                           struct tls_pass_scratch *s, struct tls_conn *t,
                            const struct tls_pass_opts *o);
 
 #endif
