@@ -34,7 +34,7 @@ conn_arm(struct conn *c)
 }
 
 /* A new phase starts: a fresh deadline for it. */
-void
+static void
 conn_new_phase(struct conn *c)
 {
 	double wait = c->sess.quiet_wait > 0 ? c->sess.quiet_wait
@@ -44,7 +44,7 @@ conn_new_phase(struct conn *c)
 	conn_arm(c);
 }
 
-void
+static void
 conn_finish(struct conn *c)
 {
 	struct engine *e = c->eng;
@@ -139,7 +139,7 @@ on_io(void *arg, unsigned events)
 	conn_pump(c);
 }
 
-bool
+static bool
 watch_for(struct conn *c, unsigned events)
 {
 	if (loop_modify(c->eng->loop, c->fd, events, on_io, c) < 0) {

@@ -112,9 +112,6 @@ void plan_next(struct engine *e, const struct job *job);
 
 /* conn.c: one connection */
 void conn_start(struct engine *e, struct job job);
-void conn_finish(struct conn *c);
-void conn_new_phase(struct conn *c);
-bool watch_for(struct conn *c, unsigned events);
 /* Ends every live connection (a signal asked us to stop). */
 void conn_stop_all(struct engine *e);
 
