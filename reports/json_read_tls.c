@@ -260,7 +260,6 @@ load_audit(struct jr_ctx *c, const cJSON *t, const char *base,
 	a = r->tls_audit = xcalloc(1, sizeof(*a));
 	tls_audit_init(a, (enum tls_depth)d,
 	               (unsigned)jr_req_num(c, o, p.s, "budget", 0, 1e6), 0);
-	tls_audit_done(a); /* a loaded audit asks nothing */
 	a->used = (unsigned)jr_req_num(c, o, p.s, "connections", 0, 1e6);
 	a->budget_exhausted = jr_req_bool(c, o, p.s, "budget_exhausted");
 	a->aborted = jr_req_bool(c, o, p.s, "aborted");

@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "scanner/core/escape.h"
-#include "scanner/tls/tlsaudit.h"
 #include "scanner/core/xalloc.h"
 
 /* Evidence per finding is bounded so a hostile server cannot grow a
@@ -112,7 +111,7 @@ endpoint_result_compact(struct endpoint_result *r)
 	chain_facts_free(&r->tls.chain);
 	free(r->tls.description);
 	r->tls.description = NULL;
-	tls_audit_free(r->tls_audit);
+	free(r->tls_audit);
 	r->tls_audit = NULL;
 	free(r->probe_memo);
 	r->probe_memo = NULL;
@@ -176,17 +175,9 @@ reneg_facts_free(struct reneg_facts *g)
 }
 
 void
-tls_ticket_free(struct tls_ticket *tk)
-{
-	free(tk->data);
-	memset(tk, 0, sizeof(*tk));
-}
-
-void
 early_data_facts_free(struct early_data_facts *e)
 {
 	free(e->error);
-	tls_ticket_free(&e->t);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -218,7 +209,7 @@ endpoint_result_free(struct endpoint_result *r)
 	free(r->findings);
 	free(r->transcript);
 	free(r->probe_memo);
-	tls_audit_free(r->tls_audit);
+	free(r->tls_audit);
 	no_sni_facts_free(&r->no_sni);
 	reneg_facts_free(&r->reneg);
 	early_data_facts_free(&r->early);

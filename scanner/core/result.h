@@ -191,25 +191,16 @@ struct reneg_facts {
 	char *detail; /* what the server did, or why no verdict */
 };
 
-/* A TLS 1.3 session ticket (GnuTLS session data), kept between the main
- * connection and the resumption; never reported. */
-struct tls_ticket {
-	unsigned char *data;
-	size_t len;
-	size_t max_early_data; /* the ticket's allowance; 0: none */
-};
-
 /* Early data on a resumed TLS 1.3 handshake (TLS-0RTT-ACCEPTED). */
 struct early_data_facts {
 	bool checked; /* the main handshake was TLS 1.3 and was
 	                 looked at for a ticket */
 	bool ticket;  /* it brought a session ticket */
 	size_t max_early_data;
-	bool tried;          /* a resumption with early data was made */
-	bool resumed;        /* ... and the server resumed the session */
-	bool accepted;       /* ... and took the early data */
-	char *error;         /* why the resumption did not complete */
-	struct tls_ticket t; /* engine only */
+	bool tried;    /* a resumption with early data was made */
+	bool resumed;  /* ... and the server resumed the session */
+	bool accepted; /* ... and took the early data */
+	char *error;   /* why the resumption did not complete */
 };
 
 struct tls_facts {
@@ -295,7 +286,6 @@ void chain_facts_free(struct chain_facts *c);
 void ocsp_facts_free(struct ocsp_facts *o);
 void no_sni_facts_free(struct no_sni_facts *n);
 void reneg_facts_free(struct reneg_facts *g);
-void tls_ticket_free(struct tls_ticket *tk);
 void early_data_facts_free(struct early_data_facts *e);
 void tls_facts_free(struct tls_facts *t);
 

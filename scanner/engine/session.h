@@ -1,6 +1,6 @@
 /*
  * One endpoint's conversation, independent of sockets: the I/O layer
- * (scanner/engine/scan.c) feeds received bytes and events in, and takes the
+ * (scanner/engine/conn.c) feeds received bytes and events in, and takes the
  * bytes to send out; the probe module decides what to say. Tests and
  * fuzzers drive the same code from memory.
  */

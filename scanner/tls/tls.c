@@ -307,6 +307,13 @@ tls_conn_facts(struct tls_conn *t, struct tls_facts *out)
 		certinfo_chain(&t->cfg->trust, certs, ncerts, &out->chain);
 }
 
+void
+tls_ticket_free(struct tls_ticket *tk)
+{
+	free(tk->data);
+	memset(tk, 0, sizeof(*tk));
+}
+
 bool
 tls_conn_ticket(struct tls_conn *t, struct tls_ticket *out)
 {

@@ -75,6 +75,16 @@ enum tls_reneg {
  * ClientHello on the established TLS 1.2 session. */
 enum tls_reneg tls_conn_renegotiate(struct tls_conn *t);
 
+/* A TLS 1.3 session ticket (GnuTLS session data), kept between the main
+ * connection and the resumption (scanner/tls/passes.h); never reported. */
+struct tls_ticket {
+	unsigned char *data;
+	size_t len;
+	size_t max_early_data; /* the ticket's allowance; 0: none */
+};
+
+void tls_ticket_free(struct tls_ticket *tk);
+
 /* The ticket of a TLS 1.3 session, once data was read after the
  * handshake (GnuTLS processes tickets then); false if none came. */
 bool tls_conn_ticket(struct tls_conn *t, struct tls_ticket *out);

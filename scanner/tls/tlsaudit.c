@@ -105,29 +105,30 @@ tls_audit_init(struct tls_audit *a, enum tls_depth depth, unsigned budget,
 	a->depth = depth;
 	a->budget = budget;
 	a->main_version = main_version;
-	a->enum_version = -1;
-	a->asking = TLSQ_COUNT;
 	a->nversions = 5;
 	for (size_t i = 0; i < 5; i++)
 		a->by_version[i].version = order[i];
-	a->offered = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*a->offered));
+}
+
+struct tls_audit_plan *
+tls_audit_plan_new(struct tls_audit *a)
+{
+	struct tls_audit_plan *pl = xcalloc(1, sizeof(*pl));
+
+	pl->a = a;
+	pl->enum_version = -1;
+	pl->asking = TLSQ_COUNT;
+	pl->offered = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*pl->offered));
+	return pl;
 }
 
 void
-tls_audit_done(struct tls_audit *a)
+tls_audit_plan_free(struct tls_audit_plan *pl)
 {
-	free(a->offered);
-	a->offered = NULL;
-	a->noffered = 0;
-}
-
-void
-tls_audit_free(struct tls_audit *a)
-{
-	if (!a)
+	if (!pl)
 		return;
-	tls_audit_done(a);
-	free(a);
+	free(pl->offered);
+	free(pl);
 }
 
 enum tls_answer
@@ -167,71 +168,73 @@ note_suite(struct tls_audit *a, uint16_t version, uint16_t suite)
 }
 
 static size_t
-select_suites(struct tls_audit *a, uint16_t version, unsigned require,
+select_suites(struct tls_audit_plan *pl, uint16_t version, unsigned require,
               unsigned exclude)
 {
-	size_t n = tls_suites_select(version, require, exclude, a->offered,
+	size_t n = tls_suites_select(version, require, exclude, pl->offered,
 	                             TLSAUDIT_MAX_OFFER);
 
 	if (n > TLSAUDIT_MAX_OFFER)
 		n = TLSAUDIT_MAX_OFFER;
-	a->noffered = n;
+	pl->noffered = n;
 	return n;
 }
 
 /* Strong first: what a modern client prefers, so the broad TLS 1.2
  * question sees what such a client gets. */
 static void
-order_strong_first(struct tls_audit *a)
+order_strong_first(struct tls_audit_plan *pl)
 {
 	uint16_t tmp[TLSAUDIT_MAX_OFFER] = {0};
 	size_t k = 0;
 
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < a->noffered; i++) {
+		for (size_t i = 0; i < pl->noffered; i++) {
 			const struct tls_suite *s =
-			    tls_suite_lookup(a->offered[i]);
+			    tls_suite_lookup(pl->offered[i]);
 			bool strong =
 			    s && (s->flags & TLS_SUITE_AEAD) &&
 			    (s->flags & (TLS_SUITE_ECDHE | TLS_SUITE_DHE)) &&
 			    !(s->flags & TLS_SUITE_ANON);
 
 			if (strong == (pass == 0))
-				tmp[k++] = a->offered[i];
+				tmp[k++] = pl->offered[i];
 		}
-	memcpy(a->offered, tmp, k * sizeof(tmp[0]));
+	memcpy(pl->offered, tmp, k * sizeof(tmp[0]));
 }
 
 /* Removes the suites already found for version from the offer. */
 static void
-drop_found(struct tls_audit *a, uint16_t version)
+drop_found(struct tls_audit_plan *pl, uint16_t version)
 {
+	struct tls_audit *a = pl->a;
 	const struct tls_version_suites *vs =
 	    &a->by_version[version_slot(version)];
 	size_t k = 0;
 
-	for (size_t i = 0; i < a->noffered; i++) {
+	for (size_t i = 0; i < pl->noffered; i++) {
 		bool found = false;
 
 		for (size_t j = 0; j < vs->n && !found; j++)
-			found = vs->suites[j] == a->offered[i];
+			found = vs->suites[j] == pl->offered[i];
 		if (!found)
-			a->offered[k++] = a->offered[i];
+			pl->offered[k++] = pl->offered[i];
 	}
-	a->noffered = k;
+	pl->noffered = k;
 }
 
 /* "Weak first": the weak suites the class questions found, then every
  * strong suite of the version. */
 static size_t
-weak_first_offer(struct tls_audit *a, uint16_t version)
+weak_first_offer(struct tls_audit_plan *pl, uint16_t version)
 {
+	struct tls_audit *a = pl->a;
 	uint16_t strong[256];
 	size_t ns, n = 0;
 
 	for (int q = TLSQ_NULL_ANON_EXPORT; q <= TLSQ_NO_FS; q++)
 		if (a->q[q].answer == TLSA_ACCEPTED)
-			a->offered[n++] = a->q[q].suite;
+			pl->offered[n++] = a->q[q].suite;
 	if (n == 0)
 		return 0;
 	ns = tls_suites_select(version, TLS_SUITE_AEAD, WEAK_FLAGS, strong,
@@ -240,16 +243,16 @@ weak_first_offer(struct tls_audit *a, uint16_t version)
 		ns = sizeof(strong) / sizeof(strong[0]);
 	if (ns == 0)
 		return 0;
-	memcpy(a->offered + n, strong, ns * sizeof(strong[0]));
-	a->noffered = n + ns;
-	return a->noffered;
+	memcpy(pl->offered + n, strong, ns * sizeof(strong[0]));
+	pl->noffered = n + ns;
+	return pl->noffered;
 }
 
 /* A TLS 1.3-only offer of the TLS 1.3 suites not yet found. */
 static void
-offer_tls13(struct tls_audit *a, struct tlshello_params *p)
+offer_tls13(struct tls_audit_plan *pl, struct tlshello_params *p)
 {
-	select_suites(a, TLS_VERSION_1_3, TLS_SUITE_TLS13, 0);
+	select_suites(pl, TLS_VERSION_1_3, TLS_SUITE_TLS13, 0);
 	p->client_version = TLS_VERSION_1_2;
 	p->versions = tls13_only;
 	p->nversions = 1;
@@ -261,8 +264,10 @@ static const char *const alpn_http[] = {"http/1.1"};
 
 /* Sets up the hello for question q; returns false to skip it. */
 static bool
-prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
+prepare(struct tls_audit_plan *pl, enum tls_question q,
+        struct tlshello_params *p)
 {
+	struct tls_audit *a = pl->a;
 	uint16_t v = best_legacy(a);
 
 	memset(p, 0, sizeof(*p));
@@ -279,15 +284,15 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 			return false;
 		}
 		v = TLS_VERSION_1_3;
-		offer_tls13(a, p);
+		offer_tls13(pl, p);
 		break;
 	case TLSQ_TLS12:
 	case TLSQ_TLS11:
 	case TLSQ_TLS10:
 	case TLSQ_SSL3:
 		v = version_of_question[q];
-		select_suites(a, v, 0, TLS_SUITE_TLS13);
-		order_strong_first(a);
+		select_suites(pl, v, 0, TLS_SUITE_TLS13);
+		order_strong_first(pl);
 		p->client_version = v;
 		if (q == TLSQ_TLS12) {
 			/* the broad question also asks about compression
@@ -300,8 +305,8 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 			p->ext = 0; /* SSLv3 hellos carry no extensions */
 		break;
 	case TLSQ_SSL2:
-		a->asking_version = TLS_VERSION_SSL2;
-		a->noffered = 0;
+		pl->asking_version = TLS_VERSION_SSL2;
+		pl->noffered = 0;
 		return true;
 	case TLSQ_NULL_ANON_EXPORT:
 	case TLSQ_RC4:
@@ -342,14 +347,14 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 					bool dup = false;
 
 					for (size_t m = 0; m < n && !dup; m++)
-						dup = a->offered[m] == tmp[j];
+						dup = pl->offered[m] == tmp[j];
 					if (!dup && n < 512)
-						a->offered[n++] = tmp[j];
+						pl->offered[n++] = tmp[j];
 				}
 			}
-			a->noffered = n;
+			pl->noffered = n;
 		} else {
-			select_suites(a, v, req[q], excl[q]);
+			select_suites(pl, v, req[q], excl[q]);
 		}
 		p->client_version = v;
 		break;
@@ -357,7 +362,7 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 	case TLSQ_DHE:
 		if (!v)
 			return false;
-		select_suites(a, v, TLS_SUITE_DHE,
+		select_suites(pl, v, TLS_SUITE_DHE,
 		              TLS_SUITE_ANON | TLS_SUITE_EXPORT);
 		p->client_version = v;
 		p->groups = ec_groups;
@@ -366,13 +371,13 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 	case TLSQ_WEAK_CURVES:
 		if (!v)
 			return false;
-		select_suites(a, v, TLS_SUITE_ECDHE, TLS_SUITE_ANON);
+		select_suites(pl, v, TLS_SUITE_ECDHE, TLS_SUITE_ANON);
 		p->client_version = v;
 		p->groups = weak_curves;
 		p->ngroups = sizeof(weak_curves) / sizeof(weak_curves[0]);
 		break;
 	case TLSQ_WEAK_FIRST:
-		if (!v || !weak_first_offer(a, v))
+		if (!v || !weak_first_offer(pl, v))
 			return false;
 		p->client_version = v;
 		break;
@@ -381,10 +386,10 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 		 * the protocol name can be the reason to refuse */
 		if (tls_audit_version(a, TLS_VERSION_1_3) == TLSA_ACCEPTED) {
 			v = TLS_VERSION_1_3;
-			offer_tls13(a, p);
+			offer_tls13(pl, p);
 		} else if (v) {
-			select_suites(a, v, 0, TLS_SUITE_TLS13);
-			order_strong_first(a);
+			select_suites(pl, v, 0, TLS_SUITE_TLS13);
+			order_strong_first(pl);
 			p->client_version = v;
 		} else {
 			return false;
@@ -397,58 +402,60 @@ prepare(struct tls_audit *a, enum tls_question q, struct tlshello_params *p)
 	case TLSQ_COUNT:
 		return false;
 	}
-	if (a->noffered == 0)
+	if (pl->noffered == 0)
 		return false;
 	if (v != TLS_VERSION_SSL3)
 		p->scsv_renegotiation =
 		    !(p->ext & TLSHELLO_EXT_RENEGOTIATION_INFO);
-	a->asking_version = v;
+	pl->asking_version = v;
 	return true;
 }
 
 /* Full depth: the next version whose suites are not all known, with the
  * found ones left out of the offer. */
 static bool
-next_enumeration(struct tls_audit *a, struct tlshello_params *p)
+next_enumeration(struct tls_audit_plan *pl, struct tlshello_params *p)
 {
-	for (int i = a->enum_version < 0 ? 0 : a->enum_version; i < 5; i++) {
+	struct tls_audit *a = pl->a;
+	for (int i = pl->enum_version < 0 ? 0 : pl->enum_version; i < 5; i++) {
 		struct tls_version_suites *vs = &a->by_version[i];
 		uint16_t v = vs->version;
 
-		a->enum_version = i;
+		pl->enum_version = i;
 		if (vs->complete || tls_audit_version(a, v) != TLSA_ACCEPTED)
 			continue;
 		memset(p, 0, sizeof(*p));
 		p->ext = TLSHELLO_EXT_DEFAULT;
 		if (v == TLS_VERSION_1_3) {
-			offer_tls13(a, p);
+			offer_tls13(pl, p);
 		} else {
-			select_suites(a, v, 0, TLS_SUITE_TLS13);
+			select_suites(pl, v, 0, TLS_SUITE_TLS13);
 			p->client_version = v;
 			if (v == TLS_VERSION_SSL3)
 				p->ext = 0;
 		}
-		drop_found(a, v);
-		if (a->noffered == 0) {
+		drop_found(pl, v);
+		if (pl->noffered == 0) {
 			vs->complete = true;
 			continue;
 		}
-		a->asking_version = v;
+		pl->asking_version = v;
 		return true;
 	}
 	return false;
 }
 
 size_t
-tls_audit_next(struct tls_audit *a, const char *sni, const uint8_t *seed,
+tls_audit_next(struct tls_audit_plan *pl, const char *sni, const uint8_t *seed,
                uint8_t *out, size_t cap)
 {
+	struct tls_audit *a = pl->a;
 	struct tlshello_params p;
-	int start = a->asking == TLSQ_COUNT ? 0 : (int)a->asking + 1;
+	int start = pl->asking == TLSQ_COUNT ? 0 : (int)pl->asking + 1;
 
-	if (a->aborted || a->depth == TLS_DEPTH_OFF || !a->offered)
+	if (a->aborted || a->depth == TLS_DEPTH_OFF)
 		return 0;
-	if (a->asking == TLSQ_ENUMERATE)
+	if (pl->asking == TLSQ_ENUMERATE)
 		start = TLSQ_ENUMERATE;
 	for (int q = start; q < TLSQ_COUNT; q++) {
 		bool ask;
@@ -457,9 +464,9 @@ tls_audit_next(struct tls_audit *a, const char *sni, const uint8_t *seed,
 		if (q == TLSQ_ENUMERATE) {
 			if (a->depth != TLS_DEPTH_FULL)
 				break;
-			ask = next_enumeration(a, &p);
+			ask = next_enumeration(pl, &p);
 		} else {
-			ask = prepare(a, (enum tls_question)q, &p);
+			ask = prepare(pl, (enum tls_question)q, &p);
 		}
 		if (!ask)
 			continue;
@@ -467,12 +474,12 @@ tls_audit_next(struct tls_audit *a, const char *sni, const uint8_t *seed,
 			a->budget_exhausted = true;
 			return 0;
 		}
-		a->asking = (enum tls_question)q;
+		pl->asking = (enum tls_question)q;
 		if (q == TLSQ_SSL2) {
 			len = tlshello_build_sslv2(out, cap, seed);
 		} else {
-			p.suites = a->offered;
-			p.nsuites = a->noffered;
+			p.suites = pl->offered;
+			p.nsuites = pl->noffered;
 			p.sni = sni;
 			p.seed = seed;
 			len = tlshello_build(out, cap, &p);
@@ -482,24 +489,25 @@ tls_audit_next(struct tls_audit *a, const char *sni, const uint8_t *seed,
 		a->used++;
 		return len;
 	}
-	a->asking = TLSQ_COUNT;
+	pl->asking = TLSQ_COUNT;
 	return 0;
 }
 
 static bool
-offered(const struct tls_audit *a, uint16_t suite)
+offered(const struct tls_audit_plan *pl, uint16_t suite)
 {
-	for (size_t i = 0; i < a->noffered; i++)
-		if (a->offered[i] == suite)
+	for (size_t i = 0; i < pl->noffered; i++)
+		if (pl->offered[i] == suite)
 			return true;
 	return false;
 }
 
 void
-tls_audit_answer(struct tls_audit *a, const struct tlshello_result *r,
+tls_audit_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
                  const char *why)
 {
-	enum tls_question q = a->asking;
+	struct tls_audit *a = pl->a;
+	enum tls_question q = pl->asking;
 	struct tls_question_result qr;
 
 	if (q >= TLSQ_COUNT)
@@ -540,30 +548,30 @@ tls_audit_answer(struct tls_audit *a, const struct tlshello_result *r,
 			/* a version question: the server must take it; a
 			 * HelloRetryRequest still says yes to TLS 1.3 */
 			qr.answer =
-			    r->version == a->asking_version &&
+			    r->version == pl->asking_version &&
 			            (r->hello_retry || q == TLSQ_TLS13 ||
-			             offered(a, r->cipher_suite))
+			             offered(pl, r->cipher_suite))
 			        ? TLSA_ACCEPTED
 			        : TLSA_REFUSED;
 		} else {
-			qr.answer = offered(a, r->cipher_suite) ? TLSA_ACCEPTED
-			                                        : TLSA_REFUSED;
+			qr.answer = offered(pl, r->cipher_suite) ? TLSA_ACCEPTED
+			                                         : TLSA_REFUSED;
 		}
 		snprintf(qr.detail, sizeof(qr.detail), "%s %s",
 		         tls_version_name(r->version),
 		         r->hello_retry ? "HelloRetryRequest"
 		                        : tls_suite_name(r->cipher_suite));
-		if (!r->hello_retry && offered(a, r->cipher_suite))
+		if (!r->hello_retry && offered(pl, r->cipher_suite))
 			note_suite(a, r->version, r->cipher_suite);
 	}
 	if (q == TLSQ_ENUMERATE) {
-		int slot = version_slot(a->asking_version);
+		int slot = version_slot(pl->asking_version);
 
 		if (qr.answer != TLSA_ACCEPTED && slot >= 0)
 			a->by_version[slot].complete =
 			    qr.answer == TLSA_REFUSED;
 		if (qr.answer == TLSA_UNKNOWN && slot >= 0)
-			a->enum_version = slot + 1; /* give up on it */
+			pl->enum_version = slot + 1; /* give up on it */
 		a->q[q] = qr;
 		return;
 	}
@@ -571,12 +579,13 @@ tls_audit_answer(struct tls_audit *a, const struct tlshello_result *r,
 }
 
 void
-tls_audit_abort(struct tls_audit *a, const char *why)
+tls_audit_abort(struct tls_audit_plan *pl, const char *why)
 {
-	if (a->asking < TLSQ_COUNT) {
-		a->q[a->asking].answer = TLSA_UNKNOWN;
-		snprintf(a->q[a->asking].detail, sizeof(a->q[a->asking].detail),
-		         "%s", why);
+	struct tls_audit *a = pl->a;
+	if (pl->asking < TLSQ_COUNT) {
+		a->q[pl->asking].answer = TLSA_UNKNOWN;
+		snprintf(a->q[pl->asking].detail,
+		         sizeof(a->q[pl->asking].detail), "%s", why);
 	}
 	a->aborted = true;
 }

@@ -1,6 +1,6 @@
 /*
  * Whole probe conversations without a network (curl-fuzzer's TLV idea),
- * driven through scanner/engine/session.h the way scanner/engine/scan.c drives
+ * driven through scanner/engine/session.h the way scanner/engine/conn.c drives
  * them, including the follow-up passes a probe asks for with next_pass.
  *
  * Input: byte 0 picks the service (bits 0-1 index service_all(): pop3,
@@ -116,7 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(++npasses <= MAX_PASSES);
 		off = run_pass(&res, &opts, pass, (data[0] & 4) != 0, data,
 		               size, off);
-		/* scan.c does not go on after a throttled main pass */
+		/* plan.c does not go on after a throttled main pass */
 		if (pass == PROBE_PASS_MAIN && res.status == EP_STATUS_REJECTED)
 			break;
 		pass = svc->probe->next_pass

@@ -1,0 +1,93 @@
+/* The follow-up planner: once a connection of an endpoint ended, which
+ * connection it needs next (the probe's passes, then the TLS extras and
+ * the audit hellos), or the TLS judgement when none is left. */
+#include "probes/service.h"
+#include "probes/checks/tls_checks.h"
+#include "scanner/engine/engine.h"
+#include "scanner/tls/tlsaudit.h"
+
+void
+judge_tls(struct engine *e, struct endpoint_result *r)
+{
+	if (r->tls_judged)
+		return;
+	r->tls_judged = true;
+	if (r->tls.handshake_done || r->tls_audit) {
+		tls_checks_judge(r, r->tls_audit);
+		tls_checks_judge_strict(r, r->tls_audit,
+		                        e->opt->probe.strict_dh_bits);
+	}
+}
+
+/* After the probe's own passes: the TLS pass rows (scanner/tls/passes.h),
+ * one connection at a time, then the judgement. */
+static void
+plan_audit(struct engine *e, const struct job *job)
+{
+	struct endpoint_result *r = &e->results[job->idx];
+	struct job next = *job;
+	struct tls_pass_opts o = {.depth = e->opt->tls_depth,
+	                          .budget = e->opt->tls_budget,
+	                          .passive = e->opt->probe.passive};
+
+	/* audit every endpoint where a handshake was tried: one that failed
+	 * with the library may still speak SSLv3, export suites or
+	 * compression, which only hand-built hellos can see */
+	if (e->opt->tls_depth == TLS_DEPTH_OFF ||
+	    !(r->tls.handshake_done || r->tls.error) ||
+	    (r->status != EP_STATUS_OK && r->status != EP_STATUS_TLS_ERROR)) {
+		judge_tls(e, r);
+		return;
+	}
+	/* the rows in order: the default certificate and the active extras
+	 * before the audit hellos; none left is the judgement */
+	for (const struct tls_pass *const *p = tls_passes; *p; p++) {
+		if (!(*p)->wanted(r, &e->scratch[job->idx], &o))
+			continue;
+		next.pass = (*p)->probe_pass;
+		next.tls_pass = *p;
+		next.not_before = 0;
+		push_job(e, next);
+		return;
+	}
+	judge_tls(e, r);
+}
+
+/* What the endpoint needs next once a connection ended. */
+void
+plan_next(struct engine *e, const struct job *job)
+{
+	struct endpoint_result *r = &e->results[job->idx];
+	const struct probe_module *pm = r->endpoint.service->probe;
+	struct job next = *job;
+	int pass;
+
+	if (scan_was_interrupted()) {
+		judge_tls(e, r);
+		return;
+	}
+	if (job->pass == PROBE_PASS_MAIN) {
+		if (r->status == EP_STATUS_REJECTED &&
+		    job->tries < e->opt->retries) {
+			/* throttled: back off, then ask again politely */
+			next.tries++;
+			next.not_before =
+			    loop_now(e->loop) +
+			    e->opt->retry_delay_s * (double)(1u << job->tries);
+			push_job(e, next);
+			return;
+		}
+		if (r->status == EP_STATUS_REJECTED)
+			return; /* out of tries: leave the server alone */
+	}
+	pass = -1;
+	if (!job->tls_pass && pm->next_pass)
+		pass = pm->next_pass(r, &e->opt->probe, job->pass);
+	if (pass < 0) {
+		plan_audit(e, job);
+		return;
+	}
+	next.pass = pass;
+	next.not_before = 0;
+	push_job(e, next);
+}

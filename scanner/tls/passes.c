@@ -1,0 +1,533 @@
+/*
+ * The rows of scanner/tls/passes.h: the engine's own TLS handshakes
+ * after the plaintext preamble. Each records facts in the endpoint's
+ * result; probes/checks/tls_checks.c judges them.
+ */
+#include "scanner/tls/passes.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "probes/probe.h"
+#include "probes/service.h"
+#include "scanner/core/escape.h"
+#include "scanner/core/xalloc.h"
+#include "scanner/tls/tls.h"
+#include "scanner/tls/tlshello.h"
+
+#define READ_CHUNK 4096
+
+/* One audit question in flight on a connection. */
+struct hello_io {
+	uint8_t out[2048];
+	size_t len;
+	size_t sent;
+	bool answered;
+	struct tlshello_parser parser;
+};
+
+/* Drives a library handshake. True once it is over, with *why NULL on
+ * success; false with *io what to wait for. */
+static bool
+handshake(struct tls_pass_run *x, enum tls_pass_io *io_r, const char **why)
+{
+	enum tls_io io = tls_conn_handshake(x->tls);
+
+	if (io == TLS_IO_WANT_READ || io == TLS_IO_WANT_WRITE) {
+		*io_r = io == TLS_IO_WANT_READ ? TLS_PASS_WANT_READ
+		                               : TLS_PASS_WANT_WRITE;
+		return false;
+	}
+	*why = io == TLS_IO_DONE  ? NULL
+	       : io == TLS_IO_EOF ? "connection closed during "
+	                            "the handshake"
+	                          : tls_conn_error(x->tls);
+	return true;
+}
+
+/* A library session was created (or not) on the fd: its handshake is
+ * the stage finish reports on. */
+static bool
+opened(struct tls_pass_run *x)
+{
+	if (!x->tls)
+		return false;
+	x->stage = TLS_PASS_HANDSHAKE;
+	return true;
+}
+
+/* --- the audit hello --------------------------------------------------- */
+
+/* After the probe's own passes and the extras: the TLS audit, one hello
+ * per connection, until every question is answered. */
+static bool
+hello_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+             const struct tls_pass_opts *o)
+{
+	if (!r->tls_audit) {
+		r->tls_audit = xcalloc(1, sizeof(*r->tls_audit));
+		tls_audit_init(r->tls_audit, o->depth, o->budget,
+		               r->tls.version &&
+		                       strcmp(r->tls.version, "TLS1.3") == 0
+		                   ? TLS_VERSION_1_3
+		                   : 0);
+		s->audit = tls_audit_plan_new(r->tls_audit);
+	}
+	return !r->tls_audit->aborted;
+}
+
+static bool
+hello_prepare(struct tls_pass_run *x)
+{
+	struct endpoint_result *r = x->r;
+	struct hello_io *hello;
+	uint8_t seed[TLSHELLO_SEED_LEN];
+
+	for (size_t i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)random();
+	hello = xcalloc(1, sizeof(*hello));
+	hello->len = tls_audit_next(
+	    x->s->audit, r->endpoint.host_is_ip ? NULL : r->endpoint.host, seed,
+	    hello->out, sizeof(hello->out));
+	if (hello->len == 0) {
+		/* every question is answered (or the budget spent) */
+		free(hello);
+		return false;
+	}
+	tlshello_parser_init(&hello->parser);
+	x->hello = hello;
+	return true;
+}
+
+static bool
+hello_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
+{
+	(void)cfg;
+	(void)sni;
+	x->stage = TLS_PASS_EXCHANGE;
+	return true;
+}
+
+/* Writes the ClientHello, then feeds the answer to the parser until it
+ * has decided. */
+static enum tls_pass_io
+hello_step(struct tls_pass_run *x)
+{
+	struct hello_io *h = x->hello;
+	uint8_t buf[READ_CHUNK];
+
+	while (h->sent < h->len) {
+		ssize_t w = send(x->fd, h->out + h->sent, h->len - h->sent,
+		                 MSG_NOSIGNAL);
+
+		if (w < 0 && (errno == EAGAIN || errno == EINTR))
+			return TLS_PASS_WANT_WRITE;
+		if (w <= 0) {
+			x->why = "connection closed";
+			return TLS_PASS_DONE;
+		}
+		h->sent += (size_t)w;
+	}
+	for (;;) {
+		ssize_t n = recv(x->fd, buf, sizeof(buf), 0);
+		int st;
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return TLS_PASS_WANT_READ;
+		if (n <= 0) {
+			/* the parser may have enough: an alert then close */
+			if (h->parser.r.kind != TLSHELLO_KIND_NONE) {
+				tls_audit_answer(x->s->audit, &h->parser.r,
+				                 NULL);
+				h->answered = true;
+			} else {
+				x->why = "connection closed";
+			}
+			return TLS_PASS_DONE;
+		}
+		st = tlshello_parser_feed(&h->parser, buf, (size_t)n);
+		if (st == TLSHELLO_NEED_MORE)
+			continue;
+		tls_audit_answer(x->s->audit, &h->parser.r,
+		                 st == TLSHELLO_ERROR ? h->parser.error : NULL);
+		h->answered = true;
+		return TLS_PASS_DONE;
+	}
+}
+
+static void
+hello_finish(struct tls_pass_run *x)
+{
+	if (x->hello && !x->hello->answered && x->r->tls_audit) {
+		/* the preamble failed, or the peer went away silently */
+		if (x->stage == TLS_PASS_EXCHANGE)
+			tls_audit_answer(x->s->audit, NULL,
+			                 x->why ? x->why : "connection closed");
+		else
+			tls_audit_abort(x->s->audit,
+			                "the STARTTLS preamble failed");
+	}
+	free(x->hello);
+	x->hello = NULL;
+}
+
+/* --- the handshake without SNI ----------------------------------------- */
+
+/* The default certificate, before the audit: one library handshake
+ * without SNI, when the name could have chosen another. */
+static bool
+no_sni_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+              const struct tls_pass_opts *o)
+{
+	(void)s;
+	(void)o;
+	if (r->no_sni.tried || !r->tls.handshake_done ||
+	    r->tls.chain.ncerts == 0 || r->endpoint.host_is_ip)
+		return false;
+	r->no_sni.tried = true;
+	return true;
+}
+
+static bool
+no_sni_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
+{
+	(void)sni;
+	x->tls = tls_conn_new(cfg, x->fd, NULL);
+	return opened(x);
+}
+
+/* Keeps the leaf of the handshake (or why there is none) and hangs up. */
+static enum tls_pass_io
+no_sni_step(struct tls_pass_run *x)
+{
+	struct no_sni_facts *n = &x->r->no_sni;
+	enum tls_pass_io io;
+	const char *why;
+
+	if (!handshake(x, &io, &why))
+		return io;
+	if (!why) {
+		struct cert_facts leaf;
+
+		if (tls_conn_leaf(x->tls, &leaf)) {
+			n->done = true;
+			n->leaf_sha256 = leaf.sha256;
+			n->leaf_subject = leaf.subject;
+			leaf.sha256 = leaf.subject = NULL; /* kept */
+			cert_facts_free(&leaf);
+		} else {
+			why = "no certificate";
+		}
+	}
+	if (why && !n->error)
+		n->error = escape_printable(why, 256);
+	return TLS_PASS_DONE;
+}
+
+static void
+no_sni_finish(struct tls_pass_run *x)
+{
+	struct no_sni_facts *n = &x->r->no_sni;
+
+	tls_conn_free(x->tls);
+	x->tls = NULL;
+	if (!n->done && !n->error)
+		n->error = xstrdup(x->stage == TLS_PASS_HANDSHAKE
+		                       ? "no TLS handshake within the timeout"
+		                       : "the connection ended before the "
+		                         "handshake");
+}
+
+/* --- client renegotiation ---------------------------------------------- */
+
+/* An active extra, also before the audit: a renegotiation on a TLS 1.2
+ * session. */
+static bool
+reneg_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+             const struct tls_pass_opts *o)
+{
+	(void)s;
+	if (o->passive || !r->tls.handshake_done || r->reneg.tried)
+		return false;
+	r->reneg.tried = true;
+	return true;
+}
+
+static bool
+reneg_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
+{
+	x->tls = tls_conn_new_tls12(cfg, x->fd, sni);
+	return opened(x);
+}
+
+/* Sets the renegotiation verdict unless one is set. */
+static void
+reneg_decide(struct tls_pass_run *x, enum reneg_outcome how, const char *why)
+{
+	struct reneg_facts *g = &x->r->reneg;
+
+	if (g->decided)
+		return;
+	g->decided = true;
+	g->outcome = how;
+	g->detail = escape_printable(why, 256);
+}
+
+/* The TLS 1.2 handshake ended; returns true when the renegotiation can
+ * start. */
+static bool
+reneg_handshake_done(struct tls_pass_run *x, const char *why)
+{
+	char *text = NULL;
+
+	if (why)
+		text = xasprintf("no TLS 1.2 handshake: %s", why);
+	else if (!tls_conn_is_tls12(x->tls))
+		why = "the server did not negotiate TLS 1.2";
+	else if (!tls_conn_safe_renegotiation(x->tls))
+		why = "no secure renegotiation (RFC 5746), so the client "
+		      "does not renegotiate (TLS-RENEGOTIATION-INSECURE)";
+	if (why) {
+		reneg_decide(x, RENEG_NOT_ASSESSED, text ? text : why);
+		free(text);
+		return false;
+	}
+	x->stage = TLS_PASS_EXCHANGE;
+	return true;
+}
+
+/* Implicit TLS: the greeting comes right after the handshake, and GnuTLS
+ * 3.7 loses track of a renegotiation that application data interrupts
+ * (the next signature check fails), so it is read first. Returns false
+ * with *io_r set while it is still due or the connection is over. */
+static bool
+reneg_read_greeting(struct tls_pass_run *x, enum tls_pass_io *io_r)
+{
+	char buf[READ_CHUNK];
+
+	if (x->greeting_read ||
+	    x->r->endpoint.service->tls != TLS_MODE_IMPLICIT)
+		return true;
+	for (;;) {
+		size_t got = 0;
+		enum tls_io io = tls_conn_read(x->tls, buf, sizeof(buf), &got);
+
+		if (io == TLS_IO_DONE) {
+			x->greeting_read = true;
+			continue;
+		}
+		if (io == TLS_IO_WANT_READ || io == TLS_IO_WANT_WRITE) {
+			if (x->greeting_read)
+				return true;
+			*io_r = io == TLS_IO_WANT_READ ? TLS_PASS_WANT_READ
+			                               : TLS_PASS_WANT_WRITE;
+			return false;
+		}
+		reneg_decide(x, RENEG_NOT_ASSESSED,
+		             io == TLS_IO_EOF ? "the server closed before "
+		                                "its greeting"
+		                              : tls_conn_error(x->tls));
+		*io_r = TLS_PASS_DONE;
+		return false;
+	}
+}
+
+/* The TLS 1.2 handshake, then the renegotiation to the server's
+ * answer. */
+static enum tls_pass_io
+reneg_step(struct tls_pass_run *x)
+{
+	enum tls_pass_io io;
+	const char *why;
+
+	if (x->stage == TLS_PASS_HANDSHAKE) {
+		if (!handshake(x, &io, &why))
+			return io;
+		if (!reneg_handshake_done(x, why))
+			return TLS_PASS_DONE;
+		return TLS_PASS_NEW_PHASE;
+	}
+	if (!reneg_read_greeting(x, &io))
+		return io;
+	if (!x->reneg_started) {
+		x->reneg_started = true;
+		return TLS_PASS_NEW_PHASE; /* --timeout for the answer */
+	}
+	switch (tls_conn_renegotiate(x->tls)) {
+	case TLS_RENEG_WANT_READ:
+		return TLS_PASS_WANT_READ;
+	case TLS_RENEG_WANT_WRITE:
+		return TLS_PASS_WANT_WRITE;
+	case TLS_RENEG_ACCEPTED:
+		reneg_decide(x, RENEG_ACCEPTED, tls_conn_error(x->tls));
+		break;
+	case TLS_RENEG_REFUSED:
+		reneg_decide(x, RENEG_REFUSED, tls_conn_error(x->tls));
+		break;
+	case TLS_RENEG_FAILED:
+		reneg_decide(x, RENEG_NOT_ASSESSED, tls_conn_error(x->tls));
+		break;
+	}
+	return TLS_PASS_DONE;
+}
+
+/* The renegotiation connection ended without a verdict of its own. */
+static void
+reneg_finish(struct tls_pass_run *x)
+{
+	tls_conn_free(x->tls);
+	x->tls = NULL;
+	switch (x->stage) {
+	case TLS_PASS_EXCHANGE:
+		/* waiting for a server that ignores the ClientHello is
+		 * bounded by --timeout: silence is a refusal too */
+		if (x->reneg_started)
+			reneg_decide(x, RENEG_REFUSED,
+			             "no answer to the new ClientHello within "
+			             "the timeout");
+		else
+			reneg_decide(x, RENEG_NOT_ASSESSED,
+			             "no greeting within the timeout");
+		break;
+	case TLS_PASS_HANDSHAKE:
+		reneg_decide(x, RENEG_NOT_ASSESSED,
+		             "no TLS 1.2 handshake within the timeout");
+		break;
+	default:
+		reneg_decide(x, RENEG_NOT_ASSESSED,
+		             "the connection ended before the handshake");
+		break;
+	}
+}
+
+/* --- early data (0-RTT) ------------------------------------------------ */
+
+/* An active extra, after the renegotiation: early data with the main
+ * session's ticket. */
+static bool
+early_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+             const struct tls_pass_opts *o)
+{
+	if (o->passive || s->ticket.max_early_data == 0 || !s->ticket.data ||
+	    !r->endpoint.service->probe->early_data || r->early.tried)
+		return false;
+	r->early.tried = true;
+	return true;
+}
+
+static bool
+early_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
+{
+	const char *early = x->r->endpoint.service->probe->early_data;
+
+	x->tls = tls_conn_new_early(cfg, x->fd, sni, &x->s->ticket, early,
+	                            strlen(early));
+	return opened(x);
+}
+
+/* The resumption with early data: what the server made of it. */
+static enum tls_pass_io
+early_step(struct tls_pass_run *x)
+{
+	struct early_data_facts *ed = &x->r->early;
+	enum tls_pass_io io;
+	const char *why;
+
+	if (!handshake(x, &io, &why))
+		return io;
+	if (!why) {
+		ed->resumed = tls_conn_resumed(x->tls);
+		ed->accepted = tls_conn_early_data_accepted(x->tls);
+		if (!ed->resumed)
+			why = "the server did not resume the session";
+	}
+	if (why && !ed->error)
+		ed->error = escape_printable(why, 256);
+	return TLS_PASS_DONE;
+}
+
+static void
+early_finish(struct tls_pass_run *x)
+{
+	struct early_data_facts *ed = &x->r->early;
+
+	tls_conn_free(x->tls);
+	x->tls = NULL;
+	tls_ticket_free(&x->s->ticket); /* used up */
+	if (!ed->resumed && !ed->error)
+		ed->error = xstrdup(x->stage == TLS_PASS_HANDSHAKE
+		                        ? "no TLS handshake within the timeout"
+		                        : "the connection ended before the "
+		                          "handshake");
+}
+
+void
+tls_passes_after_main(struct endpoint_result *r, struct tls_pass_scratch *s,
+                      struct tls_conn *t, const struct tls_pass_opts *o)
+{
+	struct early_data_facts *ed = &r->early;
+
+	/* its TLS 1.3 ticket, if the server sent one while the probe read,
+	 * is what the early-data pass resumes */
+	if (o->depth == TLS_DEPTH_OFF || !r->tls.handshake_done ||
+	    !r->tls.version || strcmp(r->tls.version, "TLS1.3") != 0 ||
+	    ed->checked)
+		return;
+	ed->checked = true;
+	ed->ticket = tls_conn_ticket(t, &s->ticket);
+	ed->max_early_data = s->ticket.max_early_data;
+}
+
+void
+tls_pass_scratch_free(struct tls_pass_scratch *s)
+{
+	tls_audit_plan_free(s->audit);
+	s->audit = NULL;
+	tls_ticket_free(&s->ticket);
+}
+
+/* --- the table --------------------------------------------------------- */
+
+static const struct tls_pass no_sni_pass = {
+    .name = "no-sni",
+    .probe_pass = PROBE_PASS_HELLO | PROBE_PASS_NO_SNI,
+    .wanted = no_sni_wanted,
+    .open = no_sni_open,
+    .step = no_sni_step,
+    .finish = no_sni_finish,
+};
+
+static const struct tls_pass reneg_pass = {
+    .name = "renegotiation",
+    .probe_pass = PROBE_PASS_HELLO | PROBE_PASS_RENEG,
+    .wanted = reneg_wanted,
+    .open = reneg_open,
+    .step = reneg_step,
+    .finish = reneg_finish,
+};
+
+static const struct tls_pass early_pass = {
+    .name = "early-data",
+    .probe_pass = PROBE_PASS_HELLO | PROBE_PASS_EARLY,
+    .wanted = early_wanted,
+    .open = early_open,
+    .step = early_step,
+    .finish = early_finish,
+};
+
+static const struct tls_pass hello_pass = {
+    .name = "audit-hello",
+    .probe_pass = PROBE_PASS_HELLO,
+    .wanted = hello_wanted,
+    .prepare = hello_prepare,
+    .open = hello_open,
+    .step = hello_step,
+    .finish = hello_finish,
+    .timeout_why = "no answer to the ClientHello (timeout)",
+};
+
+/* the default certificate and the active extras come before the audit */
+const struct tls_pass *const tls_passes[] = {&no_sni_pass, &reneg_pass,
+                                             &early_pass, &hello_pass, NULL};
