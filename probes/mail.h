@@ -161,16 +161,16 @@ struct mail_dialect {
 /* A dialect's probe module; early_data: see probe_module. */
 #define MAIL_PROBE_MODULE(var, pname, state, startfn, early)                   \
 	const struct probe_module var = {                                      \
-	    .name = pname,                                                     \
+	    .name = (pname),                                                   \
 	    .state_size = sizeof(state),                                       \
-	    .start = startfn,                                                  \
+	    .start = (startfn),                                                \
 	    .on_reply = mail_on_reply,                                         \
 	    .on_tls_ready = mail_on_tls_ready,                                 \
 	    .on_tls_failed = mail_on_tls_failed,                               \
 	    .finish = mail_finish,                                             \
 	    .on_quiet = mail_on_quiet,                                         \
 	    .next_pass = starttls_next_pass,                                   \
-	    .early_data = early,                                               \
+	    .early_data = (early),                                             \
 	}
 
 static inline struct mail_conv *
