@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "probes/service.h"
-#include "probes/checks/tls_checks.h"
 #include "scanner/core/escape.h"
 #include "scanner/engine/loop.h"
 #include "scanner/engine/session.h"
@@ -206,23 +205,20 @@ conn_tls_facts(struct conn *c)
 	return c->job.pass == PROBE_PASS_MAIN ? &c->res->tls : &c->scratch_tls;
 }
 
+/* No more TLS connections for r: the audit keeps only its answers, and
+ * the TLS judgement (probes/checks/judge.c) may read them. */
 static void
-judge_tls(struct engine *e, struct endpoint_result *r)
+end_tls_passes(struct endpoint_result *r)
 {
-	if (r->tls_judged)
+	if (r->tls_passes_done)
 		return;
-	r->tls_judged = true;
+	r->tls_passes_done = true;
 	if (r->tls_audit)
 		tls_audit_done(r->tls_audit);
-	if (r->tls.handshake_done || r->tls_audit) {
-		tls_checks_judge(r, r->tls_audit);
-		tls_checks_judge_strict(r, r->tls_audit,
-		                        e->opt->probe.strict_dh_bits);
-	}
 }
 
 /* After the probe's own passes: the TLS audit, one hello per
- * connection, then the judgement. */
+ * connection, then the end of its TLS passes. */
 static void
 plan_audit(struct engine *e, const struct conn *c)
 {
@@ -235,7 +231,7 @@ plan_audit(struct engine *e, const struct conn *c)
 	if (e->opt->tls_depth == TLS_DEPTH_OFF ||
 	    !(r->tls.handshake_done || r->tls.error) ||
 	    (r->status != EP_STATUS_OK && r->status != EP_STATUS_TLS_ERROR)) {
-		judge_tls(e, r);
+		end_tls_passes(r);
 		return;
 	}
 	/* the default certificate, before the audit: one library
@@ -276,10 +272,10 @@ plan_audit(struct engine *e, const struct conn *c)
 		        : 0);
 	}
 	if (r->tls_audit->aborted) {
-		judge_tls(e, r);
+		end_tls_passes(r);
 		return;
 	}
-	/* conn_start builds the hello, or judges when none is left */
+	/* conn_start builds the hello, or ends the passes when none is left */
 	next.pass = PROBE_PASS_HELLO;
 	next.not_before = 0;
 	push_job(e, next);
@@ -295,7 +291,7 @@ plan_next(struct engine *e, const struct conn *c)
 	int pass;
 
 	if (interrupted) {
-		judge_tls(e, c->res);
+		end_tls_passes(c->res);
 		return;
 	}
 	if (c->job.pass == PROBE_PASS_MAIN) {
@@ -767,8 +763,8 @@ step_handshake(struct conn *c)
 	switch (io) {
 	case TLS_IO_DONE:
 		c->state = CONN_ACTIVE;
-		/* a follow-up pass's certificate was judged on the main one:
-		 * skip the chain's trust evaluation, the costly part */
+		/* only the main pass's certificate is judged: skip the
+		 * chain's trust evaluation, the costly part */
 		if (c->job.pass == PROBE_PASS_MAIN)
 			tls_conn_facts(c->tls, conn_tls_facts(c));
 		else
@@ -1066,7 +1062,7 @@ conn_start(struct engine *e, struct job job)
 		if (hello->len == 0) {
 			/* every question is answered (or the budget spent) */
 			free(hello);
-			judge_tls(e, r);
+			end_tls_passes(r);
 			release(e, job.idx);
 			return;
 		}
