@@ -35,10 +35,6 @@ enum probe_end {
 struct probe_options {
 	bool passive;        /* no active probes (README lists them) */
 	double quiet_wait_s; /* how long to listen for unsolicited data */
-	/* Stricter than the catalog, from the selected profiles (0: none):
-	 * RSA/DSA keys and DH primes below these are reported too. */
-	unsigned strict_key_bits;
-	unsigned strict_dh_bits;
 };
 
 /* Pass 0 is the main conversation; a probe numbers its other passes

@@ -8,7 +8,6 @@
  * 64-bit quantities (serials, fingerprints) are strings, because cJSON
  * numbers are doubles; times are ISO-8601 UTC strings.
  */
-#include "probes/checks/host_verdict.h"
 #include "reports/report.h"
 #include "reports/json_build.h"
 #include "reports/json_fields.h"
@@ -478,7 +477,7 @@ add_run_end(cJSON *root, const struct scan_report *rep,
 }
 
 static bool
-fill_host(cJSON *h, const struct host_verdict *v)
+fill_host(cJSON *h, const struct host_record *v)
 {
 	return h && jb_add_str(h, "host", v->host) &&
 	       jb_add_str(h, "tls_verdict", tls_verdict_name(v->verdict)) &&
@@ -490,15 +489,11 @@ fill_host(cJSON *h, const struct host_verdict *v)
 static bool
 add_hosts(cJSON *root, const struct scan_report *rep)
 {
-	size_t nv = 0;
-	struct host_verdict *v =
-	    host_verdicts(rep->results, rep->nresults, &nv);
 	cJSON *arr = cJSON_AddArrayToObject(root, "hosts");
 	bool ok = arr != NULL;
 
-	for (size_t i = 0; ok && i < nv; i++)
-		ok = fill_host(jb_push_obj(arr), &v[i]);
-	host_verdicts_free(v, nv);
+	for (size_t i = 0; ok && i < rep->nhosts; i++)
+		ok = fill_host(jb_push_obj(arr), &rep->hosts[i]);
 	return ok;
 }
 
@@ -668,17 +663,14 @@ report_jsonl_finish(FILE *out, const struct scan_report *rep,
                     const struct report_options *opt)
 {
 	struct report_summary sum;
-	size_t nv = 0;
-	struct host_verdict *v =
-	    host_verdicts(rep->results, rep->nresults, &nv);
 	cJSON *rec;
 	int rc = 0;
 
-	for (size_t i = 0; i < nv && rc == 0; i++) {
+	for (size_t i = 0; i < rep->nhosts && rc == 0; i++) {
 		rec = cJSON_CreateObject();
 		if (!rec || !jb_add_str(rec, "type", "host") ||
 		    !jb_add_str(rec, "schema", JSONL_SCHEMA) ||
-		    !fill_host(rec, &v[i])) {
+		    !fill_host(rec, &rep->hosts[i])) {
 			cJSON_Delete(rec);
 			errno = ENOMEM;
 			rc = -1;
@@ -686,7 +678,6 @@ report_jsonl_finish(FILE *out, const struct scan_report *rep,
 		}
 		rc = put_line(out, rec);
 	}
-	host_verdicts_free(v, nv);
 	if (rc < 0)
 		return -1;
 	report_summarize_opt(rep, opt, &sum);

@@ -65,9 +65,11 @@ int report_json_finish(FILE *out, const struct scan_report *rep,
                        const struct report_options *opt);
 
 /* The text report, written as a scan goes: one host's block when all its
- * endpoints are done (members: that host's endpoints), then the totals.
- * Hosts come in the order they finished, not worst first. */
+ * endpoints are done (members: that host's endpoints, verdict: its
+ * record), then the totals. Hosts come in the order they finished, not
+ * worst first. */
 int report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
+                     const struct host_record *verdict,
                      const struct report_options *opt);
 int report_text_finish(FILE *out, const struct scan_report *rep,
                        const struct report_options *opt);

@@ -6,7 +6,6 @@
  * results are already escaped: a missed escape must not be able to drive
  * the terminal.
  */
-#include "probes/checks/host_verdict.h"
 #include "reports/report.h"
 #include "scanner/tls/tlsaudit.h"
 
@@ -302,7 +301,7 @@ address_differs(const struct endpoint *e)
 static void
 put_host(FILE *out, bool color, bool gate, const struct scan_report *rep,
          const struct host_ref *members, size_t n,
-         const struct host_verdict *verdicts, size_t nverdicts)
+         const struct host_record *verdicts, size_t nverdicts)
 {
 	const struct endpoint *e0 = &rep->results[members[0].index].endpoint;
 	bool several = false, listed = false;
@@ -486,8 +485,8 @@ flushed(FILE *out)
 /* The summary and the per-host TLS verdict tally that end the report. */
 static int
 put_totals(FILE *out, const struct scan_report *rep,
-           const struct report_options *opt,
-           const struct host_verdict *verdicts, size_t nv)
+           const struct report_options *opt, const struct host_record *verdicts,
+           size_t nv)
 {
 	struct report_summary sum;
 	size_t tally[TLS_VERDICT_UNKNOWN + 1] = {0};
@@ -512,10 +511,8 @@ text_render(FILE *out, const struct scan_report *rep,
 {
 	struct host_group *groups = NULL;
 	struct host_ref *refs = NULL;
-	size_t ngroups = 0, nv = 0;
-	struct host_verdict *verdicts =
-	    host_verdicts(rep->results, rep->nresults, &nv);
-	int rc;
+	size_t ngroups = 0, nv = rep->nhosts;
+	const struct host_record *verdicts = rep->hosts;
 
 	errno = 0;
 	if (rep->nresults)
@@ -529,20 +526,17 @@ text_render(FILE *out, const struct scan_report *rep,
 	}
 	free(refs);
 	free(groups);
-	rc = put_totals(out, rep, opt, verdicts, nv);
-	host_verdicts_free(verdicts, nv);
-	return rc;
+	return put_totals(out, rep, opt, verdicts, nv);
 }
 
 int
 report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
+                 const struct host_record *verdict,
                  const struct report_options *opt)
 {
 	struct scan_report sub = {.results = (struct endpoint_result *)members,
 	                          .nresults = n};
 	struct host_ref *refs = xcalloc(n ? n : 1, sizeof(*refs));
-	size_t nv = 0;
-	struct host_verdict *verdicts = host_verdicts(members, n, &nv);
 
 	errno = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -551,11 +545,10 @@ report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
 	}
 	if (n) {
 		put_host(out, opt->color, opt->gate != NULL, &sub, refs, n,
-		         verdicts, nv);
+		         verdict, 1);
 		putc('\n', out);
 	}
 	free(refs);
-	host_verdicts_free(verdicts, nv);
 	return flushed(out);
 }
 
@@ -563,17 +556,10 @@ int
 report_text_finish(FILE *out, const struct scan_report *rep,
                    const struct report_options *opt)
 {
-	size_t nv = 0;
-	struct host_verdict *verdicts =
-	    host_verdicts(rep->results, rep->nresults, &nv);
-	int rc;
-
 	errno = 0;
 	if (!rep->nresults)
 		fputs("No endpoints were scanned.\n", out);
-	rc = put_totals(out, rep, opt, verdicts, nv);
-	host_verdicts_free(verdicts, nv);
-	return rc;
+	return put_totals(out, rep, opt, rep->hosts, rep->nhosts);
 }
 
 const struct reporter text_reporter = {

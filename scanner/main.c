@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "reports/catalog_text.h"
-#include "probes/checks/host_checks.h"
+#include "probes/checks/judge.h"
 #include "scanner/gate/profiles.h"
 #include "probes/service.h"
 #include "reports/report.h"
@@ -99,6 +99,8 @@ struct stream {
 	size_t *written; /* result indexes in the order written */
 	size_t nwritten;
 	const struct gate_config *gc;
+	const struct judge_policy *policy;
+	struct scan_report *rep;         /* gets the host records */
 	struct gate_summary provisional; /* only so records carry marks */
 	struct report_options ro;
 	int failed; /* errno of the first failed write, 0 if none */
@@ -160,13 +162,15 @@ stream_group(struct stream *st, size_t g)
 	size_t first = st->group_start[g], k = st->group_start[g + 1] - first;
 	struct endpoint_result *tmp = xcalloc(k, sizeof(*tmp));
 	struct scan_report sub = {.results = tmp, .nresults = k};
+	struct host_record *h;
 
 	for (size_t j = 0; j < k; j++)
 		tmp[j] = st->results[st->members[first + j]];
-	host_checks_judge(tmp, k);
+	h = scan_report_add_host(st->rep, tmp[0].endpoint.host);
+	judge_host(tmp, k, st->policy, h);
 	(void)gate_apply(&sub, st->gc);
 	if (st->kind == STREAM_TEXT && !st->failed &&
-	    report_text_host(st->out, tmp, k, &st->ro) < 0)
+	    report_text_host(st->out, tmp, k, h, &st->ro) < 0)
 		stream_failed(st);
 	for (size_t j = 0; j < k; j++) {
 		struct endpoint_result *r =
@@ -198,6 +202,7 @@ stream_free(struct stream *st)
 struct done_ctx {
 	struct progress *prog;
 	struct stream *stream;
+	const struct judge_policy *policy;
 };
 
 static void
@@ -206,6 +211,7 @@ on_endpoint_done(struct endpoint_result *r, size_t idx, void *arg)
 	struct done_ctx *d = arg;
 	struct progress *p = d->prog;
 
+	judge_endpoint(r, d->policy);
 	p->done++;
 	for (size_t i = 0; i < r->nfindings; i++)
 		p->by_severity[r->findings[i].severity]++;
@@ -225,7 +231,7 @@ on_endpoint_done(struct endpoint_result *r, size_t idx, void *arg)
 static void
 stream_open(struct stream *st, const struct cli_options *o,
             struct endpoint_result *results, size_t n,
-            const struct gate_config *gc, const struct scan_report *rep)
+            const struct gate_config *gc, struct scan_report *rep)
 {
 	memset(st, 0, sizeof(*st));
 	if (o->noutputs != 1)
@@ -245,6 +251,7 @@ stream_open(struct stream *st, const struct cli_options *o,
 	st->on = true;
 	st->results = results;
 	st->gc = gc;
+	st->rep = rep;
 	st->ro.gate = &st->provisional;
 	st->ro.fail_on = o->fail_on;
 	st->ro.color = st->out == stdout && o->color && st->kind == STREAM_TEXT;
@@ -396,7 +403,9 @@ run_scan(struct cli_options *o)
 	struct scan_report rep = {.scanner_version = MAILAUDIT_VERSION};
 	struct progress prog = {0};
 	struct stream stream;
-	struct done_ctx done = {.prog = &prog, .stream = &stream};
+	struct judge_policy policy = {0};
+	struct done_ctx done = {
+	    .prog = &prog, .stream = &stream, .policy = &policy};
 	struct report_options ro = {.fail_on = o->fail_on};
 	struct gate_config gc;
 	struct gate_summary gs;
@@ -409,9 +418,8 @@ run_scan(struct cli_options *o)
 	                        o->fail_on_given ? o->fail_on : -1, o->waivers,
 	                        o->allow_incomplete) != 0)
 		return 2;
-	profile_strict_bits(gc.profiles, gc.nprofiles,
-	                    &so.probe.strict_key_bits,
-	                    &so.probe.strict_dh_bits);
+	profile_strict_bits(gc.profiles, gc.nprofiles, &policy.strict_key_bits,
+	                    &policy.strict_dh_bits);
 
 	tls = tls_config_new(o->ca_file, err, sizeof(err));
 	if (!tls) {
@@ -440,6 +448,7 @@ run_scan(struct cli_options *o)
 	rep.passive = o->passive;
 	clock_gettime(CLOCK_REALTIME, &rep.started);
 	stream_open(&stream, o, results, n, &gc, &rep);
+	stream.policy = &policy;
 	so.endpoint_done = on_endpoint_done;
 	so.done_arg = &done;
 	catch_stop_signals();
@@ -451,11 +460,13 @@ run_scan(struct cli_options *o)
 	if (prog.enabled)
 		progress_print(&prog, true);
 	clock_gettime(CLOCK_REALTIME, &rep.finished);
-	host_checks_judge(results, n);
 	tls_config_free(tls);
 
 	rep.results = results;
 	rep.nresults = n;
+	/* a streamed host was judged as soon as its endpoints were done */
+	if (!stream.on)
+		judge_hosts(&rep, &policy);
 	code = gate_apply(&rep, &gc);
 	gate_summarize(&rep, &gc, code, &gs);
 	commands_warn_expired(&gs);
@@ -483,6 +494,7 @@ run_scan(struct cli_options *o)
 	for (size_t i = 0; i < n; i++)
 		endpoint_result_free(&results[i]);
 	free(results);
+	scan_report_free_hosts(&rep);
 	stream_free(&stream);
 	gate_summary_free(&gs);
 	waivers_free(&wl);

@@ -171,24 +171,14 @@ for f in $PRODUCT_SRC; do
 		inc_check "unbound\.h" \
 			"only scanner/net/dnscheck.c includes libunbound" "$f"
 done
-# Folder rules: which layer may include which. LAYER_TODO lists the
-# includes the house rebuild (issue #11) has still to remove; each is a
-# file:header pair and is reported as soon as it is no longer needed.
-LAYER_TODO="${LAYER_TODO-scanner/engine/plan.c:probes/checks/tls_checks.h
-scanner/engine/session.c:probes/checks/cert_checks.h
-reports/json.c:probes/checks/host_verdict.h
-reports/text.c:probes/checks/host_verdict.h}"
+# Folder rules: which layer may include which (HACKING.md).
 # folder_rule FOLDER REGEX REASON: no file under FOLDER includes a
 # project header matching REGEX
 folder_rule()
 {
 	for f in $(in_dir "$1"); do
 		grep -HnE "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"($2)" \
-			"$f" | while IFS= read -r hit; do
-			h=$(echo "$hit" | sed 's/.*include[[:space:]]*"\([^"]*\)".*/\1/')
-			echo "$LAYER_TODO" | grep -qx "$f:$h" ||
-				echo "$hit    <- $3"
-		done
+			"$f" | sed "s|\$|    <- $3|"
 	done >>"$LOG/layers.txt"
 }
 folder_rule scanner/core 'scanner/(engine|tls|net|gate|cli)/|probes/|reports/' \
@@ -199,12 +189,6 @@ folder_rule reports 'probes/checks/([^c]|c[^a])|scanner/(engine|net|cli)/' \
 	"reports/ renders: no judgement (but the catalog), engine, net or CLI"
 folder_rule probes 'reports/|scanner/(cli|gate|net)/|scanner/tls/tls\.h' \
 	"probes/ gathers facts and judges them: no reports, CLI, gate, names or TLS connections"
-for pair in $LAYER_TODO; do
-	grep -qE "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"${pair#*:}\"" \
-		"${pair%%:*}" 2>/dev/null ||
-		echo "LAYER_TODO: ${pair%%:*} no longer includes ${pair#*:}: drop it from the list" \
-			>>"$LOG/layers.txt"
-done
 # Indirect includes count too: preprocess every probes/ and reports/ file
 # and look for GnuTLS (and, in probes/, cJSON) headers in its closure.
 for f in $(echo "$SRC" | grep -E '^(probes|reports)/'); do

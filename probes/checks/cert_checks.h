@@ -1,7 +1,8 @@
 /*
- * Certificate judgement after every TLS handshake (RFC 8314 §3.2, RFC 7817,
+ * Certificate judgement of the main TLS handshake (RFC 8314 §3.2, RFC 7817,
  * RFC 9525): the facts come from scanner/tls/certinfo.c, the findings are
- * decided here, so every rule is testable without a handshake.
+ * decided here, once the endpoint ended (probes/checks/judge.c), so every
+ * rule is testable without a handshake.
  */
 #ifndef MAILAUDIT_PROBES_CHECKS_CERT_CHECKS_H
 #define MAILAUDIT_PROBES_CHECKS_CERT_CHECKS_H

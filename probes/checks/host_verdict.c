@@ -11,19 +11,6 @@
 #include "probes/service.h"
 #include "scanner/core/xalloc.h"
 
-static const char *const names[] = {
-    [TLS_VERDICT_MANDATORY] = "mandatory",
-    [TLS_VERDICT_OPPORTUNISTIC] = "opportunistic",
-    [TLS_VERDICT_ABSENT] = "absent",
-    [TLS_VERDICT_UNKNOWN] = "unknown",
-};
-
-const char *
-tls_verdict_name(enum tls_verdict v)
-{
-	return v <= TLS_VERDICT_UNKNOWN ? names[v] : "unknown";
-}
-
 /* Can a client log in on this endpoint without TLS? */
 static bool
 cleartext_login(const struct endpoint_result *r)
@@ -56,8 +43,9 @@ describe(const struct endpoint_result *r)
 	                                    : "no login without TLS");
 }
 
-static void
-judge(struct host_verdict *v, const struct endpoint_result *r, size_t n)
+void
+host_verdict_judge(struct host_record *v, const struct endpoint_result *r,
+                   size_t n)
 {
 	bool any_assessed = false, any_tls = false, implicit_ok = false;
 	bool exposure = false;
@@ -88,38 +76,4 @@ judge(struct host_verdict *v, const struct endpoint_result *r, size_t n)
 		v->verdict = TLS_VERDICT_MANDATORY;
 	else
 		v->verdict = TLS_VERDICT_OPPORTUNISTIC;
-}
-
-struct host_verdict *
-host_verdicts(const struct endpoint_result *r, size_t n, size_t *nv_r)
-{
-	struct host_verdict *v = NULL;
-	size_t nv = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
-
-		for (size_t k = 0; k < nv && !seen; k++)
-			seen = strcmp(v[k].host, r[i].endpoint.host) == 0;
-		if (seen)
-			continue;
-		v = xreallocarray(v, nv + 1, sizeof(*v));
-		memset(&v[nv], 0, sizeof(v[nv]));
-		v[nv].host = xstrdup(r[i].endpoint.host);
-		strlist_init(&v[nv].evidence);
-		judge(&v[nv], r, n);
-		nv++;
-	}
-	*nv_r = nv;
-	return v;
-}
-
-void
-host_verdicts_free(struct host_verdict *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].host);
-		strlist_free(&v[i].evidence);
-	}
-	free(v);
 }

@@ -16,10 +16,9 @@
 #include <cJSON.h>
 
 #include "probes/checks/catalog.h"
-#include "probes/checks/cert_checks.h"
+#include "probes/checks/judge.h"
 #include "scanner/gate/profiles.h"
 #include "probes/service.h"
-#include "probes/checks/tls_checks.h"
 #include "reports/report.h"
 #include "scanner/core/outfile.h"
 #include "reports/json_read.h"
@@ -229,14 +228,12 @@ report_option(struct report_args *a, int argc, char **argv, int *i)
 static void
 add_profile_findings(struct scan_report *rep, const struct gate_config *cfg)
 {
-	unsigned key_bits, dh_bits;
+	struct judge_policy saved = {.saved = true};
 
-	profile_strict_bits(cfg->profiles, cfg->nprofiles, &key_bits, &dh_bits);
-	for (size_t i = 0; i < rep->nresults; i++) {
-		cert_checks_judge_strict(&rep->results[i], key_bits);
-		tls_checks_judge_strict(&rep->results[i],
-		                        rep->results[i].tls_audit, dh_bits);
-	}
+	profile_strict_bits(cfg->profiles, cfg->nprofiles,
+	                    &saved.strict_key_bits, &saved.strict_dh_bits);
+	for (size_t i = 0; i < rep->nresults; i++)
+		judge_endpoint(&rep->results[i], &saved);
 }
 
 /* Builds the new gate from the saved one and the options. */
@@ -330,10 +327,16 @@ write_loaded(const char *cmd, struct loaded_report *in,
 	    .color = a->color && !a->output && isatty(STDOUT_FILENO),
 	};
 
+	struct judge_policy saved = {.saved = true};
 	char err[256];
+	int wrc;
 
-	if (report_write(reporter_by_name(a->format), &in->rep, &ro, a->output,
-	                 err, sizeof(err)) < 0) {
+	/* the host records of what was loaded (and merged) */
+	judge_hosts(&in->rep, &saved);
+	wrc = report_write(reporter_by_name(a->format), &in->rep, &ro,
+	                   a->output, err, sizeof(err));
+	scan_report_free_hosts(&in->rep);
+	if (wrc < 0) {
 		fprintf(stderr, "mailaudit %s: cannot write %s: %s\n", cmd,
 		        a->output && strcmp(a->output, "-") != 0
 		            ? a->output

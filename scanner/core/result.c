@@ -27,6 +27,19 @@ static const char *const status_names[EP_STATUS_COUNT] = {
     [EP_STATUS_INTERRUPTED] = "interrupted",
 };
 
+static const char *const verdict_names[] = {
+    [TLS_VERDICT_MANDATORY] = "mandatory",
+    [TLS_VERDICT_OPPORTUNISTIC] = "opportunistic",
+    [TLS_VERDICT_ABSENT] = "absent",
+    [TLS_VERDICT_UNKNOWN] = "unknown",
+};
+
+const char *
+tls_verdict_name(enum tls_verdict v)
+{
+	return v <= TLS_VERDICT_UNKNOWN ? verdict_names[v] : "unknown";
+}
+
 const char *
 endpoint_status_name(enum endpoint_status s)
 {
@@ -325,4 +338,30 @@ result_worst_severity(const struct endpoint_result *r)
 		if ((int)r->findings[i].severity > worst)
 			worst = (int)r->findings[i].severity;
 	return worst;
+}
+
+struct host_record *
+scan_report_add_host(struct scan_report *rep, const char *host)
+{
+	struct host_record *h;
+
+	rep->hosts =
+	    xreallocarray(rep->hosts, rep->nhosts + 1, sizeof(*rep->hosts));
+	h = &rep->hosts[rep->nhosts++];
+	memset(h, 0, sizeof(*h));
+	h->host = xstrdup(host);
+	strlist_init(&h->evidence);
+	return h;
+}
+
+void
+scan_report_free_hosts(struct scan_report *rep)
+{
+	for (size_t i = 0; i < rep->nhosts; i++) {
+		free(rep->hosts[i].host);
+		strlist_free(&rep->hosts[i].evidence);
+	}
+	free(rep->hosts);
+	rep->hosts = NULL;
+	rep->nhosts = 0;
 }

@@ -246,7 +246,11 @@ struct endpoint_result {
 	struct no_sni_facts no_sni;
 	struct reneg_facts reneg;
 	struct early_data_facts early;
-	bool tls_judged;       /* TLS-* judgement done */
+	bool tls_passes_done;  /* the engine made its last TLS connection
+	                          for this endpoint: the TLS-* judgement
+	                          (probes/checks/judge.c) applies. False
+	                          when a throttled greeting or a stop cut
+	                          the endpoint short before that. */
 	void *probe_memo;      /* the probe's cross-pass memory */
 	struct dns_facts *dns; /* --external lookups, or NULL */
 };
@@ -289,6 +293,32 @@ void reneg_facts_free(struct reneg_facts *g);
 void early_data_facts_free(struct early_data_facts *e);
 void tls_facts_free(struct tls_facts *t);
 
+/* The per-host answer users ask for first: is TLS mandatory on this mail
+ * host, merely opportunistic, or absent? */
+enum tls_verdict {
+	/* implicit TLS works and no port accepts a login without TLS */
+	TLS_VERDICT_MANDATORY,
+	/* TLS works somewhere, but a login can happen without it, or only
+	 * STARTTLS (no implicit TLS) is offered */
+	TLS_VERDICT_OPPORTUNISTIC,
+	/* no port reached TLS */
+	TLS_VERDICT_ABSENT,
+	/* no port could be assessed */
+	TLS_VERDICT_UNKNOWN,
+};
+
+/* "mandatory", "opportunistic", ... : stable names used in JSON and text. */
+const char *tls_verdict_name(enum tls_verdict v);
+
+/* One host (every address and port of one endpoint.host), as judged once
+ * all its endpoints ended (probes/checks/judge.c). Reporters only read it. */
+struct host_record {
+	char *host;
+	enum tls_verdict verdict;
+	bool complete;           /* every answering port was assessed */
+	struct strlist evidence; /* one line per endpoint */
+};
+
 /* The whole scan, as the reporters see it. */
 struct scan_report {
 	const char *scanner_version;
@@ -302,6 +332,15 @@ struct scan_report {
 	bool passive;          /* --passive: no active probes ran */
 	bool partial;          /* stopped by a signal: some endpoints
 	                          were not (fully) scanned */
+	/* one per host, in the order of the hosts' first endpoints in
+	 * results; owned here (scan_report_free_hosts) */
+	struct host_record *hosts;
+	size_t nhosts;
 };
+
+/* A new, empty record at the end of rep->hosts. */
+struct host_record *scan_report_add_host(struct scan_report *rep,
+                                         const char *host);
+void scan_report_free_hosts(struct scan_report *rep);
 
 #endif

@@ -172,8 +172,8 @@ step_handshake(struct conn *c)
 	switch (io) {
 	case TLS_IO_DONE:
 		c->state = CONN_ACTIVE;
-		/* a follow-up pass's certificate was judged on the main one:
-		 * skip the chain's trust evaluation, the costly part */
+		/* only the main pass's certificate is judged: skip the
+		 * chain's trust evaluation, the costly part */
 		if (c->job.pass == PROBE_PASS_MAIN)
 			tls_conn_facts(c->tls, conn_tls_facts(c));
 		else
@@ -487,7 +487,7 @@ conn_start(struct engine *e, struct job job)
 	if (job.tls_pass && job.tls_pass->prepare &&
 	    !job.tls_pass->prepare(&run)) {
 		/* the row has nothing left to ask */
-		judge_tls(e, r);
+		end_tls_passes(r);
 		release(e, job.idx);
 		return;
 	}

@@ -107,7 +107,9 @@ void push_job(struct engine *e, struct job j);
 void release(struct engine *e, size_t idx);
 
 /* plan.c: what an endpoint needs next */
-void judge_tls(struct engine *e, struct endpoint_result *r);
+/* No TLS connection is left for r: its TLS answers are complete, and
+ * the TLS judgement (probes/checks/judge.c) may read them. */
+void end_tls_passes(struct endpoint_result *r);
 void plan_next(struct engine *e, const struct job *job);
 
 /* conn.c: one connection */

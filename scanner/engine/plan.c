@@ -1,26 +1,19 @@
 /* The follow-up planner: once a connection of an endpoint ended, which
  * connection it needs next (the probe's passes, then the TLS extras and
- * the audit hellos), or the TLS judgement when none is left. */
+ * the audit hellos), or the end of its TLS connections when none is
+ * left. */
 #include "probes/service.h"
-#include "probes/checks/tls_checks.h"
 #include "scanner/engine/engine.h"
 #include "scanner/tls/tlsaudit.h"
 
 void
-judge_tls(struct engine *e, struct endpoint_result *r)
+end_tls_passes(struct endpoint_result *r)
 {
-	if (r->tls_judged)
-		return;
-	r->tls_judged = true;
-	if (r->tls.handshake_done || r->tls_audit) {
-		tls_checks_judge(r, r->tls_audit);
-		tls_checks_judge_strict(r, r->tls_audit,
-		                        e->opt->probe.strict_dh_bits);
-	}
+	r->tls_passes_done = true;
 }
 
 /* After the probe's own passes: the TLS pass rows (scanner/tls/passes.h),
- * one connection at a time, then the judgement. */
+ * one connection at a time, then the end of its TLS connections. */
 static void
 plan_audit(struct engine *e, const struct job *job)
 {
@@ -36,11 +29,11 @@ plan_audit(struct engine *e, const struct job *job)
 	if (e->opt->tls_depth == TLS_DEPTH_OFF ||
 	    !(r->tls.handshake_done || r->tls.error) ||
 	    (r->status != EP_STATUS_OK && r->status != EP_STATUS_TLS_ERROR)) {
-		judge_tls(e, r);
+		end_tls_passes(r);
 		return;
 	}
 	/* the rows in order: the default certificate and the active extras
-	 * before the audit hellos; none left is the judgement */
+	 * before the audit hellos; none left ends them */
 	for (const struct tls_pass *const *p = tls_passes; *p; p++) {
 		if (!(*p)->wanted(r, &e->scratch[job->idx], &o))
 			continue;
@@ -50,7 +43,7 @@ plan_audit(struct engine *e, const struct job *job)
 		push_job(e, next);
 		return;
 	}
-	judge_tls(e, r);
+	end_tls_passes(r);
 }
 
 /* What the endpoint needs next once a connection ended. */
@@ -63,7 +56,7 @@ plan_next(struct engine *e, const struct job *job)
 	int pass;
 
 	if (scan_was_interrupted()) {
-		judge_tls(e, r);
+		end_tls_passes(r);
 		return;
 	}
 	if (job->pass == PROBE_PASS_MAIN) {

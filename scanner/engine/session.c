@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probes/checks/cert_checks.h"
 #include "probes/probe.h"
 #include "probes/service.h"
 #include "scanner/core/escape.h"
@@ -387,10 +386,6 @@ session_tls_done(struct session *s, bool ok, const char *why)
 	s->tls_active = true;
 	s->res->tls_reached = true;
 	transcript_add(s, "-- ", "TLS established");
-	if (s->pass == PROBE_PASS_MAIN) {
-		cert_checks_judge(s->res, time(NULL));
-		cert_checks_judge_strict(s->res, s->opts->strict_key_bits);
-	}
 	if (!s->started) {
 		session_start(s);
 		return;

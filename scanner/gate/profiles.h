@@ -50,8 +50,9 @@ const struct profile *const *profile_all(size_t *n_r);
 /* By name (exact, case-insensitive); NULL if unknown. */
 const struct profile *profile_by_name(const char *name);
 
-/* The strictest min_key_bits and min_dh_bits of profiles[0..n) into
- * the probe options (0 where none asks for more than the catalog). */
+/* The strictest min_key_bits and min_dh_bits of profiles[0..n), for the
+ * judging policy (probes/checks/judge.h; 0 where none asks for more than
+ * the catalog). */
 void profile_strict_bits(const struct profile *const *selected, size_t n,
                          unsigned *key_bits_r, unsigned *dh_bits_r);
 

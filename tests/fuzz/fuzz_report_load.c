@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "probes/checks/judge.h"
 #include "reports/report.h"
 #include "reports/json_read.h"
 #include "tests/fuzz/fuzz.h"
@@ -18,6 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *const *names = reporter_names();
 	struct loaded_report in;
 	struct report_options ro = {0};
+	const struct judge_policy saved = {.saved = true};
 	char err[512] = "";
 
 	if (!devnull)
@@ -33,12 +35,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ro.fail_on = in.has_gate && in.gate.threshold >= 0 ? in.gate.threshold
 	             : in.fail_on >= 0                     ? in.fail_on
 	                                                   : SEV_HIGH;
+	judge_hosts(&in.rep, &saved);
 	for (size_t i = 0; names[i]; i++) {
 		const struct reporter *rp = reporter_by_name(names[i]);
 
 		FUZZ_ASSERT(rp != NULL);
 		(void)rp->render(devnull, &in.rep, &ro);
 	}
+	scan_report_free_hosts(&in.rep);
 	report_load_free(&in);
 	return 0;
 }

@@ -1,0 +1,77 @@
+/*
+ * The judgement stage: which checks run on a finished endpoint and on a
+ * finished host, in the order the findings were always added (CERT-*
+ * before TLS-*, each family's profile floor after it, so merged evidence
+ * reads the same).
+ */
+#include "probes/checks/judge.h"
+
+#include <string.h>
+
+#include "probes/checks/cert_checks.h"
+#include "probes/checks/host_checks.h"
+#include "probes/checks/host_verdict.h"
+#include "probes/checks/tls_checks.h"
+#include "scanner/core/xalloc.h"
+
+void
+judge_endpoint(struct endpoint_result *r, const struct judge_policy *p)
+{
+	/* the certificate is the main handshake's; a saved report's
+	 * findings hold the catalog's judgement already */
+	if (p->saved || r->tls.handshake_done) {
+		if (!p->saved)
+			cert_checks_judge(r, p->now ? p->now : time(NULL));
+		cert_checks_judge_strict(r, p->strict_key_bits);
+	}
+	/* the audit's answers count only once its connections ended */
+	if (p->saved ||
+	    (r->tls_passes_done && (r->tls.handshake_done || r->tls_audit))) {
+		if (!p->saved)
+			tls_checks_judge(r, r->tls_audit);
+		tls_checks_judge_strict(r, r->tls_audit, p->strict_dh_bits);
+	}
+}
+
+void
+judge_host(struct endpoint_result *members, size_t n,
+           const struct judge_policy *p, struct host_record *h)
+{
+	if (!p->saved)
+		host_checks_judge(members, n);
+	host_verdict_judge(h, members, n);
+}
+
+void
+judge_hosts(struct scan_report *rep, const struct judge_policy *p)
+{
+	struct endpoint_result *tmp;
+	size_t *index;
+
+	if (rep->nresults == 0)
+		return;
+	/* a host's endpoints side by side, judged on copies and put back:
+	 * the findings they gain stay with them */
+	tmp = xcalloc(rep->nresults, sizeof(*tmp));
+	index = xcalloc(rep->nresults, sizeof(*index));
+	for (size_t i = 0; i < rep->nresults; i++) {
+		const char *host = rep->results[i].endpoint.host;
+		bool seen = false;
+		size_t k = 0;
+
+		for (size_t j = 0; j < rep->nhosts && !seen; j++)
+			seen = strcmp(rep->hosts[j].host, host) == 0;
+		if (seen)
+			continue;
+		for (size_t j = i; j < rep->nresults; j++)
+			if (strcmp(rep->results[j].endpoint.host, host) == 0) {
+				index[k] = j;
+				tmp[k++] = rep->results[j];
+			}
+		judge_host(tmp, k, p, scan_report_add_host(rep, host));
+		for (size_t j = 0; j < k; j++)
+			rep->results[index[j]] = tmp[j];
+	}
+	free(index);
+	free(tmp);
+}
