@@ -534,7 +534,7 @@ text_render(FILE *out, const struct scan_report *rep,
 	return rc;
 }
 
-int
+static int
 report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
                  const struct report_options *opt)
 {
@@ -559,7 +559,7 @@ report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
 	return flushed(out);
 }
 
-int
+static int
 report_text_finish(FILE *out, const struct scan_report *rep,
                    const struct report_options *opt)
 {
@@ -579,4 +579,6 @@ report_text_finish(FILE *out, const struct scan_report *rep,
 const struct reporter text_reporter = {
     .name = "text",
     .render = text_render,
+    .host = report_text_host,
+    .finish = report_text_finish,
 };
