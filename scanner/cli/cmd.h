@@ -17,9 +17,6 @@
 int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The value of option argv[*i]; NULL after an error. */
-const char *value_of(const char *cmd, int argc, char **argv, int *i);
-
 struct report_args {
 	const char *format;
 	const char *output;

@@ -9,26 +9,8 @@
 
 #include "reports/diff.h"
 #include "scanner/cli/cmd.h"
+#include "scanner/cli/options.h"
 #include "scanner/core/outfile.h"
-
-static const char diff_usage[] =
-    "usage: mailaudit diff [options] OLD.json NEW.json\n"
-    "\n"
-    "Compares two saved JSON scans finding by finding (key: host, "
-    "address,\n"
-    "port, service, check): new, resolved, unchanged, and unverified (the\n"
-    "endpoint was not assessed or not scanned in NEW).\n"
-    "\n"
-    "options:\n"
-    "  --fail-on SEVERITY  exit 1 if a finding is new at or above it\n"
-    "                      (default high)\n"
-    "  --format FMT        text (default) or json\n"
-    "  -o FILE             write to FILE (replaced atomically; a symlink\n"
-    "                      is followed, a device or FIFO written in\n"
-    "                      place); default or -: stdout\n"
-    "\n"
-    "exit codes: 0 nothing new at or above --fail-on, 1 something is,\n"
-    "2 usage or input error.\n";
 
 /* Writes the diff as scanner/core/outfile.h describes. */
 static int
@@ -65,12 +47,9 @@ cmd_diff(int argc, char **argv)
 	char err[512];
 
 	for (int i = 1; i < argc; i++) {
+		const struct cli_opt *opt;
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(diff_usage, stdout);
-			return 0;
-		}
 		if (a[0] != '-' || a[1] == '\0') {
 			if (nfiles == 2)
 				return usage_error(
@@ -78,12 +57,20 @@ cmd_diff(int argc, char **argv)
 			files[nfiles++] = a;
 			continue;
 		}
-		if (strcmp(a, "--fail-on") != 0 && strcmp(a, "--format") != 0 &&
-		    strcmp(a, "-o") != 0)
+		switch (
+		    opt_take(cli_diff_help.opts, argc, argv, &i, &opt, &v)) {
+		case OPT_OK:
+			break;
+		case OPT_UNKNOWN:
 			return usage_error("diff", "unknown option '%s'", a);
-		if (!(v = value_of("diff", argc, argv, &i)))
-			return 2;
-		if (strcmp(a, "--fail-on") == 0) {
+		case OPT_NO_VALUE:
+			return usage_error("diff", "option %s needs a value",
+			                   a);
+		}
+		if (opt->id == O_HELP) {
+			opt_help(stdout, &cli_diff_help);
+			return 0;
+		} else if (opt->id == O_FAIL_ON) {
 			fail_on = severity_parse(v);
 			if (fail_on < 0)
 				return usage_error("diff",
@@ -91,7 +78,7 @@ cmd_diff(int argc, char **argv)
 				                   "info, low, medium, high or "
 				                   "critical",
 				                   v);
-		} else if (strcmp(a, "--format") == 0) {
+		} else if (opt->id == O_FORMAT) {
 			if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
 				return usage_error("diff",
 				                   "unknown --format '%s': use "

@@ -5,14 +5,8 @@
 #include <string.h>
 
 #include "scanner/cli/cmd.h"
+#include "scanner/cli/options.h"
 #include "scanner/gate/profiles.h"
-
-static const char profiles_usage[] =
-    "usage: mailaudit profiles [NAME...]\n"
-    "\n"
-    "Lists the CI gate profiles (--profile NAME): the clauses each one\n"
-    "implements, the checks that fail it, and what mailaudit cannot check\n"
-    "for it yet.\n";
 
 static void
 print_profile(FILE *out, const struct profile *p)
@@ -67,14 +61,18 @@ cmd_profiles(int argc, char **argv)
 	bool first = true;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			fputs(profiles_usage, stdout);
-			return 0;
-		}
-		if (argv[i][0] == '-')
+		const struct cli_opt *opt;
+		const char *v;
+
+		if (argv[i][0] == '-' && opt_take(cli_profiles_help.opts, argc,
+		                                  argv, &i, &opt, &v) != OPT_OK)
 			return usage_error("profiles", "unknown option '%s'",
 			                   argv[i]);
+		if (argv[i][0] == '-') {
+			/* --help, the only option */
+			opt_help(stdout, &cli_profiles_help);
+			return 0;
+		}
 		if (!profile_by_name(argv[i]))
 			return usage_error("profiles", "unknown profile '%s'",
 			                   argv[i]);

@@ -15,66 +15,45 @@
 #include "probes/checks/tls_checks.h"
 #include "reports/report.h"
 #include "scanner/cli/cmd.h"
+#include "scanner/cli/options.h"
 #include "scanner/gate/profiles.h"
-
-static const char report_usage[] =
-    "usage: mailaudit report [options] IN.json\n"
-    "\n"
-    "Renders a saved JSON scan (mailaudit scan --format json) in any "
-    "format.\n"
-    "Without gate options the saved gate decisions are kept; with any of\n"
-    "them the gate is applied again to the saved findings.\n"
-    "\n"
-    "options:\n"
-    "  --format FMT        text, json, jsonl, sarif, junit or html\n"
-    "                      (default: from the -o name: .html, .sarif,\n"
-    "                      .xml (junit), .jsonl, .json, .txt; else text\n"
-    "                      on a terminal, json otherwise)\n"
-    "  -o FILE             write to FILE (replaced atomically; a symlink\n"
-    "                      is followed, a device or FIFO written in\n"
-    "                      place); default or -: stdout\n"
-    "  --profile NAME      gate on profile NAME (repeatable; union)\n"
-    "  --fail-on SEVERITY  also fail on every finding at or above it\n"
-    "  --waivers FILE      waiver file (JSON)\n"
-    "  --allow-incomplete  unassessed endpoints do not fail the gate\n"
-    "  --no-color          no ANSI colours in the text report\n"
-    "\n"
-    "exit codes: the gate's (0 pass, 1 a finding fails, 3 not assessed),\n"
-    "2 usage or input error.\n";
 
 int
 report_option(struct report_args *a, int argc, char **argv, int *i)
 {
+	const struct cli_opt *opt;
 	const char *o = argv[*i], *v;
 
-	if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-		fputs(report_usage, stdout);
-		return 0;
-	}
-	if (strcmp(o, "--allow-incomplete") == 0) {
-		a->allow_incomplete = a->regate = true;
-		return -1;
-	}
-	if (strcmp(o, "--no-color") == 0) {
-		a->color = false;
-		return -1;
-	}
-	if (strcmp(o, "--format") != 0 && strcmp(o, "-o") != 0 &&
-	    strcmp(o, "--profile") != 0 && strcmp(o, "--fail-on") != 0 &&
-	    strcmp(o, "--waivers") != 0)
+	switch (opt_take(cli_report_help.opts, argc, argv, i, &opt, &v)) {
+	case OPT_OK:
+		break;
+	case OPT_UNKNOWN:
 		return usage_error("report", "unknown option '%s'", o);
-	if (!(v = value_of("report", argc, argv, i)))
-		return 2;
-	if (strcmp(o, "--format") == 0) {
+	case OPT_NO_VALUE:
+		return usage_error("report", "option %s needs a value", o);
+	}
+	switch ((enum opt_id)opt->id) {
+	case O_HELP:
+		opt_help(stdout, &cli_report_help);
+		return 0;
+	case O_ALLOW_INCOMPLETE:
+		a->allow_incomplete = a->regate = true;
+		break;
+	case O_NO_COLOR:
+		a->color = false;
+		break;
+	case O_FORMAT:
 		if (!reporter_by_name(v))
 			return usage_error("report",
 			                   "unknown --format '%s': use text, "
 			                   "json, jsonl, sarif, junit or html",
 			                   v);
 		a->format = v;
-	} else if (strcmp(o, "-o") == 0) {
+		break;
+	case O_OUTPUT:
 		a->output = v;
-	} else if (strcmp(o, "--profile") == 0) {
+		break;
+	case O_PROFILE:
 		if (!profile_by_name(v))
 			return usage_error(
 			    "report",
@@ -85,7 +64,8 @@ report_option(struct report_args *a, int argc, char **argv, int *i)
 			return usage_error("report", "too many --profile");
 		a->profiles[a->nprofiles++] = v;
 		a->regate = true;
-	} else if (strcmp(o, "--fail-on") == 0) {
+		break;
+	case O_FAIL_ON:
 		a->fail_on = severity_parse(v);
 		if (a->fail_on < 0)
 			return usage_error("report",
@@ -93,9 +73,13 @@ report_option(struct report_args *a, int argc, char **argv, int *i)
 			                   "medium, high or critical",
 			                   v);
 		a->regate = true;
-	} else {
+		break;
+	case O_WAIVERS:
 		a->waivers = v;
 		a->regate = true;
+		break;
+	default:
+		break; /* not in cli_report_help's table */
 	}
 	return -1;
 }

@@ -16,13 +16,3 @@ usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, " (see mailaudit %s --help)\n", cmd);
 	return 2;
 }
-
-const char *
-value_of(const char *cmd, int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc) {
-		usage_error(cmd, "option %s needs a value", argv[*i]);
-		return NULL;
-	}
-	return argv[++*i];
-}
