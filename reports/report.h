@@ -55,6 +55,11 @@ const struct reporter *reporter_by_name(const char *name);
 /* The names of every reporter, NULL-terminated, for usage messages. */
 const char *const *reporter_names(void);
 
+/* The format a file name implies (scan -o, report -o, merge -o): the
+ * longest suffix first, so "x.sarif.json" is sarif; any case. NULL when
+ * the name implies none. */
+const char *report_format_of_path(const char *path);
+
 /* Writes the report to path as scanner/core/outfile.h describes (standard
  * output for NULL or "-"). Returns 0, or -1 with the reason in err. */
 int report_write(const struct reporter *rp, const struct scan_report *rep,

@@ -218,26 +218,6 @@ add_output(struct cli_options *o, const char *format, const char *path)
 	return -1;
 }
 
-/* The format a file name implies, or NULL. */
-static const char *
-format_of_path(const char *path)
-{
-	static const struct {
-		const char *ext;
-		const char *format;
-	} map[] = {
-	    {".json", "json"},   {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
-	    {".sarif", "sarif"}, {".xml", "junit"},   {".html", "html"},
-	    {".htm", "html"},    {".txt", "text"},
-	};
-	const char *dot = strrchr(path, '.');
-
-	for (size_t i = 0; dot && i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(dot, map[i].ext) == 0)
-			return map[i].format;
-	return NULL;
-}
-
 /* Fills in missing formats, checks that at most one output goes to
  * standard output. Returns -1, or 2 after an error. */
 static int
@@ -255,8 +235,8 @@ finish_outputs(struct cli_options *o)
 		struct cli_output *out = &o->outputs[i];
 
 		if (!out->format)
-			out->format = format_of_path(out->path)
-			                  ? format_of_path(out->path)
+			out->format = report_format_of_path(out->path)
+			                  ? report_format_of_path(out->path)
 			                  : "json";
 		if (!out->path || strcmp(out->path, "-") == 0) {
 			out->path = NULL;

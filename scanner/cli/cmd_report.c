@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "probes/checks/cert_checks.h"
@@ -156,22 +155,10 @@ report_regate(struct loaded_report *in, const struct report_args *a,
 const char *
 format_for(const char *output)
 {
-	static const struct {
-		const char *ext;
-		const char *format;
-	} by_ext[] = {
-	    {".sarif.json", "sarif"}, {".sarif", "sarif"}, {".html", "html"},
-	    {".htm", "html"},         {".xml", "junit"},   {".jsonl", "jsonl"},
-	    {".ndjson", "jsonl"},     {".json", "json"},   {".txt", "text"},
-	};
-	size_t n = output ? strlen(output) : 0;
+	const char *f = report_format_of_path(output);
 
-	for (size_t i = 0; i < sizeof(by_ext) / sizeof(by_ext[0]); i++) {
-		size_t k = strlen(by_ext[i].ext);
-
-		if (n > k && strcasecmp(output + n - k, by_ext[i].ext) == 0)
-			return by_ext[i].format;
-	}
+	if (f)
+		return f;
 	return (!output && isatty(STDOUT_FILENO)) ? "text" : "json";
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/report.h"
 #include "scanner/cli/options.h"
 #include "scanner/core/xalloc.h"
 
@@ -80,6 +81,24 @@ START_TEST(test_help_lists_the_table)
 	ck_assert_ptr_null(strstr(text, "\n  -6"));
 	ck_assert_ptr_null(strstr(text, "\n  --all "));
 	free(text);
+}
+END_TEST
+
+/* scan -o and report -o agree: longest suffix first, any case */
+START_TEST(test_format_of_path)
+{
+	ck_assert_str_eq(report_format_of_path("out.sarif.json"), "sarif");
+	ck_assert_str_eq(report_format_of_path("OUT.SARIF.JSON"), "sarif");
+	ck_assert_str_eq(report_format_of_path("out.json"), "json");
+	ck_assert_str_eq(report_format_of_path("out.JSONL"), "jsonl");
+	ck_assert_str_eq(report_format_of_path("out.ndjson"), "jsonl");
+	ck_assert_str_eq(report_format_of_path("out.Html"), "html");
+	ck_assert_str_eq(report_format_of_path("out.htm"), "html");
+	ck_assert_str_eq(report_format_of_path("out.xml"), "junit");
+	ck_assert_str_eq(report_format_of_path("out.txt"), "text");
+	ck_assert_ptr_null(report_format_of_path("out.pdf"));
+	ck_assert_ptr_null(report_format_of_path(".json"));
+	ck_assert_ptr_null(report_format_of_path(NULL));
 }
 END_TEST
 
@@ -254,6 +273,7 @@ options_suite(void)
 	tcase_add_test(tc, test_take_name_alias_value);
 	tcase_add_test(tc, test_help_lists_the_table);
 	tcase_add_test(tc, test_tables_match_the_documents);
+	tcase_add_test(tc, test_format_of_path);
 	suite_add_tcase(s, tc);
 	return s;
 }
