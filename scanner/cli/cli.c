@@ -1,4 +1,8 @@
-/* Command-line parsing: every bad argument is a one-line error, exit 2. */
+/*
+ * Command-line parsing of `mailaudit scan`: the option table's handlers,
+ * targets (CIDR blocks, -iL lists, shards) and the --format/-o pairs.
+ * Every bad argument is a one-line error, exit 2.
+ */
 #include "scanner/cli/cli.h"
 
 #include <errno.h>
@@ -294,8 +298,8 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	case OPT_NO_VALUE:
 		return fail("option %s needs a value%s", a, "");
 	}
-	if (v || opt->record)
-		add_parameter(o, np, a, v);
+	if (opt->arg || opt->record)
+		add_parameter(o, np, a, opt->arg ? v : NULL);
 	switch ((enum opt_id)opt->id) {
 	case O_HELP:
 		opt_help(stdout, &cli_scan_help);
