@@ -548,7 +548,7 @@ put_slice(FILE *out, cJSON *o, size_t skip, size_t trim)
  * own, then hosts, the end of the run and the summary. Memory stays that
  * of one endpoint's tree, however large the fleet.
  */
-int
+static int
 report_json_begin(FILE *out, const struct scan_report *rep)
 {
 	cJSON *head = cJSON_CreateObject();
@@ -565,7 +565,7 @@ report_json_begin(FILE *out, const struct scan_report *rep)
 	return 0;
 }
 
-int
+static int
 report_json_endpoint(FILE *out, const struct endpoint_result *r,
                      const struct report_options *opt, bool first)
 {
@@ -583,7 +583,7 @@ report_json_endpoint(FILE *out, const struct endpoint_result *r,
 	return put_member(out, e);
 }
 
-int
+static int
 report_json_finish(FILE *out, const struct scan_report *rep,
                    const struct report_options *opt)
 {
@@ -620,6 +620,9 @@ json_render(FILE *out, const struct scan_report *rep,
 const struct reporter json_reporter = {
     .name = "json",
     .render = json_render,
+    .begin = report_json_begin,
+    .endpoint = report_json_endpoint,
+    .finish = report_json_finish,
 };
 
 /* Prints one record on one line and frees it. */
@@ -642,7 +645,7 @@ put_line(FILE *out, cJSON *rec)
 	return rc;
 }
 
-int
+static int
 report_jsonl_endpoint(FILE *out, const struct endpoint_result *r,
                       const struct report_options *opt)
 {
@@ -658,7 +661,7 @@ report_jsonl_endpoint(FILE *out, const struct endpoint_result *r,
 	return put_line(out, rec);
 }
 
-int
+static int
 report_jsonl_finish(FILE *out, const struct scan_report *rep,
                     const struct report_options *opt)
 {
@@ -704,7 +707,18 @@ jsonl_render(FILE *out, const struct scan_report *rep,
 	return report_jsonl_finish(out, rep, opt);
 }
 
+/* A record stands alone: the first one is written as any other. */
+static int
+jsonl_endpoint(FILE *out, const struct endpoint_result *r,
+               const struct report_options *opt, bool first)
+{
+	(void)first;
+	return report_jsonl_endpoint(out, r, opt);
+}
+
 const struct reporter jsonl_reporter = {
     .name = "jsonl",
     .render = jsonl_render,
+    .endpoint = jsonl_endpoint,
+    .finish = report_jsonl_finish,
 };

@@ -54,6 +54,29 @@ reporter_names(void)
 	return names;
 }
 
+const char *
+report_format_of_path(const char *path)
+{
+	/* a suffix before any shorter one it ends with */
+	static const struct {
+		const char *ext;
+		const char *format;
+	} by_ext[] = {
+	    {".sarif.json", "sarif"}, {".sarif", "sarif"}, {".html", "html"},
+	    {".htm", "html"},         {".xml", "junit"},   {".jsonl", "jsonl"},
+	    {".ndjson", "jsonl"},     {".json", "json"},   {".txt", "text"},
+	};
+	size_t n = path ? strlen(path) : 0;
+
+	for (size_t i = 0; i < sizeof(by_ext) / sizeof(by_ext[0]); i++) {
+		size_t k = strlen(by_ext[i].ext);
+
+		if (n > k && strcasecmp(path + n - k, by_ext[i].ext) == 0)
+			return by_ext[i].format;
+	}
+	return NULL;
+}
+
 int
 report_write(const struct reporter *rp, const struct scan_report *rep,
              const struct report_options *opt, const char *path, char *err,

@@ -29,12 +29,37 @@ struct reporter {
 	 * error (errno set). */
 	int (*render)(FILE *out, const struct scan_report *rep,
 	              const struct report_options *opt);
+	/*
+	 * Optional streaming hooks, used by reports/sink.c while a scan runs
+	 * so that a fleet's memory does not grow with it. A reporter with
+	 * finish streams; each hook it leaves NULL is skipped. They return
+	 * as render does.
+	 * begin: when the scan starts (only rep's scanner fields and started
+	 * are read). host: when all of one host's endpoints are done
+	 * (members: that host's endpoints, record: its host record; hosts
+	 * come in the order they finished, not worst first). endpoint: each
+	 * endpoint of that host (first: the first one written). finish: the
+	 * hosts and totals that end the report.
+	 */
+	int (*begin)(FILE *out, const struct scan_report *rep);
+	int (*host)(FILE *out, const struct endpoint_result *members, size_t n,
+	            const struct host_record *record,
+	            const struct report_options *opt);
+	int (*endpoint)(FILE *out, const struct endpoint_result *r,
+	                const struct report_options *opt, bool first);
+	int (*finish)(FILE *out, const struct scan_report *rep,
+	              const struct report_options *opt);
 };
 
 const struct reporter *reporter_by_name(const char *name);
 
 /* The names of every reporter, NULL-terminated, for usage messages. */
 const char *const *reporter_names(void);
+
+/* The format a file name implies (scan -o, report -o, merge -o): the
+ * longest suffix first, so "x.sarif.json" is sarif; any case. NULL when
+ * the name implies none. */
+const char *report_format_of_path(const char *path);
 
 /* Writes the report to path as scanner/core/outfile.h describes (standard
  * output for NULL or "-"). Returns 0, or -1 with the reason in err. */
@@ -45,34 +70,6 @@ int report_write(const struct reporter *rp, const struct scan_report *rep,
 /* The endpoint's findings, worst first, then by check id (the order every
  * reporter shows). NULL when there are none; caller frees the array. */
 const struct finding **report_sorted_findings(const struct endpoint_result *r);
-
-/* JSON Lines, written as a scan goes (a fleet's memory then does not grow
- * with it): one endpoint record now, and the host and summary records that
- * end the report. --format jsonl is these two, in that order. */
-int report_jsonl_endpoint(FILE *out, const struct endpoint_result *r,
-                          const struct report_options *opt);
-int report_jsonl_finish(FILE *out, const struct scan_report *rep,
-                        const struct report_options *opt);
-
-/* The JSON document, written as a scan goes: begin when it starts (only
- * rep's scanner fields and started are read), one endpoint at a time
- * (first: the first one written), finish when it ends. --format json is
- * these three. */
-int report_json_begin(FILE *out, const struct scan_report *rep);
-int report_json_endpoint(FILE *out, const struct endpoint_result *r,
-                         const struct report_options *opt, bool first);
-int report_json_finish(FILE *out, const struct scan_report *rep,
-                       const struct report_options *opt);
-
-/* The text report, written as a scan goes: one host's block when all its
- * endpoints are done (members: that host's endpoints, verdict: its
- * record), then the totals. Hosts come in the order they finished, not
- * worst first. */
-int report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
-                     const struct host_record *verdict,
-                     const struct report_options *opt);
-int report_text_finish(FILE *out, const struct scan_report *rep,
-                       const struct report_options *opt);
 
 /* Counts used by every reporter's summary. */
 struct report_summary {

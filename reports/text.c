@@ -529,7 +529,7 @@ text_render(FILE *out, const struct scan_report *rep,
 	return put_totals(out, rep, opt, verdicts, nv);
 }
 
-int
+static int
 report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
                  const struct host_record *verdict,
                  const struct report_options *opt)
@@ -552,7 +552,7 @@ report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
 	return flushed(out);
 }
 
-int
+static int
 report_text_finish(FILE *out, const struct scan_report *rep,
                    const struct report_options *opt)
 {
@@ -565,4 +565,6 @@ report_text_finish(FILE *out, const struct scan_report *rep,
 const struct reporter text_reporter = {
     .name = "text",
     .render = text_render,
+    .host = report_text_host,
+    .finish = report_text_finish,
 };

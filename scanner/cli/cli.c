@@ -1,4 +1,8 @@
-/* Command-line parsing: every bad argument is a one-line error, exit 2. */
+/*
+ * Command-line parsing of `mailaudit scan`: the option table's handlers,
+ * targets (CIDR blocks, -iL lists, shards) and the --format/-o pairs.
+ * Every bad argument is a one-line error, exit 2.
+ */
 #include "scanner/cli/cli.h"
 
 #include <errno.h>
@@ -11,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "scanner/cli/options.h"
 #include "scanner/gate/profiles.h"
 #include "probes/service.h"
 #include "reports/report.h"
@@ -22,102 +27,6 @@
 #ifndef MAILAUDIT_VERSION
 #define MAILAUDIT_VERSION "0.0.0"
 #endif
-
-static const char usage_text[] =
-    "usage: mailaudit scan [options] TARGET...\n"
-    "       mailaudit report [options] IN.json    (re-render a saved scan)\n"
-    "       mailaudit diff [options] OLD.json NEW.json\n"
-    "       mailaudit profiles [NAME...]          (the CI gate profiles)\n"
-    "       mailaudit --list-checks [--all]\n"
-    "       mailaudit --version | --help\n"
-    "\n"
-    "Audits POP3 and IMAP endpoints: STARTTLS, implicit TLS, plaintext\n"
-    "authentication exposure and certificates. Sends no credentials and\n"
-    "changes no server state.\n"
-    "\n"
-    "TARGET is one of:\n"
-    "  HOST | ADDRESS | [IPV6]   the four standard services: pop3 110,\n"
-    "                            imap 143, imaps 993, pop3s 995\n"
-    "  ADDRESS/PREFIX            every address of a CIDR block (IPv4 up\n"
-    "                            to /16, IPv6 up to /112), four services\n"
-    "  HOST:PORT | [IPV6]:PORT   one port; its service from the port\n"
-    "                            number or --service\n"
-    "  imap://HOST[:PORT]        also imaps://, pop3://, pop3s://\n"
-    "  -                         read targets from standard input\n"
-    "\n"
-    "options:\n"
-    "  -iL FILE            read targets from FILE, one per line ('-' =\n"
-    "                      stdin); blank lines and '#' comments skipped\n"
-    "  --service NAME      service for HOST:PORT targets (imap, imaps,\n"
-    "                      pop3, pop3s)\n"
-    "  --ca-file FILE      extra trust anchors (PEM); self-signed ones\n"
-    "                      are anchors, others known intermediates.\n"
-    "                      The system store is always used\n"
-    "  --resolve HOST:ADDR connect to ADDR for HOST (no DNS lookup)\n"
-    "  --timeout SECONDS   per step: connect, greeting, each reply,\n"
-    "                      handshake (default 10); a whole endpoint gets\n"
-    "                      6 times that\n"
-    "  --concurrency N     endpoints scanned at once (default 64)\n"
-    "  --max-per-host N    connections at once to one address (default 2)\n"
-    "  --format FMT        text, json, jsonl, sarif, junit or html\n"
-    "                      (default: text on a terminal, json otherwise)\n"
-    "  -o FILE             write the report to FILE (- is stdout; a file\n"
-    "                      is replaced atomically, a symlink followed, a\n"
-    "                      device or FIFO written in place); repeat\n"
-    "                      --format FMT -o FILE for several reports of\n"
-    "                      one scan (a lone -o takes the format from the\n"
-    "                      file name: .json .jsonl .sarif .xml .html)\n"
-    "  --profile NAME      gate on profile NAME (repeatable: union); see\n"
-    "                      mailaudit profiles. Default: baseline (a\n"
-    "                      critical or high finding fails)\n"
-    "  --fail-on SEVERITY  exit 1 if a finding is at or above SEVERITY:\n"
-    "                      info, low, medium, high, critical (adds to\n"
-    "                      the profiles; alone it replaces baseline)\n"
-    "  --waivers FILE      accepted risks (JSON): waived findings do not\n"
-    "                      fail the gate; expired waivers are reported\n"
-    "  --allow-incomplete  endpoints that could not be assessed do not\n"
-    "                      fail the gate (no exit code 3)\n"
-    "  --passive           no active probes: no AUTHENTICATE/AUTH\n"
-    "                      probes, NTLM, ID, injection, client\n"
-    "                      renegotiation, early data or extra\n"
-    "                      connections; STARTTLS only if advertised\n"
-    "  --tls-depth DEPTH   TLS protocol/cipher audit on every TLS\n"
-    "                      endpoint: quick (versions, cipher classes,\n"
-    "                      key exchange, extensions; default), full\n"
-    "                      (also every accepted suite), off\n"
-    "  --tls-budget N      audit connections per endpoint at most\n"
-    "                      (default 20 quick, 80 full)\n"
-    "  --threads N         event loops, one per thread (default: the\n"
-    "                      number of cores)\n"
-    "  --rate N            new connections per second, all threads\n"
-    "                      together (default: no limit)\n"
-    "  -4, -6              only IPv4 / only IPv6 addresses of names\n"
-    "  --shard K/N         scan only shard K (0..N-1) of N: every host\n"
-    "                      lands in exactly one shard, with all its ports\n"
-    "  --external          also check what DNS publishes: DANE TLSA\n"
-    "                      records (validated with DNSSEC locally) and\n"
-    "                      RFC 6186 SRV records of each host name; without\n"
-    "                      it no DNS query beyond address lookups is made\n"
-    "  --dns-server ADDR[:PORT]\n"
-    "                      send the --external queries to this resolver\n"
-    "                      or authoritative server (default: the servers\n"
-    "                      of /etc/resolv.conf)\n"
-    "  --dns-trust-anchor FILE\n"
-    "                      DNSSEC trust anchor: DS or DNSKEY records in\n"
-    "                      zone-file format (default: the root key of\n"
-    "                      dns-root-data, " DNSCHECK_ROOT_KEY ")\n"
-    "  -q, --quiet         no progress line on a terminal's stderr\n"
-    "  --retries N         new tries, with back-off, after a throttled\n"
-    "                      greeting (BYE, -ERR [IN-USE]; default 2)\n"
-    "  --no-color          no ANSI colours even on a terminal\n"
-    "  --list-checks       print the check catalog (--all: also checks\n"
-    "                      not implemented yet)\n"
-    "  --version, --help\n"
-    "\n"
-    "exit codes: 0 the gate passes; 1 a finding fails the gate; 2 usage\n"
-    "or configuration error; 3 nothing fails, but an endpoint was\n"
-    "reachable and could not be assessed (timeout, protocol or TLS\n"
-    "error) and --allow-incomplete was not given.\n";
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -313,26 +222,6 @@ add_output(struct cli_options *o, const char *format, const char *path)
 	return -1;
 }
 
-/* The format a file name implies, or NULL. */
-static const char *
-format_of_path(const char *path)
-{
-	static const struct {
-		const char *ext;
-		const char *format;
-	} map[] = {
-	    {".json", "json"},   {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
-	    {".sarif", "sarif"}, {".xml", "junit"},   {".html", "html"},
-	    {".htm", "html"},    {".txt", "text"},
-	};
-	const char *dot = strrchr(path, '.');
-
-	for (size_t i = 0; dot && i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(dot, map[i].ext) == 0)
-			return map[i].format;
-	return NULL;
-}
-
 /* Fills in missing formats, checks that at most one output goes to
  * standard output. Returns -1, or 2 after an error. */
 static int
@@ -350,8 +239,8 @@ finish_outputs(struct cli_options *o)
 		struct cli_output *out = &o->outputs[i];
 
 		if (!out->format)
-			out->format = format_of_path(out->path)
-			                  ? format_of_path(out->path)
+			out->format = report_format_of_path(out->path)
+			                  ? report_format_of_path(out->path)
 			                  : "json";
 		if (!out->path || strcmp(out->path, "-") == 0) {
 			out->path = NULL;
@@ -364,139 +253,113 @@ finish_outputs(struct cli_options *o)
 	return -1;
 }
 
-static bool
-takes_value(const char *a)
+/* --shard K/N. Returns -1, or 2 after an error. */
+static int
+parse_shard(struct cli_options *o, const char *v)
 {
-	static const char *const valued[] = {
-	    "-iL",
-	    "--service",
-	    "--ca-file",
-	    "--resolve",
-	    "--timeout",
-	    "--concurrency",
-	    "--max-per-host",
-	    "--format",
-	    "-o",
-	    "--fail-on",
-	    "--profile",
-	    "--waivers",
-	    "--retries",
-	    "--tls-depth",
-	    "--tls-budget",
-	    "--threads",
-	    "--rate",
-	    "--shard",
-	    "--dns-server",
-	    "--dns-trust-anchor",
-	};
+	const char *slash = strchr(v, '/');
+	size_t k = 0, n = 0;
+	bool ok = slash && slash > v &&
+	          strspn(v, "0123456789") == (size_t)(slash - v);
+	char kbuf[16];
 
-	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
-		if (strcmp(a, valued[i]) == 0)
-			return true;
-	return false;
-}
-
-/* The value of an option; NULL (error printed) if there is none. */
-static const char *
-value_of(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc) {
-		fail("option %s needs a value%s", argv[*i], "");
-		return NULL;
+	if (ok && (size_t)(slash - v) < sizeof(kbuf)) {
+		memcpy(kbuf, v, (size_t)(slash - v));
+		kbuf[slash - v] = '\0';
+		ok = parse_size(kbuf, 0, 99999, &k) &&
+		     parse_size(slash + 1, 1, 100000, &n) && k < n;
+	} else {
+		ok = false;
 	}
-	return argv[++*i];
+	if (!ok)
+		return fail("bad --shard '%s': K/N with 0 <= K < N "
+		            "(K counts from 0, as Kubernetes' "
+		            "JOB_COMPLETION_INDEX)",
+		            v);
+	o->shard_k = k;
+	o->shard_n = n;
+	return -1;
 }
 
+/* One option from scan_opts (scanner/cli/option_table.c). */
 static int
 parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 {
 	struct cli_options *o = p->o;
+	const struct cli_opt *opt;
 	const char *a = argv[*i], *v;
 	char err[512];
 
-	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-		fputs(usage_text, stdout);
-		return 0;
+	switch (opt_take(cli_scan_help.opts, argc, argv, i, &opt, &v)) {
+	case OPT_OK:
+		break;
+	case OPT_UNKNOWN:
+		return fail("unknown option '%s'", a);
+	case OPT_NO_VALUE:
+		return fail("option %s needs a value%s", a, "");
 	}
-	if (strcmp(a, "--version") == 0) {
+	if (opt->arg || opt->record)
+		add_parameter(o, np, a, opt->arg ? v : NULL);
+	switch ((enum opt_id)opt->id) {
+	case O_HELP:
+		opt_help(stdout, &cli_scan_help);
+		return 0;
+	case O_VERSION:
 		printf("mailaudit %s\n", MAILAUDIT_VERSION);
 		return 0;
-	}
-	if (strcmp(a, "--list-checks") == 0) {
+	case O_LIST_CHECKS:
 		o->command = CLI_LIST_CHECKS;
 		return -1;
-	}
-	if (strcmp(a, "--all") == 0) {
+	case O_ALL:
 		o->list_all = true;
 		return -1;
-	}
-	if (strcmp(a, "--no-color") == 0) {
+	case O_NO_COLOR:
 		o->color = false;
 		return -1;
-	}
-	if (strcmp(a, "--allow-incomplete") == 0) {
+	case O_ALLOW_INCOMPLETE:
 		o->allow_incomplete = true;
-		add_parameter(o, np, a, NULL);
 		return -1;
-	}
-	if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
-		o->family = a[1] == '4' ? AF_INET : AF_INET6;
-		add_parameter(o, np, a, NULL);
+	case O_IPV4:
+	case O_IPV6:
+		o->family = opt->id == O_IPV4 ? AF_INET : AF_INET6;
 		return -1;
-	}
-	if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+	case O_QUIET:
 		o->quiet = true;
 		return -1;
-	}
-	if (strcmp(a, "--external") == 0) {
+	case O_EXTERNAL:
 		o->external = true;
-		add_parameter(o, np, a, NULL);
 		return -1;
-	}
-	if (strcmp(a, "--passive") == 0) {
+	case O_PASSIVE:
 		o->passive = true;
-		add_parameter(o, np, a, NULL);
 		return -1;
-	}
-	if (strcmp(a, "-") == 0)
-		return read_list(p, "-") ? 2 : -1;
-	if (!takes_value(a))
-		return fail("unknown option '%s'", a);
-	if (!(v = value_of(argc, argv, i)))
-		return 2;
-	add_parameter(o, np, a, v);
-	if (strcmp(a, "-iL") == 0)
+	case O_TARGETS_FILE:
 		return read_list(p, v) ? 2 : -1;
-	if (strcmp(a, "--service") == 0) {
+	case O_SERVICE:
 		p->forced = service_by_name(v);
 		return p->forced ? -1
 		                 : fail("unknown service '%s'%s: use imap, "
 		                        "imaps, pop3 or pop3s",
 		                        v, "");
-	}
-	if (strcmp(a, "--ca-file") == 0) {
+	case O_CA_FILE:
 		if (access(v, R_OK) != 0)
 			return fail("cannot read --ca-file %s: %s", v,
 			            strerror(errno));
 		o->ca_file = v;
 		return -1;
-	}
-	if (strcmp(a, "--dns-trust-anchor") == 0) {
+	case O_DNS_TRUST_ANCHOR:
 		if (access(v, R_OK) != 0)
 			return fail("cannot read --dns-trust-anchor %s: %s", v,
 			            strerror(errno));
 		o->dns_trust_anchor = v;
 		return -1;
-	}
-	if (strcmp(a, "--dns-server") == 0) {
+	case O_DNS_SERVER:
 		free(o->dns_server);
 		o->dns_server = NULL;
 		if (dnscheck_server_parse(v, &o->dns_server, err, sizeof(err)) <
 		    0)
 			return fail("%s%s", err, "");
 		return -1;
-	}
-	if (strcmp(a, "--resolve") == 0) {
+	case O_RESOLVE:
 		o->resolve = xreallocarray(o->resolve, o->nresolve + 1,
 		                           sizeof(*o->resolve));
 		if (resolve_pin_parse(v, &o->resolve[o->nresolve], err,
@@ -504,8 +367,7 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 			return fail("%s%s", err, "");
 		o->nresolve++;
 		return -1;
-	}
-	if (strcmp(a, "--timeout") == 0) {
+	case O_TIMEOUT: {
 		char *end;
 
 		errno = 0;
@@ -517,19 +379,19 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 			            v, "");
 		return -1;
 	}
-	if (strcmp(a, "--concurrency") == 0)
+	case O_CONCURRENCY:
 		return parse_size(v, 1, 100000, &o->concurrency)
 		           ? -1
 		           : fail("bad --concurrency '%s': 1-100000%s", v, "");
-	if (strcmp(a, "--max-per-host") == 0)
+	case O_MAX_PER_HOST:
 		return parse_size(v, 1, 64, &o->max_per_host)
 		           ? -1
 		           : fail("bad --max-per-host '%s': 1-64%s", v, "");
-	if (strcmp(a, "--threads") == 0)
+	case O_THREADS:
 		return parse_size(v, 1, 256, &o->threads)
 		           ? -1
 		           : fail("bad --threads '%s': 1-256", v);
-	if (strcmp(a, "--rate") == 0) {
+	case O_RATE: {
 		char *end;
 
 		errno = 0;
@@ -540,53 +402,29 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		                  "second, 0.1 to 1000000",
 		                  v);
 	}
-	if (strcmp(a, "--shard") == 0) {
-		const char *slash = strchr(v, '/');
-		size_t k = 0, n = 0;
-		bool ok = slash && slash > v &&
-		          strspn(v, "0123456789") == (size_t)(slash - v);
-		char kbuf[16];
-
-		if (ok && (size_t)(slash - v) < sizeof(kbuf)) {
-			memcpy(kbuf, v, (size_t)(slash - v));
-			kbuf[slash - v] = '\0';
-			ok = parse_size(kbuf, 0, 99999, &k) &&
-			     parse_size(slash + 1, 1, 100000, &n) && k < n;
-		} else {
-			ok = false;
-		}
-		if (!ok)
-			return fail("bad --shard '%s': K/N with 0 <= K < N "
-			            "(K counts from 0, as Kubernetes' "
-			            "JOB_COMPLETION_INDEX)",
-			            v);
-		o->shard_k = k;
-		o->shard_n = n;
-		return -1;
-	}
-	if (strcmp(a, "--tls-depth") == 0) {
+	case O_SHARD:
+		return parse_shard(o, v);
+	case O_TLS_DEPTH:
 		o->tls_depth = tls_depth_parse(v);
 		return o->tls_depth >= 0
 		           ? -1
 		           : fail("bad --tls-depth '%s': quick, full or off",
 		                  v);
-	}
-	if (strcmp(a, "--tls-budget") == 0)
+	case O_TLS_BUDGET:
 		return parse_size(v, 1, 1000, &o->tls_budget)
 		           ? -1
 		           : fail("bad --tls-budget '%s': 1-1000", v);
-	if (strcmp(a, "--retries") == 0)
+	case O_RETRIES:
 		return parse_size(v, 0, 10, &o->retries)
 		           ? -1
 		           : fail("bad --retries '%s': 0-10", v);
-	if (strcmp(a, "--format") == 0) {
+	case O_FORMAT:
 		if (!reporter_by_name(v))
 			return fail("unknown --format '%s'%s: use text, json, "
 			            "jsonl, sarif, junit or html",
 			            v, "");
 		return add_output(o, v, NULL);
-	}
-	if (strcmp(a, "--profile") == 0) {
+	case O_PROFILE:
 		if (!profile_by_name(v))
 			return fail("unknown --profile '%s'%s: see mailaudit "
 			            "profiles",
@@ -599,17 +437,15 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 			return fail("too many --profile options%s%s", "", "");
 		o->profiles[o->nprofiles++] = v;
 		return -1;
-	}
-	if (strcmp(a, "--waivers") == 0) {
+	case O_WAIVERS:
 		if (access(v, R_OK) != 0)
 			return fail("cannot read --waivers %s: %s", v,
 			            strerror(errno));
 		o->waivers = v;
 		return -1;
-	}
-	if (strcmp(a, "-o") == 0)
+	case O_OUTPUT:
 		return add_output(o, NULL, v);
-	if (strcmp(a, "--fail-on") == 0) {
+	case O_FAIL_ON:
 		o->fail_on_given = true;
 		o->fail_on = severity_parse(v);
 		return o->fail_on >= 0 ? -1
@@ -617,7 +453,7 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		                              "low, medium, high or critical",
 		                              v, "");
 	}
-	return fail("unknown option '%s'", argv[*i - 1]);
+	return fail("unknown option '%s'", a);
 }
 
 int
@@ -663,7 +499,7 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 		goto out;
 	}
 	if (!scan && p.nraw == 0) {
-		fputs(usage_text, stderr);
+		opt_help(stderr, &cli_scan_help);
 		rc = 2;
 		goto out;
 	}

@@ -1,4 +1,5 @@
-/* Command-line parsing for mailaudit (see usage text in cli.c). */
+/* Command-line parsing of `mailaudit scan`; its options are rows of
+ * scanner/cli/option_table.c. */
 #ifndef MAILAUDIT_SCANNER_CLI_CLI_H
 #define MAILAUDIT_SCANNER_CLI_CLI_H
 

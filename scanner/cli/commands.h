@@ -1,9 +1,10 @@
 /*
- * The subcommands besides `scan`: `report` (re-render a saved JSON scan in
- * any format, optionally re-gated), `diff` (what changed between two
- * saved scans) and `profiles` (the CI profiles and what they implement).
- * Each parses its own options; a bad argument is one line on stderr and
- * exit code 2. argv[0] is the subcommand name.
+ * The subcommands, one file each under scanner/cli/: `scan` (the default),
+ * `report` (re-render a saved JSON scan in any format, optionally
+ * re-gated), `merge`, `diff` (what changed between two saved scans) and
+ * `profiles` (the CI profiles and what they implement). A bad argument is
+ * one line on stderr and exit code 2. argv[0] is the subcommand name
+ * (for cmd_scan: the program's, with an optional "scan" after it).
  */
 #ifndef MAILAUDIT_SCANNER_CLI_COMMANDS_H
 #define MAILAUDIT_SCANNER_CLI_COMMANDS_H
@@ -13,6 +14,10 @@
 
 #include "scanner/gate/gate.h"
 #include "scanner/gate/waivers.h"
+
+/* mailaudit [scan] [options] TARGET... | --list-checks [--all]
+ * Returns the gate's exit code, or 2. */
+int cmd_scan(int argc, char **argv);
 
 /* mailaudit report [--format FMT] [-o FILE] [--profile NAME]...
  *   [--fail-on SEV] [--waivers FILE] [--allow-incomplete] [--no-color]
@@ -37,7 +42,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 
 /*
- * Sets up a gate for `scan` from its command-line values, for main.c:
+ * Sets up a gate for `scan` from its command-line values (cmd_scan.c):
  * profiles by name (union, in order), fail_on (-1: not given),
  * waivers_file (NULL: none; loaded into *wl, which must outlive the
  * report) and allow_incomplete. Prints "mailaudit: ..." and returns 2 on
