@@ -6,10 +6,12 @@
 #                   only, each with a reason on the line above
 #   3. banned       sprintf strcpy strcat atoi gets vsprintf
 #   4. layers       probes/ without sockets, GnuTLS or cJSON; reports/
-#                   without GnuTLS or sockets; GnuTLS only in scanner/tls/tls.c
-#                   and its certificate and OCSP readers
-#                   scanner/tls/certinfo.[ch], scanner/tls/ocspinfo.[ch] (style.md 3.1)
+#                   without GnuTLS or sockets; GnuTLS only in scanner/tls/,
+#                   libunbound only in scanner/net/dnscheck.c; which folder
+#                   may include which (HACKING.md)
 #   5. format       clang-format --dry-run --Werror (as `make format-check`)
+#   6. generated    scanner/tls/suites.inc is what gen_suites.py makes
+#   7. file size    no product C file over 800 lines
 #
 # Every step runs even when an earlier one failed; the summary at the end
 # says which failed, and the exit status is 1 if any did (2 on misuse).
@@ -141,7 +143,7 @@ cat "$LOG/banned.txt"
 result banned-functions "$n" "use(s)"
 
 # --- 4. layer rules -----------------------------------------------------
-section "layer rules (style.md 3.1)"
+section "layer rules (HACKING.md)"
 : >"$LOG/layers.txt"
 # inc_grep GLOB... -- REGEX REASON: direct #include lines matching REGEX
 inc_check()
@@ -259,6 +261,19 @@ if have python3 python3; then
 else
 	result generated-tables 1 "(tool missing)"
 fi
+
+# --- file size ----------------------------------------------------------
+# Small files with one job: no product C file over 800 lines (data rows
+# live in .inc/.def files beside their table).
+section "file size"
+: >"$LOG/size.txt"
+for f in $PRODUCT_SRC; do
+	n=$(wc -l <"$f")
+	[ "$n" -le 800 ] || echo "$f: $n lines (over 800)" >>"$LOG/size.txt"
+done
+n=$(grep -c . "$LOG/size.txt")
+cat "$LOG/size.txt"
+result file-size "$n" "file(s) over 800 lines"
 
 # --- summary ------------------------------------------------------------
 printf '\n==> lint summary (%ss, logs in %s)%s\n' "$(($(date +%s) - t0))" \
