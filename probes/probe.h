@@ -43,22 +43,11 @@ struct probe_options {
 /* Or'ed into a pass number: connect without TLS even on an implicit-TLS
  * service (to see whether the port speaks cleartext). */
 #define PROBE_PASS_NO_TLS 0x100
-/* A TLS audit pass: the probe only does the plaintext preamble (greeting,
- * STARTTLS) and asks for TLS; the engine then sends a hand-built
- * ClientHello instead of a library handshake. */
-#define PROBE_PASS_HELLO 0x200
-/* Or'ed into PROBE_PASS_HELLO: after the preamble the engine makes a
- * library handshake without SNI instead of sending a hand-built hello,
- * to see the server's default certificate (CERT-SNI-DIFFERENT). */
-#define PROBE_PASS_NO_SNI 0x400
-/* Or'ed into PROBE_PASS_HELLO: after the preamble a library handshake
- * held to TLS 1.2, then a client-initiated renegotiation
- * (TLS-CLIENT-RENEGOTIATION). */
-#define PROBE_PASS_RENEG 0x800
-/* Or'ed into PROBE_PASS_HELLO: after the preamble a TLS 1.3 resumption
- * with the main connection's ticket, sending the probe's early_data
- * command as 0-RTT data (TLS-0RTT-ACCEPTED). */
-#define PROBE_PASS_EARLY 0x1000
+/* An engine pass (a row of scanner/tls/passes.c: an audit hello, the
+ * handshake without SNI, renegotiation, early data): the probe only does
+ * the plaintext preamble (greeting, STARTTLS) and asks for TLS; the
+ * engine's row takes the connection from there. */
+#define PROBE_PASS_PREAMBLE 0x200
 
 struct probe_module {
 	const char *name;  /* "imap", "pop3" */

@@ -55,7 +55,7 @@ starttls_pass_greeted(struct probe_ctx *c, enum probe_step *step)
 	const struct mail_dialect *d = mail_conv(c)->d;
 	int pass = probe_pass(c);
 
-	if (pass & PROBE_PASS_HELLO) {
+	if (pass & PROBE_PASS_PREAMBLE) {
 		*step = mail_command(c, MAIL_PHASE_PREAMBLE_STARTTLS,
 		                     d->words.starttls, d->reply_end);
 		return true;

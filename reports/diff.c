@@ -5,7 +5,6 @@
  */
 #include "reports/diff.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "probes/checks/catalog.h"
 #include "probes/service.h"
+#include "reports/json_build.h"
 #include "reports/report.h"
 #include "scanner/core/xalloc.h"
 
@@ -354,34 +354,28 @@ diff_text(FILE *out, const struct diff *d, const struct loaded_report *o,
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
 }
 
-static bool
-jstr(cJSON *o, const char *k, const char *v)
-{
-	return v ? cJSON_AddStringToObject(o, k, v) != NULL
-	         : cJSON_AddNullToObject(o, k) != NULL;
-}
-
 static cJSON *
 diff_item(const struct dentry *e)
 {
 	const struct endpoint *ep = &e->r->endpoint;
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o && jstr(o, "address", ep->address) &&
-	          cJSON_AddNumberToObject(o, "port", ep->port) &&
-	          jstr(o, "service", ep->service ? ep->service->name : NULL) &&
-	          jstr(o, "check", e->f->check->id) &&
-	          jstr(o, "severity", severity_name(e->f->severity)) &&
-	          jstr(o, "title", e->f->check->title) &&
-	          jstr(o, "evidence", e->f->evidence) &&
-	          cJSON_AddBoolToObject(o, "fails", e->fails);
+	bool ok =
+	    o && jb_add_str(o, "address", ep->address) &&
+	    cJSON_AddNumberToObject(o, "port", ep->port) &&
+	    jb_add_str(o, "service", ep->service ? ep->service->name : NULL) &&
+	    jb_add_str(o, "check", e->f->check->id) &&
+	    jb_add_str(o, "severity", severity_name(e->f->severity)) &&
+	    jb_add_str(o, "title", e->f->check->title) &&
+	    jb_add_str(o, "evidence", e->f->evidence) &&
+	    cJSON_AddBoolToObject(o, "fails", e->fails);
 
 	if (ok && e->kind == DIFF_UNCHANGED)
-		ok = jstr(o, "old_severity",
-		          severity_name((enum severity)e->old_severity));
+		ok = jb_add_str(o, "old_severity",
+		                severity_name((enum severity)e->old_severity));
 	if (ok && e->kind == DIFF_UNVERIFIED)
-		ok = jstr(o, "status_now",
-		          e->now ? endpoint_status_name(e->now->status)
-		                 : "not-scanned");
+		ok = jb_add_str(o, "status_now",
+		                e->now ? endpoint_status_name(e->now->status)
+		                       : "not-scanned");
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -396,8 +390,8 @@ diff_side(const struct loaded_report *l, const char *name)
 	char t[32];
 
 	report_time_iso(l->rep.started.tv_sec, t, sizeof(t));
-	if (!o || !jstr(o, "file", name) ||
-	    !jstr(o, "started", *t ? t : NULL) ||
+	if (!o || !jb_add_str(o, "file", name) ||
+	    !jb_add_str(o, "started", *t ? t : NULL) ||
 	    !cJSON_AddNumberToObject(o, "endpoints", (double)l->rep.nresults)) {
 		cJSON_Delete(o);
 		return NULL;
@@ -412,14 +406,13 @@ diff_json(FILE *out, const struct diff *d, const struct loaded_report *o,
 {
 	cJSON *root = cJSON_CreateObject(), *hosts, *host = NULL, *sum;
 	size_t last = (size_t)-1;
-	char *text;
 	bool ok;
-	int rc = 0;
 
-	ok = root && jstr(root, "schema", "mailaudit-diff/1") &&
+	ok = root && jb_add_str(root, "schema", "mailaudit-diff/1") &&
 	     cJSON_AddItemToObject(root, "old", diff_side(o, oname)) &&
 	     cJSON_AddItemToObject(root, "new", diff_side(n, nname)) &&
-	     jstr(root, "fail_on", severity_name((enum severity)fail_on)) &&
+	     jb_add_str(root, "fail_on",
+	                severity_name((enum severity)fail_on)) &&
 	     cJSON_AddNumberToObject(root, "exit_code", code) &&
 	     (hosts = cJSON_AddArrayToObject(root, "hosts"));
 	for (size_t i = 0; ok && i < d->n; i++) {
@@ -429,7 +422,7 @@ diff_json(FILE *out, const struct diff *d, const struct loaded_report *o,
 		if (e->host_order != last) {
 			host = cJSON_CreateObject();
 			ok = host && cJSON_AddItemToArray(hosts, host) &&
-			     jstr(host, "host", d->hosts[e->host_order]);
+			     jb_add_str(host, "host", d->hosts[e->host_order]);
 			for (int k = 0; ok && k < DIFF_KINDS; k++)
 				ok = cJSON_AddArrayToObject(
 				         host, diff_names[k]) != NULL;
@@ -446,15 +439,9 @@ diff_json(FILE *out, const struct diff *d, const struct loaded_report *o,
 		ok = cJSON_AddNumberToObject(sum, diff_names[k],
 		                             (double)d->count[k]) != NULL;
 	ok = ok && cJSON_AddNumberToObject(sum, "failing", (double)d->failing);
-	text = ok ? cJSON_Print(root) : NULL;
-	cJSON_Delete(root);
-	if (!text) {
-		errno = ENOMEM;
-		return -1;
+	if (!ok) {
+		cJSON_Delete(root);
+		root = NULL;
 	}
-	if (fputs(text, out) == EOF || putc('\n', out) == EOF ||
-	    fflush(out) == EOF)
-		rc = -1;
-	cJSON_free(text);
-	return rc;
+	return jb_write(out, root);
 }

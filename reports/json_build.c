@@ -1,5 +1,7 @@
 #include "reports/json_build.h"
 
+#include <errno.h>
+
 bool
 jb_add_str(cJSON *o, const char *key, const char *v)
 {
@@ -34,4 +36,24 @@ jb_push_obj(cJSON *arr)
 		return NULL;
 	}
 	return item;
+}
+
+int
+jb_write(FILE *out, cJSON *root)
+{
+	char *text = root ? cJSON_Print(root) : NULL;
+	int rc = 0, saved;
+
+	cJSON_Delete(root);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (fputs(text, out) == EOF || putc('\n', out) == EOF ||
+	    fflush(out) == EOF)
+		rc = -1;
+	saved = errno;
+	cJSON_free(text);
+	errno = saved;
+	return rc;
 }

@@ -12,7 +12,6 @@
 #include "reports/report.h"
 #include "reports/json_build.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,27 +367,7 @@ static int
 sarif_render(FILE *out, const struct scan_report *rep,
              const struct report_options *opt)
 {
-	cJSON *root = build(rep, opt);
-	char *text;
-	int rc = 0, saved;
-
-	if (!root) {
-		errno = ENOMEM;
-		return -1;
-	}
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text) {
-		errno = ENOMEM;
-		return -1;
-	}
-	if (fputs(text, out) == EOF || putc('\n', out) == EOF ||
-	    fflush(out) == EOF)
-		rc = -1;
-	saved = errno;
-	cJSON_free(text);
-	errno = saved;
-	return rc;
+	return jb_write(out, build(rep, opt));
 }
 
 const struct reporter sarif_reporter = {

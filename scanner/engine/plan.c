@@ -37,7 +37,7 @@ plan_audit(struct engine *e, const struct job *job)
 	for (const struct tls_pass *const *p = tls_passes; *p; p++) {
 		if (!(*p)->wanted(r, &e->scratch[job->idx], &o))
 			continue;
-		next.pass = (*p)->probe_pass;
+		next.pass = PROBE_PASS_PREAMBLE;
 		next.tls_pass = *p;
 		next.not_before = 0;
 		push_job(e, next);

@@ -249,7 +249,7 @@ finish(struct session *s, enum probe_end how)
 	s->probe->finish((struct probe_ctx *)s, how);
 	/* an audit pass's preamble is the same greeting and STARTTLS every
 	 * time: the report keeps the main and probe passes only */
-	if (!s->transcript || (s->pass & PROBE_PASS_HELLO))
+	if (!s->transcript || (s->pass & PROBE_PASS_PREAMBLE))
 		return;
 	if (!s->res->transcript) {
 		/* sized to fit: a fleet keeps one per endpoint */

@@ -492,7 +492,6 @@ tls_pass_scratch_free(struct tls_pass_scratch *s)
 
 static const struct tls_pass no_sni_pass = {
     .name = "no-sni",
-    .probe_pass = PROBE_PASS_HELLO | PROBE_PASS_NO_SNI,
     .wanted = no_sni_wanted,
     .open = no_sni_open,
     .step = no_sni_step,
@@ -501,7 +500,6 @@ static const struct tls_pass no_sni_pass = {
 
 static const struct tls_pass reneg_pass = {
     .name = "renegotiation",
-    .probe_pass = PROBE_PASS_HELLO | PROBE_PASS_RENEG,
     .wanted = reneg_wanted,
     .open = reneg_open,
     .step = reneg_step,
@@ -510,7 +508,6 @@ static const struct tls_pass reneg_pass = {
 
 static const struct tls_pass early_pass = {
     .name = "early-data",
-    .probe_pass = PROBE_PASS_HELLO | PROBE_PASS_EARLY,
     .wanted = early_wanted,
     .open = early_open,
     .step = early_step,
@@ -519,7 +516,6 @@ static const struct tls_pass early_pass = {
 
 static const struct tls_pass hello_pass = {
     .name = "audit-hello",
-    .probe_pass = PROBE_PASS_HELLO,
     .wanted = hello_wanted,
     .prepare = hello_prepare,
     .open = hello_open,

@@ -68,7 +68,6 @@ struct tls_pass_run {
 
 struct tls_pass {
 	const char *name;
-	int probe_pass; /* the pass number the probe is told (probes/probe.h) */
 	/* Does r want this row's connection next? Records the try. */
 	bool (*wanted)(struct endpoint_result *r, struct tls_pass_scratch *s,
 	               const struct tls_pass_opts *o);
