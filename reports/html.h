@@ -1,0 +1,56 @@
+/*
+ * Private to the HTML reporter, shared by reports/html.c (the page, its
+ * sections and findings) and reports/html_charts.c (its SVG charts): the
+ * host groups both walk, the severity colours, HTML escaping and the date
+ * format. Not an API: the reporter is html_reporter (reports/registry.c).
+ */
+#ifndef MAILAUDIT_REPORTS_HTML_H
+#define MAILAUDIT_REPORTS_HTML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "reports/report.h"
+
+/* Colours by severity (info .. critical), also used by the CSS (html.c). */
+extern const char *const html_sev_color[SEV_COUNT];
+
+/* The endpoints of one host (html.c groups them, worst first). */
+struct host_group {
+	const char *host;
+	size_t *members; /* endpoint indexes, report order */
+	size_t n;
+	size_t first;
+	int worst; /* worst severity, -1 if none */
+	bool any_ok;
+	bool any_unassessed;
+};
+
+/* Writes s HTML-escaped; NULL as "". */
+static inline void
+h(FILE *out, const char *s)
+{
+	report_put_markup(out, s ? s : "");
+}
+
+/* The UTC date of t, YYYY-MM-DD. */
+static inline void
+date_of(time_t t, char *buf, size_t len)
+{
+	report_time_iso(t, buf, len);
+	if (strlen(buf) > 10)
+		buf[10] = '\0';
+}
+
+/* The charts (findings by severity, findings by check, the host x check
+ * matrix of the ng groups g, the certificate expiry timeline), one
+ * <figure> each (html_charts.c). */
+void html_put_charts(FILE *out, const struct scan_report *rep,
+                     const struct report_options *opt,
+                     const struct report_summary *s, const struct host_group *g,
+                     size_t ng);
+
+#endif
