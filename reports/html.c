@@ -91,22 +91,7 @@ cmp_finding(const void *a, const void *b)
 
 /* ---- hosts ------------------------------------------------------------ */
 
-struct host_ref {
-	const char *host;
-	size_t index;
-};
-
-static int
-cmp_ref(const void *a, const void *b)
-{
-	const struct host_ref *x = a, *y = b;
-	int c = strcmp(x->host, y->host);
-
-	if (c)
-		return c;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
+/* Worst severity first, then first seen. */
 static int
 cmp_group(const void *a, const void *b)
 {
@@ -114,56 +99,8 @@ cmp_group(const void *a, const void *b)
 
 	if (x->worst != y->worst)
 		return x->worst > y->worst ? -1 : 1;
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
-/* Groups the endpoints by host: worst first, then first seen. */
-static struct host_group *
-group_hosts(const struct scan_report *rep, size_t *ngroups_r)
-{
-	size_t n = rep->nresults, ng = 0;
-	struct host_ref *refs = xreallocarray(NULL, n ? n : 1, sizeof(*refs));
-	struct host_group *g = xcalloc(n ? n : 1, sizeof(*g));
-
-	for (size_t i = 0; i < n; i++) {
-		refs[i].host = rep->results[i].endpoint.host
-		                   ? rep->results[i].endpoint.host
-		                   : "";
-		refs[i].index = i;
-	}
-	qsort(refs, n, sizeof(*refs), cmp_ref);
-	for (size_t i = 0; i < n; i++) {
-		const struct endpoint_result *r = &rep->results[refs[i].index];
-		struct host_group *cur;
-		int w = result_worst_severity(r);
-
-		if (i == 0 || strcmp(refs[i - 1].host, refs[i].host) != 0) {
-			g[ng].host = refs[i].host;
-			g[ng].members = xreallocarray(NULL, n, sizeof(size_t));
-			g[ng].first = refs[i].index;
-			g[ng].worst = -1;
-			ng++;
-		}
-		cur = &g[ng - 1];
-		cur->members[cur->n++] = refs[i].index;
-		if (w > cur->worst)
-			cur->worst = w;
-		cur->any_ok = cur->any_ok || r->status == EP_STATUS_OK;
-		cur->any_unassessed = cur->any_unassessed ||
-		                      endpoint_status_is_unassessed(r->status);
-	}
-	free(refs);
-	qsort(g, ng, sizeof(*g), cmp_group);
-	*ngroups_r = ng;
-	return g;
-}
-
-static void
-free_groups(struct host_group *g, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(g[i].members);
-	free(g);
+	return x->members[0] < y->members[0] ? -1
+	                                     : x->members[0] > y->members[0];
 }
 
 /* ---- sections --------------------------------------------------------- */
@@ -499,12 +436,14 @@ html_render(FILE *out, const struct scan_report *rep,
 {
 	struct report_summary s;
 	struct host_group *groups;
+	size_t *members;
 	size_t ng;
 	char t0[32];
 
 	errno = 0;
 	report_summarize_opt(rep, opt, &s);
-	groups = group_hosts(rep, &ng);
+	ng = report_group_hosts(rep, &groups, &members);
+	qsort(groups, ng, sizeof(*groups), cmp_group);
 	report_time_iso(rep->started.tv_sec, t0, sizeof(t0));
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -545,7 +484,8 @@ html_render(FILE *out, const struct scan_report *rep,
 	      "shown escaped; this page loads nothing and runs no "
 	      "scripts.</footer>\n</body>\n</html>\n",
 	      out);
-	free_groups(groups, ng);
+	free(members);
+	free(groups);
 	if (fflush(out) == EOF || ferror(out)) {
 		if (errno == 0)
 			errno = EIO;

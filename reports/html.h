@@ -1,8 +1,9 @@
 /*
  * Private to the HTML reporter, shared by reports/html.c (the page, its
  * sections and findings) and reports/html_charts.c (its SVG charts): the
- * host groups both walk, the severity colours, HTML escaping and the date
- * format. Not an API: the reporter is html_reporter (reports/registry.c).
+ * host groups both walk (reports/hosts.h; html.c orders them worst
+ * first), the severity colours, HTML escaping and the date format. Not an
+ * API: the reporter is html_reporter (reports/registry.c).
  */
 #ifndef MAILAUDIT_REPORTS_HTML_H
 #define MAILAUDIT_REPORTS_HTML_H
@@ -13,21 +14,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "reports/hosts.h"
 #include "reports/report.h"
 
 /* Colours by severity (info .. critical), also used by the CSS (html.c). */
 extern const char *const html_sev_color[SEV_COUNT];
-
-/* The endpoints of one host (html.c groups them, worst first). */
-struct host_group {
-	const char *host;
-	size_t *members; /* endpoint indexes, report order */
-	size_t n;
-	size_t first;
-	int worst; /* worst severity, -1 if none */
-	bool any_ok;
-	bool any_unassessed;
-};
 
 /* Writes s HTML-escaped; NULL as "". */
 static inline void

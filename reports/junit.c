@@ -8,6 +8,7 @@
  * threshold) is told in <system-out>. Every string is XML-escaped.
  */
 #include "reports/report.h"
+#include "reports/hosts.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -186,49 +187,18 @@ put_endpoint_cases(FILE *out, const struct report_options *opt,
 	free(cls);
 }
 
-struct host_ref {
-	const char *host;
-	size_t index;
-};
-
-static int
-cmp_ref(const void *a, const void *b)
-{
-	const struct host_ref *x = a, *y = b;
-	int c = strcmp(x->host, y->host);
-
-	if (c)
-		return c;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* A host's endpoints: refs[start .. start + len), first seen at first. */
-struct group {
-	size_t start;
-	size_t len;
-	size_t first;
-};
-
-static int
-cmp_group(const void *a, const void *b)
-{
-	const struct group *x = a, *y = b;
-
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
 static void
 put_suite(FILE *out, const struct scan_report *rep,
-          const struct report_options *opt, const struct host_ref *refs,
-          const struct group *g, struct counts *total)
+          const struct report_options *opt, const struct host_group *g,
+          struct counts *total)
 {
 	const struct gate_summary *gs = opt->gate;
 	struct counts n = {0};
 	char ts[32], num[32];
 	int threshold = report_threshold(opt);
 
-	for (size_t i = 0; i < g->len; i++)
-		put_endpoint_cases(NULL, opt, &rep->results[refs[i].index], &n);
+	for (size_t i = 0; i < g->n; i++)
+		put_endpoint_cases(NULL, opt, &rep->results[g->members[i]], &n);
 	total->tests += n.tests;
 	total->failures += n.failures;
 	total->skipped += n.skipped;
@@ -237,14 +207,14 @@ put_suite(FILE *out, const struct scan_report *rep,
 	if (*ts)
 		ts[strlen(ts) - 1] = '\0'; /* JUnit's timestamp has no zone */
 	fputs("  <testsuite", out);
-	put_attr(out, "name", refs[0].host);
+	put_attr(out, "name", g->host);
 	fprintf(out,
 	        " tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 	        "skipped=\"%zu\" time=\"%.3f\"",
 	        n.tests, n.failures, n.skipped, n.time);
 	if (*ts)
 		put_attr(out, "timestamp", ts);
-	put_attr(out, "hostname", refs[0].host);
+	put_attr(out, "hostname", g->host);
 	fputs(">\n    <properties>\n", out);
 	for (size_t i = 0; gs && i < gs->nprofiles; i++) {
 		fputs("      <property name=\"profile\"", out);
@@ -261,8 +231,8 @@ put_suite(FILE *out, const struct scan_report *rep,
 	put_attr(out, "value", num);
 	fputs("/>\n    </properties>\n", out);
 	n = (struct counts){0};
-	for (size_t i = 0; i < g->len; i++)
-		put_endpoint_cases(out, opt, &rep->results[refs[i].index], &n);
+	for (size_t i = 0; i < g->n; i++)
+		put_endpoint_cases(out, opt, &rep->results[g->members[i]], &n);
 	fputs("  </testsuite>\n", out);
 }
 
@@ -270,37 +240,21 @@ static int
 junit_render(FILE *out, const struct scan_report *rep,
              const struct report_options *opt)
 {
-	size_t n = rep->nresults, ngroups = 0;
-	struct host_ref *refs = xreallocarray(NULL, n ? n : 1, sizeof(*refs));
-	struct group *groups = xreallocarray(NULL, n ? n : 1, sizeof(*groups));
+	struct host_group *groups;
+	size_t *members;
+	size_t ngroups;
 	struct counts total = {0};
 
 	errno = 0;
-	for (size_t i = 0; i < n; i++) {
-		refs[i].host = rep->results[i].endpoint.host
-		                   ? rep->results[i].endpoint.host
-		                   : "";
-		refs[i].index = i;
-	}
-	qsort(refs, n, sizeof(*refs), cmp_ref);
-	for (size_t i = 0; i < n; i++) {
-		if (i == 0 || strcmp(refs[i - 1].host, refs[i].host) != 0) {
-			groups[ngroups].start = i;
-			groups[ngroups].len = 0;
-			groups[ngroups].first = refs[i].index;
-			ngroups++;
-		}
-		groups[ngroups - 1].len++;
-	}
-	qsort(groups, ngroups, sizeof(*groups), cmp_group);
+	/* one suite per host, first seen first: the order the groups come in */
+	ngroups = report_group_hosts(rep, &groups, &members);
 
 	/* the totals come first in the file: count all suites before */
 	for (size_t i = 0; i < ngroups; i++)
-		for (size_t j = 0; j < groups[i].len; j++)
-			put_endpoint_cases(
-			    NULL, opt,
-			    &rep->results[refs[groups[i].start + j].index],
-			    &total);
+		for (size_t j = 0; j < groups[i].n; j++)
+			put_endpoint_cases(NULL, opt,
+			                   &rep->results[groups[i].members[j]],
+			                   &total);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
 	fputs("<!-- mailaudit: one testsuite per host, one testcase per "
 	      "(endpoint, check in the selected profiles) -->\n",
@@ -312,10 +266,9 @@ junit_render(FILE *out, const struct scan_report *rep,
 	        total.tests, total.failures, total.skipped, total.time);
 	total = (struct counts){0};
 	for (size_t i = 0; i < ngroups; i++)
-		put_suite(out, rep, opt, refs + groups[i].start, &groups[i],
-		          &total);
+		put_suite(out, rep, opt, &groups[i], &total);
 	fputs("</testsuites>\n", out);
-	free(refs);
+	free(members);
 	free(groups);
 	if (fflush(out) == EOF || ferror(out)) {
 		if (errno == 0)

@@ -4,6 +4,7 @@
  * Counting lives here so that all formats agree.
  */
 #include "reports/report.h"
+#include "reports/hosts.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -97,33 +98,17 @@ report_write(const struct reporter *rp, const struct scan_report *rep,
 	return 0;
 }
 
-static int
-cmp_host(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Distinct host names, in O(n log n): a scan can hold tens of thousands
- * of endpoints. */
+/* Distinct host names, in O(n log n) (reports/hosts.c): a scan can hold
+ * tens of thousands of endpoints. */
 static size_t
 count_hosts(const struct scan_report *rep)
 {
-	const char **hosts;
-	size_t n = 0;
+	struct host_group *groups;
+	size_t *members;
+	size_t n = report_group_hosts(rep, &groups, &members);
 
-	if (rep->nresults == 0)
-		return 0;
-	hosts = xreallocarray(NULL, rep->nresults, sizeof(*hosts));
-	for (size_t i = 0; i < rep->nresults; i++) {
-		const char *h = rep->results[i].endpoint.host;
-
-		hosts[i] = h ? h : "";
-	}
-	qsort(hosts, rep->nresults, sizeof(*hosts), cmp_host);
-	for (size_t i = 0; i < rep->nresults; i++)
-		if (i == 0 || strcmp(hosts[i - 1], hosts[i]) != 0)
-			n++;
-	free(hosts);
+	free(members);
+	free(groups);
 	return n;
 }
 

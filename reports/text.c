@@ -7,6 +7,7 @@
  * the terminal.
  */
 #include "reports/report.h"
+#include "reports/hosts.h"
 #include "scanner/tls/tlsaudit.h"
 
 #include <ctype.h>
@@ -213,81 +214,16 @@ put_endpoint(FILE *out, bool color, bool gate, const struct endpoint_result *r,
 	free(v);
 }
 
-/* An endpoint index with its host, for sorting without global state. */
-struct host_ref {
-	const char *host;
-	size_t index;
-};
-
-/* A run of endpoints sharing a host: refs[start .. start + len). */
-struct host_group {
-	size_t start;
-	size_t len;
-	size_t first; /* index of the host's first endpoint in the report */
-	int worst;    /* worst severity over its endpoints, -1 if none */
-};
-
-static int
-cmp_host_ref(const void *a, const void *b)
-{
-	const struct host_ref *ra = a, *rb = b;
-	int c = strcmp(ra->host, rb->host);
-
-	if (c)
-		return c;
-	return ra->index < rb->index ? -1 : ra->index > rb->index;
-}
-
+/* Worst severity first, then first seen. */
 static int
 cmp_group(const void *a, const void *b)
 {
-	const struct host_group *ga = a, *gb = b;
+	const struct host_group *x = a, *y = b;
 
-	if (ga->worst != gb->worst)
-		return ga->worst > gb->worst ? -1 : 1;
-	return ga->first < gb->first ? -1 : ga->first > gb->first;
-}
-
-/*
- * Groups the endpoints by host in O(n log n): sort (host, index) pairs,
- * cut the runs, then order the runs by worst severity and first
- * appearance. Within a run the endpoints keep the report's order.
- * Returns the number of groups; *refs_r and *groups_r are for the caller
- * to free.
- */
-static size_t
-group_hosts(const struct scan_report *rep, struct host_ref **refs_r,
-            struct host_group **groups_r)
-{
-	size_t n = rep->nresults, ngroups = 0;
-	struct host_ref *refs = xreallocarray(NULL, n, sizeof(*refs));
-	struct host_group *g = xreallocarray(NULL, n, sizeof(*g));
-
-	for (size_t i = 0; i < n; i++) {
-		const char *h = rep->results[i].endpoint.host;
-
-		refs[i].host = h ? h : "";
-		refs[i].index = i;
-	}
-	qsort(refs, n, sizeof(*refs), cmp_host_ref);
-	for (size_t i = 0; i < n; i++) {
-		int w = result_worst_severity(&rep->results[refs[i].index]);
-
-		if (i == 0 || strcmp(refs[i - 1].host, refs[i].host) != 0) {
-			g[ngroups].start = i;
-			g[ngroups].len = 0;
-			g[ngroups].first = refs[i].index;
-			g[ngroups].worst = -1;
-			ngroups++;
-		}
-		g[ngroups - 1].len++;
-		if (w > g[ngroups - 1].worst)
-			g[ngroups - 1].worst = w;
-	}
-	qsort(g, ngroups, sizeof(*g), cmp_group);
-	*refs_r = refs;
-	*groups_r = g;
-	return ngroups;
+	if (x->worst != y->worst)
+		return x->worst > y->worst ? -1 : 1;
+	return x->members[0] < y->members[0] ? -1
+	                                     : x->members[0] > y->members[0];
 }
 
 /* Does the address need showing (known and not the host itself)? */
@@ -300,15 +236,15 @@ address_differs(const struct endpoint *e)
 
 static void
 put_host(FILE *out, bool color, bool gate, const struct scan_report *rep,
-         const struct host_ref *members, size_t n,
-         const struct host_record *verdicts, size_t nverdicts)
+         const size_t *members, size_t n, const struct host_record *verdicts,
+         size_t nverdicts)
 {
-	const struct endpoint *e0 = &rep->results[members[0].index].endpoint;
+	const struct endpoint *e0 = &rep->results[members[0]].endpoint;
 	bool several = false, listed = false;
 
 	/* An endpoint list rarely has more than a few ports per host. */
 	for (size_t i = 1; i < n && !several; i++) {
-		const char *a = rep->results[members[i].index].endpoint.address;
+		const char *a = rep->results[members[i]].endpoint.address;
 
 		several =
 		    strcmp(a ? a : "", e0->address ? e0->address : "") != 0;
@@ -316,15 +252,14 @@ put_host(FILE *out, bool color, bool gate, const struct scan_report *rep,
 	put_guarded(out, e0->host && *e0->host ? e0->host : "(no host)",
 	            SIZE_MAX);
 	for (size_t i = 0; i < n; i++) {
-		const struct endpoint *e =
-		    &rep->results[members[i].index].endpoint;
+		const struct endpoint *e = &rep->results[members[i]].endpoint;
 		bool seen = false;
 
 		if (!address_differs(e))
 			continue;
 		for (size_t j = 0; j < i && !seen; j++) {
 			const char *a =
-			    rep->results[members[j].index].endpoint.address;
+			    rep->results[members[j]].endpoint.address;
 
 			seen = a && strcmp(a, e->address) == 0;
 		}
@@ -350,8 +285,7 @@ put_host(FILE *out, bool color, bool gate, const struct scan_report *rep,
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct endpoint_result *r =
-		    &rep->results[members[i].index];
+		const struct endpoint_result *r = &rep->results[members[i]];
 
 		put_endpoint(out, color, gate, r,
 		             several && address_differs(&r->endpoint));
@@ -510,21 +444,23 @@ text_render(FILE *out, const struct scan_report *rep,
             const struct report_options *opt)
 {
 	struct host_group *groups = NULL;
-	struct host_ref *refs = NULL;
+	size_t *members = NULL;
 	size_t ngroups = 0, nv = rep->nhosts;
 	const struct host_record *verdicts = rep->hosts;
 
 	errno = 0;
-	if (rep->nresults)
-		ngroups = group_hosts(rep, &refs, &groups);
-	else
+	if (rep->nresults) {
+		ngroups = report_group_hosts(rep, &groups, &members);
+		qsort(groups, ngroups, sizeof(*groups), cmp_group);
+	} else {
 		fputs("No endpoints were scanned.\n", out);
+	}
 	for (size_t i = 0; i < ngroups; i++) {
 		put_host(out, opt->color, opt->gate != NULL, rep,
-		         refs + groups[i].start, groups[i].len, verdicts, nv);
+		         groups[i].members, groups[i].n, verdicts, nv);
 		putc('\n', out);
 	}
-	free(refs);
+	free(members);
 	free(groups);
 	return put_totals(out, rep, opt, verdicts, nv);
 }
@@ -536,19 +472,17 @@ report_text_host(FILE *out, const struct endpoint_result *members, size_t n,
 {
 	struct scan_report sub = {.results = (struct endpoint_result *)members,
 	                          .nresults = n};
-	struct host_ref *refs = xcalloc(n ? n : 1, sizeof(*refs));
+	size_t *idx = xcalloc(n ? n : 1, sizeof(*idx));
 
 	errno = 0;
-	for (size_t i = 0; i < n; i++) {
-		refs[i].host = members[i].endpoint.host;
-		refs[i].index = i;
-	}
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
 	if (n) {
-		put_host(out, opt->color, opt->gate != NULL, &sub, refs, n,
+		put_host(out, opt->color, opt->gate != NULL, &sub, idx, n,
 		         verdict, 1);
 		putc('\n', out);
 	}
-	free(refs);
+	free(idx);
 	return flushed(out);
 }
 

@@ -16,6 +16,7 @@
 #include "probes/checks/catalog.h"
 #include "probes/checks/judge.h"
 #include "probes/service.h"
+#include "reports/hosts.h"
 #include "reports/report.h"
 #include "scanner/core/escape.h"
 #include "scanner/core/result.h"
@@ -303,6 +304,54 @@ START_TEST(test_summarize_empty)
 	ck_assert_uint_eq(s.hosts, 0);
 	ck_assert_uint_eq(s.findings, 0);
 	ck_assert_uint_eq(s.unassessed, 0);
+}
+END_TEST
+
+/* Endpoints grouped by host: groups in first-seen order, members in
+ * result order, a missing host as "", the per-group values over them. */
+START_TEST(test_group_hosts)
+{
+	static char ha[] = "alpha.example", hb[] = "beta.example";
+	struct endpoint_result mix[5] = {results[2], results[0], results[1],
+	                                 results[3], results[1]};
+	struct scan_report r = {.results = mix, .nresults = 5};
+	struct host_group *g;
+	size_t *members, ng;
+
+	mix[0].endpoint.host = hb;
+	mix[1].endpoint.host = ha;
+	mix[2].endpoint.host = NULL;
+	mix[3].endpoint.host = hb;
+	mix[4].endpoint.host = ha;
+	ng = report_group_hosts(&r, &g, &members);
+	ck_assert_uint_eq(ng, 3);
+	ck_assert_str_eq(g[0].host, "beta.example");
+	ck_assert_uint_eq(g[0].n, 2);
+	ck_assert_uint_eq(g[0].members[0], 0);
+	ck_assert_uint_eq(g[0].members[1], 3);
+	ck_assert_int_eq(g[0].worst, result_worst_severity(&results[2]));
+	ck_assert(g[0].any_ok);
+	ck_assert(g[0].any_unassessed);
+	ck_assert_str_eq(g[1].host, "alpha.example");
+	ck_assert_uint_eq(g[1].n, 2);
+	ck_assert_uint_eq(g[1].members[0], 1);
+	ck_assert_uint_eq(g[1].members[1], 4);
+	ck_assert_int_eq(g[1].worst, result_worst_severity(&results[0]));
+	ck_assert(g[1].any_ok);
+	ck_assert_str_eq(g[2].host, "");
+	ck_assert_uint_eq(g[2].n, 1);
+	ck_assert_uint_eq(g[2].members[0], 2);
+	ck_assert_int_eq(g[2].worst, result_worst_severity(&results[1]));
+	ck_assert(!g[2].any_ok);
+	ck_assert(g[2].any_unassessed ==
+	          endpoint_status_is_unassessed(results[1].status));
+	free(members);
+	free(g);
+
+	r.nresults = 0;
+	ck_assert_uint_eq(report_group_hosts(&r, &g, &members), 0);
+	free(members);
+	free(g);
 }
 END_TEST
 
@@ -1039,6 +1088,7 @@ reports_suite(void)
 	tcase_add_test(tc, test_reporter_by_name);
 	tcase_add_test(tc, test_summarize);
 	tcase_add_test(tc, test_summarize_empty);
+	tcase_add_test(tc, test_group_hosts);
 	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);
 
