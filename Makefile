@@ -1,6 +1,8 @@
 # mailaudit — POP3/IMAP compliance scanner.
 # Targets: all (default), check, asan, demo, lint, format, format-check,
-# fuzz, bench, dns, tls-extras, install, clean. See README.md.
+# fuzz, fuzz-replay, bench, deps, install, clean; the parts of check: unit,
+# integration, hostile, shard, formats, dns, tls-extras, output, same-json.
+# See README.md (use) and HACKING.md (the layers).
 
 PKGS    := gnutls libcjson
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
