@@ -133,7 +133,8 @@ connect_unix(const char *path)
 	return fd;
 }
 
-/* A device, FIFO, socket or descriptor: written in place. */
+/* Streams to fd: a device, FIFO, socket or descriptor written in place,
+ * or the temporary file of a replacement. */
 static int
 open_in_place(struct outfile *o, int fd)
 {
@@ -167,13 +168,8 @@ open_replacement(struct outfile *o, char *target, const struct stat *old)
 	o->tmp = xasprintf("%s.tmp.XXXXXX", target);
 	fd = mkostemp(o->tmp, O_CLOEXEC);
 	if (fd < 0) {
-		int saved = errno;
-
-		free(o->tmp);
-		o->tmp = NULL;
-		free(o->target);
-		o->target = NULL;
-		return seterr(o, "%s", strerror(saved));
+		seterr(o, "%s", strerror(errno));
+		goto fail;
 	}
 	if (old) {
 		o->mode = old->st_mode & 07777;
@@ -183,19 +179,14 @@ open_replacement(struct outfile *o, char *target, const struct stat *old)
 	} else {
 		o->mode = new_file_mode();
 	}
-	o->f = fdopen(fd, "w");
-	if (!o->f) {
-		int saved = errno;
-
-		close(fd);
-		unlink(o->tmp);
-		free(o->tmp);
-		o->tmp = NULL;
-		free(o->target);
-		o->target = NULL;
-		return seterr(o, "%s", strerror(saved));
-	}
-	return 0;
+	if (open_in_place(o, fd) == 0)
+		return 0;
+	unlink(o->tmp);
+fail:
+	free(o->tmp);
+	free(o->target);
+	o->tmp = o->target = NULL;
+	return -1;
 }
 
 int
