@@ -1,7 +1,7 @@
 /*
  * Private to the HTML reporter, shared by reports/html.c (the page, its
  * sections and findings) and reports/html_charts.c (its SVG charts): the
- * host groups both walk (reports/hosts.h; html.c orders them worst
+ * host groups both walk (scanner/core/hosts.h; html.c orders them worst
  * first), the severity colours, HTML escaping and the date format. Not an
  * API: the reporter is html_reporter (reports/registry.c).
  */
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "reports/hosts.h"
+#include "scanner/core/hosts.h"
 #include "reports/report.h"
 
 /* Colours by severity (info .. critical), also used by the CSS (html.c). */

@@ -8,7 +8,7 @@
  * threshold) is told in <system-out>. Every string is XML-escaped.
  */
 #include "reports/report.h"
-#include "reports/hosts.h"
+#include "scanner/core/hosts.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * Counting lives here so that all formats agree.
  */
 #include "reports/report.h"
-#include "reports/hosts.h"
+#include "scanner/core/hosts.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -98,7 +98,7 @@ report_write(const struct reporter *rp, const struct scan_report *rep,
 	return 0;
 }
 
-/* Distinct host names, in O(n log n) (reports/hosts.c): a scan can hold
+/* Distinct host names, in O(n log n) (scanner/core/hosts.c): a scan can hold
  * tens of thousands of endpoints. */
 static size_t
 count_hosts(const struct scan_report *rep)

@@ -20,43 +20,21 @@ stream_failed(struct report_sink *st)
 		st->failed = errno ? errno : EIO;
 }
 
-/* Groups the endpoints by host (a host's ports are judged together). */
+/* Groups the endpoints by host (a host's ports are judged together),
+ * and counts what each group still waits for. */
 static void
 stream_groups(struct report_sink *st, size_t n)
 {
-	size_t ngroups = 0;
-	size_t *count;
+	const struct scan_report all = {.results = st->results, .nresults = n};
 
+	st->ngroups = report_group_hosts(&all, &st->groups, &st->members);
 	st->group_of = xcalloc(n ? n : 1, sizeof(*st->group_of));
-	for (size_t i = 0; i < n; i++) {
-		size_t g = ngroups;
-
-		/* a host's endpoints are mostly adjacent: look back first */
-		for (size_t k = i; k-- > 0;)
-			if (strcmp(st->results[k].endpoint.host,
-			           st->results[i].endpoint.host) == 0) {
-				g = st->group_of[k];
-				break;
-			}
-		if (g == ngroups)
-			ngroups++;
-		st->group_of[i] = g;
+	st->left = xcalloc(st->ngroups ? st->ngroups : 1, sizeof(*st->left));
+	for (size_t g = 0; g < st->ngroups; g++) {
+		st->left[g] = st->groups[g].n;
+		for (size_t j = 0; j < st->groups[g].n; j++)
+			st->group_of[st->groups[g].members[j]] = g;
 	}
-	count = xcalloc(ngroups + 1, sizeof(*count));
-	st->left = xcalloc(ngroups + 1, sizeof(*st->left));
-	st->group_start = xcalloc(ngroups + 1, sizeof(*st->group_start));
-	st->members = xcalloc(n ? n : 1, sizeof(*st->members));
-	for (size_t i = 0; i < n; i++)
-		st->left[st->group_of[i]]++;
-	for (size_t g = 1; g <= ngroups; g++)
-		st->group_start[g] = st->group_start[g - 1] + st->left[g - 1];
-	for (size_t i = 0; i < n; i++) {
-		size_t g = st->group_of[i];
-
-		st->members[st->group_start[g] + count[g]++] = i;
-	}
-	free(count);
-	st->ngroups = ngroups;
 	st->written = xcalloc(n ? n : 1, sizeof(*st->written));
 }
 
@@ -64,14 +42,14 @@ stream_groups(struct report_sink *st, size_t n)
 static void
 stream_group(struct report_sink *st, size_t g)
 {
-	size_t first = st->group_start[g], k = st->group_start[g + 1] - first;
+	const size_t *members = st->groups[g].members, k = st->groups[g].n;
 	struct endpoint_result *tmp = xcalloc(k, sizeof(*tmp));
 	struct scan_report sub = {.results = tmp, .nresults = k};
 	const struct reporter *rp = st->rp;
 	struct host_record *h;
 
 	for (size_t j = 0; j < k; j++)
-		tmp[j] = st->results[st->members[first + j]];
+		tmp[j] = st->results[members[j]];
 	h = scan_report_add_host(st->rep, tmp[0].endpoint.host);
 	st->judge(tmp, k, h, st->judge_arg);
 	(void)gate_apply(&sub, st->gc);
@@ -79,15 +57,14 @@ stream_group(struct report_sink *st, size_t g)
 	    rp->host(st->out, tmp, k, h, &st->ro) < 0)
 		stream_failed(st);
 	for (size_t j = 0; j < k; j++) {
-		struct endpoint_result *r =
-		    &st->results[st->members[first + j]];
+		struct endpoint_result *r = &st->results[members[j]];
 
 		*r = tmp[j];
 		if (!st->failed && rp->endpoint &&
 		    rp->endpoint(st->out, r, &st->ro, st->first) < 0)
 			stream_failed(st);
 		st->first = false;
-		st->written[st->nwritten++] = st->members[first + j];
+		st->written[st->nwritten++] = members[j];
 		endpoint_result_compact(r);
 	}
 	free(tmp);
@@ -175,8 +152,8 @@ sink_close(struct report_sink *st, struct scan_report *rep,
 void
 sink_free(struct report_sink *st)
 {
+	free(st->groups);
 	free(st->members);
-	free(st->group_start);
 	free(st->group_of);
 	free(st->left);
 	free(st->written);

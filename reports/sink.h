@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "scanner/core/hosts.h"
 #include "reports/report.h"
 #include "scanner/core/outfile.h"
 #include "scanner/core/result.h"
@@ -34,10 +35,10 @@ struct report_sink {
 	struct outfile file;
 	const char *path; /* NULL: standard output */
 	struct endpoint_result *results;
-	size_t *members;     /* result indexes, grouped by host */
-	size_t *group_start; /* group -> first slot in members */
-	size_t *group_of;    /* result index -> group */
-	size_t *left;        /* group -> endpoints not yet done */
+	struct host_group *groups; /* scanner/core/hosts.h, first seen first */
+	size_t *members;           /* what the groups point into */
+	size_t *group_of;          /* result index -> group */
+	size_t *left;              /* group -> endpoints not yet done */
 	size_t ngroups;
 	size_t *written; /* result indexes in the order written */
 	size_t nwritten;

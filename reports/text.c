@@ -7,7 +7,7 @@
  * the terminal.
  */
 #include "reports/report.h"
-#include "reports/hosts.h"
+#include "scanner/core/hosts.h"
 #include "scanner/tls/tlsaudit.h"
 
 #include <ctype.h>

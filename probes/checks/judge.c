@@ -6,12 +6,11 @@
  */
 #include "probes/checks/judge.h"
 
-#include <string.h>
-
 #include "probes/checks/cert_checks.h"
 #include "probes/checks/host_checks.h"
 #include "probes/checks/host_verdict.h"
 #include "probes/checks/tls_checks.h"
+#include "scanner/core/hosts.h"
 #include "scanner/core/xalloc.h"
 
 void
@@ -45,33 +44,27 @@ judge_host(struct endpoint_result *members, size_t n,
 void
 judge_hosts(struct scan_report *rep, const struct judge_policy *p)
 {
+	struct host_group *groups;
 	struct endpoint_result *tmp;
-	size_t *index;
+	size_t *members, ngroups;
 
 	if (rep->nresults == 0)
 		return;
+	ngroups = report_group_hosts(rep, &groups, &members);
 	/* a host's endpoints side by side, judged on copies and put back:
 	 * the findings they gain stay with them */
 	tmp = xcalloc(rep->nresults, sizeof(*tmp));
-	index = xcalloc(rep->nresults, sizeof(*index));
-	for (size_t i = 0; i < rep->nresults; i++) {
-		const char *host = rep->results[i].endpoint.host;
-		bool seen = false;
-		size_t k = 0;
+	for (size_t g = 0; g < ngroups; g++) {
+		const struct host_group *hg = &groups[g];
+		const char *host = rep->results[hg->members[0]].endpoint.host;
 
-		for (size_t j = 0; j < rep->nhosts && !seen; j++)
-			seen = strcmp(rep->hosts[j].host, host) == 0;
-		if (seen)
-			continue;
-		for (size_t j = i; j < rep->nresults; j++)
-			if (strcmp(rep->results[j].endpoint.host, host) == 0) {
-				index[k] = j;
-				tmp[k++] = rep->results[j];
-			}
-		judge_host(tmp, k, p, scan_report_add_host(rep, host));
-		for (size_t j = 0; j < k; j++)
-			rep->results[index[j]] = tmp[j];
+		for (size_t j = 0; j < hg->n; j++)
+			tmp[j] = rep->results[hg->members[j]];
+		judge_host(tmp, hg->n, p, scan_report_add_host(rep, host));
+		for (size_t j = 0; j < hg->n; j++)
+			rep->results[hg->members[j]] = tmp[j];
 	}
-	free(index);
 	free(tmp);
+	free(groups);
+	free(members);
 }

@@ -1,9 +1,9 @@
 /*
  * Groups a report's endpoints by host name for the reporters (see
- * reports/hosts.h): sort (host, index) pairs, cut the runs, then put the
+ * scanner/core/hosts.h): sort (host, index) pairs, cut the runs, then put the
  * runs in the order of each host's first endpoint.
  */
-#include "reports/hosts.h"
+#include "scanner/core/hosts.h"
 
 #include <stdlib.h>
 #include <string.h>

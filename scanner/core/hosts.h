@@ -1,12 +1,13 @@
 /*
- * Grouping a report's endpoints by host name, the one copy the reporters
- * share: text, junit and html walk the groups, registry.c counts them for
- * the summary. Each reporter puts the groups in its own order (worst
- * first, first seen, ...) with its own comparator. The host verdicts are
- * not here: they are scan_report.hosts, made by the judge.
+ * Grouping a report's endpoints by host name, the one copy every layer
+ * shares: the judge (judge_hosts) and the streaming sink walk the groups
+ * in their order, text, junit and html put them in their own (worst
+ * first, first seen, ...) with their own comparator, registry.c counts
+ * them for the summary. The host verdicts are not here: they are
+ * scan_report.hosts, made by the judge.
  */
-#ifndef MAILAUDIT_REPORTS_HOSTS_H
-#define MAILAUDIT_REPORTS_HOSTS_H
+#ifndef MAILAUDIT_SCANNER_CORE_HOSTS_H
+#define MAILAUDIT_SCANNER_CORE_HOSTS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -16,7 +16,7 @@
 #include "probes/checks/catalog.h"
 #include "probes/checks/judge.h"
 #include "probes/service.h"
-#include "reports/hosts.h"
+#include "scanner/core/hosts.h"
 #include "reports/report.h"
 #include "scanner/core/escape.h"
 #include "scanner/core/result.h"
