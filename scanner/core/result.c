@@ -133,6 +133,15 @@ endpoint_result_compact(struct endpoint_result *r)
 }
 
 void
+impl_facts_free(struct impl_facts *i)
+{
+	free(i->product);
+	free(i->version);
+	free(i->evidence);
+	memset(i, 0, sizeof(*i));
+}
+
+void
 cert_facts_free(struct cert_facts *c)
 {
 	free(c->subject);
@@ -227,6 +236,7 @@ endpoint_result_free(struct endpoint_result *r)
 	reneg_facts_free(&r->reneg);
 	early_data_facts_free(&r->early);
 	dns_facts_free(r->dns);
+	impl_facts_free(&r->implementation);
 	memset(r, 0, sizeof(*r));
 }
 

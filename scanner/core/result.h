@@ -226,6 +226,18 @@ struct finding {
 	const char *waiver_reason; /* owned by the waiver list */
 };
 
+/* The mail server software, as recognised from what the server itself
+ * said (greeting, capabilities, IMAP ID, POP3 IMPLEMENTATION, NTLM target
+ * info). product is a stable lower-case key that remediation advice is
+ * keyed by: "dovecot", "exchange", "cyrus", "courier", "mailutils",
+ * "nginx", ... ; NULL when unknown. */
+struct impl_facts {
+	char *product;
+	char *version;       /* as the server gave it, escaped, or NULL */
+	char *evidence;      /* what gave it away, escaped, or NULL */
+	unsigned confidence; /* percent; 0 when product is NULL */
+};
+
 struct endpoint_result {
 	struct endpoint endpoint;
 	enum endpoint_status status;
@@ -253,6 +265,7 @@ struct endpoint_result {
 	                          the endpoint short before that. */
 	void *probe_memo;      /* the probe's cross-pass memory */
 	struct dns_facts *dns; /* --external lookups, or NULL */
+	struct impl_facts implementation;
 };
 
 void endpoint_result_init(struct endpoint_result *r);
@@ -292,6 +305,7 @@ void no_sni_facts_free(struct no_sni_facts *n);
 void reneg_facts_free(struct reneg_facts *g);
 void early_data_facts_free(struct early_data_facts *e);
 void tls_facts_free(struct tls_facts *t);
+void impl_facts_free(struct impl_facts *i);
 
 /* The per-host answer users ask for first: is TLS mandatory on this mail
  * host, merely opportunistic, or absent? */
