@@ -3,15 +3,19 @@
  * Format) for code-scanning dashboards. One run: tool.driver.rules is the
  * check catalog (help text and references), results are the findings
  * with level mapped from severity (critical/high error, medium warning,
- * low/info note), locations are endpoint URIs ("imap://host:143") as
- * artifactLocation.uri plus a logicalLocation, and a waived finding
- * carries an accepted external suppression with the waiver's reason.
- * Endpoints that could not be assessed and expired waivers become tool
- * execution notifications of the invocation.
+ * low/info note), locations are a relative path per endpoint
+ * ("mail/imaps/host/993") with a one-line region as the physical location
+ * plus the endpoint URI ("imaps://host:993") as logical location, and a
+ * waived finding carries an accepted external suppression with the
+ * waiver's reason. Endpoints that could not be assessed and expired
+ * waivers become tool execution notifications of the invocation.
+ * Microsoft's validator checks it in make formats (README.md, "SARIF
+ * validation").
  */
 #include "reports/report.h"
 #include "reports/json_build.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,11 +73,34 @@ add_message(cJSON *o, const char *key, const char *text)
 	return m && jb_add_str(m, "text", text ? text : "");
 }
 
+/* The rule's friendly name: the check id in Pascal case ("CERT-EXPIRED"
+ * -> "CertExpired"). SARIF wants name != id (the validator's SARIF1001);
+ * the id stays the readable check id that waivers, profiles and code
+ * scanning alerts key on. */
+static char *
+pascal_name(const char *id)
+{
+	char *name = xstrdup(id), *w = name;
+	bool start = true;
+
+	for (const char *p = id; *p; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			start = true;
+			continue;
+		}
+		*w++ = start ? (char)toupper((unsigned char)*p)
+		             : (char)tolower((unsigned char)*p);
+		start = false;
+	}
+	*w = '\0';
+	return name;
+}
+
 static bool
 add_rule(cJSON *rules, const struct check *c)
 {
 	cJSON *r = jb_push_obj(rules), *cfg, *props, *tags, *refs;
-	char *help = xstrdup(c->description);
+	char *help = xstrdup(c->description), *name = pascal_name(c->id);
 	bool ok;
 
 	for (size_t k = 0; k < CHECK_MAX_REFS && c->refs[k]; k++) {
@@ -83,7 +110,7 @@ add_rule(cJSON *rules, const struct check *c)
 		free(help);
 		help = more;
 	}
-	ok = r && jb_add_str(r, "id", c->id) && jb_add_str(r, "name", c->id) &&
+	ok = r && jb_add_str(r, "id", c->id) && jb_add_str(r, "name", name) &&
 	     add_message(r, "shortDescription", c->title) &&
 	     add_message(r, "fullDescription", c->description) &&
 	     add_message(r, "help", help) &&
@@ -100,6 +127,7 @@ add_rule(cJSON *rules, const struct check *c)
 	for (size_t k = 0; ok && k < CHECK_MAX_REFS && c->refs[k]; k++)
 		ok = jb_push_str(refs, c->refs[k]);
 	free(help);
+	free(name);
 	return ok;
 }
 
@@ -124,12 +152,15 @@ endpoint_path(const struct endpoint *e)
 }
 
 /* locations: [{physicalLocation.artifactLocation.uri (a relative path),
- * logicalLocations (the endpoint URI)}] */
+ * logicalLocations (the endpoint URI)}]. The endpoint is the whole
+ * "artifact": region is its one line. Code scanning shows a result only
+ * with region.startLine, and the official validator (SARIF2017) wants
+ * the end given too. */
 static bool
 add_location(cJSON *o, const struct endpoint *e)
 {
 	cJSON *locs = cJSON_AddArrayToObject(o, "locations"), *loc, *phys, *art,
-	      *logs, *lg;
+	      *logs, *lg, *reg;
 	char *uri = report_endpoint_uri(e);
 	char *path = endpoint_path(e);
 	char *name =
@@ -138,6 +169,9 @@ add_location(cJSON *o, const struct endpoint *e)
 	          (phys = cJSON_AddObjectToObject(loc, "physicalLocation")) &&
 	          (art = cJSON_AddObjectToObject(phys, "artifactLocation")) &&
 	          jb_add_str(art, "uri", path) &&
+	          (reg = cJSON_AddObjectToObject(phys, "region")) &&
+	          cJSON_AddNumberToObject(reg, "startLine", 1) &&
+	          cJSON_AddNumberToObject(reg, "endLine", 1) &&
 	          (logs = cJSON_AddArrayToObject(loc, "logicalLocations")) &&
 	          (lg = jb_push_obj(logs)) && jb_add_str(lg, "name", name) &&
 	          jb_add_str(lg, "fullyQualifiedName", uri) &&
@@ -336,7 +370,8 @@ build(const struct scan_report *rep, const struct report_options *opt)
 	     (driver = cJSON_AddObjectToObject(tool, "driver")) &&
 	     jb_add_str(driver, "name", "mailaudit") &&
 	     (!rep->scanner_version ||
-	      jb_add_str(driver, "version", rep->scanner_version)) &&
+	      (jb_add_str(driver, "version", rep->scanner_version) &&
+	       jb_add_str(driver, "semanticVersion", rep->scanner_version))) &&
 	     (rules = cJSON_AddArrayToObject(driver, "rules"));
 	for (size_t i = 0; ok && i < ncat; i++)
 		ok = add_rule(rules, &cat[i]);

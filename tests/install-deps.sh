@@ -17,6 +17,9 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
+# npm fetches Microsoft's SARIF validator for make formats
+# (tests/formats/sarif_official.sh); any npm on PATH will do
+command -v npm >/dev/null || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 echo "install-deps: installing$missing" >&2
 SUDO=""

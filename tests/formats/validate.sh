@@ -12,8 +12,11 @@
 # doctored copy; tests/formats/validate.py checks the files against
 # reports/schema/*.schema.json (json, jsonl, diff, and a SARIF 2.1.0 subset
 # written from the specification), parses JUnit with xml.etree and HTML
-# with html.parser. Output goes to BUILDDIR/formats/. Needs python3 with
-# jsonschema (Debian: python3-jsonschema).
+# with html.parser. The SARIF report then goes through Microsoft's official
+# validator (tests/formats/sarif_official.sh, issue #14: installed from
+# npm when missing, skipped only where npm is unreachable). Output goes to
+# BUILDDIR/formats/. Needs python3 with jsonschema (Debian:
+# python3-jsonschema).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(cd "${1:-build/release}" && pwd)
@@ -158,3 +161,4 @@ run "0 1" "$M" diff --format json -o "$OUT/diff.json" "$OUT/old.json" "$OUT/scan
 run "0 1" "$M" diff -o "$OUT/diff.txt" "$OUT/old.json" "$OUT/scan.json"
 
 "$PY" tests/formats/validate.py reports/schema "$OUT"
+tests/formats/sarif_official.sh "$OUT/report.sarif" "$OUT"
