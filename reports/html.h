@@ -1,6 +1,7 @@
 /*
  * Private to the HTML reporter, shared by reports/html.c (the page, its
- * sections and findings) and reports/html_charts.c (its SVG charts): the
+ * sections and findings), reports/html_findings.c (findings by check) and
+ * reports/html_charts.c (its SVG charts): the
  * host groups both walk (scanner/core/hosts.h; html.c orders them worst
  * first), the severity colours, HTML escaping and the date format. Not an
  * API: the reporter is html_reporter (reports/registry.c).
@@ -43,5 +44,12 @@ void html_put_charts(FILE *out, const struct scan_report *rep,
                      const struct report_options *opt,
                      const struct report_summary *s, const struct host_group *g,
                      size_t ng);
+
+/* The "Findings by check" section: one box per check found, worst first,
+ * informational ones apart, listing the endpoints of the ng groups g
+ * (html.c's order: host-N is g[N]) that have it (html_findings.c). */
+void html_put_findings(FILE *out, const struct scan_report *rep,
+                       const struct report_options *opt,
+                       const struct host_group *g, size_t ng);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * The SVG charts of --format html (reports/html.c): findings by severity,
- * findings by check, a host x check compliance matrix and a certificate
- * expiry timeline. Inline SVG only, sized from the data, every string
- * HTML-escaped; long matrices and timelines are cut and say so.
+ * findings by check (worst first, informational apart), a host x check
+ * compliance matrix and a certificate expiry timeline. Inline SVG only,
+ * sized from the data, every string HTML-escaped; long matrices and
+ * timelines are cut and say so.
  */
 #include "reports/html.h"
 
@@ -27,6 +28,7 @@
 struct check_count {
 	const struct check *check;
 	size_t n;
+	enum severity worst; /* of its findings (a profile may change it) */
 };
 
 static int
@@ -56,6 +58,12 @@ count_checks(const struct scan_report *rep, size_t *n_r)
 			for (size_t k = 0; k < ncat; k++)
 				if (all[k].check ==
 				    rep->results[i].findings[j].check) {
+					enum severity sev = rep->results[i]
+					                        .findings[j]
+					                        .severity;
+
+					if (!all[k].n || sev > all[k].worst)
+						all[k].worst = sev;
 					all[k].n++;
 					break;
 				}
@@ -112,27 +120,37 @@ chart_severity(FILE *out, const struct report_summary *s)
 	fputs("</svg></figure>\n", out);
 }
 
-static void
-chart_checks(FILE *out, const struct check_count *cc, size_t n)
+/* Worst first, then the most frequent, then the id. */
+static int
+cmp_severity(const void *a, const void *b)
 {
-	const int label = 300, barw = 360, row = 22;
-	int hgt = (int)(n ? n : 1) * row + 20;
-	size_t max = n ? cc[0].n : 1;
+	const struct check_count *x = a, *y = b;
 
+	if (x->worst != y->worst)
+		return x->worst > y->worst ? -1 : 1;
+	return cmp_count(a, b);
+}
+
+/* One group of bars from row *row on, scaled to the group's largest
+ * count, under a heading. */
+static void
+chart_checks_group(FILE *out, const struct check_count *cc, size_t n,
+                   const char *heading, int *row)
+{
+	const int label = 300, barw = 360, rowh = 22;
+	size_t max = 1;
+
+	for (size_t i = 0; i < n; i++)
+		if (cc[i].n > max)
+			max = cc[i].n;
 	fprintf(out,
-	        "<figure id=\"chart-checks\"><figcaption>Findings by check "
-	        "(endpoints with the finding)</figcaption>\n<svg "
-	        "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	        "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
-	        "aria-label=\"Findings by check\">\n",
-	        label + barw + 60, hgt, label + barw + 60, hgt);
-	if (!n)
-		fputs("<text x=\"10\" y=\"20\" font-size=\"13\">No "
-		      "findings.</text>\n",
-		      out);
-	for (size_t i = 0; i < n; i++) {
+	        "<text x=\"10\" y=\"%d\" font-size=\"13\" "
+	        "font-weight=\"bold\">%s</text>\n",
+	        10 + *row * rowh + 14, heading);
+	(*row)++;
+	for (size_t i = 0; i < n; i++, (*row)++) {
 		double bw = (double)barw * (double)cc[i].n / (double)max;
-		int y = 10 + (int)i * row;
+		int y = 10 + *row * rowh;
 
 		fprintf(out,
 		        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
@@ -142,15 +160,55 @@ chart_checks(FILE *out, const struct check_count *cc, size_t n)
 		fprintf(out,
 		        "</text>\n<rect x=\"%d\" y=\"%d\" width=\"%.1f\" "
 		        "height=\"%d\" fill=\"%s\"><title>",
-		        label, y + 2, bw, row - 6,
-		        html_sev_color[cc[i].check->severity]);
+		        label, y + 2, bw, rowh - 6,
+		        html_sev_color[cc[i].worst]);
 		h(out, cc[i].check->title);
 		fprintf(out,
-		        ": %zu</title></rect>\n<text x=\"%.1f\" y=\"%d\" "
-		        "font-size=\"12\">%zu</text>\n",
-		        cc[i].n, label + bw + 6, y + 14, cc[i].n);
+		        " (%s): %zu</title></rect>\n<text x=\"%.1f\" "
+		        "y=\"%d\" font-size=\"12\">%zu</text>\n",
+		        severity_name(cc[i].worst), cc[i].n, label + bw + 6,
+		        y + 14, cc[i].n);
 	}
+}
+
+/* Problems (critical to low) worst first, then the informational
+ * checks as a group of their own with their own scale: a banner
+ * disclosed on every port would otherwise dwarf the real problems. */
+static void
+chart_checks(FILE *out, const struct check_count *counts, size_t n)
+{
+	const int width = 720, rowh = 22;
+	struct check_count *cc = xcalloc(n ? n : 1, sizeof(*cc));
+	size_t problems = 0;
+	int rows, hgt, row = 0;
+
+	if (n)
+		memcpy(cc, counts, n * sizeof(*cc));
+	qsort(cc, n, sizeof(*cc), cmp_severity);
+	while (problems < n && cc[problems].worst != SEV_INFO)
+		problems++;
+	rows = (int)n + (problems > 0) + (problems < n);
+	hgt = (rows ? rows : 1) * rowh + 20;
+	fprintf(out,
+	        "<figure id=\"chart-checks\"><figcaption>Findings by check "
+	        "(endpoints with the finding), worst first; informational "
+	        "apart, on their own scale</figcaption>\n<svg "
+	        "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	        "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
+	        "aria-label=\"Findings by check\">\n",
+	        width, hgt, width, hgt);
+	if (!n)
+		fputs("<text x=\"10\" y=\"20\" font-size=\"13\">No "
+		      "findings.</text>\n",
+		      out);
+	if (problems)
+		chart_checks_group(out, cc, problems,
+		                   "Problems (critical to low)", &row);
+	if (problems < n)
+		chart_checks_group(out, cc + problems, n - problems,
+		                   "Informational", &row);
 	fputs("</svg></figure>\n", out);
+	free(cc);
 }
 
 /* State of (host, check) in the matrix. */

@@ -15,12 +15,16 @@ text} (re-rendered from it by `mailaudit report`), optionally direct.jsonl
   offline) and its key required properties are checked by hand;
 - JUnit is parsed with xml.etree and its structure and counts checked;
 - HTML is parsed with html.parser: the sections, four inline SVG charts,
-  no script, no external resource, balanced elements.
+  no script, no external resource, balanced elements; the findings-by-
+  check section and chart are recomputed from scan.json (order, hosts,
+  ports).
 Exits 1 with one line per problem, 0 when everything holds.
 """
+import html
 import html.parser
 import json
 import os
+import re
 import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -218,6 +222,9 @@ def check_sarif(store, out, scan):
     expect(all(ids) and len(set(ids)) == len(ids), name,
            "rules need unique ids")
     for r in rules:
+        # SARIF1001: a friendly name beside the readable id, not a copy
+        expect(r.get("name") and r["name"] != r.get("id"), name,
+               f"rule {r.get('id')}: name missing or equal to the id")
         for key in ("shortDescription", "fullDescription", "help"):
             expect(isinstance(r.get(key, {}).get("text"), str) and
                    r[key]["text"], name, f"rule {r.get('id')}: {key}.text")
@@ -243,6 +250,9 @@ def check_sarif(store, out, scan):
             # a repository-relative path (code scanning accepts no other
             # scheme), and the endpoint URI as the logical location
             path = locs[0]["physicalLocation"]["artifactLocation"]["uri"]
+            # code scanning shows a result only with region.startLine
+            expect(locs[0]["physicalLocation"].get("region") ==
+                   {"startLine": 1, "endLine": 1}, w, "one-line region")
             parts = path.split("/")
             expect(len(parts) == 4 and parts[0] == "mail" and
                    parts[1] in ("imap", "imaps", "pop3", "pop3s") and
@@ -390,7 +400,7 @@ def check_html(out, scan):
     for e in p.errors[:10]:
         problem(name, e)
     expect(not p.stack, name, f"unclosed elements {p.stack[-5:]}")
-    for want in ("summary", "verdict", "charts", "chart-severity",
+    for want in ("summary", "verdict", "findings", "charts", "chart-severity",
                  "chart-checks", "chart-matrix", "chart-expiry", "waivers",
                  "hosts", "parameters"):
         expect(want in p.ids, name, f"no section id={want}")
@@ -407,7 +417,65 @@ def check_html(out, scan):
     expect(p.count.get("article") == len({e["host"]
                                           for e in scan["endpoints"]}),
            name, "one article per host")
+    check_html_findings(text, scan, name)
     checked.append(name)
+
+
+def check_html_findings(text, scan, name):
+    """The "Findings by check" section (issue #14): one box per check of
+    the scan, worst first (then most endpoints, then id), informational
+    ones after the others, each naming every host that has it with its
+    ports; the by-check chart in the same order."""
+    per = {}
+    for e in scan["endpoints"]:
+        for f in e["findings"]:
+            c = per.setdefault(f["check"], {"worst": 4, "eps": []})
+            c["worst"] = min(c["worst"], SEVERITIES.index(f["severity"]))
+            c["eps"].append((e["host"], e["port"]))
+    want = sorted(per, key=lambda k: (per[k]["worst"], -len(per[k]["eps"]), k))
+    m = re.search(r'<section id="findings">(.*?)</section>', text, re.S)
+    if not expect(m, name, "no findings-by-check section"):
+        return
+    sec = m.group(1)
+    got = re.findall(r'<div class="finding sev-(\w+) bycheck" '
+                     r'id="check-([A-Z0-9.-]+)">', sec)
+    expect([c for _, c in got] == want, name,
+           f"findings by check not worst first: {[c for _, c in got][:8]}")
+    for sev, c in got:
+        if c in per:
+            expect(sev == SEVERITIES[per[c]["worst"]], name,
+                   f"box {c}: severity {sev}")
+    info = sec.find('id="findings-info"')
+    first_info = next((i for i, c in enumerate(want)
+                       if per[c]["worst"] == 4), None)
+    if first_info is not None:
+        expect(info >= 0 and
+               sec.find(f'id="check-{want[first_info]}"') > info and
+               (first_info == 0 or
+                sec.find(f'id="check-{want[first_info - 1]}"') < info),
+               name, "informational findings are not apart, after the rest")
+    for c in want:
+        b = sec.find(f'id="check-{c}"')
+        box = sec[b:sec.find('<div class="finding', b + 1)
+                  if sec.find('<div class="finding', b + 1) > 0 else None]
+        body = html.unescape(re.sub(r"<[^>]+>", "", box))
+        n = len(per[c]["eps"])
+        hosts = {h for h, _ in per[c]["eps"]}
+        expect(f"{n} endpoint(s) on {len(hosts)} host(s)" in body, name,
+               f"box {c}: endpoint count")
+        for hname in hosts:
+            ports = sorted(p for h, p in per[c]["eps"] if h == hname)
+            listed = re.search(re.escape(hname) + r":([0-9, (waived)]+)",
+                               body)
+            expect(listed and [int(x) for x in
+                               re.findall(r"\d+", listed.group(1))] == ports,
+                   name, f"box {c}: {hname} not listed with ports {ports}")
+    fig = re.search(r'<figure id="chart-checks">(.*?)</figure>', text, re.S)
+    if expect(fig, name, "no chart-checks"):
+        labels = re.findall(r'font-family="monospace">([^<]+)</text>',
+                            fig.group(1))
+        expect(labels == want, name,
+               f"chart-checks not in the findings' order: {labels[:8]}")
 
 
 # ---- diff ----------------------------------------------------------------
