@@ -2,12 +2,13 @@
  * --format html: one self-contained page for auditors. No network, no
  * JavaScript: inline CSS and inline SVG only, and a Content-Security-
  * Policy that forbids anything else. Sections: fleet posture (the gate's
- * verdict and counts), findings grouped by check (html_findings.c),
- * charts (findings by severity, findings by check, a host x check
- * compliance matrix, a certificate expiry timeline; drawn by
- * html_charts.c), expired waivers, every host with its endpoints, findings,
- * evidence and references, and the scan parameters. Every string is
- * HTML-escaped. This file writes the page and every section but the charts.
+ * verdict and counts), charts (findings by severity, findings by check, a
+ * host x check compliance matrix, a certificate expiry timeline; drawn by
+ * html_charts.c), findings grouped by check (html_findings.c), expired
+ * waivers, every host with its endpoints, findings, evidence and
+ * references, and the scan parameters. Every string is HTML-escaped. This
+ * file writes the page and every section but the charts and the findings
+ * by check.
  */
 #include "reports/html.h"
 
@@ -464,17 +465,17 @@ html_render(FILE *out, const struct scan_report *rep,
 	h(out, t0);
 	fputs(" by mailaudit ", out);
 	h(out, rep->scanner_version ? rep->scanner_version : "");
-	fputs(".</p></header>\n<nav><a href=\"#summary\">Posture</a>"
-	      "<a href=\"#findings\">Findings</a><a "
-	      "href=\"#charts\">Charts</a><a href=\"#waivers\">Waivers</a>"
+	fputs(".</p></header>\n<nav><a href=\"#summary\">Posture</a><a "
+	      "href=\"#charts\">Charts</a><a href=\"#findings\">Findings</a>"
+	      "<a href=\"#waivers\">Waivers</a>"
 	      "<a href=\"#hosts\">Hosts</a><a "
 	      "href=\"#parameters\">Parameters</a></nav>\n",
 	      out);
 	put_summary(out, rep, opt, &s);
-	html_put_findings(out, rep, opt, groups, ng);
 	fputs("<section id=\"charts\"><h2>Charts</h2>\n", out);
 	html_put_charts(out, rep, opt, &s, groups, ng);
 	fputs("</section>\n", out);
+	html_put_findings(out, rep, opt, groups, ng);
 	put_waivers(out, opt->gate);
 	fputs("<section id=\"hosts\"><h2>Hosts</h2>\n", out);
 	if (!ng)

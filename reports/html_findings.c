@@ -242,7 +242,8 @@ put_box(FILE *out, const struct scan_report *rep, const struct host_group *g,
 	        severity_name(b->worst));
 	h(out, c->id);
 	fprintf(out,
-	        "\"><h4><span class=\"badge\" style=\"background:%s\">%s"
+	        "\"><h4 style=\"margin:6px 0\"><span class=\"badge\" "
+	        "style=\"background:%s\">%s"
 	        "</span> <code>",
 	        html_sev_color[b->worst], severity_name(b->worst));
 	h(out, c->id);

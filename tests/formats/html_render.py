@@ -8,7 +8,9 @@
   html_render.py report SOURCE DOM PNG WIDTH HEIGHT NETLOG...
       the report: the page Chromium built (DOM) has the sections, four
       SVG charts, one article per host, every finding with evidence
-      and references, the parameters; neither SOURCE nor DOM loads or
+      and references, the findings grouped by check (worst first,
+      informational apart, the by-check chart in the same order), the
+      parameters; neither SOURCE nor DOM loads or
       runs anything; the net log has no request from the page; the PNG
       is a real screenshot (size, colours, the verdict banner and the
       severity colours of the chart painted)
@@ -284,6 +286,8 @@ def check_dom(t):
             expect(any(f.find(tag="pre") for f in fnd),
                    "DOM: no finding shows evidence")
 
+    check_findings_view(root, hosts)
+
     # the scan's parameters
     par = root.find(tag="section", id_="parameters")
     if expect(par is not None, "DOM: no <section id=parameters>"):
@@ -294,6 +298,66 @@ def check_dom(t):
             expect(want in heads, f"DOM: parameters table has no {want!r}")
         expect(kv is not None, "DOM: parameters section has no table")
     return verdict, summary
+
+
+SEV_ORDER = ["critical", "high", "medium", "low", "info"]
+
+
+def check_findings_view(root, hosts):
+    """The "Findings by check" section (issue #14) as Chromium built it:
+    one box per check that the host sections show, worst first, the
+    informational ones in their own group after the others, each with
+    its meaning, its endpoints linked to host sections of the page and
+    its references; the by-check chart lists the checks in that order."""
+    sec = root.find(tag="section", id_="findings")
+    if not expect(sec is not None, "DOM: no <section id=findings>"):
+        return
+    boxes = sec.find_all(tag="div", cls="bycheck")
+    ids = [b.attrs.get("id", "")[len("check-"):] for b in boxes]
+    sevs = []
+    for b in boxes:
+        badge = b.find(tag="span", cls="badge")
+        sevs.append(badge.all_text().strip() if badge else "?")
+    expect(all(s in SEV_ORDER for s in sevs),
+           f"DOM: findings boxes without a severity badge: {sevs[:5]}")
+    ranks = [SEV_ORDER.index(s) if s in SEV_ORDER else 9 for s in sevs]
+    expect(ranks == sorted(ranks),
+           f"DOM: findings by check not worst first: {sevs}")
+    info = sec.find(id_="findings-info")
+    in_info = {b.attrs.get("id") for b in info.find_all(tag="div",
+                                                        cls="bycheck")} \
+        if info is not None else set()
+    for b, s in zip(boxes, sevs):
+        expect((s == "info") == (b.attrs.get("id") in in_info),
+               f"DOM: {b.attrs.get('id')} ({s}) in the wrong group")
+    if hosts is not None:
+        found = set()
+        for f in hosts.find_all(tag="div", cls="finding"):
+            code = f.find(tag="code")
+            if code is not None:
+                found.add(code.all_text().strip())
+        expect(set(ids) == found,
+               f"DOM: boxes {sorted(set(ids) ^ found)[:5]} differ from "
+               "the checks in the host sections")
+    host_ids = {a.attrs.get("id") for a in root.find_all(tag="article")}
+    for b in boxes:
+        w = f"DOM: box {b.attrs.get('id')}"
+        paras = [p.all_text().strip() for p in b.find_all(tag="p")]
+        expect(any(re.match(r"\d+ endpoint\(s\) on \d+ host\(s\)", p)
+                   for p in paras), f"{w}: no endpoint count")
+        expect(any(p.startswith("Endpoints: ") for p in paras),
+               f"{w}: no endpoint list")
+        expect(any(p.startswith("References: ") for p in paras),
+               f"{w}: no references")
+        links = [a.attrs.get("href", "")[1:] for a in b.find_all(tag="a")]
+        expect(links and all(x in host_ids for x in links),
+               f"{w}: endpoint links {links[:3]} to no host section")
+    chart = root.find(id_="chart-checks")
+    if chart is not None:
+        labels = [t.all_text().strip() for t in chart.find_all(tag="text")
+                  if t.attrs.get("font-family") == "monospace"]
+        expect(labels == ids, "DOM: chart-checks is not in the order of "
+                              f"the findings: {labels[:5]} vs {ids[:5]}")
 
 
 # ---- net log ---------------------------------------------------------------
