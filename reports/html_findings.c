@@ -27,7 +27,7 @@
 struct by_check {
 	const struct check *check;
 	enum severity worst;
-	size_t n, hosts, gate_fails, waived;
+	size_t n, cap, hosts, gate_fails, waived;
 	size_t *eps;   /* result indexes, in the page's host order */
 	size_t *group; /* the host group (the page's host-N) of each */
 };
@@ -90,10 +90,14 @@ collect(const struct scan_report *rep, const struct report_options *opt,
 				if (!b->n || last_group[k] != gi)
 					b->hosts++;
 				last_group[k] = gi;
-				b->eps = xreallocarray(b->eps, b->n + 1,
-				                       sizeof(*b->eps));
-				b->group = xreallocarray(b->group, b->n + 1,
-				                         sizeof(*b->group));
+				if (b->n == b->cap) {
+					b->cap = b->cap ? 2 * b->cap : 8;
+					b->eps = xreallocarray(b->eps, b->cap,
+					                       sizeof(*b->eps));
+					b->group =
+					    xreallocarray(b->group, b->cap,
+					                  sizeof(*b->group));
+				}
 				b->eps[b->n] = ri;
 				b->group[b->n] = gi;
 				b->n++;
