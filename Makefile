@@ -2,7 +2,7 @@
 # Targets: all (default), check, asan, demo, lint, format, format-check,
 # fuzz, fuzz-replay, bench, deps, install, clean; the parts of check: unit,
 # integration, hostile, shard, formats, dns, tls-extras, output, same-json,
-# quiet-build. make V=1 prints the whole commands.
+# quiet-build, completion. make V=1 prints the whole commands.
 # See README.md (use) and HACKING.md (the layers).
 
 PKGS    := gnutls libcjson
@@ -57,9 +57,10 @@ HELLO_PARSE_OBJ := $(B)/tests/servers/hello_parse.o
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
 .PHONY: all check unit integration formats dns tls-extras output hostile shard \
-        same-json quiet-build asan demo lint format format-check fuzz bench install clean deps
+        same-json quiet-build completion asan demo lint format format-check fuzz bench install clean deps
 
-all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
+all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration) \
+	$(B)/completion/mailaudit
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -72,6 +73,12 @@ $(B)/libmailaudit.a: $(LIB_OBJ)
 $(B)/mailaudit: $(B)/scanner/main.o $(B)/libmailaudit.a
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 	@cp $@ mailaudit 2>/dev/null || true
+
+# bash completion, written by the binary from its option tables
+$(B)/completion/mailaudit: $(B)/mailaudit
+	@mkdir -p $(@D)
+	$(call quiet,GEN,$@)$(B)/mailaudit completion bash > $@.tmp
+	$(Q)mv $@.tmp $@
 
 # Each tests/unit/*.c file exports "Suite *NAME_suite(void)"; the list of
 # suites is generated so adding a file is all it takes.
@@ -113,6 +120,7 @@ integration: all
 check: deps
 	$(Q)$(MAKE) all
 	$(Q)$(MAKE) quiet-build
+	$(Q)$(MAKE) completion
 	$(Q)$(MAKE) unit
 	$(Q)$(MAKE) fuzz-replay
 	$(Q)$(MAKE) integration
@@ -128,6 +136,10 @@ check: deps
 # touched file rebuilt)
 quiet-build:
 	$(call quiet,TEST,tests/build/quiet.sh)tests/build/quiet.sh $(B)
+
+# The bash completion script, driven through COMP_WORDS in bash
+completion: $(B)/completion/mailaudit
+	$(call quiet,TEST,tests/build/completion.sh)tests/build/completion.sh $(B)
 
 # The house rebuild (issue #11) changes no behaviour: fixture-fleet scans
 # by this tree and by SAME_JSON_BASE (the last commit before it) give the

@@ -21,6 +21,7 @@ static const struct cli_help *const helps[] = {
     &cli_report_help,
     &cli_diff_help,
     &cli_profiles_help,
+    &cli_completion_help,
 };
 
 #define NHELPS (sizeof(helps) / sizeof(helps[0]))
