@@ -1,6 +1,6 @@
 # mailaudit — POP3/IMAP compliance scanner.
 # Targets: all (default), check, asan, demo, lint, format, format-check,
-# fuzz, fuzz-replay, bench, deps, install, clean; the parts of check: unit,
+# fuzz, fuzz-replay, bench, deps, install, deb, deb-test, clean; the parts of check: unit,
 # integration, hostile, shard, formats, dns, tls-extras, output, same-json,
 # quiet-build, completion. make V=1 prints the whole commands.
 # See README.md (use) and HACKING.md (the layers).
@@ -57,10 +57,10 @@ HELLO_PARSE_OBJ := $(B)/tests/servers/hello_parse.o
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
 .PHONY: all check unit integration formats dns tls-extras output hostile shard \
-        same-json quiet-build completion asan demo lint format format-check fuzz bench install clean deps
+        same-json quiet-build completion deb deb-test asan demo lint format format-check fuzz bench install clean deps
 
 all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration) \
-	$(B)/completion/mailaudit
+	$(B)/completion/mailaudit $(B)/man/mailaudit.1
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -79,6 +79,11 @@ $(B)/completion/mailaudit: $(B)/mailaudit
 	@mkdir -p $(@D)
 	$(call quiet,GEN,$@)$(B)/mailaudit completion bash > $@.tmp
 	$(Q)mv $@.tmp $@
+
+# the man page with this VERSION in its title line (installed, packaged)
+$(B)/man/mailaudit.1: mailaudit.1 Makefile
+	@mkdir -p $(@D)
+	$(call quiet,GEN,$@)sed '/^\.TH /s/"mailaudit [^"]*"/"mailaudit $(VERSION)"/' $< > $@
 
 # Each tests/unit/*.c file exports "Suite *NAME_suite(void)"; the list of
 # suites is generated so adding a file is all it takes.
@@ -213,10 +218,37 @@ bench: deps
 	$(Q)$(MAKE) $(B)/mailaudit
 	$(call quiet,TEST,tests/bench/run.sh)BUILD_DIR=$(B) tests/bench/run.sh $(BENCH_ARGS)
 
-install: $(B)/mailaudit
-	$(call quiet,INSTALL,$(DESTDIR)$(PREFIX))install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+install: $(B)/mailaudit $(B)/man/mailaudit.1 $(B)/completion/mailaudit
+	$(call quiet,INSTALL,$(DESTDIR)$(PREFIX))install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	$(Q)install -m 0755 $(B)/mailaudit $(DESTDIR)$(PREFIX)/bin/mailaudit
-	$(Q)install -m 0644 mailaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/mailaudit.1
+	$(Q)install -m 0644 $(B)/man/mailaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/mailaudit.1
+	$(Q)install -m 0644 $(B)/completion/mailaudit \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/mailaudit
+
+# Debian package (issue #14): dpkg-buildpackage with debian/ in a copy of
+# the tree under build/deb/src (it writes next to the tree it builds),
+# debian/changelog written there from VERSION; the .deb is copied to
+# build/. deb-test builds it, runs lintian, installs it with dpkg -i,
+# checks it and removes it (dpkg -r): only the mailaudit package.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE = build/mailaudit_$(VERSION)_$(DEB_ARCH).deb
+DEB_LOG  = $(if $(filter 1,$(V)),,> ../build.log 2>&1 || { tail -n 40 ../build.log; \
+	echo "make deb: dpkg-buildpackage failed (log: build/deb/build.log)"; exit 1; })
+
+deb:
+	@tests/install-deps.sh --deb
+	$(call quiet,COPY,build/deb/src)rm -rf build/deb && mkdir -p build/deb/src && \
+		tar -cf - --exclude=./build --exclude=./.git --exclude=./mailaudit . | \
+		tar -xf - -C build/deb/src
+	$(call quiet,GEN,build/deb/src/debian/changelog)tests/deb/changelog.sh $(VERSION) \
+		> build/deb/src/debian/changelog
+	$(call quiet,DPKG,$(DEB_FILE))cd build/deb/src && dpkg-buildpackage -us -uc $(DEB_LOG)
+	$(Q)cp build/deb/mailaudit_$(VERSION)_$(DEB_ARCH).deb $(DEB_FILE)
+
+deb-test: deb
+	$(call quiet,TEST,tests/deb/deb_test.sh)tests/deb/deb_test.sh $(VERSION) $(DEB_FILE) \
+		build/deb/mailaudit_$(VERSION)_$(DEB_ARCH).changes
 
 clean:
 	$(call quiet,CLEAN,build)rm -rf build mailaudit
