@@ -243,7 +243,8 @@ deb:
 		tar -xf - -C build/deb/src
 	$(call quiet,GEN,build/deb/src/debian/changelog)tests/deb/changelog.sh $(VERSION) \
 		> build/deb/src/debian/changelog
-	$(call quiet,DPKG,$(DEB_FILE))cd build/deb/src && dpkg-buildpackage -us -uc $(DEB_LOG)
+	$(call quiet,DPKG,$(DEB_FILE))cd build/deb/src && DEB_BUILD_OPTIONS="parallel=2 $$DEB_BUILD_OPTIONS" \
+		dpkg-buildpackage -us -uc $(DEB_LOG)
 	$(Q)cp build/deb/mailaudit_$(VERSION)_$(DEB_ARCH).deb $(DEB_FILE)
 
 deb-test: deb
