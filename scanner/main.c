@@ -14,8 +14,8 @@ main(int argc, char **argv)
 	/* a reader that went away is a write error (exit 2), not a silent
 	 * death */
 	signal(SIGPIPE, SIG_IGN);
-	for (const struct cli_subcommand *c = cli_subcommands; argc > 1 && c->name;
-	     c++)
+	for (const struct cli_subcommand *c = cli_subcommands;
+	     argc > 1 && c->name; c++)
 		if (strcmp(argv[1], c->name) == 0)
 			return c->run(argc - 1, argv + 1);
 	/* "scan" is optional: mailaudit TARGET... scans too */

@@ -269,9 +269,9 @@ cmd_completion(int argc, char **argv)
 		return usage_error("completion", "which shell? 'bash' is the "
 		                                 "one known");
 	if (argc > 2 || strcmp(argv[1], "bash") != 0)
-		return usage_error("completion",
-		                   "unknown shell '%s': 'bash' is the one known",
-		                   argv[argc - 1]);
+		return usage_error(
+		    "completion", "unknown shell '%s': 'bash' is the one known",
+		    argv[argc - 1]);
 	put_script(stdout);
 	return fflush(stdout) == 0 ? 0 : 2;
 }
