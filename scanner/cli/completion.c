@@ -268,10 +268,12 @@ cmd_completion(int argc, char **argv)
 	if (argc < 2)
 		return usage_error("completion", "which shell? 'bash' is the "
 		                                 "one known");
-	if (argc > 2 || strcmp(argv[1], "bash") != 0)
-		return usage_error(
-		    "completion", "unknown shell '%s': 'bash' is the one known",
-		    argv[argc - 1]);
+	if (argc > 2)
+		return usage_error("completion", "one shell name, not '%s'",
+		                   argv[2]);
+	if (strcmp(argv[1], "bash") != 0)
+		return usage_error("completion",
+		                   "unknown shell '%s' (only bash)", argv[1]);
 	put_script(stdout);
 	return fflush(stdout) == 0 ? 0 : 2;
 }

@@ -12,6 +12,17 @@ MA=$B/mailaudit
 [ -f "$SCRIPT" ] || { echo "completion: FAIL: no $SCRIPT (make all)" >&2; exit 1; }
 cmp -s "$SCRIPT" <("$MA" completion bash) ||
 	{ echo "completion: FAIL: $SCRIPT is not what 'mailaudit completion bash' prints" >&2; exit 1; }
+# the subcommand's bad arguments: one line, exit 2
+for args in "" zsh "bash bash" --bogus; do
+	# shellcheck disable=SC2086
+	if err=$("$MA" completion $args 2>&1 >/dev/null); then
+		echo "completion: FAIL: 'mailaudit completion $args' succeeded" >&2; exit 1
+	elif [ $? -ne 2 ] || [ "$(echo "$err" | wc -l)" -ne 1 ]; then
+		echo "completion: FAIL: 'mailaudit completion $args': want one line and exit 2, got: $err" >&2; exit 1
+	fi
+done
+"$MA" completion --help | grep -q "^usage: mailaudit completion bash" ||
+	{ echo "completion: FAIL: mailaudit completion --help" >&2; exit 1; }
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
