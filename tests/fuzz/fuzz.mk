@@ -61,7 +61,7 @@ fuzz-build: $(FUZZ_BINS)
 # by itself, so -j and the other harnesses carry on; it leaves its verdict
 # in $(FUZZ_DIR)/status/NAME, which the fuzz target collects.
 $(FUZZ_NAMES:%=fuzz-run-%): fuzz-run-%: $(FUZZ_DIR)/fuzz_%
-	@FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) tests/fuzz/run-fuzzer.sh $* \
+	$(call quiet,FUZZ,$*)FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) tests/fuzz/run-fuzzer.sh $* \
 		$(FUZZ_SECONDS) $(FUZZ_DIR) $(FUZZ_FLAGS)
 
 fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
