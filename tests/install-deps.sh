@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages mailaudit's build, tests and demo need, if
 # any is missing (--dev: also the fuzzing and lint tools). Idempotent;
-# needs root (or sudo) only when it installs.
+# needs root (or sudo) only when it installs. --deb: also what make deb and
+# make deb-test use.
 set -eu
 # libunbound-dev and dns-root-data: --external (DNSSEC validation, the root
 # trust anchor); nsd and ldnsutils: the signed test zone of make dns
@@ -11,6 +12,9 @@ dovecot-imapd dovecot-pop3d python3-jsonschema parallel chromium valgrind
 nsd ldnsutils"
 # --dev: also what make fuzz, make lint and make format use
 [ "${1:-}" = "--dev" ] && PKGS="$PKGS clang libclang-rt-14-dev clang-tidy clang-format cppcheck"
+# --deb: dpkg-buildpackage with dh, lintian, and man -w for the installed
+# page
+[ "${1:-}" = "--deb" ] && PKGS="$PKGS debhelper dpkg-dev fakeroot lintian man-db"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

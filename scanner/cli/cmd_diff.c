@@ -12,6 +12,8 @@
 #include "scanner/cli/options.h"
 #include "scanner/core/outfile.h"
 
+const char *const cmd_diff_formats[] = {"text", "json", NULL};
+
 /* Writes the diff as scanner/core/outfile.h describes. */
 static int
 write_diff(const char *path, bool json, const struct diff *d,
@@ -79,12 +81,13 @@ cmd_diff(int argc, char **argv)
 				                   "critical",
 				                   v);
 		} else if (opt->id == O_FORMAT) {
-			if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
+			if (strcmp(v, cmd_diff_formats[0]) != 0 &&
+			    strcmp(v, cmd_diff_formats[1]) != 0)
 				return usage_error("diff",
 				                   "unknown --format '%s': use "
 				                   "text or json",
 				                   v);
-			json = strcmp(v, "json") == 0;
+			json = strcmp(v, cmd_diff_formats[1]) == 0;
 		} else {
 			output = v;
 		}

@@ -41,6 +41,24 @@ int cmd_merge(int argc, char **argv);
  * checks and gaps. Returns 0, or 2 for an unknown name. */
 int cmd_profiles(int argc, char **argv);
 
+/* mailaudit completion bash: prints the bash completion script, made from
+ * the option tables (scanner/cli/completion.c). Returns 0, or 2. */
+int cmd_completion(int argc, char **argv);
+
+/* The subcommands that may follow the program name (without one, `scan`
+ * runs), with their option tables: main.c dispatches on it, the
+ * completion script is made from it. Ends with a NULL name. */
+struct cli_help;
+struct cli_subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const struct cli_help *help;
+};
+extern const struct cli_subcommand cli_subcommands[];
+
+/* The values diff's --format takes, NULL-terminated. */
+extern const char *const cmd_diff_formats[];
+
 /*
  * Sets up a gate for `scan` from its command-line values (cmd_scan.c):
  * profiles by name (union, in order), fail_on (-1: not given),

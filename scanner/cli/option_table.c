@@ -5,6 +5,7 @@
  */
 #include "scanner/cli/options.h"
 
+#include "scanner/cli/commands.h"
 #include "scanner/net/dnscheck.h"
 
 static const struct cli_opt scan_opts[] = {
@@ -237,6 +238,7 @@ const struct cli_help cli_scan_help = {
         "scan)\n"
         "       mailaudit diff [options] OLD.json NEW.json\n"
         "       mailaudit profiles [NAME...]          (the CI gate profiles)\n"
+        "       mailaudit completion bash             (the completion script)\n"
         "       mailaudit --list-checks [--all]\n"
         "       mailaudit --version | --help\n"
         "\n"
@@ -399,4 +401,35 @@ const struct cli_help cli_profiles_help = {
         "for it yet.\n",
     .opts = profiles_opts,
     .tail = "",
+};
+
+static const struct cli_opt completion_opts[] = {
+    {
+        .id = O_HELP,
+        .name = "--help",
+        .alias = "-h",
+    },
+    {0},
+};
+
+const struct cli_help cli_completion_help = {
+    .head = "usage: mailaudit completion bash\n"
+            "\n"
+            "Prints the bash completion script for mailaudit: subcommands,\n"
+            "options and their values (formats, profiles, severities, TLS\n"
+            "depths, services, file names). Try it with\n"
+            "  source <(mailaudit completion bash)\n"
+            "or install it as\n"
+            "/usr/share/bash-completion/completions/mailaudit.\n",
+    .opts = completion_opts,
+    .tail = "",
+};
+
+const struct cli_subcommand cli_subcommands[] = {
+    {"report", cmd_report, &cli_report_help},
+    {"diff", cmd_diff, &cli_diff_help},
+    {"merge", cmd_merge, &cli_report_help},
+    {"profiles", cmd_profiles, &cli_profiles_help},
+    {"completion", cmd_completion, &cli_completion_help},
+    {NULL, NULL, NULL},
 };

@@ -79,6 +79,6 @@ void opt_help(FILE *out, const struct cli_help *h);
 
 /* Every command's table, NULL-terminated (for the drift check). */
 extern const struct cli_help cli_scan_help, cli_report_help, cli_diff_help,
-    cli_profiles_help;
+    cli_profiles_help, cli_completion_help;
 
 #endif

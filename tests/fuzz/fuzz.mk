@@ -37,14 +37,14 @@ FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 # Library code: coverage instrumentation without libFuzzer's main().
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(call quiet,CC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_DIR)/obj/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -c -o $@ $<
+	$(call quiet,CC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
-	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
 
 # the tlshello harness also reads its input as a ClientHello, with the
 # test servers' parser
@@ -61,7 +61,7 @@ fuzz-build: $(FUZZ_BINS)
 # by itself, so -j and the other harnesses carry on; it leaves its verdict
 # in $(FUZZ_DIR)/status/NAME, which the fuzz target collects.
 $(FUZZ_NAMES:%=fuzz-run-%): fuzz-run-%: $(FUZZ_DIR)/fuzz_%
-	@FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) tests/fuzz/run-fuzzer.sh $* \
+	$(call quiet,FUZZ,$*)FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) tests/fuzz/run-fuzzer.sh $* \
 		$(FUZZ_SECONDS) $(FUZZ_DIR) $(FUZZ_FLAGS)
 
 fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
@@ -90,7 +90,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(B)/fuzz-replay/%)
 $(B)/fuzz-replay/%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o \
 		$(B)/libmailaudit.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
 
 $(B)/fuzz-replay/tlshello: $(B)/tests/servers/hello_parse.o
 

@@ -39,6 +39,9 @@ if [ ! -x "$WORK/bin-$rev/mailaudit" ]; then
 	rm -rf "$WORK/src"
 	git worktree prune
 	git worktree add --force --detach "$WORK/src" "$rev" >/dev/null
+	# the base's own Makefile echoes every command: one line instead
+	# (issue #14), its warnings and errors still on stderr
+	echo "  BUILD   same-json base ${rev:0:12} (build/same-json/bin-${rev:0:12}...)"
 	make -s -C "$WORK/src" B="$WORK/bin-$rev" "$WORK/bin-$rev/mailaudit" >/dev/null
 	git worktree remove --force "$WORK/src"
 fi

@@ -17,10 +17,8 @@
 Suite *options_suite(void);
 
 static const struct cli_help *const helps[] = {
-    &cli_scan_help,
-    &cli_report_help,
-    &cli_diff_help,
-    &cli_profiles_help,
+    &cli_scan_help,     &cli_report_help,     &cli_diff_help,
+    &cli_profiles_help, &cli_completion_help,
 };
 
 #define NHELPS (sizeof(helps) / sizeof(helps[0]))
