@@ -5,10 +5,12 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probes/checks/catalog.h"
 #include "probes/checks/catalog_remediation.h"
+#include "reports/catalog_text.h"
 
 /* Collected by the Makefile into run_unit (the definition below). */
 Suite *remediation_suite(void);
@@ -160,6 +162,57 @@ START_TEST(test_unknown_product_and_check)
 }
 END_TEST
 
+/* mailaudit --list-checks --remediation: each check's block ends with its
+ * generic fix and every product's setting with its source, within the
+ * 100 columns of the rest of the listing. */
+START_TEST(test_list_checks_remediation)
+{
+	char *text = NULL, *p;
+	size_t len = 0, n, fixes = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct remediation r;
+	char want[400];
+
+	(void)catalog_all(&n);
+	ck_assert_ptr_nonnull(f);
+	catalog_print(f, true, true);
+	ck_assert_int_eq(fclose(f), 0);
+	for (p = text; (p = strstr(p, "\n    fix: ")) != NULL; p++)
+		fixes++;
+	ck_assert_uint_eq(fixes, n);
+	/* a short advice fits on its line, after the check's references */
+	ck_assert(remediation_for(CHECK(TLS_CIPHER_RC4), NULL, &r));
+	snprintf(want, sizeof(want), "\n    fix: %s\n", r.generic);
+	ck_assert_msg(strstr(text, want), "no line %s", want);
+	ck_assert_ptr_nonnull(
+	    strstr(text, "\n    Dovecot: Set ssl = required"));
+	ck_assert_ptr_nonnull(strstr(text, "\n    Microsoft Exchange: "));
+	ck_assert_ptr_nonnull(strstr(text, "\n      source: https://"));
+	/* the advice belongs to its own check's block */
+	p = strstr(text, "\nCLEARTEXT-AUTH-ALLOWED ");
+	ck_assert_ptr_nonnull(p);
+	ck_assert(strstr(p, "Dovecot: Set ssl = required") <
+	          strstr(p + 1, "\nAUTH-PLAINTEXT-BEFORE-TLS "));
+	for (char *line = text; *line;) {
+		char *end = strchr(line, '\n');
+		size_t cols = 0;
+
+		ck_assert_ptr_nonnull(end);
+		for (char *q = line; q < end; q++)
+			cols += ((unsigned char)*q & 0xc0) != 0x80;
+		/* one unbreakable word (a URL) may overrun */
+		ck_assert_msg(cols <= 100 ||
+		                  memchr(line + 8, ' ',
+		                         (size_t)(end - line - 8)) == NULL ||
+		                  strstr(line, "://"),
+		              "line over 100 columns: %.*s", (int)(end - line),
+		              line);
+		line = end + 1;
+	}
+	free(text);
+}
+END_TEST
+
 Suite *
 remediation_suite(void)
 {
@@ -170,6 +223,7 @@ remediation_suite(void)
 	tcase_add_test(tc, test_every_product_row_is_cited);
 	tcase_add_test(tc, test_named_settings);
 	tcase_add_test(tc, test_unknown_product_and_check);
+	tcase_add_test(tc, test_list_checks_remediation);
 	suite_add_tcase(s, tc);
 	return s;
 }
