@@ -14,6 +14,7 @@
 #include <cJSON.h>
 
 #include "probes/checks/catalog.h"
+#include "probes/checks/catalog_remediation.h"
 #include "probes/checks/judge.h"
 #include "probes/service.h"
 #include "reports/report.h"
@@ -469,6 +470,46 @@ START_TEST(test_sarif)
 		if (c->refs[0])
 			ck_assert_ptr_nonnull(strstr(
 			    get_str(get(r, "help"), "text"), c->refs[0]));
+		/* issue #12: the generic fix, then each product's line */
+		{
+			struct remediation rem;
+			const char *help = get_str(get(r, "help"), "text");
+			const char *md = get_str(get(r, "help"), "markdown");
+
+			ck_assert(remediation_for(c, NULL, &rem));
+			ck_assert_ptr_nonnull(
+			    strstr(help, "\n\nRemediation: "));
+			ck_assert_ptr_nonnull(strstr(help, rem.generic));
+			ck_assert_ptr_nonnull(
+			    strstr(md, "\n\n**Remediation**\n"));
+			if (remediation_for(c, "dovecot", &rem) &&
+			    rem.product_text) {
+				char want[512];
+
+				snprintf(want, sizeof(want),
+				         "\n- Dovecot: %s (source: %s)",
+				         rem.product_text, rem.product_cite);
+				ck_assert_msg(strstr(help, want), "%s: no %s",
+				              c->id, want);
+				ck_assert_ptr_nonnull(
+				    strstr(md, "- **Dovecot**: "));
+				/* URLs as autolinks, unescaped */
+				ck_assert_ptr_nonnull(
+				    strstr(md, "<https://doc.dovecot.org/"));
+			}
+		}
+	}
+	/* Markdown escapes what would be read as HTML or emphasis */
+	{
+		const cJSON *r = cJSON_GetArrayItem(
+		    rules,
+		    (int)(CHECK(CERT_CHAIN_INCOMPLETE) - catalog_checks));
+		const char *md = get_str(get(r, "help"), "markdown");
+
+		ck_assert_str_eq(get_str(r, "id"), "CERT-CHAIN-INCOMPLETE");
+		ck_assert_ptr_nonnull(strstr(md, "\\</etc/letsencrypt/live/"
+		                                 "\\<name\\>/fullchain.pem"));
+		ck_assert_ptr_nonnull(strstr(md, "ssl\\_cert"));
 	}
 	results = get(run, "results");
 	for (const cJSON *r = results->child; r; r = r->next, nres++) {
