@@ -669,6 +669,41 @@ START_TEST(test_html)
 }
 END_TEST
 
+/* issue #12: each finding ends with its fix, product-specific (with the
+ * source) when the endpoint's software is known, else generic. */
+START_TEST(test_html_remediation)
+{
+	struct remediation rem;
+	char *html, want[1024];
+
+	/* alpha's pop3 is a recognised Dovecot, the others unknown */
+	res[0].implementation.product = xstrdup("dovecot");
+	html = render("html");
+	ck_assert(
+	    remediation_for(CHECK(SVC_CLEARTEXT_PORT_OPEN), "dovecot", &rem));
+	snprintf(want, sizeof(want),
+	         "<p class=\"fix\"><strong>Fix (Dovecot):</strong> %s "
+	         "<small>Source: %s</small></p>\n",
+	         rem.product_text, rem.product_cite);
+	ck_assert_msg(strstr(html, want), "no %s", want);
+	/* no Dovecot row for this check: the generic advice, no source */
+	ck_assert(remediation_for(CHECK(IMPLICIT_TLS_MISSING), NULL, &rem));
+	snprintf(want, sizeof(want),
+	         "<p class=\"fix\"><strong>Fix:</strong> %s</p>\n",
+	         rem.generic);
+	ck_assert_msg(strstr(html, want), "no %s", want);
+	/* one per finding */
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < NRES; i++)
+			n += res[i].nfindings;
+		ck_assert_uint_eq(count(html, "<p class=\"fix\">"), n);
+	}
+	free(html);
+}
+END_TEST
+
 START_TEST(test_text_gate)
 {
 	char *t = render("text");
@@ -1098,6 +1133,7 @@ report_formats_suite(void)
 	tcase_add_test(tc, test_sarif);
 	tcase_add_test(tc, test_junit);
 	tcase_add_test(tc, test_html);
+	tcase_add_test(tc, test_html_remediation);
 	tcase_add_test(tc, test_text_gate);
 	tcase_add_test(tc, test_report_write_atomic);
 	suite_add_tcase(s, tc);
