@@ -135,7 +135,8 @@ put_remediation(FILE *out, const struct check *c)
 			continue;
 		snprintf(label, sizeof(label),
 		         "%s:", remediation_product_label(products[i]));
-		put_labelled(out, REF_INDENT, label, rem.product_text, FIX_INDENT);
+		put_labelled(out, REF_INDENT, label, rem.product_text,
+		             FIX_INDENT);
 		put_labelled(out, FIX_INDENT, "source:", rem.product_cite,
 		             FIX_INDENT + 2);
 	}
