@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "probes/checks/catalog.h"
+#include "probes/checks/catalog_remediation.h"
 
 #define PRINT_WIDTH 100
 #define REF_INDENT  4
 #define SEV_WIDTH   8 /* strlen("critical") */
 #define NOT_IMPL    "(not implemented yet)"
+#define FIX_INDENT  (REF_INDENT + 2) /* continuation of an advice line */
 
 /* Display columns of UTF-8 text: continuation bytes take none. */
 static size_t
@@ -99,8 +101,49 @@ put_refs(FILE *out, const struct check *c)
 	fputc('\n', out);
 }
 
+/* Writes "label text" at column at, wrapped, continuation lines at
+ * indent. */
+static void
+put_labelled(FILE *out, size_t at, const char *label, const char *text,
+             size_t indent)
+{
+	size_t col;
+
+	pad(out, at);
+	col = put_wrapped(out, label, at, indent, false);
+	put_wrapped(out, text, col, indent, true);
+	fputc('\n', out);
+}
+
+/* The generic fix, then each product's own setting with its source. */
+static void
+put_remediation(FILE *out, const struct check *c)
+{
+	struct remediation rem;
+	const char *const *products;
+	size_t np;
+
+	if (!remediation_for(c, NULL, &rem))
+		return;
+	put_labelled(out, REF_INDENT, "fix:", rem.generic, FIX_INDENT);
+	products = remediation_products(&np);
+	for (size_t i = 0; i < np; i++) {
+		char label[64];
+
+		if (!remediation_for(c, products[i], &rem) ||
+		    rem.product_text == NULL)
+			continue;
+		snprintf(label, sizeof(label),
+		         "%s:", remediation_product_label(products[i]));
+		put_labelled(out, REF_INDENT, label, rem.product_text,
+		             FIX_INDENT);
+		put_labelled(out, FIX_INDENT, "source:", rem.product_cite,
+		             FIX_INDENT + 2);
+	}
+}
+
 void
-catalog_print(FILE *out, bool all)
+catalog_print(FILE *out, bool all, bool remediation)
 {
 	const struct check *checks;
 	size_t n, id_width = 0, title_col, col;
@@ -140,5 +183,7 @@ catalog_print(FILE *out, bool all)
 		}
 		fputc('\n', out);
 		put_refs(out, c);
+		if (remediation)
+			put_remediation(out, c);
 	}
 }

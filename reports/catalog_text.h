@@ -11,6 +11,6 @@
 
 /* Prints the checks mailaudit implements to out, or with all every
  * catalogued check, the not-yet-implemented ones marked as such. */
-void catalog_print(FILE *out, bool all);
+void catalog_print(FILE *out, bool all, bool remediation);
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "probes/checks/catalog.h"
+#include "probes/checks/catalog_remediation.h"
 #include "probes/service.h"
 #include "scanner/core/xalloc.h"
 
@@ -235,9 +236,34 @@ put_cert_cell(FILE *out, const struct endpoint_result *r)
 	        r->tls.chain.trusted ? "trusted" : "not trusted");
 }
 
+/* What to change (issue #12), one line: the product's own setting with
+ * its source when the server software is known, else the generic fix. */
+static void
+put_fix(FILE *out, const struct check *c, const char *product)
+{
+	struct remediation rem;
+
+	if (!remediation_for(c, product, &rem))
+		return;
+	fputs("<p class=\"fix\"><strong>Fix", out);
+	if (rem.product_text) {
+		fputs(" (", out);
+		h(out, remediation_product_label(product));
+		fputs(")", out);
+	}
+	fputs(":</strong> ", out);
+	h(out, rem.product_text ? rem.product_text : rem.generic);
+	if (rem.product_text) {
+		fputs(" <small>Source: ", out);
+		h(out, rem.product_cite);
+		fputs("</small>", out);
+	}
+	fputs("</p>\n", out);
+}
+
 static void
 put_finding(FILE *out, const struct finding *f,
-            const struct report_options *opt)
+            const struct report_options *opt, const char *product)
 {
 	const struct check *c = f->check;
 
@@ -274,6 +300,7 @@ put_finding(FILE *out, const struct finding *f,
 		}
 		fputs("</p>\n", out);
 	}
+	put_fix(out, c, product);
 	fputs("</div>\n", out);
 }
 
@@ -378,7 +405,8 @@ put_host(FILE *out, const struct scan_report *rep, const struct host_group *g,
 				v[j] = &r->findings[j];
 			qsort(v, r->nfindings, sizeof(*v), cmp_finding);
 			for (size_t j = 0; j < r->nfindings; j++)
-				put_finding(out, v[j], opt);
+				put_finding(out, v[j], opt,
+				            r->implementation.product);
 			free(v);
 		}
 		put_details(out, r);

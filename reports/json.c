@@ -20,6 +20,7 @@
 #include <cJSON.h>
 
 #include "probes/checks/catalog.h"
+#include "probes/checks/catalog_remediation.h"
 #include "probes/service.h"
 #include "scanner/core/xalloc.h"
 
@@ -47,6 +48,29 @@ static bool
 add_strlist(cJSON *o, const char *key, const struct strlist *l)
 {
 	return jf_add_strlist(o, key, l);
+}
+
+/* What to change (issue #12): the product's own advice when the server
+ * software is known and the catalog has a row for it, else the generic
+ * advice; generic is always there too. Derived from the catalog, so the
+ * reader does not need it back. */
+static bool
+add_remediation(cJSON *f, const struct check *c, const char *product)
+{
+	struct remediation rem;
+	cJSON *o;
+	bool specific;
+
+	if (!remediation_for(c, product, &rem))
+		return cJSON_AddNullToObject(f, "remediation") != NULL;
+	specific = rem.product_text != NULL;
+	o = cJSON_AddObjectToObject(f, "remediation");
+	return o &&
+	       jb_add_str(o, "text",
+	                  specific ? rem.product_text : rem.generic) &&
+	       jb_add_str(o, "product", specific ? rem.product : NULL) &&
+	       jb_add_str(o, "cite", rem.product_cite) &&
+	       jb_add_str(o, "generic", rem.generic);
 }
 
 static bool
@@ -78,7 +102,8 @@ add_findings(cJSON *e, const struct endpoint_result *r,
 		    jb_add_str(f, "waiver_reason",
 		               report_finding_waived(opt, v[i])
 		                   ? v[i]->waiver_reason
-		                   : NULL);
+		                   : NULL) &&
+		    add_remediation(f, c, r->implementation.product);
 	}
 	free(v);
 	return ok;

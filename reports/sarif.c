@@ -14,6 +14,7 @@
  */
 #include "reports/report.h"
 #include "reports/json_build.h"
+#include "reports/sarif_help.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -99,21 +100,19 @@ pascal_name(const char *id)
 static bool
 add_rule(cJSON *rules, const struct check *c)
 {
-	cJSON *r = jb_push_obj(rules), *cfg, *props, *tags, *refs;
-	char *help = xstrdup(c->description), *name = pascal_name(c->id);
+	cJSON *r = jb_push_obj(rules), *cfg, *props, *tags, *refs, *help;
+	/* description, references and remediation (issue #12) */
+	char *text = sarif_help_text(c), *md = sarif_help_markdown(c);
+	char *name = pascal_name(c->id);
 	bool ok;
 
-	for (size_t k = 0; k < CHECK_MAX_REFS && c->refs[k]; k++) {
-		char *more = xasprintf("%s%s\n- %s", help,
-		                       k ? "" : "\n\nReferences:", c->refs[k]);
-
-		free(help);
-		help = more;
-	}
-	ok = r && jb_add_str(r, "id", c->id) && jb_add_str(r, "name", name) &&
+	ok = r && text && md && jb_add_str(r, "id", c->id) &&
+	     jb_add_str(r, "name", name) &&
 	     add_message(r, "shortDescription", c->title) &&
 	     add_message(r, "fullDescription", c->description) &&
-	     add_message(r, "help", help) &&
+	     (help = cJSON_AddObjectToObject(r, "help")) &&
+	     jb_add_str(help, "text", text) &&
+	     jb_add_str(help, "markdown", md) &&
 	     (cfg = cJSON_AddObjectToObject(r, "defaultConfiguration")) &&
 	     jb_add_str(cfg, "level", level_of(c->severity)) &&
 	     (props = cJSON_AddObjectToObject(r, "properties")) &&
@@ -126,7 +125,8 @@ add_rule(cJSON *rules, const struct check *c)
 	     (refs = cJSON_AddArrayToObject(props, "references"));
 	for (size_t k = 0; ok && k < CHECK_MAX_REFS && c->refs[k]; k++)
 		ok = jb_push_str(refs, c->refs[k]);
-	free(help);
+	free(text);
+	free(md);
 	free(name);
 	return ok;
 }

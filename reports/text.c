@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "probes/checks/catalog.h"
+#include "probes/checks/catalog_remediation.h"
 #include "probes/service.h"
 #include "scanner/core/xalloc.h"
 
@@ -101,8 +102,31 @@ put_severity(FILE *out, bool color, enum severity s, int width)
 
 /* With a gate, the first column marks what it decided: '!' fails the
  * gate, '~' waived (the marks are only set when a gate ran). */
+/* One line of advice per finding (issue #12): the product's own setting
+ * when the server software is known and the catalog has a row for it,
+ * else the generic advice. The citation is in the JSON and HTML. */
 static void
-put_finding(FILE *out, bool color, bool gate, const struct finding *f)
+put_fix(FILE *out, const struct check *c, const char *product)
+{
+	struct remediation rem;
+
+	if (!remediation_for(c, product, &rem))
+		return;
+	if (rem.product_text) {
+		fputs("      fix (", out);
+		put_guarded(out, remediation_product_label(product), SIZE_MAX);
+		fputs("): ", out);
+		put_guarded(out, rem.product_text, SIZE_MAX);
+	} else {
+		fputs("      fix: ", out);
+		put_guarded(out, rem.generic, SIZE_MAX);
+	}
+	putc('\n', out);
+}
+
+static void
+put_finding(FILE *out, bool color, bool gate, const struct finding *f,
+            const char *product)
 {
 	const struct check *c = f->check;
 
@@ -131,6 +155,7 @@ put_finding(FILE *out, bool color, bool gate, const struct finding *f)
 		}
 		putc('\n', out);
 	}
+	put_fix(out, c, product);
 	if (gate && f->waived) {
 		fputs("      waived: ", out);
 		put_guarded(out, f->waiver_reason, EVIDENCE_SHOWN);
@@ -210,7 +235,7 @@ put_endpoint(FILE *out, bool color, bool gate, const struct endpoint_result *r,
 		return;
 	v = report_sorted_findings(r);
 	for (size_t i = 0; i < r->nfindings; i++)
-		put_finding(out, color, gate, v[i]);
+		put_finding(out, color, gate, v[i], r->implementation.product);
 	free(v);
 }
 

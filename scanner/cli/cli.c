@@ -313,6 +313,9 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 	case O_ALL:
 		o->list_all = true;
 		return -1;
+	case O_REMEDIATION:
+		o->list_remediation = true;
+		return -1;
 	case O_NO_COLOR:
 		o->color = false;
 		return -1;

@@ -20,6 +20,7 @@ enum cli_command {
 struct cli_options {
 	enum cli_command command;
 	bool list_all;
+	bool list_remediation; /* --list-checks --remediation */
 	struct target_spec *targets;
 	size_t ntargets;
 	struct resolve_pin *resolve;

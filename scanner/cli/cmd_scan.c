@@ -293,7 +293,7 @@ cmd_scan(int argc, char **argv)
 	}
 	switch (o.command) {
 	case CLI_LIST_CHECKS:
-		catalog_print(stdout, o.list_all);
+		catalog_print(stdout, o.list_all, o.list_remediation);
 		rc = 0;
 		break;
 	case CLI_SCAN:

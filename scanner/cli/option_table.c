@@ -211,11 +211,16 @@ static const struct cli_opt scan_opts[] = {
         .id = O_LIST_CHECKS,
         .name = "--list-checks",
         .help = "print the check catalog (--all: also checks\n"
-                "not implemented yet)",
+                "not implemented yet; --remediation: with the\n"
+                "fix for each, generic and per product)",
     },
     {
         .id = O_ALL,
         .name = "--all",
+    },
+    {
+        .id = O_REMEDIATION,
+        .name = "--remediation",
     },
     {
         .id = O_VERSION,
@@ -239,7 +244,7 @@ const struct cli_help cli_scan_help = {
         "       mailaudit diff [options] OLD.json NEW.json\n"
         "       mailaudit profiles [NAME...]          (the CI gate profiles)\n"
         "       mailaudit completion bash             (the completion script)\n"
-        "       mailaudit --list-checks [--all]\n"
+        "       mailaudit --list-checks [--all] [--remediation]\n"
         "       mailaudit --version | --help\n"
         "\n"
         "Audits POP3 and IMAP endpoints: STARTTLS, implicit TLS, plaintext\n"

@@ -42,6 +42,7 @@ enum opt_id {
 	O_NO_COLOR,
 	O_LIST_CHECKS,
 	O_ALL,
+	O_REMEDIATION,
 	O_VERSION,
 	O_HELP,
 };

@@ -133,6 +133,19 @@ def check_json_doc(doc, where):
                f"{e['host']}:{e['port']}: findings not worst first")
         expect(len({f["check"] for f in e["findings"]}) == len(keys), where,
                f"{e['host']}:{e['port']}: a check twice")
+        # issue #12: every finding says what to change
+        for f in e["findings"]:
+            rem = f.get("remediation") or {}
+            w = f"{e['host']}:{e['port']} {f['check']}"
+            expect(rem.get("text") and rem.get("generic"), where,
+                   f"{w}: no remediation")
+            if rem.get("product") is None:
+                expect(rem.get("text") == rem.get("generic") and
+                       rem.get("cite") is None, where,
+                       f"{w}: generic remediation with a product part")
+            else:
+                expect(bool(rem.get("cite")), where,
+                       f"{w}: product remediation without a source")
 
 
 def check_json(store, out):
@@ -228,6 +241,12 @@ def check_sarif(store, out, scan):
         for key in ("shortDescription", "fullDescription", "help"):
             expect(isinstance(r.get(key, {}).get("text"), str) and
                    r[key]["text"], name, f"rule {r.get('id')}: {key}.text")
+        # issue #12: the fix is part of every rule's help
+        help = r.get("help", {})
+        expect("\n\nRemediation: " in help.get("text", ""), name,
+               f"rule {r.get('id')}: no remediation in help.text")
+        expect("**Remediation**" in help.get("markdown", ""), name,
+               f"rule {r.get('id')}: no remediation in help.markdown")
     results = run.get("results", [])
     nfind = sum(len(e["findings"]) for e in scan["endpoints"])
     expect(len(results) == nfind, name,
@@ -418,6 +437,9 @@ def check_html(out, scan):
                                           for e in scan["endpoints"]}),
            name, "one article per host")
     check_html_findings(text, scan, name)
+    nfind = sum(len(e["findings"]) for e in scan["endpoints"])
+    expect(text.count('<p class="fix">') == nfind, name,
+           "one fix line per finding (issue #12)")
     checked.append(name)
 
 

@@ -137,6 +137,9 @@ normalize() {
 	    if isinstance(v, dict):
 	        if isinstance(v.get("transcript"), str):
 	            v["transcript"] = passes_tls_aside(v["transcript"])
+	        # issue #12 added "remediation" to every finding on purpose
+	        if "check" in v:
+	            v.pop("remediation", None)
 	        return {k: strip(x) for k, x in v.items() if k not in TIMING}
 	    if isinstance(v, list):
 	        return [strip(x) for x in v]
@@ -197,12 +200,48 @@ for name in default full passive; do
 		bad=1
 	fi
 done
+# Issue #12 added remediation on purpose, and only that is masked: the
+# "remediation" object of each finding (json, jsonl), the "Remediation:"
+# tail of each SARIF rule's help text and its help markdown, the text
+# report's "fix" lines and the HTML report's <p class="fix"> lines.
+mask_remediation() {
+	python3 - "$1" "$2" <<-'EOF'
+	import json, re, sys
+	fmt, path = sys.argv[1], sys.argv[2]
+	text = open(path, encoding="utf-8").read()
+	def drop(v):
+	    if isinstance(v, dict):
+	        if "check" in v:
+	            v.pop("remediation", None)
+	        help = v.get("help")
+	        if "ruleId" not in v and isinstance(help, dict) and "text" in help:
+	            help["text"] = help["text"].split("\n\nRemediation: ")[0]
+	            help.pop("markdown", None)
+	        for x in v.values():
+	            drop(x)
+	    elif isinstance(v, list):
+	        for x in v:
+	            drop(x)
+	    return v
+	if fmt in ("json", "sarif"):
+	    text = json.dumps(drop(json.loads(text)), indent=1) + "\n"
+	elif fmt == "jsonl":
+	    text = "".join(json.dumps(drop(json.loads(l))) + "\n"
+	                   for l in text.splitlines() if l)
+	elif fmt == "text":
+	    text = re.sub(r"(?m)^      fix( \([^)]*\))?: .*\n", "", text)
+	elif fmt == "html":
+	    text = re.sub(r'(?m)^<p class="fix">.*</p>\n', "", text)
+	open(path, "w", encoding="utf-8").write(text)
+	EOF
+}
 for f in json jsonl sarif junit html text; do
 	for which in old new; do
 		bin=$OLD
 		[ $which = new ] && bin=$NEW
 		"$bin" report --format "$f" -o "$OUT/report.$which.$f" \
 			"$OUT/default.old.json" 2>/dev/null || true
+		mask_remediation "$f" "$OUT/report.$which.$f"
 	done
 	case $f in sarif | html)
 		for which in old new; do

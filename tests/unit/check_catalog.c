@@ -342,7 +342,7 @@ print_to_string(bool all)
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert_ptr_nonnull(f);
-	catalog_print(f, all);
+	catalog_print(f, all, false);
 	ck_assert_int_eq(fclose(f), 0);
 	return buf;
 }

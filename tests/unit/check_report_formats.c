@@ -14,6 +14,7 @@
 #include <cJSON.h>
 
 #include "probes/checks/catalog.h"
+#include "probes/checks/catalog_remediation.h"
 #include "probes/checks/judge.h"
 #include "probes/service.h"
 #include "reports/report.h"
@@ -469,6 +470,46 @@ START_TEST(test_sarif)
 		if (c->refs[0])
 			ck_assert_ptr_nonnull(strstr(
 			    get_str(get(r, "help"), "text"), c->refs[0]));
+		/* issue #12: the generic fix, then each product's line */
+		{
+			struct remediation rem;
+			const char *help = get_str(get(r, "help"), "text");
+			const char *md = get_str(get(r, "help"), "markdown");
+
+			ck_assert(remediation_for(c, NULL, &rem));
+			ck_assert_ptr_nonnull(
+			    strstr(help, "\n\nRemediation: "));
+			ck_assert_ptr_nonnull(strstr(help, rem.generic));
+			ck_assert_ptr_nonnull(
+			    strstr(md, "\n\n**Remediation**\n"));
+			if (remediation_for(c, "dovecot", &rem) &&
+			    rem.product_text) {
+				char want[512];
+
+				snprintf(want, sizeof(want),
+				         "\n- Dovecot: %s (source: %s)",
+				         rem.product_text, rem.product_cite);
+				ck_assert_msg(strstr(help, want), "%s: no %s",
+				              c->id, want);
+				ck_assert_ptr_nonnull(
+				    strstr(md, "- **Dovecot**: "));
+				/* URLs as autolinks, unescaped */
+				ck_assert_ptr_nonnull(
+				    strstr(md, "<https://doc.dovecot.org/"));
+			}
+		}
+	}
+	/* Markdown escapes what would be read as HTML or emphasis */
+	{
+		const cJSON *r = cJSON_GetArrayItem(
+		    rules,
+		    (int)(CHECK(CERT_CHAIN_INCOMPLETE) - catalog_checks));
+		const char *md = get_str(get(r, "help"), "markdown");
+
+		ck_assert_str_eq(get_str(r, "id"), "CERT-CHAIN-INCOMPLETE");
+		ck_assert_ptr_nonnull(strstr(md, "\\</etc/letsencrypt/live/"
+		                                 "\\<name\\>/fullchain.pem"));
+		ck_assert_ptr_nonnull(strstr(md, "ssl\\_cert"));
 	}
 	results = get(run, "results");
 	for (const cJSON *r = results->child; r; r = r->next, nres++) {
@@ -624,6 +665,41 @@ START_TEST(test_html)
 	/* the expiring leaf is on the timeline, 10 days out */
 	ck_assert_ptr_nonnull(strstr(html, "2025-01-25 (10 d)"));
 	ck_assert_str_eq(html + strlen(html) - 8, "</html>\n");
+	free(html);
+}
+END_TEST
+
+/* issue #12: each finding ends with its fix, product-specific (with the
+ * source) when the endpoint's software is known, else generic. */
+START_TEST(test_html_remediation)
+{
+	struct remediation rem;
+	char *html, want[1024];
+
+	/* alpha's pop3 is a recognised Dovecot, the others unknown */
+	res[0].implementation.product = xstrdup("dovecot");
+	html = render("html");
+	ck_assert(
+	    remediation_for(CHECK(SVC_CLEARTEXT_PORT_OPEN), "dovecot", &rem));
+	snprintf(want, sizeof(want),
+	         "<p class=\"fix\"><strong>Fix (Dovecot):</strong> %s "
+	         "<small>Source: %s</small></p>\n",
+	         rem.product_text, rem.product_cite);
+	ck_assert_msg(strstr(html, want), "no %s", want);
+	/* no Dovecot row for this check: the generic advice, no source */
+	ck_assert(remediation_for(CHECK(IMPLICIT_TLS_MISSING), NULL, &rem));
+	snprintf(want, sizeof(want),
+	         "<p class=\"fix\"><strong>Fix:</strong> %s</p>\n",
+	         rem.generic);
+	ck_assert_msg(strstr(html, want), "no %s", want);
+	/* one per finding */
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < NRES; i++)
+			n += res[i].nfindings;
+		ck_assert_uint_eq(count(html, "<p class=\"fix\">"), n);
+	}
 	free(html);
 }
 END_TEST
@@ -1057,6 +1133,7 @@ report_formats_suite(void)
 	tcase_add_test(tc, test_sarif);
 	tcase_add_test(tc, test_junit);
 	tcase_add_test(tc, test_html);
+	tcase_add_test(tc, test_html_remediation);
 	tcase_add_test(tc, test_text_gate);
 	tcase_add_test(tc, test_report_write_atomic);
 	suite_add_tcase(s, tc);

@@ -14,6 +14,7 @@
 #include <cJSON.h>
 
 #include "probes/checks/catalog.h"
+#include "probes/checks/catalog_remediation.h"
 #include "probes/checks/judge.h"
 #include "probes/service.h"
 #include "scanner/core/hosts.h"
@@ -1073,6 +1074,99 @@ START_TEST(test_write_error)
 }
 END_TEST
 
+/* ---- remediation (issue #12) ---- */
+
+/* alpha.example's pop3 endpoint is a recognised Dovecot; beta.example's
+ * software is unknown. */
+static void
+mark_alpha_dovecot(void)
+{
+	results[0].implementation.product = xstrdup("dovecot");
+	results[0].implementation.confidence = 90;
+}
+
+static const cJSON *
+finding_of(const cJSON *doc, int ep, const char *id)
+{
+	const cJSON *fs =
+	    get(cJSON_GetArrayItem(get(doc, "endpoints"), ep), "findings");
+
+	for (const cJSON *f = fs->child; f; f = f->next)
+		if (strcmp(get_str(f, "check"), id) == 0)
+			return f;
+	ck_abort_msg("endpoint %d has no %s", ep, id);
+	return NULL;
+}
+
+START_TEST(test_json_remediation)
+{
+	cJSON *doc;
+	const cJSON *rem;
+	struct remediation want;
+
+	mark_alpha_dovecot();
+	doc = render_json();
+
+	/* known product with a row: its own setting, cited */
+	rem = get(finding_of(doc, 0, "INFO-BANNER-DISCLOSURE"), "remediation");
+	ck_assert(
+	    remediation_for(CHECK(INFO_BANNER_DISCLOSURE), "dovecot", &want));
+	ck_assert_str_eq(get_str(rem, "text"), want.product_text);
+	ck_assert_ptr_nonnull(strstr(get_str(rem, "text"), "login_greeting"));
+	ck_assert_str_eq(get_str(rem, "product"), "dovecot");
+	ck_assert_ptr_nonnull(strstr(get_str(rem, "cite"), "dovecot.org"));
+	ck_assert_str_eq(get_str(rem, "generic"), want.generic);
+
+	/* unknown software: generic text, no product, no citation */
+	rem = get(finding_of(doc, 2, "CERT-CHAIN-UNTRUSTED"), "remediation");
+	ck_assert(remediation_for(CHECK(CERT_CHAIN_UNTRUSTED), NULL, &want));
+	ck_assert_str_eq(get_str(rem, "text"), want.generic);
+	ck_assert_str_eq(get_str(rem, "generic"), want.generic);
+	assert_null(rem, "product");
+	assert_null(rem, "cite");
+
+	/* every finding carries it */
+	for (int i = 0; i < NRESULTS; i++) {
+		const cJSON *fs = get(
+		    cJSON_GetArrayItem(get(doc, "endpoints"), i), "findings");
+
+		for (const cJSON *f = fs->child; f; f = f->next)
+			get_str(get(f, "remediation"), "text");
+	}
+	cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(test_text_remediation)
+{
+	char *text;
+	const char *p;
+	size_t fixes = 0;
+	struct remediation want;
+	char line[512];
+
+	mark_alpha_dovecot();
+	text = render("text", &plain_opts);
+
+	/* one fix line per finding */
+	for (p = text; (p = strstr(p, "\n      fix")) != NULL; p++)
+		fixes++;
+	ck_assert_uint_eq(fixes, 6);
+
+	ck_assert(
+	    remediation_for(CHECK(INFO_BANNER_DISCLOSURE), "dovecot", &want));
+	snprintf(line, sizeof(line), "\n      fix (Dovecot): %s\n",
+	         want.product_text);
+	ck_assert_msg(strstr(text, line), "no line %s", line);
+
+	/* beta.example's software is unknown: the generic advice */
+	ck_assert(remediation_for(CHECK(TLS_VERSION_SSL), NULL, &want));
+	snprintf(line, sizeof(line), "\n      fix: %s\n", want.generic);
+	ck_assert_msg(strstr(text, line), "no line %s", line);
+	free(text);
+}
+END_TEST
+
 /* The Makefile collects suites by a definition line of exactly
  * "NAME_suite(void)"; clang-format would join it to the return type. */
 /* clang-format off */
@@ -1102,6 +1196,7 @@ reports_suite(void)
 	tcase_add_test(tc, test_json_findings_order);
 	tcase_add_test(tc, test_json_summary);
 	tcase_add_test(tc, test_json_empty_report);
+	tcase_add_test(tc, test_json_remediation);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("text");
@@ -1115,6 +1210,7 @@ reports_suite(void)
 	tcase_add_test(tc, test_text_color);
 	tcase_add_test(tc, test_text_addresses);
 	tcase_add_test(tc, test_text_empty_report);
+	tcase_add_test(tc, test_text_remediation);
 	suite_add_tcase(s, tc);
 	return s;
 }
