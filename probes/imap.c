@@ -309,6 +309,7 @@ static const struct mail_dialect imap_dialect = {
     .tagged = true,
     .reply_end = imap_end_tagged,
     .capa_end = imap_end_tagged,
+    .cancel_end = imap_end_cancel,
     .reply_bad = reply_bad,
     .mechs = mechs_of,
     .caps_has = strlist_has_ci,

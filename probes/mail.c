@@ -64,7 +64,11 @@ mail_send_line(struct probe_ctx *c, int phase, const char *line)
 	struct mail_conv *m = mail_conv(c);
 
 	mail_set_phase(c, phase);
-	probe_expect(c, m->d->reply_end, m->d->tagged ? m->tag : NULL);
+	probe_expect(c,
+	             phase == MAIL_PHASE_AUTH_CANCEL && m->d->cancel_end
+	                 ? m->d->cancel_end
+	                 : m->d->reply_end,
+	             m->d->tagged ? m->tag : NULL);
 	probe_send(c, line);
 	return PROBE_WAIT;
 }

@@ -99,6 +99,8 @@ struct mail_dialect {
 	bool tagged;            /* commands carry a fresh tag */
 	pp_endofresp reply_end; /* how a reply to a command ends */
 	pp_endofresp capa_end;  /* ... to the capability command */
+	pp_endofresp cancel_end; /* ... to a SASL "*" cancel (NULL:
+	                            reply_end) */
 	const char *const *phase_names;
 
 	/* the reply (to a command) says OK / +OK */
