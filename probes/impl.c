@@ -148,19 +148,25 @@ version_char(char c)
 	return isalnum((unsigned char)c) || strchr(".-+~_", c) != NULL;
 }
 
-/* Four dot-separated numbers: an address, not a version. */
+/* Four dot-separated numbers up to 255: an IPv4 address, not a
+ * version (Exchange's 6.5.7638.1 is a version). */
 static bool
 dotted_quad(const char *s, size_t n)
 {
-	unsigned dots = 0;
+	unsigned dots = 0, part = 0, digits = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '.')
+		if (s[i] == '.') {
+			if (digits == 0)
+				return false;
 			dots++;
-		else if (!isdigit((unsigned char)s[i]))
+			part = digits = 0;
+		} else if (!isdigit((unsigned char)s[i]) || ++digits > 3 ||
+		           (part = part * 10 + (unsigned)(s[i] - '0')) > 255) {
 			return false;
+		}
 	}
-	return dots == 3;
+	return dots == 3 && digits > 0;
 }
 
 /* The first version-like run ("2.3.19", "v3.0.8-Debian", "4.0.5") in the
@@ -470,13 +476,11 @@ from_shapes(struct pool *p, const struct impl_clues *k)
 	else if (!imap && strncmp(g, "+OK POP3 Ready <", 16) == 0)
 		shape(p, "mailutils", IMPL_CONF_GENERIC,
 		      "greeting \"POP3 Ready <...>\" (GNU Mailutils pop3d)");
+	/* Courier's pop3d greets "+OK Hello there." (not checked against a
+	 * running Courier) */
 	if (!imap && text_is(text, "Hello there"))
 		shape(p, "courier", IMPL_CONF_GENERIC,
 		      "greeting \"Hello there.\" (Courier's POP3 server)");
-	if (imap && strncasecmp(text, "IMAPrev1", 8) == 0 &&
-	    text_is(text, "IMAPrev1"))
-		shape(p, "hmailserver", IMPL_CONF_GENERIC,
-		      "greeting \"IMAPrev1\" (hMailServer's default)");
 }
 
 static void
