@@ -463,7 +463,7 @@ from_shapes(struct pool *p, const struct impl_clues *k)
 	}
 	if (caps_has(k, "XTLSREQUIRED"))
 		shape(p, "mailutils", IMPL_CONF_SHAPE,
-		      "capability XTLSREQUIRED (GNU Mailutils imap4d's own)");
+		      "capability XTLSREQUIRED (GNU Mailutils' own)");
 	else if (imap && text_is(text, "IMAP4rev1") &&
 	         caps_start_with(first, mu_imap))
 		shape(p, "mailutils", IMPL_CONF_SHAPE,
