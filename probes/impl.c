@@ -190,7 +190,8 @@ version_in(const char *s, char *out, size_t outlen)
 		      (i < 2 || !isalnum((unsigned char)s[i - 2]))))
 			continue;
 		for (j = i; s[j] && version_char(s[j]); j++)
-			if (s[j] == '.' && j > i && isdigit((unsigned char)s[j - 1]) &&
+			if (s[j] == '.' && j > i &&
+			    isdigit((unsigned char)s[j - 1]) &&
 			    isdigit((unsigned char)s[j + 1]))
 				dot = true;
 		n = j - i;
@@ -466,9 +467,10 @@ from_shapes(struct pool *p, const struct impl_clues *k)
 		      "capability XTLSREQUIRED (GNU Mailutils' own)");
 	else if (imap && text_is(text, "IMAP4rev1") &&
 	         caps_start_with(first, mu_imap))
-		shape(p, "mailutils", IMPL_CONF_SHAPE,
-		      "greeting \"IMAP4rev1\" and capabilities \"IMAP4rev1 "
-		      "NAMESPACE ID IDLE LITERAL+ ...\" (GNU Mailutils imap4d)");
+		shape(
+		    p, "mailutils", IMPL_CONF_SHAPE,
+		    "greeting \"IMAP4rev1\" and capabilities \"IMAP4rev1 "
+		    "NAMESPACE ID IDLE LITERAL+ ...\" (GNU Mailutils imap4d)");
 	if (!imap && caps_has(k, "EXPIRENEVER"))
 		shape(p, "mailutils", IMPL_CONF_SHAPE,
 		      "CAPA EXPIRENEVER (GNU Mailutils pop3d's spelling of "

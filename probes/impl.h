@@ -31,10 +31,10 @@ enum impl_confidence {
 
 /* What the conversation brought; every member may be NULL (or false). */
 struct impl_clues {
-	const char *greeting;             /* the greeting line, escaped */
-	const struct strlist *caps;       /* capabilities before TLS */
-	const struct strlist *caps_tls;   /* ... and over TLS */
-	const struct imap_id *id;         /* parsed ID reply */
+	const char *greeting;              /* the greeting line, escaped */
+	const struct strlist *caps;        /* capabilities before TLS */
+	const struct strlist *caps_tls;    /* ... and over TLS */
+	const struct imap_id *id;          /* parsed ID reply */
 	const struct ntlm_challenge *ntlm; /* parsed NTLM challenge */
 };
 

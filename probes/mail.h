@@ -96,9 +96,9 @@ struct mail_injection {
 struct mail_dialect {
 	struct mail_words words;
 	struct mail_injection inject;
-	bool tagged;            /* commands carry a fresh tag */
-	pp_endofresp reply_end; /* how a reply to a command ends */
-	pp_endofresp capa_end;  /* ... to the capability command */
+	bool tagged;             /* commands carry a fresh tag */
+	pp_endofresp reply_end;  /* how a reply to a command ends */
+	pp_endofresp capa_end;   /* ... to the capability command */
 	pp_endofresp cancel_end; /* ... to a SASL "*" cancel (NULL:
 	                            reply_end) */
 	const char *const *phase_names;

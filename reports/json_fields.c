@@ -109,9 +109,9 @@ const struct json_field json_impl_fields[] = {
 };
 
 const struct json_field *const json_fact_tables[] = {
-    json_cert_fields,       json_chain_fields, json_ocsp_fields,
+    json_cert_fields,       json_chain_fields,  json_ocsp_fields,
     json_tls_fields,        json_no_sni_fields, json_reneg_fields,
-    json_early_data_fields, json_impl_fields,  NULL,
+    json_early_data_fields, json_impl_fields,   NULL,
 };
 
 bool

@@ -23,8 +23,8 @@ key_ok(const char *k)
 	if (!*k)
 		return false;
 	for (; *k; k++)
-		if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) &&
-		    *k != '-')
+		if (!islower((unsigned char)*k) &&
+		    !isdigit((unsigned char)*k) && *k != '-')
 			return false;
 	return true;
 }

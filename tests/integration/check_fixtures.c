@@ -342,16 +342,18 @@ START_TEST(test_fixture)
 		              svc, port);
 		compare_endpoint(fx, &x.ep[i], ep);
 		if (x.product[0] &&
-		    strcmp(cJSON_GetStringValue(
-		               cJSON_GetObjectItem(ep, "status")),
-		           "ok") == 0) {
-			const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(
-			    cJSON_GetObjectItem(ep, "implementation"), "product"));
+		    strcmp(
+		        cJSON_GetStringValue(cJSON_GetObjectItem(ep, "status")),
+		        "ok") == 0) {
+			const char *p =
+			    cJSON_GetStringValue(cJSON_GetObjectItem(
+			        cJSON_GetObjectItem(ep, "implementation"),
+			        "product"));
 
-			ck_assert_msg(p && strcmp(p, x.product) == 0,
-			              "%s %s/%d: implementation %s, expected %s",
-			              fx, svc, port, p ? p : "(none)",
-			              x.product);
+			ck_assert_msg(
+			    p && strcmp(p, x.product) == 0,
+			    "%s %s/%d: implementation %s, expected %s", fx, svc,
+			    port, p ? p : "(none)", x.product);
 		}
 	}
 	for (int i = 0; i < x.nep; i++)

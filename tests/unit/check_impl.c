@@ -18,7 +18,7 @@ Suite *impl_suite(void);
 
 static const struct {
 	const char *greeting;
-	const char *caps; /* space-separated, before TLS; NULL: none */
+	const char *caps;    /* space-separated, before TLS; NULL: none */
 	const char *product; /* NULL: nothing recognised */
 	const char *version; /* NULL: none */
 	unsigned min_conf;
@@ -66,8 +66,8 @@ static const struct {
      "gmail", NULL, 85},
     {"* OK mail.example.com Zimbra IMAP4rev1 server ready", NULL, "zimbra",
      NULL, 85},
-    {"* OK Kerio Connect 9.2.5 IMAP4rev1 server ready", NULL, "kerio",
-     "9.2.5", 85},
+    {"* OK Kerio Connect 9.2.5 IMAP4rev1 server ready", NULL, "kerio", "9.2.5",
+     85},
     {"* OK mail.example.com IMAP4rev1 MDaemon 21.0.2 ready", NULL, "mdaemon",
      "21.0.2", 85},
     /* GNU Mailutils 3.15 (the mu-* fixtures) */
@@ -137,10 +137,9 @@ START_TEST(test_greetings)
 		ck_assert_msg(f.product != NULL, "%s: not recognised",
 		              cases[_i].greeting);
 		ck_assert_str_eq(f.product, cases[_i].product);
-		ck_assert_msg(f.confidence >= cases[_i].min_conf &&
-		                  f.confidence <= 99,
-		              "%s: confidence %u", cases[_i].greeting,
-		              f.confidence);
+		ck_assert_msg(
+		    f.confidence >= cases[_i].min_conf && f.confidence <= 99,
+		    "%s: confidence %u", cases[_i].greeting, f.confidence);
 		ck_assert_ptr_nonnull(f.evidence);
 		if (cases[_i].version)
 			ck_assert_pstr_eq(f.version, cases[_i].version);
@@ -201,8 +200,8 @@ START_TEST(test_pop3_implementation)
 {
 	struct strlist before, after;
 	struct impl_facts f = {0};
-	struct impl_clues k = {.greeting = "+OK ready", .caps = &before,
-	                       .caps_tls = &after};
+	struct impl_clues k = {
+	    .greeting = "+OK ready", .caps = &before, .caps_tls = &after};
 
 	strlist_init(&before);
 	strlist_init(&after);
