@@ -177,7 +177,7 @@ dotted_quad(const char *s, size_t n)
 static bool
 version_in(const char *s, char *out, size_t outlen)
 {
-	for (size_t i = 0; s[i] && i < VERSION_WINDOW; i++) {
+	for (size_t i = 0; i < VERSION_WINDOW && s[i]; i++) {
 		size_t j, n;
 		bool dot = false;
 
