@@ -100,7 +100,9 @@ cmd_stop() {
 	for pid in "${pids[@]}"; do
 		for c in $(ps -o pid= --ppid "$pid" 2>/dev/null); do kids+=("$c"); done
 	done
-	kill -TERM "${pids[@]}" 2>/dev/null || true
+	# a Mailutils child still serving a connection would wait for its
+	# client; end it with its master
+	kill -TERM "${pids[@]}" "${kids[@]}" 2>/dev/null || true
 	deadline=$((SECONDS + IMPLS_WAIT))
 	for pid in "${pids[@]}" "${kids[@]}"; do
 		while alive "$pid"; do
@@ -244,10 +246,18 @@ cmd_start() {
 	[ -z "$busy" ] || die "fixture ports already in use:$busy (another RUNDIR's impls?)"
 	# nobody reaches RUNDIR/impls/NAME/ and owns what it writes there
 	chmod o+x "$RUNDIR" "$DIR"
+	# the RSA keys, all at once
+	local makers=()
 	for i in "${!NAMES[@]}"; do
 		rm -rf "${DIR:?}/${NAMES[$i]}"
 		mkdir -p "$DIR/${NAMES[$i]}"
-		make_leaf "$i"
+		make_leaf "$i" &
+		makers+=($!)
+	done
+	for i in "${!NAMES[@]}"; do
+		wait "${makers[$i]}" || die "${NAMES[$i]}: certtool failed"
+	done
+	for i in "${!NAMES[@]}"; do
 		chown -R "$RUN_AS" "$DIR/${NAMES[$i]}"
 		chmod 600 "$DIR/${NAMES[$i]}/key.pem"
 		start_fixture "$i" || { show_logs "$i"; fail_start "${NAMES[$i]} did not start"; }
