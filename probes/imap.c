@@ -195,15 +195,15 @@ on_capa(struct probe_ctx *c, const struct pp_reply *r)
 static enum probe_step
 on_id(struct probe_ctx *c, const struct pp_reply *r)
 {
-	struct imap_id id;
+	struct mail_conv *m = mail_conv(c);
 	char ev[1024];
 
-	if (imap_id_parse(r, &id) == IMAP_ID_PARSED) {
-		if (imap_id_discloses(&id, ev, sizeof(ev)))
+	if (!m->id_parsed && imap_id_parse(r, &m->id) == IMAP_ID_PARSED) {
+		m->id_parsed = true; /* kept for impl_detect */
+		if (imap_id_discloses(&m->id, ev, sizeof(ev)))
 			result_add_findingf(probe_result(c),
 			                    CHECK(INFO_IMAP_ID_DISCLOSURE),
 			                    "ID NIL answered with %s", ev);
-		imap_id_free(&id);
 	}
 	return mail_next_step(c);
 }
@@ -309,6 +309,7 @@ static const struct mail_dialect imap_dialect = {
     .tagged = true,
     .reply_end = imap_end_tagged,
     .capa_end = imap_end_tagged,
+    .cancel_end = imap_end_cancel,
     .reply_bad = reply_bad,
     .mechs = mechs_of,
     .caps_has = strlist_has_ci,

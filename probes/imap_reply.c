@@ -161,3 +161,12 @@ imap_end_tagged(struct pingpong *pp, const char *line, size_t len, size_t *skip)
 	return tlen > 0 && len > tlen && memcmp(line, pp->tag, tlen) == 0 &&
 	       line[tlen] == ' ';
 }
+
+bool
+imap_end_cancel(struct pingpong *pp, const char *line, size_t len, size_t *skip)
+{
+	if (imap_end_tagged(pp, line, len, skip))
+		return true;
+	return (len >= 4 && strncasecmp(line, "BAD ", 4) == 0) ||
+	       (len >= 3 && strncasecmp(line, "NO ", 3) == 0);
+}

@@ -58,5 +58,10 @@ bool imap_line_caps(const struct imap_line *l, struct strlist *caps);
  * continuation. */
 bool imap_end_tagged(struct pingpong *pp, const char *line, size_t len,
                      size_t *skip);
+/* The end of the reply to a SASL "*" cancel: as imap_end_tagged, or a
+ * status line without a tag ("BAD invalid command"), which nginx's mail
+ * proxy sends there (issue #12). */
+bool imap_end_cancel(struct pingpong *pp, const char *line, size_t len,
+                     size_t *skip);
 
 #endif

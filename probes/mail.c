@@ -10,6 +10,7 @@
 
 #include "probes/checks/catalog.h"
 #include "probes/exchange.h"
+#include "probes/impl.h"
 #include "probes/service.h"
 #include "scanner/core/xalloc.h"
 
@@ -63,7 +64,11 @@ mail_send_line(struct probe_ctx *c, int phase, const char *line)
 	struct mail_conv *m = mail_conv(c);
 
 	mail_set_phase(c, phase);
-	probe_expect(c, m->d->reply_end, m->d->tagged ? m->tag : NULL);
+	probe_expect(c,
+	             phase == MAIL_PHASE_AUTH_CANCEL && m->d->cancel_end
+	                 ? m->d->cancel_end
+	                 : m->d->reply_end,
+	             m->d->tagged ? m->tag : NULL);
 	probe_send(c, line);
 	return PROBE_WAIT;
 }
@@ -303,6 +308,22 @@ judge_starttls(struct probe_ctx *c, enum probe_end how)
 	memo->starttls_ok = m->starttls.handshake_done;
 }
 
+/* Once per endpoint, from the main pass's facts: the follow-up passes
+ * repeat the greeting and learn nothing more about the software. */
+static void
+detect_implementation(const struct mail_conv *m, struct endpoint_result *res)
+{
+	struct impl_clues k = {
+	    .greeting = res->banner,
+	    .caps = &res->caps_before_tls,
+	    .caps_tls = &res->caps_after_tls,
+	    .id = m->id_parsed ? &m->id : NULL,
+	    .ntlm = m->ntlm_parsed ? &m->ntlm : NULL,
+	};
+
+	impl_detect(&k, &res->implementation);
+}
+
 static void
 judge_main(struct probe_ctx *c, enum probe_end how)
 {
@@ -318,6 +339,7 @@ judge_main(struct probe_ctx *c, enum probe_end how)
 	    .cleartext_port = cleartext,
 	};
 
+	detect_implementation(m, res);
 	if (!m->greeted)
 		return;
 	if (cleartext)
@@ -354,4 +376,6 @@ mail_finish(struct probe_ctx *c, enum probe_end how)
 	starttls_outcome_free(&m->starttls);
 	auth_probes_free(&m->auth);
 	free(m->implicit_reply);
+	if (m->id_parsed)
+		imap_id_free(&m->id);
 }

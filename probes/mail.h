@@ -14,6 +14,8 @@
 #include <stddef.h>
 
 #include "probes/checks/auth_checks.h"
+#include "probes/imap_id.h"
+#include "probes/ntlm.h"
 #include "probes/probe.h"
 #include "probes/starttls_checks.h"
 #include "scanner/core/strlist.h"
@@ -64,6 +66,11 @@ struct mail_conv {
 	char *implicit_reply;
 	bool implicit_ok;
 	bool implicit_bad;
+	/* what names the server software (probes/impl.c) */
+	bool id_parsed;
+	struct imap_id id;
+	bool ntlm_parsed;
+	struct ntlm_challenge ntlm;
 };
 
 /* A dialect's words, in commands, finding texts and timeout messages. */
@@ -89,9 +96,11 @@ struct mail_injection {
 struct mail_dialect {
 	struct mail_words words;
 	struct mail_injection inject;
-	bool tagged;            /* commands carry a fresh tag */
-	pp_endofresp reply_end; /* how a reply to a command ends */
-	pp_endofresp capa_end;  /* ... to the capability command */
+	bool tagged;             /* commands carry a fresh tag */
+	pp_endofresp reply_end;  /* how a reply to a command ends */
+	pp_endofresp capa_end;   /* ... to the capability command */
+	pp_endofresp cancel_end; /* ... to a SASL "*" cancel (NULL:
+	                            reply_end) */
 	const char *const *phase_names;
 
 	/* the reply (to a command) says OK / +OK */

@@ -75,8 +75,9 @@ sasl_on_auth(struct probe_ctx *c, const struct pp_reply *r)
 }
 
 static void
-decode_challenge(struct auth_probes *auth, const char *text, size_t len)
+decode_challenge(struct mail_conv *m, const char *text, size_t len)
 {
+	struct auth_probes *auth = &m->auth;
 	uint8_t msg[4096];
 	struct ntlm_challenge ch;
 	ssize_t n;
@@ -89,6 +90,8 @@ decode_challenge(struct auth_probes *auth, const char *text, size_t len)
 	n = base64_decode(text, len, msg, sizeof(msg));
 	if (n <= 0 || ntlm_parse_challenge(msg, (size_t)n, &ch) < 0)
 		return;
+	m->ntlm = ch; /* kept for impl_detect */
+	m->ntlm_parsed = true;
 	if (ntlm_discloses(&ch)) {
 		ntlm_describe(&ch, ev, sizeof(ev));
 		free(auth->ntlm_evidence);
@@ -105,6 +108,6 @@ sasl_on_ntlm(struct probe_ctx *c, const struct pp_reply *r)
 
 	if (!m->d->continuation(last, &off))
 		return mail_next_step(c);
-	decode_challenge(&m->auth, last->text + off, last->len - off);
+	decode_challenge(m, last->text + off, last->len - off);
 	return mail_send_line(c, MAIL_PHASE_AUTH_CANCEL, "*");
 }

@@ -304,6 +304,27 @@ put_finding(FILE *out, const struct finding *f,
 	fputs("</div>\n", out);
 }
 
+/* The recognised server software under the endpoint's header (issue
+ * #12). */
+static void
+put_implementation(FILE *out, const struct impl_facts *i)
+{
+	if (!i->product)
+		return;
+	fputs("<p class=\"impl\">Server: <b>", out);
+	h(out, i->product);
+	if (i->version) {
+		fputs(" ", out);
+		h(out, i->version);
+	}
+	fprintf(out, "</b> (confidence %u%%", i->confidence);
+	if (i->evidence) {
+		fputs(": ", out);
+		h(out, i->evidence);
+	}
+	fputs(")</p>\n", out);
+}
+
 static void
 put_details(FILE *out, const struct endpoint_result *r)
 {
@@ -399,6 +420,7 @@ put_host(FILE *out, const struct scan_report *rep, const struct host_group *g,
 				fputs(")", out);
 			}
 			fputs("</h4>\n", out);
+			put_implementation(out, &r->implementation);
 			free(uri);
 			v = xreallocarray(NULL, r->nfindings, sizeof(*v));
 			for (size_t j = 0; j < r->nfindings; j++)

@@ -341,6 +341,18 @@ add_audit(cJSON *tls, const struct tls_audit *a)
 	return true;
 }
 
+/* The recognised server software, or null (issue #12). */
+static bool
+add_implementation(cJSON *e, const struct impl_facts *i)
+{
+	cJSON *o;
+
+	if (!i->product)
+		return cJSON_AddNullToObject(e, "implementation") != NULL;
+	o = cJSON_AddObjectToObject(e, "implementation");
+	return o && jf_write(o, json_impl_fields, i, NULL);
+}
+
 /* null when TLS was never attempted (no handshake, no error). */
 static bool
 add_tls(cJSON *e, const struct endpoint_result *r)
@@ -378,7 +390,8 @@ fill_endpoint(cJSON *e, const struct endpoint_result *r,
 		return false;
 	caps = cJSON_AddObjectToObject(e, "capabilities");
 	if (!caps || !add_strlist(caps, "before_tls", &r->caps_before_tls) ||
-	    !add_strlist(caps, "after_tls", &r->caps_after_tls))
+	    !add_strlist(caps, "after_tls", &r->caps_after_tls) ||
+	    !add_implementation(e, &r->implementation))
 		return false;
 	return add_bool(e, "tls_reached", r->tls_reached) && add_tls(e, r) &&
 	       add_findings(e, r, opt) &&

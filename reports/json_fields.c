@@ -98,11 +98,20 @@ const struct json_field json_early_data_fields[] = {
     {NULL},
 };
 
+/* The recognised server software (issue #12); the object is null when
+ * nothing was recognised. */
+const struct json_field json_impl_fields[] = {
+    {"product", JF_STR, AT(impl_facts, product)},
+    {"version", JF_STR, AT(impl_facts, version)},
+    {"confidence", JF_UINT, AT(impl_facts, confidence), 100},
+    {"evidence", JF_STR, AT(impl_facts, evidence)},
+    {NULL},
+};
+
 const struct json_field *const json_fact_tables[] = {
-    json_cert_fields,       json_chain_fields,
-    json_ocsp_fields,       json_tls_fields,
-    json_no_sni_fields,     json_reneg_fields,
-    json_early_data_fields, NULL,
+    json_cert_fields,       json_chain_fields,  json_ocsp_fields,
+    json_tls_fields,        json_no_sni_fields, json_reneg_fields,
+    json_early_data_fields, json_impl_fields,   NULL,
 };
 
 bool

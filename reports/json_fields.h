@@ -1,6 +1,7 @@
 /*
  * The flat fact objects of the JSON report as data: one table per struct
- * (certificate, chain, OCSP, TLS, no-SNI, renegotiation, early data) of
+ * (certificate, chain, OCSP, TLS, no-SNI, renegotiation, early data,
+ * implementation) of
  * {key, type, offset}, like ZMap's fielddef_t. The writer (reports/json.c)
  * and the reader (reports/json_read_tls.c) walk the same table, so a fact
  * is named once and both sides agree on its key, order and type; a unit
@@ -48,6 +49,7 @@ extern const struct json_field json_tls_fields[];        /* tls_facts */
 extern const struct json_field json_no_sni_fields[];     /* no_sni_facts */
 extern const struct json_field json_reneg_fields[];      /* reneg_facts */
 extern const struct json_field json_early_data_fields[]; /* early_data */
+extern const struct json_field json_impl_fields[];       /* impl_facts */
 /* All of the above, NULL-terminated, for the schema check. */
 extern const struct json_field *const json_fact_tables[];
 

@@ -80,6 +80,20 @@ load_finding(struct jr_ctx *c, struct loaded_report *l, const cJSON *o,
 	}
 }
 
+/* "implementation": null (or absent, in reports older than issue #12)
+ * when the software was not recognised. */
+static void
+load_implementation(struct jr_ctx *c, const cJSON *e, const char *base,
+                    struct impl_facts *i)
+{
+	const cJSON *o;
+	struct jr_path p;
+
+	o = jr_opt_object(c, e, base, "implementation", &p);
+	if (o)
+		jr_fields(c, o, p.s, json_impl_fields, i, NULL);
+}
+
 static void
 load_endpoint(struct jr_ctx *c, struct loaded_report *l, const cJSON *e,
               const char *base, struct endpoint_result *r)
@@ -126,6 +140,7 @@ load_endpoint(struct jr_ctx *c, struct loaded_report *l, const cJSON *e,
 	jr_at(&p, base, "capabilities", -1);
 	jr_strlist(c, caps, p.s, "before_tls", &r->caps_before_tls);
 	jr_strlist(c, caps, p.s, "after_tls", &r->caps_after_tls);
+	load_implementation(c, e, base, &r->implementation);
 	jr_load_tls(c, e, base, r);
 	/* absent in reports written before these fields existed */
 	if (cJSON_GetObjectItemCaseSensitive(e, "tls_reached"))

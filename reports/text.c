@@ -194,6 +194,27 @@ put_audit(FILE *out, const struct tls_audit *a)
 	        suites == 1 ? "" : "s");
 }
 
+/* "    server: dovecot 2.3.19 (99%: IMAP ID name ...)", when recognised
+ * (issue #12). */
+static void
+put_implementation(FILE *out, const struct impl_facts *i)
+{
+	if (!i->product)
+		return;
+	fputs("    server: ", out);
+	put_guarded(out, i->product, SIZE_MAX);
+	if (i->version) {
+		putc(' ', out);
+		put_guarded(out, i->version, SIZE_MAX);
+	}
+	fprintf(out, " (%u%%", i->confidence);
+	if (i->evidence) {
+		fputs(": ", out);
+		put_guarded(out, i->evidence, EVIDENCE_SHOWN);
+	}
+	fputs(")\n", out);
+}
+
 static void
 put_endpoint(FILE *out, bool color, bool gate, const struct endpoint_result *r,
              bool show_address)
@@ -229,6 +250,7 @@ put_endpoint(FILE *out, bool color, bool gate, const struct endpoint_result *r,
 		put_guarded(out, t->error, EVIDENCE_SHOWN);
 	}
 	putc('\n', out);
+	put_implementation(out, &r->implementation);
 	put_audit(out, r->tls_audit);
 
 	if (r->nfindings == 0)

@@ -5,11 +5,17 @@
 # make deb-test use.
 set -eu
 # libunbound-dev and dns-root-data: --external (DNSSEC validation, the root
-# trust anchor); nsd and ldnsutils: the signed test zone of make dns
+# trust anchor); nsd and ldnsutils: the signed test zone of make dns;
+# mailutils-imap4d, mailutils-pop3d, nginx-full and libnginx-mod-mail: the
+# fixtures of other real servers (tests/impls.sh, issue #12)
 PKGS="build-essential pkg-config libgnutls28-dev gnutls-bin libcjson-dev check
 libunbound-dev dns-root-data
 dovecot-imapd dovecot-pop3d python3-jsonschema parallel chromium valgrind
-nsd ldnsutils"
+nsd ldnsutils
+mailutils-imap4d mailutils-pop3d nginx-full libnginx-mod-mail"
+# system services those packages enable at boot: the tests run their own
+# instances on loopback, none may listen on the machine's addresses
+SERVICES="mailutils-imap4d mailutils-pop3d nginx"
 # --dev: also what make fuzz, make lint and make format use
 [ "${1:-}" = "--dev" ] && PKGS="$PKGS clang libclang-rt-14-dev clang-tidy clang-format cppcheck"
 # --deb: dpkg-buildpackage with dh, lintian, and man -w for the installed
@@ -39,3 +45,9 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+for s in $SERVICES; do
+	if command -v systemctl >/dev/null 2>&1; then
+		$SUDO systemctl disable --quiet "$s.service" 2>/dev/null || true
+	fi
+	$SUDO rm -f "/etc/systemd/system/multi-user.target.wants/$s.service"
+done

@@ -11,6 +11,9 @@
  *   arg TEXT                   an extra argument
  *   endpoint SERVICE PORT STATUS [CHECK-ID[:SEVERITY] ...]
  *   verdict mandatory|opportunistic|absent|unknown   the host's TLS verdict
+ *   implementation PRODUCT     every endpoint with status ok recognised
+ *                              as PRODUCT (the "implementation" product
+ *                              key, issue #12)
  *   exit N
  * Every endpoint in the report must be listed, and nothing else.
  *
@@ -51,6 +54,7 @@ struct expectation {
 	int nep;
 	int exit_code;
 	char verdict[32]; /* empty: not checked */
+	char product[32]; /* empty: not checked */
 };
 
 static char *fixture_files[MAX_FIXTURES];
@@ -139,6 +143,9 @@ load_expectation(const char *path, struct expectation *x, char *why,
 			       strtok_r(NULL, "\r\n", &save));
 		} else if (strcmp(w, "verdict") == 0) {
 			snprintf(x->verdict, sizeof(x->verdict), "%s",
+			         strtok_r(NULL, " \t\r\n", &save));
+		} else if (strcmp(w, "implementation") == 0) {
+			snprintf(x->product, sizeof(x->product), "%s",
 			         strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "exit") == 0) {
 			x->exit_code = atoi(strtok_r(NULL, " \t\r\n", &save));
@@ -334,6 +341,20 @@ START_TEST(test_fixture)
 		ck_assert_msg(i < x.nep, "%s: endpoint %s/%d not expected", fx,
 		              svc, port);
 		compare_endpoint(fx, &x.ep[i], ep);
+		if (x.product[0] &&
+		    strcmp(
+		        cJSON_GetStringValue(cJSON_GetObjectItem(ep, "status")),
+		        "ok") == 0) {
+			const char *p =
+			    cJSON_GetStringValue(cJSON_GetObjectItem(
+			        cJSON_GetObjectItem(ep, "implementation"),
+			        "product"));
+
+			ck_assert_msg(
+			    p && strcmp(p, x.product) == 0,
+			    "%s %s/%d: implementation %s, expected %s", fx, svc,
+			    port, p ? p : "(none)", x.product);
+		}
 	}
 	for (int i = 0; i < x.nep; i++)
 		ck_assert_msg(x.ep[i].seen, "%s: endpoint %s/%d missing", fx,
