@@ -4,7 +4,7 @@
 # integration, hostile, shard, formats, dns, tls-extras, output, same-json.
 # See README.md (use) and HACKING.md (the layers).
 
-PKGS    := gnutls libcjson
+PKGS    := gnutls libcjson libcurl
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -Wwrite-strings -Wpointer-arith \
            -Wno-missing-field-initializers
