@@ -1,7 +1,8 @@
 # mailaudit — POP3/IMAP compliance scanner.
 # Targets: all (default), check, asan, demo, lint, format, format-check,
 # fuzz, fuzz-replay, bench, deps, install, clean; the parts of check: unit,
-# integration, hostile, shard, formats, dns, tls-extras, output, same-json.
+# integration, hostile, shard, formats, dns, tls-extras, aia, output,
+# same-json.
 # See README.md (use) and HACKING.md (the layers).
 
 PKGS    := gnutls libcjson libcurl
@@ -42,7 +43,7 @@ HELLO_PARSE_OBJ := $(B)/tests/servers/hello_parse.o
 SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 
 .PHONY: all check unit integration formats dns tls-extras output hostile shard \
-        same-json asan demo lint format format-check fuzz bench install clean deps
+        same-json aia asan demo lint format format-check fuzz bench install clean deps
 
 all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
 
@@ -105,6 +106,7 @@ check: deps
 	$(MAKE) formats
 	$(MAKE) dns
 	$(MAKE) tls-extras
+	$(MAKE) aia
 	$(MAKE) output
 	$(MAKE) same-json
 
@@ -131,6 +133,11 @@ dns: all
 tls-extras: all
 	tests/integration/tls_extras.sh $(B)
 
+# Incomplete chains and --fetch-aia (issue #12): leaves served alone on
+# 127.0.0.230-245, the intermediate over HTTP on 127.0.0.246:8080
+aia: all
+	tests/integration/aia.sh $(B)
+
 # Every report format from a real scan of the fixture fleet, checked
 # against reports/schema/ (JSON, JSON Lines, diff, SARIF subset), parsed
 # as XML (JUnit) and HTML. Needs python3-jsonschema.
@@ -155,6 +162,7 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 tests/formats/validate.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/dns.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/tls_extras.sh build/asan
+	ASAN_OPTIONS=detect_leaks=1 tests/integration/aia.sh build/asan
 	ASAN_OPTIONS=detect_leaks=1 tests/integration/output.sh build/asan
 
 demo: deps

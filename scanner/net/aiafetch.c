@@ -3,6 +3,7 @@
 #include "scanner/net/aiafetch.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,9 @@ struct aiafetch {
 	struct aia_entry entries[AIAFETCH_MAX_URLS];
 	size_t n;
 	long spent_ms; /* fetching so far, for AIAFETCH_BUDGET_MS */
-	char refused[96];
+	/* --threads: the engine threads share the cache; one fetches at a
+	 * time, and one that wants a URL being fetched waits for it */
+	pthread_mutex_t lock;
 };
 
 struct body {
@@ -41,7 +44,10 @@ aiafetch_new(char *err, size_t errlen)
 		         curl_easy_strerror(rc));
 		return NULL;
 	}
-	return xcalloc(1, sizeof(struct aiafetch));
+	struct aiafetch *f = xcalloc(1, sizeof(*f));
+
+	pthread_mutex_init(&f->lock, NULL);
+	return f;
 }
 
 void
@@ -54,6 +60,7 @@ aiafetch_free(struct aiafetch *f)
 		free(f->entries[i].body);
 		free(f->entries[i].err);
 	}
+	pthread_mutex_destroy(&f->lock);
 	free(f);
 	curl_global_cleanup();
 }
@@ -202,10 +209,9 @@ fetch(struct aiafetch *f, const char *url, struct body *b)
 	return why;
 }
 
-const unsigned char *
-aiafetch_get(void *ctx, const char *url, size_t *len, const char **err)
+static const unsigned char *
+get_locked(struct aiafetch *f, const char *url, size_t *len, const char **err)
 {
-	struct aiafetch *f = ctx;
 	struct aia_entry *e;
 	struct body b = {NULL, 0, 0};
 
@@ -221,10 +227,8 @@ aiafetch_get(void *ctx, const char *url, size_t *len, const char **err)
 		return NULL;
 	}
 	if (f->n == AIAFETCH_MAX_URLS) {
-		snprintf(f->refused, sizeof(f->refused),
-		         "not fetched: the scan fetched %d URLs already",
-		         AIAFETCH_MAX_URLS);
-		*err = f->refused;
+		*err = "not fetched: the scan fetched as many URLs as it "
+		       "may (AIAFETCH_MAX_URLS)";
 		return NULL;
 	}
 	e = &f->entries[f->n++];
@@ -239,4 +243,16 @@ aiafetch_get(void *ctx, const char *url, size_t *len, const char **err)
 	*len = e->len;
 	*err = e->err;
 	return e->body;
+}
+
+const unsigned char *
+aiafetch_get(void *ctx, const char *url, size_t *len, const char **err)
+{
+	struct aiafetch *f = ctx;
+	const unsigned char *body;
+
+	pthread_mutex_lock(&f->lock);
+	body = get_locked(f, url, len, err);
+	pthread_mutex_unlock(&f->lock);
+	return body;
 }
