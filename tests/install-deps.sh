@@ -4,9 +4,10 @@
 # needs root (or sudo) only when it installs.
 set -eu
 # libunbound-dev and dns-root-data: --external (DNSSEC validation, the root
-# trust anchor); nsd and ldnsutils: the signed test zone of make dns
+# trust anchor); nsd and ldnsutils: the signed test zone of make dns;
+# libcurl4-gnutls-dev: --fetch-aia (libcurl built on our GnuTLS)
 PKGS="build-essential pkg-config libgnutls28-dev gnutls-bin libcjson-dev check
-libunbound-dev dns-root-data
+libunbound-dev dns-root-data libcurl4-gnutls-dev
 dovecot-imapd dovecot-pop3d python3-jsonschema parallel chromium valgrind
 nsd ldnsutils"
 # --dev: also what make fuzz, make lint and make format use
