@@ -99,8 +99,9 @@ fetch_hint(const struct chain_facts *ch, char *buf, size_t n)
 		         "; --fetch-aia would fetch the missing issuer from "
 		         "its AIA caIssuers URL");
 	else
-		snprintf(buf, n, "; it has no AIA caIssuers URL to fetch it "
-		                 "from");
+		snprintf(buf, n,
+		         "; it has no AIA caIssuers URL to fetch it "
+		         "from");
 	return buf;
 }
 

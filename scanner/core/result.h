@@ -157,7 +157,7 @@ struct chain_facts {
 	char *missing_issuer;        /* its name (the top's issuer DN) */
 	char *missing_issuer_key_id; /* the top's authorityKeyIdentifier, hex */
 	char *aia_ca_issuers;        /* the top's AIA caIssuers URL, or NULL */
-	char *aia_fetch;             /* --fetch-aia's outcome; NULL: not tried */
+	char *aia_fetch; /* --fetch-aia's outcome; NULL: not tried */
 	bool missing_issuer_is_root; /* the missing issuer is a root (fetched
 	                                and self-signed, or, unfetched, the top
 	                                certificate sent is itself a CA): an

@@ -172,7 +172,8 @@ fetch(struct aiafetch *f, const char *url, struct body *b)
 	char *cur = xstrdup(url), *origin = host_port(url), *why = NULL;
 
 	for (int hop = 0;; hop++) {
-		long left = AIAFETCH_BUDGET_MS - f->spent_ms, started = now_ms();
+		long left = AIAFETCH_BUDGET_MS - f->spent_ms,
+		     started = now_ms();
 		char *location = NULL, *to;
 
 		if (left <= 0) {
@@ -183,9 +184,9 @@ fetch(struct aiafetch *f, const char *url, struct body *b)
 		}
 		free(b->p);
 		memset(b, 0, sizeof(*b));
-		why = get_once(cur, left < AIAFETCH_TIMEOUT_MS
-		                        ? left
-		                        : AIAFETCH_TIMEOUT_MS,
+		why = get_once(cur,
+		               left < AIAFETCH_TIMEOUT_MS ? left
+		                                          : AIAFETCH_TIMEOUT_MS,
 		               b, &location);
 		f->spent_ms += now_ms() - started;
 		if (why || !location)

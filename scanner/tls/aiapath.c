@@ -126,9 +126,9 @@ aiapath_parse(const unsigned char *body, size_t len, gnutls_x509_crt_t *out,
 	if (!body || len == 0 || max == 0 || len > 1u << 24)
 		return 0;
 	if (body[0] == 0x30) /* an ASN.1 SEQUENCE: DER */
-		return import_one(&d, GNUTLS_X509_FMT_DER, out) ?
-		           1 :
-		           import_pkcs7(&d, GNUTLS_X509_FMT_DER, out, max);
+		return import_one(&d, GNUTLS_X509_FMT_DER, out)
+		           ? 1
+		           : import_pkcs7(&d, GNUTLS_X509_FMT_DER, out, max);
 	if (contains(body, len, "-----BEGIN PKCS7") ||
 	    contains(body, len, "-----BEGIN CMS"))
 		return import_pkcs7(&d, GNUTLS_X509_FMT_PEM, out, max);

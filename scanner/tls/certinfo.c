@@ -340,8 +340,7 @@ complete_from_pool(const struct certinfo_trust *t, gnutls_x509_crt_t *chain,
 #define AIA_HOPS 4
 
 /* What --fetch-aia found, one clause per hop, for aia_fetch. */
-static void
-note_fetch(struct chain_facts *out, const char *fmt, ...)
+static void note_fetch(struct chain_facts *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -427,9 +426,9 @@ complete_from_aia(const struct certinfo_trust *t, gnutls_x509_crt_t *chain,
 	 * root (an intermediate: the server sent all it should), an
 	 * end-entity one by an intermediate (CA/B Forum BR 6.1.7: root keys
 	 * sign no subscriber certificates). */
-	top_is_ca = gnutls_x509_crt_get_basic_constraints(top, NULL, &ca,
-	                                                  NULL) >= 0 &&
-	            ca;
+	top_is_ca =
+	    gnutls_x509_crt_get_basic_constraints(top, NULL, &ca, NULL) >= 0 &&
+	    ca;
 	out->missing_issuer_is_root = top_is_ca;
 	for (unsigned hop = 0; t->fetch && hop < AIA_HOPS && n < max; hop++) {
 		gnutls_x509_crt_t got = fetch_issuer(t, chain[n - 1], out);
@@ -513,9 +512,9 @@ certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
 		total = complete_from_aia(t, chain, total,
 		                          sizeof(chain) / sizeof(chain[0]),
 		                          fetched, &nfetched, out);
-		if (nfetched > 0 && (verify_path(t->anchors, chain, total,
-		                                 path_flags) &
-		                     no_path_bits) == 0) {
+		if (nfetched > 0 &&
+		    (verify_path(t->anchors, chain, total, path_flags) &
+		     no_path_bits) == 0) {
 			out->trusted = true;
 			out->needed_fetched_intermediates = true;
 		}

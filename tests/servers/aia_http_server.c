@@ -70,8 +70,8 @@ head(int fd, const char *status, const char *extra, long len)
 		             status, extra, len);
 	else
 		n = snprintf(buf, sizeof(buf),
-		             "HTTP/1.0 %s\r\n%sConnection: close\r\n\r\n", status,
-		             extra);
+		             "HTTP/1.0 %s\r\n%sConnection: close\r\n\r\n",
+		             status, extra);
 	put(fd, buf, (size_t)n);
 }
 
@@ -208,13 +208,26 @@ main(int argc, char **argv)
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
-		case 'l': g_listen = optarg; break;
-		case 'd': g_dir = optarg; break;
-		case 'o': g_other = optarg; break;
-		case 'D': daemon = true; break;
-		case 'p': pidfile = optarg; break;
-		case 'L': logfile = optarg; break;
-		default: usage();
+		case 'l':
+			g_listen = optarg;
+			break;
+		case 'd':
+			g_dir = optarg;
+			break;
+		case 'o':
+			g_other = optarg;
+			break;
+		case 'D':
+			daemon = true;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'L':
+			logfile = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!g_listen || !g_dir || optind != argc)
