@@ -175,7 +175,9 @@ BOTH="CERT-CHAIN-INCOMPLETE CERT-CHAIN-UNTRUSTED"
 INC=CERT-CHAIN-INCOMPLETE
 
 echo "aia: without --fetch-aia (nothing is fetched)"
+start=$(date +%s%N)
 scan plain.json
+echo "  (the scan without --fetch-aia took $((($(date +%s%N) - start) / 1000000)) ms)"
 for h in der der2 pem p7 same root big slow off gone loop; do
 	expect plain.json "$h.$D" "$BOTH" "would fetch the missing issuer"
 done
