@@ -377,7 +377,11 @@ fetch_issuer(const struct certinfo_trust *t, gnutls_x509_crt_t top,
 	}
 	body = t->fetch(t->fetch_ctx, url, &len, &err);
 	if (!body) {
-		note_fetch(out, "%s: %s", url, err);
+		/* the reason may quote a server's Location header */
+		char *why = escape_printable(err ? err : "failed", 512);
+
+		note_fetch(out, "%s: %s", url, why);
+		free(why);
 		free(url);
 		return NULL;
 	}
