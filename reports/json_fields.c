@@ -46,6 +46,16 @@ const struct json_field json_chain_fields[] = {
     {"verify_status", JF_UINT, AT(chain_facts, verify_status), 4294967295.0},
     {"verify_text", JF_STR, AT(chain_facts, verify_text)},
     {"certificates_sent", JF_SIZE, AT(chain_facts, nsent), 1e6, JF_SINCE},
+    /* issue #12: the issuer an incomplete chain lacks */
+    {"missing_issuer", JF_STR, AT(chain_facts, missing_issuer), 0, JF_SINCE},
+    {"missing_issuer_key_id", JF_STR, AT(chain_facts, missing_issuer_key_id), 0,
+     JF_SINCE},
+    {"missing_issuer_is_root", JF_BOOL, AT(chain_facts, missing_issuer_is_root),
+     0, JF_SINCE},
+    {"aia_ca_issuers", JF_STR, AT(chain_facts, aia_ca_issuers), 0, JF_SINCE},
+    {"aia_fetch", JF_STR, AT(chain_facts, aia_fetch), 0, JF_SINCE},
+    {"needed_fetched_intermediates", JF_BOOL,
+     AT(chain_facts, needed_fetched_intermediates), 0, JF_SINCE},
     {NULL},
 };
 

@@ -8,8 +8,9 @@ set -eu
 # trust anchor); nsd and ldnsutils: the signed test zone of make dns;
 # mailutils-imap4d, mailutils-pop3d, nginx-full and libnginx-mod-mail: the
 # fixtures of other real servers (tests/impls.sh, issue #12)
+# libcurl4-gnutls-dev: --fetch-aia (libcurl built on our GnuTLS)
 PKGS="build-essential pkg-config libgnutls28-dev gnutls-bin libcjson-dev check
-libunbound-dev dns-root-data
+libunbound-dev dns-root-data libcurl4-gnutls-dev
 dovecot-imapd dovecot-pop3d python3-jsonschema parallel chromium valgrind
 nsd ldnsutils
 mailutils-imap4d mailutils-pop3d nginx-full libnginx-mod-mail"

@@ -7,7 +7,8 @@
 #   3. banned       sprintf strcpy strcat atoi gets vsprintf
 #   4. layers       probes/ without sockets, GnuTLS or cJSON; reports/
 #                   without GnuTLS or sockets; GnuTLS only in scanner/tls/,
-#                   libunbound only in scanner/net/dnscheck.c; which folder
+#                   libunbound only in scanner/net/dnscheck.c, libcurl
+#                   only in scanner/net/aiafetch.c; which folder
 #                   may include which (HACKING.md)
 #   5. format       clang-format --dry-run --Werror (as `make format-check`)
 #   6. generated    scanner/tls/suites.inc is what gen_suites.py makes
@@ -157,8 +158,8 @@ inc_check()
 SOCK='sys/socket\.h|netinet/|netdb\.h'
 in_dir() { echo "$PRODUCT_SRC" | grep "^$1/"; }
 # shellcheck disable=SC2046
-inc_check "$SOCK|gnutls/|cjson/|cJSON\.h|unbound\.h" \
-	"probes/ never sees sockets, GnuTLS, cJSON or libunbound" $(in_dir probes)
+inc_check "$SOCK|gnutls/|cjson/|cJSON\.h|unbound\.h|curl/" \
+	"probes/ never sees sockets, GnuTLS, cJSON, libunbound or libcurl" $(in_dir probes)
 # shellcheck disable=SC2046
 inc_check "$SOCK|gnutls/|unbound\.h" \
 	"reports/ never sees GnuTLS, libunbound or sockets" $(in_dir reports)
@@ -172,6 +173,10 @@ for f in $PRODUCT_SRC; do
 	[ "$f" = scanner/net/dnscheck.c ] ||
 		inc_check "unbound\.h" \
 			"only scanner/net/dnscheck.c includes libunbound" "$f"
+	# libcurl (--fetch-aia, issue #12) likewise in the AIA fetcher
+	[ "$f" = scanner/net/aiafetch.c ] ||
+		inc_check "curl/" \
+			"only scanner/net/aiafetch.c includes libcurl" "$f"
 done
 # Folder rules: which layer may include which (HACKING.md).
 # folder_rule FOLDER REGEX REASON: no file under FOLDER includes a
@@ -195,8 +200,8 @@ folder_rule probes 'reports/|scanner/(cli|gate|net)/|scanner/tls/tls\.h' \
 # and look for GnuTLS (and, in probes/, cJSON) headers in its closure.
 for f in $(echo "$SRC" | grep -E '^(probes|reports)/'); do
 	case $f in
-	probes/*) re='/gnutls/|/cjson/|/cJSON\.h|/unbound\.h' ;;
-	*) re='/gnutls/|/unbound\.h' ;;
+	probes/*) re='/gnutls/|/cjson/|/cJSON\.h|/unbound\.h|/curl/' ;;
+	*) re='/gnutls/|/unbound\.h|/curl/' ;;
 	esac
 	# shellcheck disable=SC2086
 	deps=$(${CC:-cc} -std=c11 -D_GNU_SOURCE -I. $PKG_CFLAGS -M "$f" \

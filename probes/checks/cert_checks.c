@@ -60,10 +60,56 @@ position(size_t i)
 	return i == 0 ? "leaf" : "chain certificate";
 }
 
+/* Issue #12: the server left out an intermediate (not a root: that
+ * would be an unknown anchor, which CERT-CHAIN-UNTRUSTED says). */
+static bool
+intermediate_missing(const struct chain_facts *ch)
+{
+	return ch->missing_issuer && !ch->missing_issuer_is_root;
+}
+
+static void
+judge_missing_issuer(struct endpoint_result *r, const struct chain_facts *ch)
+{
+	result_add_findingf(
+	    r, CHECK(CERT_CHAIN_INCOMPLETE),
+	    "the server sent %zu certificate(s) without the issuer of the "
+	    "last one, %s (key id %s), which neither the trust store nor "
+	    "--ca-file holds; %s%s%s",
+	    ch->ncerts, ch->missing_issuer,
+	    ch->missing_issuer_key_id ? ch->missing_issuer_key_id : "unknown",
+	    ch->aia_ca_issuers ? "AIA caIssuers " : "no AIA caIssuers URL",
+	    ch->aia_ca_issuers ? ch->aia_ca_issuers : "",
+	    ch->needed_fetched_intermediates
+	        ? "; fetched from there, the path reaches a trust anchor"
+	        : "");
+}
+
+/* Where an untrusted chain's evidence points when an intermediate is
+ * missing: what --fetch-aia found, or that it was not asked to look. */
+static const char *
+fetch_hint(const struct chain_facts *ch, char *buf, size_t n)
+{
+	if (!intermediate_missing(ch))
+		return "";
+	if (ch->aia_fetch)
+		snprintf(buf, n, "; --fetch-aia: %s", ch->aia_fetch);
+	else if (ch->aia_ca_issuers)
+		snprintf(buf, n,
+		         "; --fetch-aia would fetch the missing issuer from "
+		         "its AIA caIssuers URL");
+	else
+		snprintf(buf, n,
+		         "; it has no AIA caIssuers URL to fetch it "
+		         "from");
+	return buf;
+}
+
 static void
 judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 {
 	const struct cert_facts *leaf = &ch->certs[0];
+	char hint[1200];
 
 	if (leaf->self_signed && !ch->leaf_is_anchor) {
 		result_add_findingf(r, CHECK(CERT_SELF_SIGNED),
@@ -87,15 +133,18 @@ judge_trust(struct endpoint_result *r, const struct chain_facts *ch)
 			result_add_findingf(
 			    r, CHECK(CERT_CHAIN_UNTRUSTED),
 			    "no path to a trust anchor (%s); last certificate "
-			    "sent was issued by %s%s",
+			    "sent was issued by %s%s%s",
 			    ch->verify_text ? ch->verify_text
 			                    : "verification failed",
 			    last->issuer ? last->issuer : "?",
 			    last->self_issued
 			        ? ""
 			        : ", which the server did not send and the "
-			          "trust store does not know");
+			          "trust store does not know",
+			    fetch_hint(ch, hint, sizeof(hint)));
 	}
+	if (intermediate_missing(ch))
+		judge_missing_issuer(r, ch);
 	if (ch->needed_unsent_intermediates)
 		result_add_findingf(
 		    r, CHECK(CERT_CHAIN_INCOMPLETE),

@@ -331,6 +331,10 @@ parse_option(struct parse_ctx *p, int argc, char **argv, int *i, size_t *np)
 		return -1;
 	case O_EXTERNAL:
 		o->external = true;
+		o->fetch_aia = true;
+		return -1;
+	case O_FETCH_AIA:
+		o->fetch_aia = true;
 		return -1;
 	case O_PASSIVE:
 		o->passive = true;

@@ -55,6 +55,7 @@ struct cli_options {
 	bool quiet;        /* --quiet: no progress line */
 	size_t tls_budget; /* 0 = the depth's default */
 	bool external;     /* --external: DNS checks (TLSA, SRV) */
+	bool fetch_aia;    /* --fetch-aia (or --external): AIA caIssuers */
 	char *dns_server;  /* --dns-server, as unbound's ADDR@PORT */
 	const char *dns_trust_anchor; /* --dns-trust-anchor FILE */
 	char **parameters;            /* NULL-terminated, for the report */

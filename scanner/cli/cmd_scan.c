@@ -23,6 +23,7 @@
 #include "scanner/gate/gate.h"
 #include "scanner/gate/profiles.h"
 #include "scanner/gate/waivers.h"
+#include "scanner/net/aiafetch.h"
 #include "scanner/net/dnscheck.h"
 #include "scanner/net/resolve.h"
 #include "scanner/tls/tls.h"
@@ -151,6 +152,7 @@ run_scan(struct cli_options *o)
 	struct endpoint_result *results;
 	size_t n = 0;
 	struct tls_config *tls;
+	struct aiafetch *aia = NULL;
 	struct scan_options so = {
 	    .timeout_s = o->timeout_s,
 	    .endpoint_budget_s = o->timeout_s * 6,
@@ -195,11 +197,18 @@ run_scan(struct cli_options *o)
 	                    &policy.strict_dh_bits);
 
 	tls = tls_config_new(o->ca_file, err, sizeof(err));
+	if (tls && o->fetch_aia && !(aia = aiafetch_new(err, sizeof(err)))) {
+		tls_config_free(tls);
+		aiafetch_free(aia);
+		tls = NULL;
+	}
 	if (!tls) {
 		fprintf(stderr, "mailaudit: %s\n", err);
 		waivers_free(&wl);
 		return 2;
 	}
+	if (aia)
+		tls_config_set_fetch(tls, aiafetch_get, aia);
 	results = resolve_targets(o->targets, o->ntargets, o->resolve,
 	                          o->nresolve, o->family, &n);
 	if (o->external && dns_lookups(o, results, n) != 0) {
@@ -240,6 +249,7 @@ run_scan(struct cli_options *o)
 		progress_print(&prog, true);
 	clock_gettime(CLOCK_REALTIME, &rep.finished);
 	tls_config_free(tls);
+	aiafetch_free(aia);
 
 	rep.results = results;
 	rep.nresults = n;

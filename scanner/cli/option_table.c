@@ -169,7 +169,8 @@ static const struct cli_opt scan_opts[] = {
         .help = "also check what DNS publishes: DANE TLSA\n"
                 "records (validated with DNSSEC locally) and\n"
                 "RFC 6186 SRV records of each host name; without\n"
-                "it no DNS query beyond address lookups is made",
+                "it no DNS query beyond address lookups is made;\n"
+                "implies --fetch-aia",
         .record = true,
     },
     {
@@ -187,6 +188,17 @@ static const struct cli_opt scan_opts[] = {
         .help = "DNSSEC trust anchor: DS or DNSKEY records in\n"
                 "zone-file format (default: the root key of\n"
                 "dns-root-data, " DNSCHECK_ROOT_KEY ")",
+    },
+    {
+        .id = O_FETCH_AIA,
+        .name = "--fetch-aia",
+        .help = "when the server left out an intermediate,\n"
+                "fetch it from the AIA caIssuers URL (http://\n"
+                "only, 64 KiB, 2 s per fetch, 10 s and 16 URLs\n"
+                "per scan) to tell a trusted-but-incomplete\n"
+                "chain from an untrusted one; implied by\n"
+                "--external",
+        .record = true,
     },
     {
         .id = O_QUIET,

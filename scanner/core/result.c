@@ -168,6 +168,10 @@ chain_facts_free(struct chain_facts *c)
 		cert_facts_free(&c->certs[i]);
 	free(c->certs);
 	free(c->verify_text);
+	free(c->missing_issuer);
+	free(c->missing_issuer_key_id);
+	free(c->aia_ca_issuers);
+	free(c->aia_fetch);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -151,6 +151,21 @@ struct chain_facts {
 	bool order_broken;      /* cert i+1 does not issue cert i somewhere */
 	unsigned verify_status; /* raw GnuTLS status bits of the trust pass */
 	char *verify_text;      /* GnuTLS' human reading of verify_status */
+	/* issue #12: the issuer of the top certificate the server sent (after
+	 * --ca-file's intermediates) that is known nowhere; all NULL when
+	 * nothing is missing or the top certificate is self-issued */
+	char *missing_issuer;        /* its name (the top's issuer DN) */
+	char *missing_issuer_key_id; /* the top's authorityKeyIdentifier, hex */
+	char *aia_ca_issuers;        /* the top's AIA caIssuers URL, or NULL */
+	char *aia_fetch; /* --fetch-aia's outcome; NULL: not tried */
+	bool missing_issuer_is_root; /* the missing issuer is a root (fetched
+	                                and self-signed, or, unfetched, the top
+	                                certificate sent is itself a CA): an
+	                                unknown anchor, not an unsent
+	                                intermediate */
+	bool needed_fetched_intermediates; /* the path to an anchor exists only
+	                                      with certificates --fetch-aia
+	                                      fetched */
 };
 
 /* The OCSP response the server stapled (RFC 6960, RFC 6066 §8). */

@@ -4,11 +4,13 @@
 #include <arpa/inet.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "scanner/core/escape.h"
 #include "scanner/core/xalloc.h"
+#include "scanner/tls/aiapath.h"
 
 /* Certificates past this many in one chain are ignored: a hostile server
  * can send hundreds. */
@@ -334,12 +336,130 @@ complete_from_pool(const struct certinfo_trust *t, gnutls_x509_crt_t *chain,
 	return added;
 }
 
+/* Certificates fetched for one chain: AIA_HOPS issuers at most. */
+#define AIA_HOPS 4
+
+/* What --fetch-aia found, one clause per hop, for aia_fetch. */
+static void note_fetch(struct chain_facts *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+note_fetch(struct chain_facts *out, const char *fmt, ...)
+{
+	char buf[FIELD_MAX];
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	s = out->aia_fetch ? xasprintf("%s; %s", out->aia_fetch, buf)
+	                   : xstrdup(buf);
+	free(out->aia_fetch);
+	out->aia_fetch = s;
+}
+
+/* Fetches the issuer of chain[n-1] from its caIssuers URL; returns it
+ * (owned by the caller) or NULL, with the outcome noted. */
+static gnutls_x509_crt_t
+fetch_issuer(const struct certinfo_trust *t, gnutls_x509_crt_t top,
+             struct chain_facts *out)
+{
+	gnutls_x509_crt_t got[AIAPATH_MAX_CERTS], found = NULL;
+	char *url = aiapath_ca_issuers(top);
+	const unsigned char *body;
+	const char *err = "failed";
+	size_t len = 0, k;
+
+	if (!url) {
+		note_fetch(out, "no AIA caIssuers URL to fetch");
+		return NULL;
+	}
+	body = t->fetch(t->fetch_ctx, url, &len, &err);
+	if (!body) {
+		/* the reason may quote a server's Location header */
+		char *why = escape_printable(err ? err : "failed", 512);
+
+		note_fetch(out, "%s: %s", url, why);
+		free(why);
+		free(url);
+		return NULL;
+	}
+	k = aiapath_parse(body, len, got, AIAPATH_MAX_CERTS);
+	for (size_t i = 0; i < k; i++) {
+		if (!found && gnutls_x509_crt_check_issuer(top, got[i]))
+			found = got[i];
+		else
+			gnutls_x509_crt_deinit(got[i]);
+	}
+	if (!found)
+		note_fetch(out, "%s: %s", url,
+		           k ? "no certificate there issued the one before"
+		             : "no certificate in DER, PEM or PKCS#7");
+	else
+		note_fetch(out, "%s: fetched %s", url,
+		           crt_is_self_signed(found) ? "a self-signed root"
+		                                     : "an intermediate");
+	free(url);
+	return found;
+}
+
+/* The top of the chain (sent, then --ca-file's intermediates) is issued
+ * by a certificate known nowhere: records which, and with --fetch-aia
+ * follows caIssuers up to AIA_HOPS issuers. The fetched certificates are
+ * appended to chain and owned by fetched; returns the new length. */
+static size_t
+complete_from_aia(const struct certinfo_trust *t, gnutls_x509_crt_t *chain,
+                  size_t n, size_t max, gnutls_x509_crt_t *fetched,
+                  size_t *nfetched, struct chain_facts *out)
+{
+	gnutls_x509_crt_t top = chain[n - 1];
+	gnutls_datum_t dn = {NULL, 0};
+	unsigned ca = 0;
+	bool top_is_ca;
+
+	if (gnutls_x509_crt_check_issuer(top, top))
+		return n;
+	if (gnutls_x509_crt_get_issuer_dn3(top, &dn, 0) >= 0) {
+		out->missing_issuer = printable((const char *)dn.data, dn.size);
+		gnutls_free(dn.data);
+	}
+	out->missing_issuer_key_id = aiapath_key_id(top);
+	out->aia_ca_issuers = aiapath_ca_issuers(top);
+	/* Unfetched, a CA certificate on top is presumed to be issued by a
+	 * root (an intermediate: the server sent all it should), an
+	 * end-entity one by an intermediate (CA/B Forum BR 6.1.7: root keys
+	 * sign no subscriber certificates). */
+	top_is_ca =
+	    gnutls_x509_crt_get_basic_constraints(top, NULL, &ca, NULL) >= 0 &&
+	    ca;
+	out->missing_issuer_is_root = top_is_ca;
+	for (unsigned hop = 0; t->fetch && hop < AIA_HOPS && n < max; hop++) {
+		gnutls_x509_crt_t got = fetch_issuer(t, chain[n - 1], out);
+
+		if (!got)
+			break;
+		fetched[(*nfetched)++] = got;
+		chain[n++] = got;
+		if (hop == 0)
+			out->missing_issuer_is_root = crt_is_self_signed(got);
+		if (gnutls_x509_crt_check_issuer(got, got))
+			break;
+		n += complete_from_pool(t, chain, n, max);
+		if ((verify_path(t->anchors, chain, n, path_flags) &
+		     no_path_bits) == 0)
+			break;
+	}
+	return n;
+}
+
 void
 certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
                size_t n, struct chain_facts *out)
 {
 	gnutls_x509_crt_t chain[CHAIN_MAX * 2];
-	size_t imported = 0, added;
+	gnutls_x509_crt_t fetched[AIA_HOPS];
+	size_t imported = 0, added = 0, total, nfetched = 0;
 	unsigned st;
 	gnutls_datum_t txt = {NULL, 0};
 
@@ -391,12 +511,26 @@ certinfo_chain(const struct certinfo_trust *t, const gnutls_datum_t *der,
 			out->needed_unsent_intermediates = true;
 		}
 	}
+	total = imported + added;
+	if (!out->trusted && (st & GNUTLS_CERT_SIGNER_NOT_FOUND)) {
+		total = complete_from_aia(t, chain, total,
+		                          sizeof(chain) / sizeof(chain[0]),
+		                          fetched, &nfetched, out);
+		if (nfetched > 0 &&
+		    (verify_path(t->anchors, chain, total, path_flags) &
+		     no_path_bits) == 0) {
+			out->trusted = true;
+			out->needed_fetched_intermediates = true;
+		}
+	}
 	out->leaf_is_anchor = out->trusted && out->certs[0].self_signed;
 	out->publicly_trusted =
 	    out->trusted && !out->needed_unsent_intermediates &&
 	    (!t->own_anchors ||
-	     (verify_path(t->own_anchors, chain, imported, path_flags) &
+	     (verify_path(t->own_anchors, chain, total, path_flags) &
 	      no_path_bits) != 0);
 	for (size_t i = 0; i < imported; i++)
 		gnutls_x509_crt_deinit(chain[i]);
+	for (size_t i = 0; i < nfetched; i++)
+		gnutls_x509_crt_deinit(fetched[i]);
 }

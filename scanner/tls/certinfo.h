@@ -14,6 +14,7 @@
 #include <gnutls/x509.h>
 
 #include "scanner/core/result.h"
+#include "scanner/tls/tls.h"
 
 struct certinfo_trust {
 	gnutls_x509_trust_list_t anchors;     /* system store + self-signed
@@ -22,6 +23,8 @@ struct certinfo_trust {
 	                                         certificates alone */
 	gnutls_x509_crt_t *pool;              /* other --ca-file certificates */
 	size_t npool;
+	tls_fetch_fn fetch; /* --fetch-aia; NULL: fetch nothing */
+	void *fetch_ctx;
 };
 
 /* Loads the trust; returns 0, or -1 with a reason in err. */

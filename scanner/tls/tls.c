@@ -74,6 +74,13 @@ fail:
 }
 
 void
+tls_config_set_fetch(struct tls_config *cfg, tls_fetch_fn fetch, void *ctx)
+{
+	cfg->trust.fetch = fetch;
+	cfg->trust.fetch_ctx = ctx;
+}
+
+void
 tls_config_free(struct tls_config *cfg)
 {
 	if (!cfg)

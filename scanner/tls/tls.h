@@ -25,6 +25,17 @@ struct tls_config *tls_config_new(const char *ca_file, char *err,
                                   size_t errlen);
 void tls_config_free(struct tls_config *cfg);
 
+/* --fetch-aia (issue #12): fetches the body at an AIA caIssuers URL for
+ * the path building of scanner/tls/certinfo.c. Returns the body, owned by
+ * the fetcher and valid until it is freed (it caches per URL for the
+ * whole scan), or NULL with a printable reason in *err. Called on the
+ * event loop, so it must bound its own time. */
+typedef const unsigned char *(*tls_fetch_fn)(void *ctx, const char *url,
+                                             size_t *len, const char **err);
+/* Without this call (fetch NULL) nothing is fetched. */
+void tls_config_set_fetch(struct tls_config *cfg, tls_fetch_fn fetch,
+                          void *ctx);
+
 enum tls_io {
 	TLS_IO_DONE,       /* finished / data moved */
 	TLS_IO_WANT_READ,  /* call again when the fd is readable */

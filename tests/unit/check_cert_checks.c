@@ -186,6 +186,56 @@ m_incomplete(struct endpoint_result *r)
 	r->tls.chain.needed_unsent_intermediates = true;
 }
 
+/* issue #12: the leaf alone, its issuer known nowhere */
+static void
+missing_intermediate(struct endpoint_result *r, bool aia)
+{
+	m_leaf_only(r);
+	r->tls.chain.trusted = false;
+	r->tls.chain.missing_issuer = xstrdup("CN=Example Intermediate CA");
+	r->tls.chain.missing_issuer_key_id = xstrdup("0a1b2c");
+	if (aia)
+		r->tls.chain.aia_ca_issuers =
+		    xstrdup("http://ca.example.net/int.der");
+}
+
+static void
+m_missing_unfetched(struct endpoint_result *r)
+{
+	missing_intermediate(r, true);
+}
+
+static void
+m_missing_no_aia(struct endpoint_result *r)
+{
+	missing_intermediate(r, false);
+}
+
+static void
+m_missing_fetched_trusted(struct endpoint_result *r)
+{
+	missing_intermediate(r, true);
+	r->tls.chain.trusted = true;
+	r->tls.chain.needed_fetched_intermediates = true;
+	r->tls.chain.aia_fetch =
+	    xstrdup("http://ca.example.net/int.der: fetched an intermediate");
+}
+
+static void
+m_missing_fetch_failed(struct endpoint_result *r)
+{
+	missing_intermediate(r, true);
+	r->tls.chain.aia_fetch =
+	    xstrdup("http://ca.example.net/int.der: HTTP status 404");
+}
+
+static void
+m_missing_root(struct endpoint_result *r)
+{
+	missing_intermediate(r, true);
+	r->tls.chain.missing_issuer_is_root = true;
+}
+
 static void
 m_order_broken(struct endpoint_result *r)
 {
@@ -722,6 +772,34 @@ static const struct {
      m_incomplete,
      {{"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM}},
      "--ca-file"},
+    {"missing intermediate, not fetched",
+     m_missing_unfetched,
+     {{"CERT-CHAIN-UNTRUSTED", SEV_HIGH},
+      {"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM}},
+     "--fetch-aia would fetch"},
+    {"missing intermediate named with its key id",
+     m_missing_unfetched,
+     {{"CERT-CHAIN-UNTRUSTED", SEV_HIGH},
+      {"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM}},
+     "CN=Example Intermediate CA (key id 0a1b2c)"},
+    {"missing intermediate without AIA",
+     m_missing_no_aia,
+     {{"CERT-CHAIN-UNTRUSTED", SEV_HIGH},
+      {"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM}},
+     "no AIA caIssuers URL"},
+    {"missing intermediate fetched: trusted but incomplete",
+     m_missing_fetched_trusted,
+     {{"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM}},
+     "the path reaches a trust anchor"},
+    {"missing intermediate, fetch failed",
+     m_missing_fetch_failed,
+     {{"CERT-CHAIN-UNTRUSTED", SEV_HIGH},
+      {"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM}},
+     "HTTP status 404"},
+    {"leaf issued by an unknown root",
+     m_missing_root,
+     {{"CERT-CHAIN-UNTRUSTED", SEV_HIGH}},
+     "did not send"},
     {"chain out of order",
      m_order_broken,
      {{"CERT-CHAIN-INCOMPLETE", SEV_MEDIUM}},
