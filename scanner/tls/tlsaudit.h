@@ -5,11 +5,11 @@
  * keeps what the answers say. Questions a compliant server refuses are
  * asked together first (group testing, issue #13): one hello offering
  * every member's suites; a refusal answers every member, anything else
- * splits the group into its single questions, asked as before. It learns what the server ACCEPTS, with as few connections as the
- * answers allow, and never more than its budget. Pure: the engine does
- * the connections and keeps the cursor (struct tls_audit_plan), the answers
- * (scanner/core/tlsaudit_facts.h) go to the report, and
- * probes/checks/tls_checks.c turns them into findings.
+ * splits the group into its single questions, asked as before. It learns what
+ * the server ACCEPTS, with as few connections as the answers allow, and never
+ * more than its budget. Pure: the engine does the connections and keeps the
+ * cursor (struct tls_audit_plan), the answers (scanner/core/tlsaudit_facts.h)
+ * go to the report, and probes/checks/tls_checks.c turns them into findings.
  */
 #ifndef MAILAUDIT_SCANNER_TLS_TLSAUDIT_H
 #define MAILAUDIT_SCANNER_TLS_TLSAUDIT_H

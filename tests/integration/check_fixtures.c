@@ -11,6 +11,8 @@
  *   arg TEXT                   an extra argument
  *   endpoint SERVICE PORT STATUS [CHECK-ID[:SEVERITY] ...]
  *   verdict mandatory|opportunistic|absent|unknown   the host's TLS verdict
+ *   max-connections PORT N     the endpoint on PORT cost at most N
+ *                              connections (issue #13: politeness is pinned)
  *   exit N
  * Every endpoint in the report must be listed, and nothing else.
  *
@@ -50,7 +52,9 @@ struct expectation {
 	struct expected_endpoint ep[MAX_ENDPOINTS];
 	int nep;
 	int exit_code;
-	char verdict[32]; /* empty: not checked */
+	char verdict[32];                      /* empty: not checked */
+	int max_connections[MAX_ENDPOINTS][2]; /* port, most */
+	int nmax;
 };
 
 static char *fixture_files[MAX_FIXTURES];
@@ -140,6 +144,12 @@ load_expectation(const char *path, struct expectation *x, char *why,
 		} else if (strcmp(w, "verdict") == 0) {
 			snprintf(x->verdict, sizeof(x->verdict), "%s",
 			         strtok_r(NULL, " \t\r\n", &save));
+		} else if (strcmp(w, "max-connections") == 0 &&
+		           x->nmax < MAX_ENDPOINTS) {
+			x->max_connections[x->nmax][0] =
+			    atoi(strtok_r(NULL, " \t\r\n", &save));
+			x->max_connections[x->nmax++][1] =
+			    atoi(strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "exit") == 0) {
 			x->exit_code = atoi(strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "endpoint") == 0) {
@@ -334,6 +344,18 @@ START_TEST(test_fixture)
 		ck_assert_msg(i < x.nep, "%s: endpoint %s/%d not expected", fx,
 		              svc, port);
 		compare_endpoint(fx, &x.ep[i], ep);
+		for (int k = 0; k < x.nmax; k++) {
+			int n = (int)cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(ep, "connections"));
+
+			if (x.max_connections[k][0] != port)
+				continue;
+			ck_assert_msg(n > 0 && n <= x.max_connections[k][1],
+			              "%s %s/%d: %d connections, at most %d "
+			              "expected",
+			              fx, svc, port, n,
+			              x.max_connections[k][1]);
+		}
 	}
 	for (int i = 0; i < x.nep; i++)
 		ck_assert_msg(x.ep[i].seen, "%s: endpoint %s/%d missing", fx,
