@@ -44,7 +44,8 @@ SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
 .PHONY: all check unit integration formats dns tls-extras output hostile shard \
         same-json asan demo lint format format-check fuzz bench install clean deps
 
-all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration)
+all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration) \
+     $(B)/bench/delay_proxy
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -73,6 +74,11 @@ $(B)/run_unit: $(UNIT_OBJ) $(HELLO_PARSE_OBJ) $(B)/libmailaudit.a
 
 $(B)/run_integration: $(INT_OBJ) $(B)/libmailaudit.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+# the bench's latency relay (issue #13), a test tool like the servers
+$(B)/bench/delay_proxy: tests/bench/delay_proxy.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
 
 $(B)/servers/%: tests/servers/%.c tests/servers/daemon.c tests/servers/daemon.h
 	@mkdir -p $(@D)
@@ -177,7 +183,7 @@ lint: $(B)/tests/unit/suites.h
 # loopback addresses x 4 ports, mailaudit vs nmap and sslscan. Results in
 # build/bench/results.txt. BENCH_ARGS e.g. "--n 250 --big 0 --skip-peers".
 bench: deps
-	$(MAKE) $(B)/mailaudit
+	$(MAKE) $(B)/mailaudit $(B)/bench/delay_proxy
 	BUILD_DIR=$(B) tests/bench/run.sh $(BENCH_ARGS)
 
 install: $(B)/mailaudit
