@@ -448,15 +448,26 @@ group_at(const struct tls_audit_plan *pl, int q)
 }
 
 /* Sets up group g's hello: the first member's, offering every member's
- * suites. False when fewer than two members would be asked. */
+ * suites. False when fewer than two members would be asked, or when the
+ * server took no hello of ours at TLS 1.2 or 1.3: only a server that
+ * parses our extensions and speaks a newer version is known to answer a
+ * lower one as a member's own hello would be answered (an old server
+ * may choke on a version or an extension it does not know, and then
+ * every member is asked alone, as before). */
 static bool
 prepare_group(struct tls_audit_plan *pl, int g, struct tlshello_params *p)
 {
 	const struct question_group *grp = &question_groups[g];
-	uint16_t *all = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*all));
+	struct tls_audit *a = pl->a;
+	uint16_t *all;
 	struct tlshello_params mp;
 	uint16_t version = 0;
 	size_t n = 0, members = 0;
+
+	if (a->q[TLSQ_TLS12].answer != TLSA_ACCEPTED &&
+	    a->q[TLSQ_TLS13].answer != TLSA_ACCEPTED)
+		return false;
+	all = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*all));
 
 	for (int q = grp->first; q <= (int)grp->last; q++) {
 		if (!prepare(pl, (enum tls_question)q, &mp))

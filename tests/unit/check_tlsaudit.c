@@ -153,6 +153,26 @@ START_TEST(test_positive_group_is_split)
 }
 END_TEST
 
+static const uint16_t tls10_to_12[] = {0xC02F, 0xC013, 0x002F};
+
+START_TEST(test_legacy_group_split)
+{
+	struct model m = {TLS_VERSION_1_0, TLS_VERSION_1_2, tls10_to_12, 3, 0};
+	struct tls_audit a;
+
+	run_audit(&a, &m, TLS_DEPTH_QUICK, TLS_VERSION_1_2);
+	/* the hello capped at 1.1 was answered: each version asked alone */
+	ck_assert_int_eq(ans(&a, TLSQ_TLS11), TLSA_ACCEPTED);
+	ck_assert_str_eq(a.q[TLSQ_TLS11].detail,
+	                 "TLS1.1 TLS_RSA_WITH_AES_128_CBC_SHA");
+	ck_assert_int_eq(ans(&a, TLSQ_TLS10), TLSA_ACCEPTED);
+	ck_assert_int_eq(ans(&a, TLSQ_SSL3), TLSA_REFUSED);
+	ck_assert_int_eq(ans(&a, TLSQ_CBC), TLSA_ACCEPTED);
+}
+END_TEST
+
+/* A server that takes no TLS 1.2 hello of ours may choke on what a
+ * group adds (a newer version, extensions): no groups then. */
 START_TEST(test_legacy_versions_split)
 {
 	struct model m = {TLS_VERSION_1_0, TLS_VERSION_1_0, tls10_cbc, 2, 0};
@@ -171,6 +191,10 @@ START_TEST(test_legacy_versions_split)
 	ck_assert_int_eq(ans(&a, TLSQ_NO_FS), TLSA_ACCEPTED);
 	ck_assert_str_eq(a.q[TLSQ_NO_FS].detail,
 	                 "TLS1.0 TLS_RSA_WITH_AES_128_CBC_SHA");
+	/* one hello per question, as before the groups: 1.3, 1.2, 1.1,
+	 * 1.0, SSL 3, SSLv2, five classes, DHE, curves, ALPN (no "weak
+	 * first": TLS 1.0 has no strong suite to put after) */
+	ck_assert_uint_eq(a.used, 14);
 }
 END_TEST
 
@@ -196,6 +220,7 @@ tlsaudit_suite(void)
 
 	tcase_add_test(tc, test_compliant_costs_six);
 	tcase_add_test(tc, test_positive_group_is_split);
+	tcase_add_test(tc, test_legacy_group_split);
 	tcase_add_test(tc, test_legacy_versions_split);
 	tcase_add_test(tc, test_full_depth_enumerates);
 	suite_add_tcase(s, tc);
