@@ -287,8 +287,9 @@ reneg_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
 	return opened(x);
 }
 
-/* The shared connection gave no certificate: both questions go back to
- * their own connections, which answer them as if it never happened. */
+/* The shared handshake failed (an alert, a close, no certificate): both
+ * questions go back to their own connections, which answer them as if it
+ * never happened (a TLS 1.3-only server answers the one without SNI). */
 static void
 reneg_no_sni_failed(struct tls_pass_run *x)
 {
@@ -423,9 +424,18 @@ reneg_finish(struct tls_pass_run *x)
 	tls_conn_free(x->tls);
 	x->tls = NULL;
 	if (x->s->reneg_no_sni) {
-		/* it ended before the handshake did */
-		reneg_no_sni_failed(x);
-		return;
+		/* it ended before the handshake did: silence (or a failed
+		 * preamble) would end each of the two alone the same way, so
+		 * both are recorded as such rather than waited for twice */
+		struct no_sni_facts *n = &x->r->no_sni;
+		const char *why = x->stage == TLS_PASS_HANDSHAKE
+		                      ? "no TLS handshake within the timeout"
+		                      : "the connection ended before the "
+		                        "handshake";
+
+		x->s->reneg_no_sni = false;
+		if (!n->done && !n->error)
+			n->error = xstrdup(why);
 	}
 	if (x->s->alone && !x->r->reneg.tried)
 		return; /* the shared connection failed: asked again */
