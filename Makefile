@@ -60,7 +60,8 @@ SRV_BIN  := $(SRV_SRC:tests/servers/%.c=$(B)/servers/%)
         same-json aia quiet-build completion deb deb-test asan demo lint format format-check fuzz bench install clean deps
 
 all: $(B)/mailaudit $(SRV_BIN) $(B)/run_unit $(if $(INT_SRC),$(B)/run_integration) \
-	$(B)/completion/mailaudit $(B)/man/mailaudit.1
+	$(B)/completion/mailaudit $(B)/man/mailaudit.1 \
+	$(B)/bench/delay_proxy
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -100,6 +101,11 @@ $(B)/run_unit: $(UNIT_OBJ) $(HELLO_PARSE_OBJ) $(B)/libmailaudit.a
 
 $(B)/run_integration: $(INT_OBJ) $(B)/libmailaudit.a
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+# the bench's latency relay (issue #13), a test tool like the servers
+$(B)/bench/delay_proxy: tests/bench/delay_proxy.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
 
 $(B)/servers/%: tests/servers/%.c tests/servers/daemon.c tests/servers/daemon.h
 	@mkdir -p $(@D)
@@ -222,7 +228,7 @@ lint: $(B)/tests/unit/suites.h
 # loopback addresses x 4 ports, mailaudit vs nmap and sslscan. Results in
 # build/bench/results.txt. BENCH_ARGS e.g. "--n 250 --big 0 --skip-peers".
 bench: deps
-	$(Q)$(MAKE) $(B)/mailaudit
+	$(Q)$(MAKE) $(B)/mailaudit $(B)/bench/delay_proxy
 	$(call quiet,TEST,tests/bench/run.sh)BUILD_DIR=$(B) tests/bench/run.sh $(BENCH_ARGS)
 
 install: $(B)/mailaudit $(B)/man/mailaudit.1 $(B)/completion/mailaudit

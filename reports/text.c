@@ -412,9 +412,24 @@ put_gate(FILE *out, bool color, const struct report_summary *s,
 		                        : ": the gate fails closed");
 }
 
+/* What the scan cost the servers (issue #13): mail servers count
+ * connections per client address, so the politeness is shown. */
+static void
+put_connections(FILE *out, const struct scan_report *rep)
+{
+	unsigned long total = 0;
+
+	if (rep->nresults == 0)
+		return;
+	for (size_t i = 0; i < rep->nresults; i++)
+		total += rep->results[i].connections;
+	fprintf(out, "  connections: %lu, %.1f per endpoint\n", total,
+	        (double)total / (double)rep->nresults);
+}
+
 static void
 put_summary(FILE *out, bool color, const struct report_summary *s,
-            const struct report_options *opt)
+            const struct scan_report *rep, const struct report_options *opt)
 {
 	bool any = false;
 
@@ -427,8 +442,9 @@ put_summary(FILE *out, bool color, const struct report_summary *s,
 		        s->by_status[i]);
 		any = true;
 	}
-	fprintf(out, "%s\n  hosts: %zu\n  findings: %zu (", any ? ")" : "",
-	        s->hosts, s->findings);
+	fprintf(out, "%s\n  hosts: %zu\n", any ? ")" : "", s->hosts);
+	put_connections(out, rep);
+	fprintf(out, "  findings: %zu (", s->findings);
 	for (int i = SEV_COUNT - 1; i >= 0; i--) {
 		put_severity(out, color, (enum severity)i, 0);
 		fprintf(out, " %zu%s", s->by_severity[i], i ? ", " : ")\n");
@@ -473,7 +489,7 @@ put_totals(FILE *out, const struct scan_report *rep,
 	size_t tally[TLS_VERDICT_UNKNOWN + 1] = {0};
 
 	report_summarize_opt(rep, opt, &sum);
-	put_summary(out, opt->color, &sum, opt);
+	put_summary(out, opt->color, &sum, rep, opt);
 	for (size_t i = 0; i < nv; i++)
 		tally[verdicts[i].verdict]++;
 	if (nv)

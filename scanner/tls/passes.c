@@ -28,6 +28,24 @@ struct hello_io {
 	struct tlshello_parser parser;
 };
 
+/* Keeps the leaf of x's handshake as the default certificate; false if
+ * there is none. */
+static bool
+keep_no_sni_leaf(struct tls_pass_run *x)
+{
+	struct no_sni_facts *n = &x->r->no_sni;
+	struct cert_facts leaf;
+
+	if (!tls_conn_leaf(x->tls, &leaf))
+		return false;
+	n->done = true;
+	n->leaf_sha256 = leaf.sha256;
+	n->leaf_subject = leaf.subject;
+	leaf.sha256 = leaf.subject = NULL; /* kept */
+	cert_facts_free(&leaf);
+	return true;
+}
+
 /* Drives a library handshake. True once it is over, with *why NULL on
  * success; false with *io what to wait for. */
 static bool
@@ -175,16 +193,29 @@ hello_finish(struct tls_pass_run *x)
 
 /* --- the handshake without SNI ----------------------------------------- */
 
+/* Does r still want the default certificate? */
+static bool
+no_sni_due(const struct endpoint_result *r)
+{
+	return !r->no_sni.tried && r->tls.handshake_done &&
+	       r->tls.chain.ncerts > 0 && !r->endpoint.host_is_ip;
+}
+
+static bool
+reneg_due(const struct endpoint_result *r, const struct tls_pass_opts *o)
+{
+	return !o->passive && r->tls.handshake_done && !r->reneg.tried;
+}
+
 /* The default certificate, before the audit: one library handshake
- * without SNI, when the name could have chosen another. */
+ * without SNI, when the name could have chosen another. With active
+ * probes the renegotiation connection asks for it (see reneg_wanted),
+ * and this row only runs when that could not. */
 static bool
 no_sni_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
               const struct tls_pass_opts *o)
 {
-	(void)s;
-	(void)o;
-	if (r->no_sni.tried || !r->tls.handshake_done ||
-	    r->tls.chain.ncerts == 0 || r->endpoint.host_is_ip)
+	if (!no_sni_due(r) || (reneg_due(r, o) && !s->alone))
 		return false;
 	r->no_sni.tried = true;
 	return true;
@@ -208,19 +239,8 @@ no_sni_step(struct tls_pass_run *x)
 
 	if (!handshake(x, &io, &why))
 		return io;
-	if (!why) {
-		struct cert_facts leaf;
-
-		if (tls_conn_leaf(x->tls, &leaf)) {
-			n->done = true;
-			n->leaf_sha256 = leaf.sha256;
-			n->leaf_subject = leaf.subject;
-			leaf.sha256 = leaf.subject = NULL; /* kept */
-			cert_facts_free(&leaf);
-		} else {
-			why = "no certificate";
-		}
-	}
+	if (!why && !keep_no_sni_leaf(x))
+		why = "no certificate";
 	if (why && !n->error)
 		n->error = escape_printable(why, 256);
 	return TLS_PASS_DONE;
@@ -248,18 +268,35 @@ static bool
 reneg_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
              const struct tls_pass_opts *o)
 {
-	(void)s;
-	if (o->passive || !r->tls.handshake_done || r->reneg.tried)
+	if (!reneg_due(r, o))
 		return false;
 	r->reneg.tried = true;
+	/* one connection for both: a TLS 1.2 handshake without SNI shows
+	 * the default certificate, then renegotiates (issue #13) */
+	s->reneg_no_sni = !s->alone && no_sni_due(r);
+	if (s->reneg_no_sni)
+		r->no_sni.tried = true;
 	return true;
 }
 
 static bool
 reneg_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
 {
-	x->tls = tls_conn_new_tls12(cfg, x->fd, sni);
+	x->tls =
+	    tls_conn_new_tls12(cfg, x->fd, x->s->reneg_no_sni ? NULL : sni);
 	return opened(x);
+}
+
+/* The shared handshake failed (an alert, a close, no certificate): both
+ * questions go back to their own connections, which answer them as if it
+ * never happened (a TLS 1.3-only server answers the one without SNI). */
+static void
+reneg_no_sni_failed(struct tls_pass_run *x)
+{
+	x->s->reneg_no_sni = false;
+	x->s->alone = true;
+	x->r->no_sni.tried = false;
+	x->r->reneg.tried = false;
 }
 
 /* Sets the renegotiation verdict unless one is set. */
@@ -345,6 +382,13 @@ reneg_step(struct tls_pass_run *x)
 	if (x->stage == TLS_PASS_HANDSHAKE) {
 		if (!handshake(x, &io, &why))
 			return io;
+		if (x->s->reneg_no_sni) {
+			if (why || !keep_no_sni_leaf(x)) {
+				reneg_no_sni_failed(x);
+				return TLS_PASS_DONE;
+			}
+			x->s->reneg_no_sni = false;
+		}
 		if (!reneg_handshake_done(x, why))
 			return TLS_PASS_DONE;
 		return TLS_PASS_NEW_PHASE;
@@ -379,6 +423,22 @@ reneg_finish(struct tls_pass_run *x)
 {
 	tls_conn_free(x->tls);
 	x->tls = NULL;
+	if (x->s->reneg_no_sni) {
+		/* it ended before the handshake did: silence (or a failed
+		 * preamble) would end each of the two alone the same way, so
+		 * both are recorded as such rather than waited for twice */
+		struct no_sni_facts *n = &x->r->no_sni;
+		const char *why = x->stage == TLS_PASS_HANDSHAKE
+		                      ? "no TLS handshake within the timeout"
+		                      : "the connection ended before the "
+		                        "handshake";
+
+		x->s->reneg_no_sni = false;
+		if (!n->done && !n->error)
+			n->error = xstrdup(why);
+	}
+	if (x->s->alone && !x->r->reneg.tried)
+		return; /* the shared connection failed: asked again */
 	switch (x->stage) {
 	case TLS_PASS_EXCHANGE:
 		/* waiting for a server that ignores the ClientHello is

@@ -31,6 +31,11 @@ struct tls_pass_opts {
 struct tls_pass_scratch {
 	struct tls_audit_plan *audit; /* the audit's cursor */
 	struct tls_ticket ticket;     /* the main session's TLS 1.3 ticket */
+	/* the renegotiation connection also asks for the default
+	 * certificate (it goes without SNI); alone: it could not, and each
+	 * has its own connection as before (issue #13) */
+	bool reneg_no_sni;
+	bool alone;
 };
 
 void tls_pass_scratch_free(struct tls_pass_scratch *s);

@@ -1,7 +1,10 @@
 /*
  * TLS audit planner: which ClientHello to send next, and what the answers
- * mean. One question per connection; the order puts the questions whose
- * answers decide later ones first (versions before cipher classes).
+ * mean. One hello per connection; the order puts the questions whose
+ * answers decide later ones first (versions before cipher classes). The
+ * questions a compliant server refuses are asked as groups first (see
+ * question_groups): a refused group answers all its members in one
+ * connection, any other answer splits it into the single questions.
  */
 #include "scanner/tls/tlsaudit.h"
 
@@ -47,6 +50,27 @@ static const uint16_t ec_groups[] = {TLS_GROUP_X25519, TLS_GROUP_SECP256R1,
 static const uint16_t weak_curves[] = {1,  2,  3,  4,  5,  6,  7, 8,
                                        15, 16, 17, 18, 19, 20, 21};
 static const uint16_t tls13_only[] = {TLS_VERSION_1_3};
+
+/* Group testing (issue #13). A group's hello offers the union of its
+ * members' offers under the first member's version cap and extensions,
+ * so a server that would take any member's hello takes the group's: a
+ * refusal (alert or close) is every member's refusal, recorded with the
+ * same detail the member's own hello would have had from a server that
+ * refuses alike. A ServerHello, a timeout or anything odd splits the
+ * group, and its members are asked one by one exactly as before: every
+ * accepted class keeps its own evidence. */
+struct question_group {
+	enum tls_question first, last; /* the members: first .. last */
+	bool ec_groups_only; /* no FFDHE groups: DHE shows its own prime */
+};
+
+static const struct question_group question_groups[] = {
+    /* capped at TLS 1.1: a server of 1.1, 1.0 or SSL 3.0 answers */
+    {TLSQ_TLS11, TLSQ_SSL3, false},
+    /* every weak class and DHE, at the best legacy version */
+    {TLSQ_NULL_ANON_EXPORT, TLSQ_DHE, true},
+};
+#define NGROUPS (sizeof(question_groups) / sizeof(question_groups[0]))
 
 const char *
 tls_question_name(enum tls_question q)
@@ -118,6 +142,7 @@ tls_audit_plan_new(struct tls_audit *a)
 	pl->a = a;
 	pl->enum_version = -1;
 	pl->asking = TLSQ_COUNT;
+	pl->group = -1;
 	pl->offered = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*pl->offered));
 	return pl;
 }
@@ -411,6 +436,68 @@ prepare(struct tls_audit_plan *pl, enum tls_question q,
 	return true;
 }
 
+/* The group whose first member is q, not yet asked; -1 if none. */
+static int
+group_at(const struct tls_audit_plan *pl, int q)
+{
+	for (size_t g = 0; g < NGROUPS; g++)
+		if ((int)question_groups[g].first == q &&
+		    !(pl->groups_asked & (1u << g)))
+			return (int)g;
+	return -1;
+}
+
+/* Sets up group g's hello: the first member's, offering every member's
+ * suites. False when fewer than two members would be asked, or when the
+ * server took no hello of ours at TLS 1.2 or 1.3: only a server that
+ * parses our extensions and speaks a newer version is known to answer a
+ * lower one as a member's own hello would be answered (an old server
+ * may choke on a version or an extension it does not know, and then
+ * every member is asked alone, as before). */
+static bool
+prepare_group(struct tls_audit_plan *pl, int g, struct tlshello_params *p)
+{
+	const struct question_group *grp = &question_groups[g];
+	struct tls_audit *a = pl->a;
+	uint16_t *all;
+	struct tlshello_params mp;
+	uint16_t version = 0;
+	size_t n = 0, members = 0;
+
+	if (a->q[TLSQ_TLS12].answer != TLSA_ACCEPTED &&
+	    a->q[TLSQ_TLS13].answer != TLSA_ACCEPTED)
+		return false;
+	all = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*all));
+
+	for (int q = grp->first; q <= (int)grp->last; q++) {
+		if (!prepare(pl, (enum tls_question)q, &mp))
+			continue;
+		if (members++ == 0) {
+			*p = mp;
+			version = pl->asking_version;
+		}
+		for (size_t i = 0; i < pl->noffered; i++) {
+			bool dup = false;
+
+			for (size_t j = 0; j < n && !dup; j++)
+				dup = all[j] == pl->offered[i];
+			if (!dup && n < TLSAUDIT_MAX_OFFER)
+				all[n++] = pl->offered[i];
+		}
+	}
+	memcpy(pl->offered, all, n * sizeof(*all));
+	free(all);
+	pl->noffered = n;
+	pl->asking_version = version;
+	if (members < 2)
+		return false;
+	if (grp->ec_groups_only) {
+		p->groups = ec_groups;
+		p->ngroups = sizeof(ec_groups) / sizeof(ec_groups[0]);
+	}
+	return true;
+}
+
 /* Full depth: the next version whose suites are not all known, with the
  * found ones left out of the offer. */
 static bool
@@ -457,11 +544,20 @@ tls_audit_next(struct tls_audit_plan *pl, const char *sni, const uint8_t *seed,
 		return 0;
 	if (pl->asking == TLSQ_ENUMERATE)
 		start = TLSQ_ENUMERATE;
+	pl->group = -1;
 	for (int q = start; q < TLSQ_COUNT; q++) {
+		int g = group_at(pl, q);
 		bool ask;
 		size_t len;
 
-		if (q == TLSQ_ENUMERATE) {
+		if (g >= 0) {
+			pl->groups_asked |= 1u << g;
+			ask = prepare_group(pl, g, &p);
+			if (ask)
+				pl->group = g;
+			else
+				ask = prepare(pl, (enum tls_question)q, &p);
+		} else if (q == TLSQ_ENUMERATE) {
 			if (a->depth != TLS_DEPTH_FULL)
 				break;
 			ask = next_enumeration(pl, &p);
@@ -472,6 +568,7 @@ tls_audit_next(struct tls_audit_plan *pl, const char *sni, const uint8_t *seed,
 			continue;
 		if (a->used >= a->budget) {
 			a->budget_exhausted = true;
+			pl->group = -1;
 			return 0;
 		}
 		pl->asking = (enum tls_question)q;
@@ -483,6 +580,12 @@ tls_audit_next(struct tls_audit_plan *pl, const char *sni, const uint8_t *seed,
 			p.sni = sni;
 			p.seed = seed;
 			len = tlshello_build(out, cap, &p);
+		}
+		if (len == 0 && pl->group >= 0) {
+			/* too big for one hello: ask the members alone */
+			pl->group = -1;
+			q--;
+			continue;
 		}
 		if (len == 0)
 			continue;
@@ -502,6 +605,43 @@ offered(const struct tls_audit_plan *pl, uint16_t suite)
 	return false;
 }
 
+/* Is this answer a plain refusal (an alert, or a close)? */
+static bool
+refusal(const struct tlshello_result *r, const char *why)
+{
+	if (!r || r->kind == TLSHELLO_KIND_NONE)
+		return why && strstr(why, "closed");
+	return r->kind == TLSHELLO_KIND_ALERT ||
+	       r->kind == TLSHELLO_KIND_SSLV2_ERROR;
+}
+
+/* The answer to a group: a refusal is each member's, recorded as its own
+ * hello's would be; anything else puts the cursor back before the first
+ * member, so that the members are asked one by one. */
+static void
+group_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
+             const char *why)
+{
+	const struct question_group *grp = &question_groups[pl->group];
+
+	pl->group = -1;
+	if (!refusal(r, why)) {
+		pl->asking = (enum tls_question)(grp->first - 1);
+		return;
+	}
+	for (int q = grp->first; q <= (int)grp->last; q++) {
+		struct tlshello_params unused;
+
+		/* only the members the group asked: a member whose hello
+		 * would not be sent stays unasked */
+		if (!prepare(pl, (enum tls_question)q, &unused))
+			continue;
+		pl->asking = (enum tls_question)q;
+		tls_audit_answer(pl, r, why);
+	}
+	pl->asking = grp->last;
+}
+
 void
 tls_audit_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
                  const char *why)
@@ -512,6 +652,10 @@ tls_audit_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
 
 	if (q >= TLSQ_COUNT)
 		return;
+	if (pl->group >= 0) {
+		group_answer(pl, r, why);
+		return;
+	}
 	memset(&qr, 0, sizeof(qr));
 	if (!r || r->kind == TLSHELLO_KIND_NONE ||
 	    r->kind == TLSHELLO_KIND_NOT_TLS) {
@@ -582,6 +726,8 @@ void
 tls_audit_abort(struct tls_audit_plan *pl, const char *why)
 {
 	struct tls_audit *a = pl->a;
+
+	pl->group = -1;
 	if (pl->asking < TLSQ_COUNT) {
 		a->q[pl->asking].answer = TLSA_UNKNOWN;
 		snprintf(a->q[pl->asking].detail,

@@ -1,12 +1,15 @@
 /*
  * The TLS protocol and cipher audit of one endpoint (check catalog P12,
- * 2.E): a planner that asks the server one question per connection with a
- * hand-built ClientHello (scanner/tls/tlshello.h) and keeps what the answers
- * say. It learns what the server ACCEPTS, with as few connections as the
- * answers allow, and never more than its budget. Pure: the engine does
- * the connections and keeps the cursor (struct tls_audit_plan), the answers
- * (scanner/core/tlsaudit_facts.h) go to the report, and
- * probes/checks/tls_checks.c turns them into findings.
+ * 2.E): a planner that asks the server questions with hand-built
+ * ClientHellos (scanner/tls/tlshello.h), one hello per connection, and
+ * keeps what the answers say. Questions a compliant server refuses are
+ * asked together first (group testing, issue #13): one hello offering
+ * every member's suites; a refusal answers every member, anything else
+ * splits the group into its single questions, asked as before. It learns what
+ * the server ACCEPTS, with as few connections as the answers allow, and never
+ * more than its budget. Pure: the engine does the connections and keeps the
+ * cursor (struct tls_audit_plan), the answers (scanner/core/tlsaudit_facts.h)
+ * go to the report, and probes/checks/tls_checks.c turns them into findings.
  */
 #ifndef MAILAUDIT_SCANNER_TLS_TLSAUDIT_H
 #define MAILAUDIT_SCANNER_TLS_TLSAUDIT_H
@@ -31,6 +34,11 @@ struct tls_audit_plan {
 	int enum_version; /* index into a->by_version, -1 before */
 	/* the question in flight */
 	enum tls_question asking;
+	/* a combined question in flight (its first member is asking), -1
+	 * for a single one; groups_asked: those already asked (bit per
+	 * group) */
+	int group;
+	unsigned groups_asked;
 	uint16_t asking_version;
 	uint16_t *offered; /* TLSAUDIT_MAX_OFFER */
 	size_t noffered;

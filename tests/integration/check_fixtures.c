@@ -14,6 +14,8 @@
  *   implementation PRODUCT     every endpoint with status ok recognised
  *                              as PRODUCT (the "implementation" product
  *                              key, issue #12)
+ *   max-connections PORT N     the endpoint on PORT cost at most N
+ *                              connections (issue #13: politeness is pinned)
  *   exit N
  * Every endpoint in the report must be listed, and nothing else.
  *
@@ -55,6 +57,8 @@ struct expectation {
 	int exit_code;
 	char verdict[32]; /* empty: not checked */
 	char product[32]; /* empty: not checked */
+	int max_connections[MAX_ENDPOINTS][2]; /* port, most */
+	int nmax;
 };
 
 static char *fixture_files[MAX_FIXTURES];
@@ -147,6 +151,12 @@ load_expectation(const char *path, struct expectation *x, char *why,
 		} else if (strcmp(w, "implementation") == 0) {
 			snprintf(x->product, sizeof(x->product), "%s",
 			         strtok_r(NULL, " \t\r\n", &save));
+		} else if (strcmp(w, "max-connections") == 0 &&
+		           x->nmax < MAX_ENDPOINTS) {
+			x->max_connections[x->nmax][0] =
+			    atoi(strtok_r(NULL, " \t\r\n", &save));
+			x->max_connections[x->nmax++][1] =
+			    atoi(strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "exit") == 0) {
 			x->exit_code = atoi(strtok_r(NULL, " \t\r\n", &save));
 		} else if (strcmp(w, "endpoint") == 0) {
@@ -354,6 +364,18 @@ START_TEST(test_fixture)
 			    p && strcmp(p, x.product) == 0,
 			    "%s %s/%d: implementation %s, expected %s", fx, svc,
 			    port, p ? p : "(none)", x.product);
+		}
+		for (int k = 0; k < x.nmax; k++) {
+			int n = (int)cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(ep, "connections"));
+
+			if (x.max_connections[k][0] != port)
+				continue;
+			ck_assert_msg(n > 0 && n <= x.max_connections[k][1],
+			              "%s %s/%d: %d connections, at most %d "
+			              "expected",
+			              fx, svc, port, n,
+			              x.max_connections[k][1]);
 		}
 	}
 	for (int i = 0; i < x.nep; i++)

@@ -870,10 +870,17 @@ END_TEST
 
 START_TEST(test_text_summary)
 {
-	char *text = render("text", &plain_opts);
+	char *text;
 	char want[128];
 	size_t gate;
 
+	/* what the scan cost the servers (issue #13) */
+	results[0].connections = 7;
+	results[1].connections = 3;
+	text = render("text", &plain_opts);
+	results[0].connections = results[1].connections = 0;
+	ck_assert_int_ge(line_at(text, "  connections: 10, 2.5 per endpoint"),
+	                 0);
 	ck_assert_int_ge(line_at(text, "Summary"), 0);
 	ck_assert_int_ge(
 	    line_at(text, "  endpoints: 4 (ok 2, closed 1, tls-error 1)"), 0);
