@@ -105,7 +105,7 @@ $(B)/run_integration: $(INT_OBJ) $(B)/libmailaudit.a
 # the bench's latency relay (issue #13), a test tool like the servers
 $(B)/bench/delay_proxy: tests/bench/delay_proxy.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(call quiet,CCLD,$@)$(CC) $(CFLAGS) -o $@ $<
 
 $(B)/servers/%: tests/servers/%.c tests/servers/daemon.c tests/servers/daemon.h
 	@mkdir -p $(@D)

@@ -55,8 +55,8 @@ struct expectation {
 	struct expected_endpoint ep[MAX_ENDPOINTS];
 	int nep;
 	int exit_code;
-	char verdict[32]; /* empty: not checked */
-	char product[32]; /* empty: not checked */
+	char verdict[32];                      /* empty: not checked */
+	char product[32];                      /* empty: not checked */
 	int max_connections[MAX_ENDPOINTS][2]; /* port, most */
 	int nmax;
 };
