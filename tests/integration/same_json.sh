@@ -274,7 +274,8 @@ for f in json jsonl sarif junit html text; do
 	# is known; exactly those are dropped
 	case $f in
 	json) sed -i '/^[[:space:]]*"implementation":[[:space:]]*null,$/d' "$OUT/report.new.$f" ;;
-	jsonl) sed -i 's/"implementation":null,//' "$OUT/report.new.$f" ;;
+	# (mask_remediation above may have re-serialised it with spaces)
+	jsonl) sed -E -i 's/"implementation": ?null, ?//' "$OUT/report.new.$f" ;;
 	text) sed -i '/^    server: /d' "$OUT/report.new.$f" ;;
 	html) sed -i '/^<p class="impl">/d' "$OUT/report.new.$f" ;;
 	esac
@@ -282,7 +283,7 @@ for f in json jsonl sarif junit html text; do
 	# here, see AIA_KEYS above) into JSON and JSON Lines; only they go
 	case $f in
 	json | jsonl)
-		sed -E -i 's/[[:space:]]*"(missing_issuer|missing_issuer_key_id|missing_issuer_is_root|aia_ca_issuers|aia_fetch|needed_fetched_intermediates)":[[:space:]]*(null|false),?[[:space:]]*//g; /^[[:space:]]*$/d' \
+		sed -E -i 's/"(missing_issuer|missing_issuer_key_id|missing_issuer_is_root|aia_ca_issuers|aia_fetch|needed_fetched_intermediates)":[[:space:]]*(null|false),?[[:space:]]?//g; /^[[:space:]]*$/d' \
 			"$OUT/report.new.$f"
 		;;
 	esac
