@@ -615,6 +615,9 @@ refusal(const struct tlshello_result *r, const char *why)
 	       r->kind == TLSHELLO_KIND_SSLV2_ERROR;
 }
 
+static void answer_one(struct tls_audit_plan *pl,
+                       const struct tlshello_result *r, const char *why);
+
 /* The answer to a group: a refusal is each member's, recorded as its own
  * hello's would be; anything else puts the cursor back before the first
  * member, so that the members are asked one by one. */
@@ -637,25 +640,19 @@ group_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
 		if (!prepare(pl, (enum tls_question)q, &unused))
 			continue;
 		pl->asking = (enum tls_question)q;
-		tls_audit_answer(pl, r, why);
+		answer_one(pl, r, why);
 	}
 	pl->asking = grp->last;
 }
 
-void
-tls_audit_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
-                 const char *why)
+static void
+answer_one(struct tls_audit_plan *pl, const struct tlshello_result *r,
+           const char *why)
 {
 	struct tls_audit *a = pl->a;
 	enum tls_question q = pl->asking;
 	struct tls_question_result qr;
 
-	if (q >= TLSQ_COUNT)
-		return;
-	if (pl->group >= 0) {
-		group_answer(pl, r, why);
-		return;
-	}
 	memset(&qr, 0, sizeof(qr));
 	if (!r || r->kind == TLSHELLO_KIND_NONE ||
 	    r->kind == TLSHELLO_KIND_NOT_TLS) {
@@ -720,6 +717,18 @@ tls_audit_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
 		return;
 	}
 	a->q[q] = qr;
+}
+
+void
+tls_audit_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
+                 const char *why)
+{
+	if (pl->asking >= TLSQ_COUNT)
+		return;
+	if (pl->group >= 0)
+		group_answer(pl, r, why);
+	else
+		answer_one(pl, r, why);
 }
 
 void
