@@ -120,21 +120,15 @@ static void
 put_remediation(FILE *out, const struct check *c)
 {
 	struct remediation rem;
-	const char *const *products;
-	size_t np;
 
 	if (!remediation_for(c, NULL, &rem))
 		return;
 	put_labelled(out, REF_INDENT, "fix:", rem.generic, FIX_INDENT);
-	products = remediation_products(&np);
-	for (size_t i = 0; i < np; i++) {
+	for (size_t i = 0; remediation_next_product(c, &i, &rem);) {
 		char label[64];
 
-		if (!remediation_for(c, products[i], &rem) ||
-		    rem.product_text == NULL)
-			continue;
 		snprintf(label, sizeof(label),
-		         "%s:", remediation_product_label(products[i]));
+		         "%s:", remediation_product_label(rem.product));
 		put_labelled(out, REF_INDENT, label, rem.product_text,
 		             FIX_INDENT);
 		put_labelled(out, FIX_INDENT, "source:", rem.product_cite,

@@ -47,9 +47,8 @@ char *
 sarif_help_text(const struct check *c)
 {
 	char *buf = NULL;
-	size_t len = 0, np;
+	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
-	const char *const *products = remediation_products(&np);
 	struct remediation rem;
 
 	if (m == NULL)
@@ -59,12 +58,10 @@ sarif_help_text(const struct check *c)
 		fprintf(m, "%s\n- %s", k ? "" : "\n\nReferences:", c->refs[k]);
 	if (remediation_for(c, NULL, &rem)) {
 		fprintf(m, "\n\nRemediation: %s", rem.generic);
-		for (size_t i = 0; i < np; i++)
-			if (remediation_for(c, products[i], &rem) &&
-			    rem.product_text)
-				fprintf(m, "\n- %s: %s (source: %s)",
-				        remediation_product_label(products[i]),
-				        rem.product_text, rem.product_cite);
+		for (size_t i = 0; remediation_next_product(c, &i, &rem);)
+			fprintf(m, "\n- %s: %s (source: %s)",
+			        remediation_product_label(rem.product),
+			        rem.product_text, rem.product_cite);
 	}
 	return finish(m, &buf);
 }
@@ -73,9 +70,8 @@ char *
 sarif_help_markdown(const struct check *c)
 {
 	char *buf = NULL;
-	size_t len = 0, np;
+	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
-	const char *const *products = remediation_products(&np);
 	struct remediation rem;
 
 	if (m == NULL)
@@ -90,14 +86,11 @@ sarif_help_markdown(const struct check *c)
 
 		fputs("\n\n**Remediation**\n\n", m);
 		put_md(m, rem.generic);
-		for (size_t i = 0; i < np; i++) {
-			if (!remediation_for(c, products[i], &rem) ||
-			    !rem.product_text)
-				continue;
+		for (size_t i = 0; remediation_next_product(c, &i, &rem);) {
 			/* a blank line before the list starts it */
 			fputs(first ? "\n\n- **" : "\n- **", m);
 			first = false;
-			put_md(m, remediation_product_label(products[i]));
+			put_md(m, remediation_product_label(rem.product));
 			fputs("**: ", m);
 			put_md(m, rem.product_text);
 			fputs(" *Source:* ", m);

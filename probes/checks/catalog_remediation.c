@@ -109,6 +109,17 @@ remediation_products(size_t *n_r)
 	return product_keys;
 }
 
+bool
+remediation_next_product(const struct check *c, size_t *cursor,
+                         struct remediation *out)
+{
+	while (*cursor < ARRAY_LEN(product_keys))
+		if (remediation_for(c, product_keys[(*cursor)++], out) &&
+		    out->product_text)
+			return true;
+	return false;
+}
+
 const char *
 remediation_product_label(const char *product)
 {

@@ -29,6 +29,12 @@ bool remediation_for(const struct check *c, const char *product,
  * --remediation). *n_r gets the count. */
 const char *const *remediation_products(size_t *n_r);
 
+/* The reports that list every product's advice walk them with this:
+ * starting from *cursor = 0, fills *out with the next product that has a
+ * row for check c and returns true; false when none is left. */
+bool remediation_next_product(const struct check *c, size_t *cursor,
+                              struct remediation *out);
+
 /* How a product key is shown to people ("dovecot" -> "Dovecot"); the key
  * itself when the catalog has no rows for it, NULL for NULL. */
 const char *remediation_product_label(const char *product);
