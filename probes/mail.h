@@ -42,6 +42,7 @@ enum mail_phase {
 	MAIL_PHASE_PREAMBLE_STARTTLS,
 	MAIL_PHASE_STARTTLS_SETTLE, /* a moment for bytes after the OK */
 	MAIL_PHASE_PREAMBLE_SETTLE,
+	MAIL_PHASE_CARRY_STARTTLS, /* a carrier's STARTTLS, hello behind */
 	MAIL_PHASE_DIALECT,
 };
 
@@ -157,6 +158,7 @@ struct mail_dialect {
 	[MAIL_PHASE_PLAIN_GREETING] = "cleartext greeting",                    \
 	[MAIL_PHASE_PREAMBLE_STARTTLS] = "reply to " starttls,                 \
 	[MAIL_PHASE_STARTTLS_SETTLE] = "bytes after the " starttls " " ok,     \
+	[MAIL_PHASE_CARRY_STARTTLS] = "reply to a pipelined " starttls,       \
 	[MAIL_PHASE_PREAMBLE_SETTLE] = "bytes after the " starttls " " ok
 
 /* The hooks every dialect defines, under these names. */
@@ -179,6 +181,7 @@ struct mail_dialect {
 	    .finish = mail_finish,                                             \
 	    .on_quiet = mail_on_quiet,                                         \
 	    .next_pass = starttls_next_pass,                                   \
+	    .carries_hello = starttls_carries_hello,                           \
 	    .early_data = (early),                                             \
 	}
 

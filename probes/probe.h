@@ -48,6 +48,16 @@ struct probe_options {
  * the plaintext preamble (greeting, STARTTLS) and asks for TLS; the
  * engine's row takes the connection from there. */
 #define PROBE_PASS_PREAMBLE 0x200
+/* Or'ed into a preamble pass with the number of one of the probe's own
+ * passes that carries_hello accepted (issue #13): the preamble is that
+ * pass's STARTTLS in its shape, with the engine's first TLS flight
+ * (probe_send_first_flight) pipelined where the pass would put its
+ * injected command. A TLS answer to it passes the pass's test; without
+ * one the engine runs the pass itself. */
+#define PROBE_PASS_CARRY 0x400
+/* The probe's own pass number, without the engine's flags. */
+#define PROBE_PASS_NUMBER(pass)                                                \
+	((pass) & ~(PROBE_PASS_PREAMBLE | PROBE_PASS_CARRY))
 
 struct probe_module {
 	const char *name;  /* "imap", "pop3" */
@@ -76,6 +86,9 @@ struct probe_module {
 	 * greeting or STARTTLS (CRLF included): what the engine sends as
 	 * TLS 1.3 early data. NULL: no early-data pass. */
 	const char *early_data;
+	/* May pass (from next_pass) run as a carrier of an engine TLS
+	 * pass (PROBE_PASS_CARRY)? NULL: never. */
+	bool (*carries_hello)(const struct endpoint_result *r, int pass);
 };
 
 /* Queues line (CRLF appended) for sending and records it in the
@@ -84,6 +97,9 @@ void probe_send(struct probe_ctx *c, const char *line);
 /* Queues bytes exactly as given (no CRLF appended): for probes that
  * test line-end handling. */
 void probe_send_raw(struct probe_ctx *c, const char *bytes);
+/* A carrier pass (PROBE_PASS_CARRY): queues the engine's first TLS
+ * flight, recorded in the transcript by its size only. */
+void probe_send_first_flight(struct probe_ctx *c);
 /* Sets how the next reply ends: the protocol's rule, or NULL for one
  * line (see scanner/engine/pingpong.h). */
 void probe_expect(struct probe_ctx *c, pp_endofresp end, const char *tag);

@@ -62,6 +62,15 @@ starttls_judge(struct endpoint_result *r, const struct starttls_outcome *o)
 		                    cmd);
 }
 
+bool
+starttls_carries_hello(const struct endpoint_result *r, int pass)
+{
+	const struct starttls_memo *m = r->probe_memo;
+
+	return m && !m->extra_suspected && pass >= PASS_INJECT_CRLF &&
+	       pass <= PASS_INJECT_SPLIT;
+}
+
 int
 starttls_next_pass(const struct endpoint_result *r,
                    const struct probe_options *o, int done)

@@ -48,6 +48,10 @@ struct starttls_memo {
 	bool implicit_tls_failed;
 };
 
+/* May injection pass carry an engine ClientHello (probe_module
+ * .carries_hello)? Not once the main pass saw bytes after its OK. */
+bool starttls_carries_hello(const struct endpoint_result *r, int pass);
+
 /* The next pass after done, for probe_module.next_pass. */
 int starttls_next_pass(const struct endpoint_result *r,
                        const struct probe_options *o, int done);

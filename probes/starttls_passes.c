@@ -49,12 +49,42 @@ send_injection(struct probe_ctx *c, int pass)
 	}
 }
 
+/* A carrier (issue #13): the injection pass's STARTTLS in its shape,
+ * with the engine's ClientHello where the injected command would go. A
+ * server that passes the test hands those bytes to TLS and answers
+ * with TLS (RFC 9051 §6.2.1), which the engine's pass reads. */
+static enum probe_step
+send_carrier(struct probe_ctx *c, int pass)
+{
+	struct mail_conv *m = mail_conv(c);
+	const struct mail_dialect *d = m->d;
+	char *line;
+
+	mail_set_phase(c, MAIL_PHASE_CARRY_STARTTLS);
+	if (d->tagged)
+		snprintf(m->tag, sizeof(m->tag), "%s", probe_new_tag(c));
+	line = xasprintf("%s%s%s%s", d->tagged ? m->tag : "",
+	                 d->tagged ? " " : "", d->words.starttls,
+	                 pass == PASS_INJECT_LF ? "\n" : "\r\n");
+	probe_expect(c, d->reply_end, d->tagged ? m->tag : NULL);
+	probe_send_raw(c, line);
+	free(line);
+	if (pass == PASS_INJECT_SPLIT)
+		probe_write_barrier(c);
+	probe_send_first_flight(c);
+	return PROBE_WAIT;
+}
+
 bool
 starttls_pass_greeted(struct probe_ctx *c, enum probe_step *step)
 {
 	const struct mail_dialect *d = mail_conv(c)->d;
 	int pass = probe_pass(c);
 
+	if (pass & PROBE_PASS_CARRY) {
+		*step = send_carrier(c, PROBE_PASS_NUMBER(pass));
+		return true;
+	}
 	if (pass & PROBE_PASS_PREAMBLE) {
 		*step = mail_command(c, MAIL_PHASE_PREAMBLE_STARTTLS,
 		                     d->words.starttls, d->reply_end);
@@ -215,6 +245,9 @@ starttls_pass_on_reply(struct probe_ctx *c, const struct pp_reply *r)
 		if (!m->d->reply_ok(r))
 			return PROBE_DONE;
 		return starttls_preamble_settle(c);
+	case MAIL_PHASE_CARRY_STARTTLS:
+		/* what follows the OK is the answer to the hello */
+		return m->d->reply_ok(r) ? PROBE_UPGRADE_TLS : PROBE_DONE;
 	default:
 		/* PREAMBLE_SETTLE: a whole line after the OK; the hello's
 		 * answer would mean nothing, the audit stops */

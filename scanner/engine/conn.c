@@ -40,6 +40,12 @@ conn_new_phase(struct conn *c)
 	double wait = c->sess.quiet_wait > 0 ? c->sess.quiet_wait
 	                                     : c->eng->opt->timeout_s;
 
+	/* a server that did not hand a carried hello to TLS is silent now;
+	 * one that did answers at once: a short wait tells them apart */
+	if (c->state == CONN_PASS && c->run.carry && !c->run.heard &&
+	    2 * c->eng->opt->probe.quiet_wait_s < wait)
+		wait = 2 * c->eng->opt->probe.quiet_wait_s;
+
 	c->phase_deadline = loop_now(c->eng->loop) + wait;
 	conn_arm(c);
 }
@@ -59,6 +65,11 @@ conn_finish(struct conn *c)
 		close(c->fd);
 		c->fd = -1;
 	}
+	if (c->session_live && c->run.carry)
+		session_note(&c->sess,
+		             c->run.s->carried
+		                 ? "TLS answered the pipelined ClientHello"
+		                 : "no TLS answer to the pipelined ClientHello");
 	if (c->session_live) {
 		/* the probe's finish() frees its state, whatever ended us */
 		session_io_error(&c->sess, "connection ended");
@@ -223,6 +234,8 @@ pass_open(struct conn *c)
 	const char *sni = ep->host_is_ip ? NULL : ep->host;
 
 	c->run.fd = c->fd;
+	if (c->run.carry)
+		c->run.nearly = session_take_input(&c->sess, &c->run.early);
 	if (!c->job.tls_pass->open(&c->run, c->eng->opt->tls, sni)) {
 		handshake_failed(c, "cannot create a TLS session");
 		return;
@@ -238,7 +251,13 @@ static void
 step_pass(struct conn *c)
 {
 	for (;;) {
-		switch (c->job.tls_pass->step(&c->run)) {
+		bool heard = c->run.heard;
+		enum tls_pass_io io = c->job.tls_pass->step(&c->run);
+
+		/* a carrier's answer began: the rest gets the full wait */
+		if (!heard && c->run.heard)
+			conn_new_phase(c);
+		switch (io) {
 		case TLS_PASS_WANT_READ:
 			watch_for(c, LOOP_READ);
 			return;
@@ -366,6 +385,9 @@ conn_connected(struct conn *c)
 	             (unsigned long)random() ^ (unsigned long)c->fd,
 	             c->job.pass, &c->eng->opt->probe);
 	c->session_live = true;
+	if (c->run.carry)
+		c->sess.first_flight = c->job.tls_pass->first_flight(
+		    &c->run, &c->sess.first_flight_len);
 	if (c->job.tls_pass &&
 	    c->res->endpoint.service->tls == TLS_MODE_IMPLICIT)
 		pass_open(c);
@@ -481,11 +503,26 @@ conn_start(struct engine *e, struct job job)
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
 	struct endpoint_result *r = &e->results[job.idx];
-	struct tls_pass_run run = {
-	    .pass = job.tls_pass, .r = r, .s = &e->scratch[job.idx], .fd = -1};
+	struct tls_pass_run run = {.pass = job.tls_pass,
+	                           .r = r,
+	                           .s = &e->scratch[job.idx],
+	                           .fd = -1,
+	                           .carry = job.pass & PROBE_PASS_CARRY,
+	                           .cfg = e->opt->tls,
+	                           .sni = r->endpoint.host_is_ip
+	                                      ? NULL
+	                                      : r->endpoint.host};
 
-	if (job.tls_pass && job.tls_pass->prepare &&
-	    !job.tls_pass->prepare(&run)) {
+	bool ready = !job.tls_pass || !job.tls_pass->prepare ||
+	             job.tls_pass->prepare(&run);
+
+	if (!ready && run.carry) {
+		/* nothing to carry after all: the probe's own pass */
+		job.pass = PROBE_PASS_NUMBER(job.pass);
+		job.tls_pass = NULL;
+		run.pass = NULL;
+		run.carry = false;
+	} else if (!ready) {
 		/* the row has nothing left to ask */
 		end_tls_passes(r);
 		release(e, job.idx);

@@ -46,6 +46,52 @@ plan_audit(struct engine *e, const struct job *job)
 	end_tls_passes(r);
 }
 
+/* The probe's pass on a fresh connection; an injection test carries an
+ * audit hello where it can (issue #13), which saves the hello its own
+ * connection. */
+static void
+push_probe_pass(struct engine *e, struct job next, int pass)
+{
+	struct endpoint_result *r = &e->results[next.idx];
+	const struct probe_module *pm = r->endpoint.service->probe;
+	struct tls_pass_opts o = {.depth = e->opt->tls_depth,
+	                          .budget = e->opt->tls_budget,
+	                          .passive = e->opt->probe.passive};
+
+	next.pass = pass;
+	next.tls_pass = NULL;
+	next.not_before = 0;
+	if (pm->carries_hello && pm->carries_hello(r, pass))
+		next.tls_pass = tls_pass_carrier(r, &e->scratch[next.idx], &o);
+	if (next.tls_pass)
+		next.pass = pass | PROBE_PASS_PREAMBLE | PROBE_PASS_CARRY;
+	push_job(e, next);
+}
+
+/* A carrier ended: a TLS answer passed its pass's test, and the probe
+ * plans on as after that pass; without one the pass runs itself, and
+ * the endpoint's later tests carry nothing. */
+static void
+plan_after_carrier(struct engine *e, const struct job *job)
+{
+	struct endpoint_result *r = &e->results[job->idx];
+	const struct probe_module *pm = r->endpoint.service->probe;
+	struct tls_pass_scratch *s = &e->scratch[job->idx];
+	int done = PROBE_PASS_NUMBER(job->pass);
+	int pass;
+
+	if (!s->carried) {
+		s->no_carry = true;
+		push_probe_pass(e, *job, done);
+		return;
+	}
+	pass = pm->next_pass(r, &e->opt->probe, done);
+	if (pass < 0)
+		plan_audit(e, job);
+	else
+		push_probe_pass(e, *job, pass);
+}
+
 /* What the endpoint needs next once a connection ended. */
 void
 plan_next(struct engine *e, const struct job *job)
@@ -57,6 +103,10 @@ plan_next(struct engine *e, const struct job *job)
 
 	if (scan_was_interrupted()) {
 		end_tls_passes(r);
+		return;
+	}
+	if (job->pass & PROBE_PASS_CARRY) {
+		plan_after_carrier(e, job);
 		return;
 	}
 	if (job->pass == PROBE_PASS_MAIN) {
@@ -80,7 +130,5 @@ plan_next(struct engine *e, const struct job *job)
 		plan_audit(e, job);
 		return;
 	}
-	next.pass = pass;
-	next.not_before = 0;
-	push_job(e, next);
+	push_probe_pass(e, next, pass);
 }

@@ -84,6 +84,7 @@ queue_output(struct session *s, const char *bytes, size_t n, bool crlf)
 		memcpy(s->out + s->outlen + n, "\r\n", 2);
 	s->outlen += total;
 	s->phase_seq++;
+	s->transcript_mark = s->transcript_len;
 	esc = escape_bytes(bytes, n, LINE_EVIDENCE_MAX);
 	transcript_add(s, s->tls_active ? "C(tls): " : "C: ", esc);
 	free(esc);
@@ -99,6 +100,45 @@ void
 probe_send_raw(struct probe_ctx *c, const char *bytes)
 {
 	queue_output((struct session *)c, bytes, strlen(bytes), false);
+}
+
+void
+probe_send_first_flight(struct probe_ctx *c)
+{
+	struct session *s = (struct session *)c;
+	char *what;
+	size_t from = s->outlen;
+
+	if (!s->first_flight)
+		return;
+	queue_output(s, (const char *)s->first_flight, s->first_flight_len,
+	             false);
+	/* the hello is binary: the transcript names it instead */
+	s->transcript_len = s->transcript_mark;
+	what = xasprintf("<TLS ClientHello, %zu bytes%s>", s->outlen - from,
+	                 s->out_barrier ? ", in a second write" : "");
+	transcript_add(s, "C: ", what);
+	free(what);
+}
+
+size_t
+session_take_input(struct session *s, unsigned char **bytes_r)
+{
+	size_t n = s->pp.len;
+
+	*bytes_r = NULL;
+	if (n == 0)
+		return 0;
+	*bytes_r = xmalloc(n);
+	memcpy(*bytes_r, s->pp.buf, n);
+	s->pp.len = 0;
+	return n;
+}
+
+void
+session_note(struct session *s, const char *text)
+{
+	transcript_add(s, "-- ", text);
 }
 
 void
@@ -249,7 +289,8 @@ finish(struct session *s, enum probe_end how)
 	s->probe->finish((struct probe_ctx *)s, how);
 	/* an audit pass's preamble is the same greeting and STARTTLS every
 	 * time: the report keeps the main and probe passes only */
-	if (!s->transcript || (s->pass & PROBE_PASS_PREAMBLE))
+	if (!s->transcript || ((s->pass & PROBE_PASS_PREAMBLE) &&
+	                       !(s->pass & PROBE_PASS_CARRY)))
 		return;
 	if (!s->res->transcript) {
 		/* sized to fit: a fleet keeps one per endpoint */
@@ -260,7 +301,8 @@ finish(struct session *s, enum probe_end how)
 	           2 * TRANSCRIPT_MAX) {
 		char *joined =
 		    xasprintf("%s-- pass %d, new connection --\n%s",
-		              s->res->transcript, s->pass, s->transcript);
+		              s->res->transcript, PROBE_PASS_NUMBER(s->pass),
+		              s->transcript);
 
 		free(s->res->transcript);
 		s->res->transcript = joined;

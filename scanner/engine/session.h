@@ -43,10 +43,14 @@ struct session {
 	char *transcript;
 	size_t transcript_len;
 	size_t transcript_cap;
+	size_t transcript_mark; /* where the last output's line starts */
 	int pass; /* PROBE_PASS_MAIN or a probe's own pass */
 	const struct probe_options *opts;
 	double quiet_wait;  /* > 0: listening for unsolicited data */
 	size_t out_barrier; /* > 0: send only this many bytes first */
+	/* a carrier pass's first TLS flight (the engine's, not owned) */
+	const unsigned char *first_flight;
+	size_t first_flight_len;
 };
 
 /* res must outlive the session; its endpoint must be set. seed makes the
@@ -70,6 +74,12 @@ void session_timeout(struct session *s);
 void session_quiet(struct session *s);
 void session_io_error(struct session *s, const char *why);
 
+/* Takes the bytes received but not read as replies (after a STARTTLS
+ * reply: the start of the TLS answer). Returns their number; *bytes_r
+ * is NULL when there are none. Caller frees. */
+size_t session_take_input(struct session *s, unsigned char **bytes_r);
+/* Adds an engine note ("-- ...") to the transcript. */
+void session_note(struct session *s, const char *text);
 /* Pending output; the I/O layer reports what it wrote. */
 const char *session_output(const struct session *s, size_t *n_r);
 void session_output_consumed(struct session *s, size_t n);

@@ -78,6 +78,17 @@ opened(struct tls_pass_run *x)
 
 /* --- the audit hello --------------------------------------------------- */
 
+/* The version of the main handshake, 0 for one below TLS 1.2 or none. */
+static uint16_t
+main_version(const struct endpoint_result *r)
+{
+	if (!r->tls.version)
+		return 0;
+	return strcmp(r->tls.version, "TLS1.3") == 0   ? TLS_VERSION_1_3
+	       : strcmp(r->tls.version, "TLS1.2") == 0 ? TLS_VERSION_1_2
+	                                               : 0;
+}
+
 /* After the probe's own passes and the extras: the TLS audit, one hello
  * per connection, until every question is answered. */
 static bool
@@ -87,10 +98,7 @@ hello_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
 	if (!r->tls_audit) {
 		r->tls_audit = xcalloc(1, sizeof(*r->tls_audit));
 		tls_audit_init(r->tls_audit, o->depth, o->budget,
-		               r->tls.version &&
-		                       strcmp(r->tls.version, "TLS1.3") == 0
-		                   ? TLS_VERSION_1_3
-		                   : 0);
+		               main_version(r));
 		s->audit = tls_audit_plan_new(r->tls_audit);
 	}
 	return !r->tls_audit->aborted;
@@ -103,10 +111,12 @@ hello_prepare(struct tls_pass_run *x)
 	struct hello_io *hello;
 	uint8_t seed[TLSHELLO_SEED_LEN];
 
+	if (x->carry)
+		x->s->carried = false;
 	for (size_t i = 0; i < sizeof(seed); i++)
 		seed[i] = (uint8_t)random();
 	hello = xcalloc(1, sizeof(*hello));
-	hello->len = tls_audit_next(
+	hello->len = (x->carry ? tls_audit_next_carrier : tls_audit_next)(
 	    x->s->audit, r->endpoint.host_is_ip ? NULL : r->endpoint.host, seed,
 	    hello->out, sizeof(hello->out));
 	if (hello->len == 0) {
@@ -119,13 +129,46 @@ hello_prepare(struct tls_pass_run *x)
 	return true;
 }
 
+static const uint8_t *
+hello_first_flight(struct tls_pass_run *x, size_t *len)
+{
+	*len = x->hello->len;
+	return x->hello->out;
+}
+
 static bool
 hello_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
 {
 	(void)cfg;
 	(void)sni;
 	x->stage = TLS_PASS_EXCHANGE;
+	if (x->carry)
+		x->hello->sent = x->hello->len; /* the preamble sent it */
 	return true;
+}
+
+/* The answer is in. A carried hello's answer counts only if TLS gave
+ * it (a ServerHello or an alert): then the pipelined bytes reached the
+ * TLS layer, not the command parser, and the injection test is passed
+ * too. Anything else (no record, not TLS) may be the pipelining's doing:
+ * the question is asked again on a connection of its own, and the
+ * injection test runs as before. */
+static void
+hello_answered(struct tls_pass_run *x, const char *why)
+{
+	struct hello_io *h = x->hello;
+	enum tlshello_kind k = h->parser.r.kind;
+
+	h->answered = true;
+	if (x->carry) {
+		x->s->carried = k != TLSHELLO_KIND_NONE &&
+		                k != TLSHELLO_KIND_NOT_TLS && !why;
+		if (!x->s->carried) {
+			tls_audit_unask(x->s->audit);
+			return;
+		}
+	}
+	tls_audit_answer(x->s->audit, &h->parser.r, why);
 }
 
 /* Writes the ClientHello, then feeds the answer to the parser until it
@@ -135,6 +178,19 @@ hello_step(struct tls_pass_run *x)
 {
 	struct hello_io *h = x->hello;
 	uint8_t buf[READ_CHUNK];
+
+	if (x->nearly > 0) {
+		int st = tlshello_parser_feed(&h->parser, x->early, x->nearly);
+
+		x->heard = true;
+		x->nearly = 0;
+		if (st != TLSHELLO_NEED_MORE) {
+			hello_answered(x, st == TLSHELLO_ERROR
+			                      ? h->parser.error
+			                      : NULL);
+			return TLS_PASS_DONE;
+		}
+	}
 
 	while (h->sent < h->len) {
 		ssize_t w = send(x->fd, h->out + h->sent, h->len - h->sent,
@@ -156,21 +212,18 @@ hello_step(struct tls_pass_run *x)
 			return TLS_PASS_WANT_READ;
 		if (n <= 0) {
 			/* the parser may have enough: an alert then close */
-			if (h->parser.r.kind != TLSHELLO_KIND_NONE) {
-				tls_audit_answer(x->s->audit, &h->parser.r,
-				                 NULL);
-				h->answered = true;
-			} else {
+			if (h->parser.r.kind != TLSHELLO_KIND_NONE)
+				hello_answered(x, NULL);
+			else
 				x->why = "connection closed";
-			}
 			return TLS_PASS_DONE;
 		}
+		x->heard = true;
 		st = tlshello_parser_feed(&h->parser, buf, (size_t)n);
 		if (st == TLSHELLO_NEED_MORE)
 			continue;
-		tls_audit_answer(x->s->audit, &h->parser.r,
-		                 st == TLSHELLO_ERROR ? h->parser.error : NULL);
-		h->answered = true;
+		hello_answered(x,
+		               st == TLSHELLO_ERROR ? h->parser.error : NULL);
 		return TLS_PASS_DONE;
 	}
 }
@@ -178,7 +231,12 @@ hello_step(struct tls_pass_run *x)
 static void
 hello_finish(struct tls_pass_run *x)
 {
-	if (x->hello && !x->hello->answered && x->r->tls_audit) {
+	if (x->hello && !x->hello->answered && x->r->tls_audit && x->carry) {
+		/* no TLS answer: the question and the injection test go
+		 * back to connections of their own */
+		x->s->carried = false;
+		tls_audit_unask(x->s->audit);
+	} else if (x->hello && !x->hello->answered && x->r->tls_audit) {
 		/* the preamble failed, or the peer went away silently */
 		if (x->stage == TLS_PASS_EXCHANGE)
 			tls_audit_answer(x->s->audit, NULL,
@@ -189,7 +247,12 @@ hello_finish(struct tls_pass_run *x)
 	}
 	free(x->hello);
 	x->hello = NULL;
+	free(x->early);
+	x->early = NULL;
+	x->nearly = 0;
 }
+
+
 
 /* --- the handshake without SNI ----------------------------------------- */
 
@@ -264,18 +327,25 @@ no_sni_finish(struct tls_pass_run *x)
 
 /* An active extra, also before the audit: a renegotiation on a TLS 1.2
  * session. */
-static bool
-reneg_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
-             const struct tls_pass_opts *o)
+/* Claims the renegotiation for the next connection. */
+static void
+reneg_claim(struct endpoint_result *r, struct tls_pass_scratch *s)
 {
-	if (!reneg_due(r, o))
-		return false;
 	r->reneg.tried = true;
 	/* one connection for both: a TLS 1.2 handshake without SNI shows
 	 * the default certificate, then renegotiates (issue #13) */
 	s->reneg_no_sni = !s->alone && no_sni_due(r);
 	if (s->reneg_no_sni)
 		r->no_sni.tried = true;
+}
+
+static bool
+reneg_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
+             const struct tls_pass_opts *o)
+{
+	if (!reneg_due(r, o))
+		return false;
+	reneg_claim(r, s);
 	return true;
 }
 
@@ -297,6 +367,24 @@ reneg_no_sni_failed(struct tls_pass_run *x)
 	x->s->alone = true;
 	x->r->no_sni.tried = false;
 	x->r->reneg.tried = false;
+}
+
+/* A carried connection got no TLS answer: what it claimed or recorded
+ * goes back. */
+static void
+forget_reneg(struct tls_pass_run *x)
+{
+	struct endpoint_result *r = x->r;
+
+	free(r->reneg.detail);
+	memset(&r->reneg, 0, sizeof(r->reneg));
+	if (x->s->reneg_no_sni || !r->no_sni.done) {
+		free(r->no_sni.error);
+		r->no_sni.error = NULL;
+		r->no_sni.tried = false;
+	}
+	x->s->reneg_no_sni = false;
+	x->s->alone = false;
 }
 
 /* Sets the renegotiation verdict unless one is set. */
@@ -462,6 +550,67 @@ reneg_finish(struct tls_pass_run *x)
 	}
 }
 
+/* --- the renegotiation connection, carried ------------------------------ */
+
+/* Behind an injection test (issue #13): the same connection, its GnuTLS
+ * ClientHello made before connecting and pipelined behind STARTTLS. */
+static bool
+carried_reneg_prepare(struct tls_pass_run *x)
+{
+	x->s->carried = false;
+	reneg_claim(x->r, x->s);
+	x->tls = tls_conn_new_carried_tls12(
+	    x->cfg, x->s->reneg_no_sni ? NULL : x->sni);
+	if (x->tls)
+		return true;
+	forget_reneg(x);
+	return false;
+}
+
+static const uint8_t *
+carried_reneg_first_flight(struct tls_pass_run *x, size_t *len)
+{
+	return tls_conn_first_flight(x->tls, len);
+}
+
+static bool
+carried_reneg_open(struct tls_pass_run *x, struct tls_config *cfg,
+                   const char *sni)
+{
+	(void)cfg;
+	(void)sni;
+	tls_conn_attach(x->tls, x->fd, x->early, x->nearly);
+	x->early = NULL;
+	x->nearly = 0;
+	return opened(x);
+}
+
+static enum tls_pass_io
+carried_reneg_step(struct tls_pass_run *x)
+{
+	enum tls_pass_io io = reneg_step(x);
+
+	if (x->tls) {
+		x->heard = tls_conn_heard(x->tls);
+		x->s->carried = tls_conn_answered_tls(x->tls);
+	}
+	return io;
+}
+
+/* Without a TLS answer nothing this connection showed counts: the two
+ * questions are asked again as if it never happened. */
+static void
+carried_reneg_finish(struct tls_pass_run *x)
+{
+	if (x->s->carried) {
+		reneg_finish(x);
+		return;
+	}
+	tls_conn_free(x->tls);
+	x->tls = NULL;
+	forget_reneg(x);
+}
+
 /* --- early data (0-RTT) ------------------------------------------------ */
 
 /* An active extra, after the renegotiation: early data with the main
@@ -583,6 +732,41 @@ static const struct tls_pass hello_pass = {
     .finish = hello_finish,
     .timeout_why = "no answer to the ClientHello (timeout)",
 };
+
+static const struct tls_pass tls_pass_carried_hello = {
+    .name = "audit-hello-carried",
+    .wanted = hello_wanted,
+    .prepare = hello_prepare,
+    .open = hello_open,
+    .step = hello_step,
+    .finish = hello_finish,
+    .timeout_why = "no answer to the ClientHello (timeout)",
+    .first_flight = hello_first_flight,
+};
+
+static const struct tls_pass carried_reneg_pass = {
+    .name = "renegotiation-carried",
+    .wanted = reneg_wanted,
+    .prepare = carried_reneg_prepare,
+    .open = carried_reneg_open,
+    .step = carried_reneg_step,
+    .finish = carried_reneg_finish,
+    .first_flight = carried_reneg_first_flight,
+};
+
+const struct tls_pass *
+tls_pass_carrier(struct endpoint_result *r, struct tls_pass_scratch *s,
+                 const struct tls_pass_opts *o)
+{
+	if (o->depth == TLS_DEPTH_OFF || o->passive || s->no_carry ||
+	    !r->tls.handshake_done)
+		return NULL;
+	if (hello_wanted(r, s, o) && tls_audit_has_carrier(s->audit))
+		return &tls_pass_carried_hello;
+	if (reneg_due(r, o) && !s->alone)
+		return &carried_reneg_pass;
+	return NULL;
+}
 
 /* the default certificate and the active extras come before the audit */
 const struct tls_pass *const tls_passes[] = {&no_sni_pass, &reneg_pass,

@@ -36,6 +36,11 @@ struct tls_pass_scratch {
 	 * has its own connection as before (issue #13) */
 	bool reneg_no_sni;
 	bool alone;
+	/* injection tests carry audit hellos (issue #13): the last one's
+	 * hello was answered by TLS; no_carry: one was not, so the rest
+	 * go without */
+	bool carried;
+	bool no_carry;
 };
 
 void tls_pass_scratch_free(struct tls_pass_scratch *s);
@@ -69,6 +74,17 @@ struct tls_pass_run {
 	const char *why;        /* why the exchange ended unanswered */
 	bool reneg_started;     /* the new ClientHello is on its way */
 	bool greeting_read;     /* implicit TLS: application data came first */
+	/* a carrier: the preamble pipelined the row's first flight behind
+	 * STARTTLS, shaped as an injection test (probes/probe.h); early
+	 * holds what arrived behind the STARTTLS reply, the start of the
+	 * answer */
+	bool carry;
+	bool heard; /* a carrier's answer began */
+	uint8_t *early;
+	size_t nearly;
+	/* for prepare: the engine's TLS settings and the name to send */
+	struct tls_config *cfg;
+	const char *sni;
 };
 
 struct tls_pass {
@@ -89,10 +105,21 @@ struct tls_pass {
 	void (*finish)(struct tls_pass_run *x);
 	/* x->why when --timeout ends the exchange (NULL: finish knows). */
 	const char *timeout_why;
+	/* After prepare, for a carrier: the first flight the preamble
+	 * pipelines behind STARTTLS. NULL: the row cannot be carried. */
+	const uint8_t *(*first_flight)(struct tls_pass_run *x, size_t *len);
 };
 
 /* The rows, in the order the planner asks them; NULL-terminated. */
 extern const struct tls_pass *const tls_passes[];
+
+/* The row r's next injection test can carry (issue #13), or NULL: an
+ * audit hello with a question a server is expected to accept
+ * (tls_audit_next_carrier), else the renegotiation connection; none
+ * once a carrier of r went without a TLS answer. */
+const struct tls_pass *tls_pass_carrier(struct endpoint_result *r,
+                                        struct tls_pass_scratch *s,
+                                        const struct tls_pass_opts *o);
 
 /* The main connection of r is over: what the rows keep from its session
  * (the TLS 1.3 ticket early data resumes). */

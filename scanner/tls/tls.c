@@ -7,8 +7,10 @@
 #include "scanner/tls/tls.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -42,11 +44,25 @@ struct tls_config {
 	struct certinfo_trust trust;
 };
 
+/* The transport of a carried session (tls_conn_new_carried_tls12): its
+ * first flight is kept for the preamble, what arrived behind the
+ * STARTTLS reply is read before the socket. */
+struct carried_io {
+	int fd; /* -1 while the first flight is made */
+	unsigned char *flight;
+	size_t flight_len;
+	unsigned char *pre;
+	size_t pre_len, pre_off;
+	unsigned char first[2]; /* the first bytes received */
+	size_t nfirst;
+};
+
 struct tls_conn {
 	struct tls_config *cfg;
 	gnutls_session_t session;
 	int last_error;
 	char *error_text;
+	struct carried_io *carried;
 };
 
 struct tls_config *
@@ -151,7 +167,142 @@ tls_conn_free(struct tls_conn *t)
 		return;
 	gnutls_deinit(t->session);
 	free(t->error_text);
+	if (t->carried) {
+		free(t->carried->flight);
+		free(t->carried->pre);
+		free(t->carried);
+	}
 	free(t);
+}
+
+static ssize_t
+carried_push(gnutls_transport_ptr_t ptr, const void *data, size_t n)
+{
+	struct tls_conn *t = ptr;
+	struct carried_io *io = t->carried;
+	ssize_t w;
+
+	if (io->fd < 0) {
+		io->flight = xreallocarray(io->flight, io->flight_len + n, 1);
+		memcpy(io->flight + io->flight_len, data, n);
+		io->flight_len += n;
+		return (ssize_t)n;
+	}
+	w = send(io->fd, data, n, MSG_NOSIGNAL);
+	if (w < 0)
+		gnutls_transport_set_errno(t->session, errno);
+	return w;
+}
+
+static void
+note_first(struct carried_io *io, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n && io->nfirst < sizeof(io->first); i++)
+		io->first[io->nfirst++] = p[i];
+}
+
+static ssize_t
+carried_pull(gnutls_transport_ptr_t ptr, void *buf, size_t n)
+{
+	struct tls_conn *t = ptr;
+	struct carried_io *io = t->carried;
+	ssize_t r;
+
+	if (io->pre_off < io->pre_len) {
+		size_t k = io->pre_len - io->pre_off;
+
+		if (k > n)
+			k = n;
+		memcpy(buf, io->pre + io->pre_off, k);
+		io->pre_off += k;
+		note_first(io, buf, k);
+		return (ssize_t)k;
+	}
+	if (io->fd < 0) {
+		gnutls_transport_set_errno(t->session, EAGAIN);
+		return -1;
+	}
+	r = recv(io->fd, buf, n, 0);
+	if (r < 0)
+		gnutls_transport_set_errno(t->session, errno);
+	else
+		note_first(io, buf, (size_t)r);
+	return r;
+}
+
+static int
+carried_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
+{
+	struct tls_conn *t = ptr;
+	struct carried_io *io = t->carried;
+	struct pollfd p = {.fd = io->fd, .events = POLLIN};
+
+	(void)ms; /* non-blocking: the event loop waits, not GnuTLS */
+	if (io->pre_off < io->pre_len)
+		return 1;
+	if (io->fd < 0)
+		return 0;
+	return poll(&p, 1, 0);
+}
+
+struct tls_conn *
+tls_conn_new_carried_tls12(struct tls_config *cfg, const char *sni)
+{
+	struct tls_conn *t = conn_new(cfg, -1, sni, 0, cfg->tls12_priority);
+	int rc;
+
+	if (!t)
+		return NULL;
+	t->carried = xcalloc(1, sizeof(*t->carried));
+	t->carried->fd = -1;
+	gnutls_transport_set_ptr(t->session, t);
+	gnutls_transport_set_push_function(t->session, carried_push);
+	gnutls_transport_set_pull_function(t->session, carried_pull);
+	gnutls_transport_set_pull_timeout_function(t->session,
+	                                           carried_pull_timeout);
+	/* writes the ClientHello, then finds nothing to read */
+	rc = gnutls_handshake(t->session);
+	if (rc != GNUTLS_E_AGAIN || t->carried->flight_len == 0) {
+		tls_conn_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+const unsigned char *
+tls_conn_first_flight(const struct tls_conn *t, size_t *len)
+{
+	*len = t->carried ? t->carried->flight_len : 0;
+	return t->carried ? t->carried->flight : NULL;
+}
+
+void
+tls_conn_attach(struct tls_conn *t, int fd, unsigned char *pre, size_t n)
+{
+	struct carried_io *io = t->carried;
+
+	io->fd = fd;
+	free(io->pre);
+	io->pre = pre;
+	io->pre_len = n;
+	io->pre_off = 0;
+}
+
+bool
+tls_conn_heard(const struct tls_conn *t)
+{
+	return t->carried && t->carried->nfirst > 0;
+}
+
+bool
+tls_conn_answered_tls(const struct tls_conn *t)
+{
+	const struct carried_io *io = t->carried;
+
+	/* a handshake or alert record header: 0x16/0x15, then 0x03 */
+	return io && io->nfirst == 2 &&
+	       (io->first[0] == 0x16 || io->first[0] == 0x15) &&
+	       io->first[1] == 0x03;
 }
 
 static enum tls_io

@@ -70,6 +70,22 @@ void tls_conn_facts(struct tls_conn *t, struct tls_facts *out);
 struct tls_conn *tls_conn_new_tls12(struct tls_config *cfg, int fd,
                                     const char *sni);
 bool tls_conn_is_tls12(struct tls_conn *t);
+
+/* The TLS 1.2 session, carried (issue #13): its ClientHello is made
+ * before there is a connection (tls_conn_first_flight), for a STARTTLS
+ * preamble to pipeline; tls_conn_attach then gives it the fd and the n
+ * bytes (pre, malloc'd, taken) that arrived behind the STARTTLS reply.
+ * NULL if GnuTLS made no ClientHello. */
+struct tls_conn *tls_conn_new_carried_tls12(struct tls_config *cfg,
+                                            const char *sni);
+const unsigned char *tls_conn_first_flight(const struct tls_conn *t,
+                                           size_t *len);
+void tls_conn_attach(struct tls_conn *t, int fd, unsigned char *pre,
+                     size_t n);
+/* A carried session received a byte / began with a TLS handshake or
+ * alert record. */
+bool tls_conn_heard(const struct tls_conn *t);
+bool tls_conn_answered_tls(const struct tls_conn *t);
 /* The server sent renegotiation_info (RFC 5746): without it GnuTLS will
  * not renegotiate. */
 bool tls_conn_safe_renegotiation(struct tls_conn *t);

@@ -132,6 +132,13 @@ tls_audit_init(struct tls_audit *a, enum tls_depth depth, unsigned budget,
 	a->nversions = 5;
 	for (size_t i = 0; i < 5; i++)
 		a->by_version[i].version = order[i];
+	if (main_version == TLS_VERSION_1_3) {
+		a->q[TLSQ_TLS13].answer = TLSA_ACCEPTED;
+		a->q[TLSQ_TLS13].version = TLS_VERSION_1_3;
+		snprintf(a->q[TLSQ_TLS13].detail,
+		         sizeof(a->q[TLSQ_TLS13].detail),
+		         "negotiated by the main handshake");
+	}
 }
 
 struct tls_audit_plan *
@@ -143,6 +150,7 @@ tls_audit_plan_new(struct tls_audit *a)
 	pl->enum_version = -1;
 	pl->asking = TLSQ_COUNT;
 	pl->group = -1;
+	pl->resume = -1;
 	pl->offered = xcalloc(TLSAUDIT_MAX_OFFER, sizeof(*pl->offered));
 	return pl;
 }
@@ -300,14 +308,8 @@ prepare(struct tls_audit_plan *pl, enum tls_question q,
 	p->scsv_renegotiation = false;
 	switch (q) {
 	case TLSQ_TLS13:
-		if (a->main_version == TLS_VERSION_1_3) {
-			/* the main handshake already answered this */
-			a->q[q].answer = TLSA_ACCEPTED;
-			a->q[q].version = TLS_VERSION_1_3;
-			snprintf(a->q[q].detail, sizeof(a->q[q].detail),
-			         "negotiated by the main handshake");
-			return false;
-		}
+		if (a->main_version == TLS_VERSION_1_3)
+			return false; /* answered by the main handshake */
 		v = TLS_VERSION_1_3;
 		offer_tls13(pl, p);
 		break;
@@ -550,6 +552,10 @@ tls_audit_next(struct tls_audit_plan *pl, const char *sni, const uint8_t *seed,
 		bool ask;
 		size_t len;
 
+		/* a carried question was asked out of turn */
+		if (g < 0 && q != TLSQ_ENUMERATE &&
+		    a->q[q].answer != TLSA_UNASKED)
+			continue;
 		if (g >= 0) {
 			pl->groups_asked |= 1u << g;
 			ask = prepare_group(pl, g, &p);
@@ -594,6 +600,90 @@ tls_audit_next(struct tls_audit_plan *pl, const char *sni, const uint8_t *seed,
 	}
 	pl->asking = TLSQ_COUNT;
 	return 0;
+}
+
+/* The questions a hello behind an injection test may carry, in order:
+ * a server that took the main handshake normally takes their hellos. */
+static const enum tls_question carried_questions[] = {TLSQ_TLS12, TLSQ_ALPN};
+
+/* The next question a carried hello may ask, prepared in p; -1 if
+ * none. */
+static int
+next_carried(struct tls_audit_plan *pl, struct tlshello_params *p)
+{
+	struct tls_audit *a = pl->a;
+
+	if (a->aborted || a->depth == TLS_DEPTH_OFF || pl->resume >= 0 ||
+	    a->used >= a->budget)
+		return -1;
+	for (size_t i = 0; i < sizeof(carried_questions) /
+	                           sizeof(carried_questions[0]);
+	     i++) {
+		enum tls_question q = carried_questions[i];
+
+		/* TLS 1.2 is only a safe bet after a main handshake at 1.2
+		 * or 1.3 */
+		if (q == TLSQ_TLS12 && a->main_version != TLS_VERSION_1_3 &&
+		    a->main_version != TLS_VERSION_1_2)
+			continue;
+		if (a->q[q].answer == TLSA_UNASKED && prepare(pl, q, p))
+			return (int)q;
+	}
+	return -1;
+}
+
+bool
+tls_audit_has_carrier(struct tls_audit_plan *pl)
+{
+	struct tlshello_params p;
+
+	return next_carried(pl, &p) >= 0;
+}
+
+size_t
+tls_audit_next_carrier(struct tls_audit_plan *pl, const char *sni,
+                       const uint8_t *seed, uint8_t *out, size_t cap)
+{
+	struct tlshello_params p;
+	int q = next_carried(pl, &p);
+	size_t len;
+
+	if (q < 0)
+		return 0;
+	p.suites = pl->offered;
+	p.nsuites = pl->noffered;
+	p.sni = sni;
+	p.seed = seed;
+	len = tlshello_build(out, cap, &p);
+	if (len == 0)
+		return 0;
+	pl->resume = (int)pl->asking;
+	pl->asking = (enum tls_question)q;
+	pl->group = -1;
+	pl->a->used++;
+	return len;
+}
+
+/* A carried question is over: the cursor goes back where it was. */
+static void
+resume_cursor(struct tls_audit_plan *pl)
+{
+	if (pl->resume < 0)
+		return;
+	pl->asking = (enum tls_question)pl->resume;
+	pl->resume = -1;
+}
+
+void
+tls_audit_unask(struct tls_audit_plan *pl)
+{
+	struct tls_audit *a = pl->a;
+
+	if (pl->resume < 0 || pl->asking >= TLSQ_COUNT)
+		return;
+	memset(&a->q[pl->asking], 0, sizeof(a->q[pl->asking]));
+	a->used--;
+	resume_cursor(pl);
 }
 
 static bool
@@ -729,6 +819,7 @@ tls_audit_answer(struct tls_audit_plan *pl, const struct tlshello_result *r,
 		group_answer(pl, r, why);
 	else
 		answer_one(pl, r, why);
+	resume_cursor(pl);
 }
 
 void

@@ -42,6 +42,9 @@ struct tls_audit_plan {
 	uint16_t asking_version;
 	uint16_t *offered; /* TLSAUDIT_MAX_OFFER */
 	size_t noffered;
+	/* a carried question (tls_audit_next_carrier) is in flight: the
+	 * cursor to go back to once it is answered or unasked; -1 if none */
+	int resume;
 };
 
 void tls_audit_init(struct tls_audit *a, enum tls_depth depth, unsigned budget,
@@ -58,6 +61,19 @@ void tls_audit_plan_free(struct tls_audit_plan *pl);
 size_t tls_audit_next(struct tls_audit_plan *pl, const char *sni,
                       const uint8_t *seed, uint8_t *out, size_t cap);
 
+/* Like tls_audit_next, but for a hello pipelined behind STARTTLS in an
+ * injection test (issue #13): only a question a server that took the
+ * main handshake is expected to accept (TLS 1.2, then ALPN), so that its
+ * answer is a TLS record, asked out of turn and skipped when the cursor
+ * gets to it. 0 when no such question is left. */
+size_t tls_audit_next_carrier(struct tls_audit_plan *pl, const char *sni,
+                              const uint8_t *seed, uint8_t *out, size_t cap);
+/* Is such a question left? */
+bool tls_audit_has_carrier(struct tls_audit_plan *pl);
+/* The carried question in flight got no answer that can be trusted (no
+ * TLS record came back): forget it was asked, and give its connection
+ * back to the budget; the cursor asks it again in turn. */
+void tls_audit_unask(struct tls_audit_plan *pl);
 /* The server's reply to the hello in flight (kind and fields from the
  * parser), or NULL with why when there was none (closed, timeout). */
 void tls_audit_answer(struct tls_audit_plan *pl,

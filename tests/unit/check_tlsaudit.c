@@ -212,6 +212,87 @@ START_TEST(test_full_depth_enumerates)
 }
 END_TEST
 
+/* The audit with up to ncarried hellos carried by injection tests
+ * first (issue #13); unask_first: the first carrier got no TLS answer. */
+static void
+run_carried(struct tls_audit *a, struct model *m, unsigned ncarried,
+            bool unask_first)
+{
+	struct tls_audit_plan *pl;
+	uint8_t seed[TLSHELLO_SEED_LEN] = {1};
+	uint8_t out[2048];
+	size_t len;
+
+	tls_audit_init(a, TLS_DEPTH_QUICK, 80, TLS_VERSION_1_3);
+	pl = tls_audit_plan_new(a);
+	if (unask_first) {
+		ck_assert(tls_audit_has_carrier(pl));
+		ck_assert_uint_gt(tls_audit_next_carrier(pl, "mail.example",
+		                                         seed, out,
+		                                         sizeof(out)),
+		                  0);
+		tls_audit_unask(pl);
+		ck_assert_uint_eq(a->used, 0);
+	}
+	for (unsigned i = 0; i < ncarried; i++) {
+		len = tls_audit_next_carrier(pl, "mail.example", seed, out,
+		                             sizeof(out));
+		ck_assert_uint_gt(len, 0);
+		answer(pl, m, out, len);
+	}
+	/* only TLS 1.2 and ALPN may be carried */
+	ck_assert(!tls_audit_has_carrier(pl) || ncarried < 2);
+	while ((len = tls_audit_next(pl, "mail.example", seed, out,
+	                             sizeof(out))) > 0)
+		answer(pl, m, out, len);
+	tls_audit_plan_free(pl);
+	ck_assert_uint_eq(a->used, m->hellos);
+}
+
+static void
+assert_same_answers(const struct tls_audit *x, const struct tls_audit *y)
+{
+	ck_assert_uint_eq(x->used, y->used);
+	for (int q = 0; q < TLSQ_COUNT; q++) {
+		ck_assert_int_eq(x->q[q].answer, y->q[q].answer);
+		ck_assert_str_eq(x->q[q].detail, y->q[q].detail);
+		ck_assert_uint_eq(x->q[q].suite, y->q[q].suite);
+	}
+	for (int v = 0; v < 5; v++)
+		ck_assert_uint_eq(x->by_version[v].n, y->by_version[v].n);
+}
+
+/* Questions carried out of turn get the answers asked in turn would. */
+START_TEST(test_carried_questions_same_answers)
+{
+	struct model m0 = {TLS_VERSION_1_2, TLS_VERSION_1_3, modern, 4, 0};
+	struct model m1 = m0, m2 = m0;
+	struct tls_audit plain, carried, unasked;
+
+	run_audit(&plain, &m0, TLS_DEPTH_QUICK, TLS_VERSION_1_3);
+	run_carried(&carried, &m1, 2, false);
+	assert_same_answers(&plain, &carried);
+	ck_assert_str_eq(carried.q[TLSQ_ALPN].detail,
+	                 "TLS1.3 TLS_AES_128_GCM_SHA256");
+	/* a carrier without a TLS answer leaves no trace */
+	run_carried(&unasked, &m2, 1, true);
+	assert_same_answers(&plain, &unasked);
+}
+END_TEST
+
+/* After a main handshake below TLS 1.2 no hello is a safe bet. */
+START_TEST(test_no_carrier_for_legacy_main)
+{
+	struct tls_audit a;
+	struct tls_audit_plan *pl;
+
+	tls_audit_init(&a, TLS_DEPTH_QUICK, 80, 0);
+	pl = tls_audit_plan_new(&a);
+	ck_assert(!tls_audit_has_carrier(pl));
+	tls_audit_plan_free(pl);
+}
+END_TEST
+
 Suite *
 tlsaudit_suite(void)
 {
@@ -223,6 +304,8 @@ tlsaudit_suite(void)
 	tcase_add_test(tc, test_legacy_group_split);
 	tcase_add_test(tc, test_legacy_versions_split);
 	tcase_add_test(tc, test_full_depth_enumerates);
+	tcase_add_test(tc, test_carried_questions_same_answers);
+	tcase_add_test(tc, test_no_carrier_for_legacy_main);
 	suite_add_tcase(s, tc);
 	return s;
 }
