@@ -475,7 +475,8 @@ cli_parse(int argc, char **argv, struct cli_options *o)
 	o->command = CLI_SCAN;
 	o->timeout_s = 10;
 	o->concurrency = 64;
-	o->max_per_host = 2;
+	/* a mail client keeps about as many (Thunderbird: 5 per server) */
+	o->max_per_host = 4;
 	o->retries = 2;
 	o->tls_depth = TLS_DEPTH_QUICK;
 	o->fail_on = SEV_HIGH;

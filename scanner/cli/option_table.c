@@ -55,7 +55,7 @@ static const struct cli_opt scan_opts[] = {
         .id = O_MAX_PER_HOST,
         .name = "--max-per-host",
         .arg = "N",
-        .help = "connections at once to one address (default 2)",
+        .help = "connections at once to one address (default 4)",
     },
     {
         .id = O_FORMAT,

@@ -17,6 +17,7 @@
 #define READ_CHUNK 4096
 
 static void conn_pump(struct conn *c);
+static void step_pass(struct conn *c);
 
 static struct tls_facts *
 conn_tls_facts(struct conn *c)
@@ -33,6 +34,13 @@ conn_arm(struct conn *c)
 	loop_timer_arm(c->eng->loop, &c->timer, d);
 }
 
+static bool
+carrier_listening(const struct conn *c)
+{
+	return c->state == CONN_PASS && c->run.carry && !c->run.heard &&
+	       !c->run.resent;
+}
+
 /* A new phase starts: a fresh deadline for it. */
 static void
 conn_new_phase(struct conn *c)
@@ -40,14 +48,31 @@ conn_new_phase(struct conn *c)
 	double wait = c->sess.quiet_wait > 0 ? c->sess.quiet_wait
 	                                     : c->eng->opt->timeout_s;
 
-	/* a server that did not hand a carried hello to TLS is silent now;
-	 * one that did answers at once: a short wait tells them apart */
-	if (c->state == CONN_PASS && c->run.carry && !c->run.heard &&
-	    2 * c->eng->opt->probe.quiet_wait_s < wait)
-		wait = 2 * c->eng->opt->probe.quiet_wait_s;
+	/* the wait starts once the STARTTLS reply is in: a server that
+	 * handed the carried hello to TLS answers it at once, one that did
+	 * not is silent, and a short wait tells them apart */
+	if (carrier_listening(c) &&
+	    c->eng->opt->probe.quiet_wait_s / 2 < wait)
+		wait = c->eng->opt->probe.quiet_wait_s / 2;
 
 	c->phase_deadline = loop_now(c->eng->loop) + wait;
 	conn_arm(c);
+}
+
+/* A carrier's transcript says what became of its pipelined hello. */
+static void
+note_carrier(struct conn *c)
+{
+	if (!c->session_live || !c->run.carry || c->sess.finished)
+		return;
+	session_note(&c->sess,
+	             c->run.s->carried ? "TLS answered the pipelined "
+	                                 "ClientHello"
+	             : c->run.resent   ? "no TLS answer to the pipelined "
+	                                 "ClientHello; sent again after the "
+	                                 "reply"
+	                               : "no TLS answer to the pipelined "
+	                                 "ClientHello");
 }
 
 static void
@@ -65,11 +90,7 @@ conn_finish(struct conn *c)
 		close(c->fd);
 		c->fd = -1;
 	}
-	if (c->session_live && c->run.carry)
-		session_note(&c->sess,
-		             c->run.s->carried
-		                 ? "TLS answered the pipelined ClientHello"
-		                 : "no TLS answer to the pipelined ClientHello");
+	note_carrier(c);
 	if (c->session_live) {
 		/* the probe's finish() frees its state, whatever ended us */
 		session_io_error(&c->sess, "connection ended");
@@ -124,6 +145,12 @@ on_timer(void *arg)
 		free(conn_tls_facts(c)->error);
 		conn_tls_facts(c)->error = xstrdup("TLS handshake timed out");
 	}
+	if (carrier_listening(c) && c->job.tls_pass->carrier_silent &&
+	    c->job.tls_pass->carrier_silent(&c->run)) {
+		conn_new_phase(c);
+		step_pass(c);
+		return;
+	}
 	if (c->state == CONN_PASS && c->run.stage == TLS_PASS_EXCHANGE) {
 		/* the row's finish says what the wait means */
 		if (c->job.tls_pass->timeout_why)
@@ -137,6 +164,7 @@ on_timer(void *arg)
 		conn_pump(c);
 		return;
 	}
+	note_carrier(c);
 	session_timeout(&c->sess);
 	conn_finish(c);
 }

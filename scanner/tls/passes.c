@@ -100,6 +100,10 @@ hello_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
 		tls_audit_init(r->tls_audit, o->depth, o->budget,
 		               main_version(r));
 		s->audit = tls_audit_plan_new(r->tls_audit);
+		if (main_version(r))
+			tls_audit_plan_known(
+			    s->audit, main_version(r),
+			    tls_suite_by_name(r->tls.cipher_suite));
 	}
 	return !r->tls_audit->aborted;
 }
@@ -113,6 +117,9 @@ hello_prepare(struct tls_pass_run *x)
 
 	if (x->carry)
 		x->s->carried = false;
+	if (x->s->tls12_suite)
+		tls_audit_plan_known(x->s->audit, TLS_VERSION_1_2,
+		                     x->s->tls12_suite);
 	for (size_t i = 0; i < sizeof(seed); i++)
 		seed[i] = (uint8_t)random();
 	hello = xcalloc(1, sizeof(*hello));
@@ -158,17 +165,32 @@ hello_answered(struct tls_pass_run *x, const char *why)
 {
 	struct hello_io *h = x->hello;
 	enum tlshello_kind k = h->parser.r.kind;
+	bool tls = k != TLSHELLO_KIND_NONE && k != TLSHELLO_KIND_NOT_TLS &&
+	           !why;
 
 	h->answered = true;
 	if (x->carry) {
-		x->s->carried = k != TLSHELLO_KIND_NONE &&
-		                k != TLSHELLO_KIND_NOT_TLS && !why;
-		if (!x->s->carried) {
+		/* a hello sent again answers the question, not the test */
+		x->s->carried = tls && !x->resent;
+		if (!tls) {
 			tls_audit_unask(x->s->audit);
 			return;
 		}
 	}
 	tls_audit_answer(x->s->audit, &h->parser.r, why);
+}
+
+/* The carried hello met silence: a server may throw bytes pipelined
+ * behind STARTTLS away (RFC 9051 §6.2.1), and then its TLS layer still
+ * waits for a hello. It goes out again: its answer is the question's,
+ * and the injection test runs on a connection of its own. */
+static bool
+hello_carrier_silent(struct tls_pass_run *x)
+{
+	x->hello->sent = 0;
+	x->resent = true;
+	x->s->carried = false;
+	return true;
 }
 
 /* Writes the ClientHello, then feeds the answer to the parser until it
@@ -400,6 +422,22 @@ reneg_decide(struct tls_pass_run *x, enum reneg_outcome how, const char *why)
 	g->detail = escape_printable(why, 256);
 }
 
+/* Did x's handshake show the main handshake's leaf? Only then was it
+ * answered as the audit's hellos (which send the name) are. */
+static bool
+same_leaf_as_main(struct tls_pass_run *x)
+{
+	const struct chain_facts *ch = &x->r->tls.chain;
+	struct cert_facts leaf;
+	bool same;
+
+	if (ch->ncerts == 0 || !tls_conn_leaf(x->tls, &leaf))
+		return false;
+	same = leaf.sha256 && strcmp(leaf.sha256, ch->certs[0].sha256) == 0;
+	cert_facts_free(&leaf);
+	return same;
+}
+
 /* The TLS 1.2 handshake ended; returns true when the renegotiation can
  * start. */
 static bool
@@ -419,6 +457,8 @@ reneg_handshake_done(struct tls_pass_run *x, const char *why)
 		free(text);
 		return false;
 	}
+	if (same_leaf_as_main(x))
+		x->s->tls12_suite = tls_suite_by_name(tls_conn_suite(x->tls));
 	x->stage = TLS_PASS_EXCHANGE;
 	return true;
 }
@@ -742,6 +782,7 @@ static const struct tls_pass tls_pass_carried_hello = {
     .finish = hello_finish,
     .timeout_why = "no answer to the ClientHello (timeout)",
     .first_flight = hello_first_flight,
+    .carrier_silent = hello_carrier_silent,
 };
 
 static const struct tls_pass carried_reneg_pass = {

@@ -41,6 +41,9 @@ struct tls_pass_scratch {
 	 * go without */
 	bool carried;
 	bool no_carry;
+	/* the suite the renegotiation connection's TLS 1.2 handshake took
+	 * with the main certificate (0: none): full depth counts it found */
+	uint16_t tls12_suite;
 };
 
 void tls_pass_scratch_free(struct tls_pass_scratch *s);
@@ -79,7 +82,8 @@ struct tls_pass_run {
 	 * holds what arrived behind the STARTTLS reply, the start of the
 	 * answer */
 	bool carry;
-	bool heard; /* a carrier's answer began */
+	bool heard;  /* a carrier's answer began */
+	bool resent; /* ... or its first flight went out again */
 	uint8_t *early;
 	size_t nearly;
 	/* for prepare: the engine's TLS settings and the name to send */
@@ -108,6 +112,9 @@ struct tls_pass {
 	/* After prepare, for a carrier: the first flight the preamble
 	 * pipelines behind STARTTLS. NULL: the row cannot be carried. */
 	const uint8_t *(*first_flight)(struct tls_pass_run *x, size_t *len);
+	/* A carrier's first flight met silence for a moment: true if the
+	 * row sent it again and waits on (NULL: the connection ends). */
+	bool (*carrier_silent)(struct tls_pass_run *x);
 };
 
 /* The rows, in the order the planner asks them; NULL-terminated. */

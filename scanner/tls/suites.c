@@ -40,6 +40,15 @@ tls_suite_lookup(uint16_t id)
 	return NULL;
 }
 
+uint16_t
+tls_suite_by_name(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_LEN(suite_table); i++)
+		if (strcmp(suite_table[i].name, name) == 0)
+			return suite_table[i].id;
+	return 0;
+}
+
 const char *
 tls_suite_name(uint16_t id)
 {

@@ -501,6 +501,12 @@ tls_conn_is_tls12(struct tls_conn *t)
 	return gnutls_protocol_get_version(t->session) == GNUTLS_TLS1_2;
 }
 
+const char *
+tls_conn_suite(struct tls_conn *t)
+{
+	return gnutls_ciphersuite_get(t->session);
+}
+
 bool
 tls_conn_safe_renegotiation(struct tls_conn *t)
 {

@@ -70,6 +70,8 @@ void tls_conn_facts(struct tls_conn *t, struct tls_facts *out);
 struct tls_conn *tls_conn_new_tls12(struct tls_config *cfg, int fd,
                                     const char *sni);
 bool tls_conn_is_tls12(struct tls_conn *t);
+/* The negotiated suite's IANA name, NULL before the handshake. */
+const char *tls_conn_suite(struct tls_conn *t);
 
 /* The TLS 1.2 session, carried (issue #13): its ClientHello is made
  * before there is a connection (tls_conn_first_flight), for a STARTTLS

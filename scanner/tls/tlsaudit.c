@@ -236,6 +236,15 @@ order_strong_first(struct tls_audit_plan *pl)
 	memcpy(pl->offered, tmp, k * sizeof(tmp[0]));
 }
 
+static bool
+offered(const struct tls_audit_plan *pl, uint16_t suite)
+{
+	for (size_t i = 0; i < pl->noffered; i++)
+		if (pl->offered[i] == suite)
+			return true;
+	return false;
+}
+
 /* Removes the suites already found for version from the offer. */
 static void
 drop_found(struct tls_audit_plan *pl, uint16_t version)
@@ -500,8 +509,19 @@ prepare_group(struct tls_audit_plan *pl, int g, struct tlshello_params *p)
 	return true;
 }
 
+void
+tls_audit_plan_known(struct tls_audit_plan *pl, uint16_t version,
+                     uint16_t suite)
+{
+	int slot = version_slot(version);
+
+	if (slot >= 0)
+		pl->known[slot] = suite;
+}
+
 /* Full depth: the next version whose suites are not all known, with the
- * found ones left out of the offer. */
+ * found ones (and the one a library handshake took) left out of the
+ * offer. */
 static bool
 next_enumeration(struct tls_audit_plan *pl, struct tlshello_params *p)
 {
@@ -523,6 +543,8 @@ next_enumeration(struct tls_audit_plan *pl, struct tlshello_params *p)
 			if (v == TLS_VERSION_SSL3)
 				p->ext = 0;
 		}
+		if (pl->known[i] && offered(pl, pl->known[i]))
+			note_suite(a, v, pl->known[i]);
 		drop_found(pl, v);
 		if (pl->noffered == 0) {
 			vs->complete = true;
@@ -684,15 +706,6 @@ tls_audit_unask(struct tls_audit_plan *pl)
 	memset(&a->q[pl->asking], 0, sizeof(a->q[pl->asking]));
 	a->used--;
 	resume_cursor(pl);
-}
-
-static bool
-offered(const struct tls_audit_plan *pl, uint16_t suite)
-{
-	for (size_t i = 0; i < pl->noffered; i++)
-		if (pl->offered[i] == suite)
-			return true;
-	return false;
 }
 
 /* Is this answer a plain refusal (an alert, or a close)? */

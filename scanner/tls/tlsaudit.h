@@ -45,6 +45,9 @@ struct tls_audit_plan {
 	/* a carried question (tls_audit_next_carrier) is in flight: the
 	 * cursor to go back to once it is answered or unasked; -1 if none */
 	int resume;
+	/* per version (by_version's order): a suite the server took in a
+	 * library handshake, 0 if none */
+	uint16_t known[5];
 };
 
 void tls_audit_init(struct tls_audit *a, enum tls_depth depth, unsigned budget,
@@ -83,6 +86,10 @@ void tls_audit_answer(struct tls_audit_plan *pl,
  * (STARTTLS refused on a fresh connection): stop asking. */
 void tls_audit_abort(struct tls_audit_plan *pl, const char *why);
 
+/* The server took suite at version in a library handshake (the main
+ * one): full depth counts it as found instead of asking for it. */
+void tls_audit_plan_known(struct tls_audit_plan *pl, uint16_t version,
+                          uint16_t suite);
 /* Is version v accepted / refused / unknown per the answers? */
 enum tls_answer tls_audit_version(const struct tls_audit *a, uint16_t v);
 

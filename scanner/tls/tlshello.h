@@ -105,6 +105,8 @@ const struct tls_suite *tls_suite_lookup(uint16_t id);
 /* IANA name of id; "0xXXXX" for unknown ids (in a per-thread buffer that
  * the next call for an unknown id overwrites: copy it if you keep it). */
 const char *tls_suite_name(uint16_t id);
+/* The id of a suite by its IANA name (as GnuTLS names it); 0 if none. */
+uint16_t tls_suite_by_name(const char *name);
 /* Writes the ids of table suites that version can negotiate (min_version
  * <= version, and TLS 1.3 suites only for 0x0304 and TLS 1.3 only those),
  * that have all of require_flags and none of exclude_flags, in table
