@@ -53,7 +53,9 @@ struct probe_options {
  * pass's STARTTLS in its shape, with the engine's first TLS flight
  * (probe_send_first_flight) pipelined where the pass would put its
  * injected command. A TLS answer to it passes the pass's test; without
- * one the engine runs the pass itself. */
+ * one the engine runs the pass itself. With no pass number: the
+ * preamble's STARTTLS in its usual shape with the first flight behind it
+ * in the same write, for a server that passed such a test. */
 #define PROBE_PASS_CARRY 0x400
 /* The probe's own pass number, without the engine's flags. */
 #define PROBE_PASS_NUMBER(pass)                                                \

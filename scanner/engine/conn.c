@@ -37,7 +37,7 @@ conn_arm(struct conn *c)
 static bool
 carrier_listening(const struct conn *c)
 {
-	return c->state == CONN_PASS && c->run.carry && !c->run.heard &&
+	return c->state == CONN_PASS && c->run.test && !c->run.heard &&
 	       !c->run.resent;
 }
 
@@ -63,7 +63,7 @@ conn_new_phase(struct conn *c)
 static void
 note_carrier(struct conn *c)
 {
-	if (!c->session_live || !c->run.carry || c->sess.finished)
+	if (!c->session_live || !c->run.test || c->sess.finished)
 		return;
 	session_note(&c->sess,
 	             c->run.s->carried ? "TLS answered the pipelined "
@@ -536,6 +536,8 @@ conn_start(struct engine *e, struct job job)
 	                           .s = &e->scratch[job.idx],
 	                           .fd = -1,
 	                           .carry = job.pass & PROBE_PASS_CARRY,
+	                           .test = (job.pass & PROBE_PASS_CARRY) &&
+	                                   PROBE_PASS_NUMBER(job.pass) != 0,
 	                           .cfg = e->opt->tls,
 	                           .sni = r->endpoint.host_is_ip
 	                                      ? NULL
@@ -544,12 +546,12 @@ conn_start(struct engine *e, struct job job)
 	bool ready = !job.tls_pass || !job.tls_pass->prepare ||
 	             job.tls_pass->prepare(&run);
 
-	if (!ready && run.carry) {
+	if (!ready && run.test) {
 		/* nothing to carry after all: the probe's own pass */
 		job.pass = PROBE_PASS_NUMBER(job.pass);
 		job.tls_pass = NULL;
 		run.pass = NULL;
-		run.carry = false;
+		run.carry = run.test = false;
 	} else if (!ready) {
 		/* the row has nothing left to ask */
 		end_tls_passes(r);

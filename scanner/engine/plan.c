@@ -35,10 +35,18 @@ plan_audit(struct engine *e, const struct job *job)
 	/* the rows in order: the default certificate and the active extras
 	 * before the audit hellos; none left ends them */
 	for (const struct tls_pass *const *p = tls_passes; *p; p++) {
-		if (!(*p)->wanted(r, &e->scratch[job->idx], &o))
+		struct tls_pass_scratch *s = &e->scratch[job->idx];
+
+		if (!(*p)->wanted(r, s, &o))
 			continue;
 		next.pass = PROBE_PASS_PREAMBLE;
 		next.tls_pass = *p;
+		if (s->pipelines && (*p)->pipelined) {
+			/* the server hands pipelined bytes to TLS: the hello
+			 * goes with the STARTTLS, a round trip sooner */
+			next.pass |= PROBE_PASS_CARRY;
+			next.tls_pass = (*p)->pipelined;
+		}
 		next.not_before = 0;
 		push_job(e, next);
 		return;
@@ -80,11 +88,16 @@ plan_after_carrier(struct engine *e, const struct job *job)
 	int done = PROBE_PASS_NUMBER(job->pass);
 	int pass;
 
+	if (done == 0) {
+		plan_audit(e, job); /* a pipelined audit hello, no test */
+		return;
+	}
 	if (!s->carried) {
 		s->no_carry = true;
 		push_probe_pass(e, *job, done);
 		return;
 	}
+	s->pipelines = true;
 	pass = pm->next_pass(r, &e->opt->probe, done);
 	if (pass < 0)
 		plan_audit(e, job);

@@ -289,8 +289,9 @@ finish(struct session *s, enum probe_end how)
 	s->probe->finish((struct probe_ctx *)s, how);
 	/* an audit pass's preamble is the same greeting and STARTTLS every
 	 * time: the report keeps the main and probe passes only */
+	/* a carrier's preamble is an injection test: it is kept */
 	if (!s->transcript || ((s->pass & PROBE_PASS_PREAMBLE) &&
-	                       !(s->pass & PROBE_PASS_CARRY)))
+	                       PROBE_PASS_NUMBER(s->pass) == 0))
 		return;
 	if (!s->res->transcript) {
 		/* sized to fit: a fleet keeps one per endpoint */

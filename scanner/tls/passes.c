@@ -115,7 +115,7 @@ hello_prepare(struct tls_pass_run *x)
 	struct hello_io *hello;
 	uint8_t seed[TLSHELLO_SEED_LEN];
 
-	if (x->carry)
+	if (x->test)
 		x->s->carried = false;
 	if (x->s->tls12_suite)
 		tls_audit_plan_known(x->s->audit, TLS_VERSION_1_2,
@@ -123,7 +123,7 @@ hello_prepare(struct tls_pass_run *x)
 	for (size_t i = 0; i < sizeof(seed); i++)
 		seed[i] = (uint8_t)random();
 	hello = xcalloc(1, sizeof(*hello));
-	hello->len = (x->carry ? tls_audit_next_carrier : tls_audit_next)(
+	hello->len = (x->test ? tls_audit_next_carrier : tls_audit_next)(
 	    x->s->audit, r->endpoint.host_is_ip ? NULL : r->endpoint.host, seed,
 	    hello->out, sizeof(hello->out));
 	if (hello->len == 0) {
@@ -169,7 +169,7 @@ hello_answered(struct tls_pass_run *x, const char *why)
 	           !why;
 
 	h->answered = true;
-	if (x->carry) {
+	if (x->test) {
 		/* a hello sent again answers the question, not the test */
 		x->s->carried = tls && !x->resent;
 		if (!tls) {
@@ -253,7 +253,7 @@ hello_step(struct tls_pass_run *x)
 static void
 hello_finish(struct tls_pass_run *x)
 {
-	if (x->hello && !x->hello->answered && x->r->tls_audit && x->carry) {
+	if (x->hello && !x->hello->answered && x->r->tls_audit && x->test) {
 		/* no TLS answer: the question and the injection test go
 		 * back to connections of their own */
 		x->s->carried = false;
@@ -763,6 +763,8 @@ static const struct tls_pass early_pass = {
     .finish = early_finish,
 };
 
+static const struct tls_pass tls_pass_carried_hello;
+
 static const struct tls_pass hello_pass = {
     .name = "audit-hello",
     .wanted = hello_wanted,
@@ -771,6 +773,7 @@ static const struct tls_pass hello_pass = {
     .step = hello_step,
     .finish = hello_finish,
     .timeout_why = "no answer to the ClientHello (timeout)",
+    .pipelined = &tls_pass_carried_hello,
 };
 
 static const struct tls_pass tls_pass_carried_hello = {

@@ -41,6 +41,7 @@ struct tls_pass_scratch {
 	 * go without */
 	bool carried;
 	bool no_carry;
+	bool pipelines; /* a carrier passed: later audit hellos pipeline too */
 	/* the suite the renegotiation connection's TLS 1.2 handshake took
 	 * with the main certificate (0: none): full depth counts it found */
 	uint16_t tls12_suite;
@@ -82,6 +83,7 @@ struct tls_pass_run {
 	 * holds what arrived behind the STARTTLS reply, the start of the
 	 * answer */
 	bool carry;
+	bool test;   /* ... as an injection test: only a TLS answer counts */
 	bool heard;  /* a carrier's answer began */
 	bool resent; /* ... or its first flight went out again */
 	uint8_t *early;
@@ -115,6 +117,9 @@ struct tls_pass {
 	/* A carrier's first flight met silence for a moment: true if the
 	 * row sent it again and waits on (NULL: the connection ends). */
 	bool (*carrier_silent)(struct tls_pass_run *x);
+	/* The same row with its first flight pipelined behind STARTTLS, for
+	 * a server that passed an injection test's carrier (NULL: none). */
+	const struct tls_pass *pipelined;
 };
 
 /* The rows, in the order the planner asks them; NULL-terminated. */
