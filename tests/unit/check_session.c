@@ -17,6 +17,7 @@
 #include "probes/checks/catalog.h"
 #include "probes/probe.h"
 #include "probes/service.h"
+#include "probes/starttls_checks.h"
 #include "scanner/core/result.h"
 #include "scanner/engine/session.h"
 #include "scanner/core/xalloc.h"
@@ -1415,6 +1416,97 @@ START_TEST(test_timeout_on_implicit_port)
 }
 END_TEST
 
+/* A carrier's preamble (issue #13): STARTTLS in the injection pass's
+ * shape with the first flight behind it, then the bytes that followed
+ * the STARTTLS reply are handed over as they came. */
+START_TEST(test_carrier_preamble)
+{
+	static const unsigned char hello[] = {0x16, 0x03, 0x01, 0x00, 0x01,
+	                                      0x01};
+	static const char answer[] = "\x16\x03\x03\x00\x02\x02\x00";
+	static const struct {
+		const char *service;
+		int pass;
+		const char *greeting, *starttls, *ok;
+		bool second_write;
+	} cases[] = {
+	    {"pop3", PASS_INJECT_CRLF, "+OK ready\r\n", "STLS\r\n",
+	     "+OK Begin TLS\r\n", false},
+	    {"pop3", PASS_INJECT_LF, "+OK ready\r\n", "STLS\n",
+	     "+OK Begin TLS\r\n", false},
+	    {"pop3", PASS_INJECT_SPLIT, "+OK ready\r\n", "STLS\r\n",
+	     "+OK Begin TLS\r\n", true},
+	    {"pop3", 0, "+OK ready\r\n", "STLS\r\n", "+OK Begin TLS\r\n",
+	     false},
+	    {"imap", PASS_INJECT_LF, "* OK ready\r\n", " STARTTLS\n",
+	     " OK Begin TLS\r\n", false},
+	};
+	struct probe_options opts = {.passive = false, .quiet_wait_s = 1};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct endpoint_result res;
+		struct session s;
+		const char *p;
+		char tag[16] = "", reply[64];
+		unsigned char *rest;
+		size_t n, k = 0, want = strlen(cases[i].starttls);
+
+		endpoint_result_init(&res);
+		res.endpoint.host = xstrdup("mail.example.org");
+		res.endpoint.address = xstrdup("192.0.2.10");
+		res.endpoint.port = cases[i].service[0] == 'p' ? 110 : 143;
+		res.endpoint.service = service_by_name(cases[i].service);
+		session_init(&s, &res, 5,
+		             PROBE_PASS_PREAMBLE | PROBE_PASS_CARRY |
+		                 cases[i].pass,
+		             &opts);
+		s.first_flight = hello;
+		s.first_flight_len = sizeof(hello);
+		session_start(&s);
+		session_receive(&s, cases[i].greeting,
+		                strlen(cases[i].greeting));
+		p = session_output(&s, &n);
+		if (cases[i].service[0] == 'i') {
+			while (k < n && p[k] != ' ')
+				k++;
+			snprintf(tag, sizeof(tag), "%.*s", (int)k, p);
+		}
+		ck_assert_msg(memcmp(p + k, cases[i].starttls, want) == 0,
+		              "case %zu: %.*s", i, (int)n, p);
+		if (cases[i].second_write) {
+			/* the hello waits for a write of its own */
+			ck_assert_uint_eq(n, k + want);
+			session_output_consumed(&s, n);
+			p = session_output(&s, &n);
+			k = want = 0;
+		}
+		ck_assert_uint_eq(n, k + want + sizeof(hello));
+		ck_assert(memcmp(p + k + want, hello, sizeof(hello)) == 0);
+		session_output_consumed(&s, n);
+		/* the reply and the start of the TLS answer in one read */
+		snprintf(reply, sizeof(reply), "%s%s%s", tag, cases[i].ok,
+		         answer);
+		session_receive(&s, reply, strlen(reply));
+		ck_assert_int_eq(s.want, SESSION_WANT_TLS);
+		n = session_take_input(&s, &rest);
+		ck_assert_uint_eq(n, strlen(answer));
+		ck_assert(memcmp(rest, answer, n) == 0);
+		free(rest);
+		ck_assert_uint_eq(session_take_input(&s, &rest), 0);
+		ck_assert_ptr_null(rest);
+		session_io_error(&s, "connection ended");
+		/* an injection test's carrier is in the transcript */
+		if (cases[i].pass)
+			ck_assert_ptr_nonnull(
+			    strstr(res.transcript, "<TLS ClientHello, 6 bytes"));
+		else
+			ck_assert_ptr_null(res.transcript);
+		session_free(&s);
+		endpoint_result_free(&res);
+	}
+}
+END_TEST
+
 Suite *
 session_suite(void)
 {
@@ -1427,6 +1519,7 @@ session_suite(void)
 	tcase_add_test(tc, test_output_consumed_in_parts);
 	tcase_add_test(tc, test_io_error);
 	tcase_add_test(tc, test_timeout_on_implicit_port);
+	tcase_add_test(tc, test_carrier_preamble);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("split");
