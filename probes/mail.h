@@ -158,7 +158,7 @@ struct mail_dialect {
 	[MAIL_PHASE_PLAIN_GREETING] = "cleartext greeting",                    \
 	[MAIL_PHASE_PREAMBLE_STARTTLS] = "reply to " starttls,                 \
 	[MAIL_PHASE_STARTTLS_SETTLE] = "bytes after the " starttls " " ok,     \
-	[MAIL_PHASE_CARRY_STARTTLS] = "reply to a pipelined " starttls,       \
+	[MAIL_PHASE_CARRY_STARTTLS] = "reply to a pipelined " starttls,        \
 	[MAIL_PHASE_PREAMBLE_SETTLE] = "bytes after the " starttls " " ok
 
 /* The hooks every dialect defines, under these names. */

@@ -51,8 +51,7 @@ conn_new_phase(struct conn *c)
 	/* the wait starts once the STARTTLS reply is in: a server that
 	 * handed the carried hello to TLS answers it at once, one that did
 	 * not is silent, and a short wait tells them apart */
-	if (carrier_listening(c) &&
-	    c->eng->opt->probe.quiet_wait_s / 2 < wait)
+	if (carrier_listening(c) && c->eng->opt->probe.quiet_wait_s / 2 < wait)
 		wait = c->eng->opt->probe.quiet_wait_s / 2;
 
 	c->phase_deadline = loop_now(c->eng->loop) + wait;
@@ -65,14 +64,14 @@ note_carrier(struct conn *c)
 {
 	if (!c->session_live || !c->run.test || c->sess.finished)
 		return;
-	session_note(&c->sess,
-	             c->run.s->carried ? "TLS answered the pipelined "
-	                                 "ClientHello"
-	             : c->run.resent   ? "no TLS answer to the pipelined "
-	                                 "ClientHello; sent again after the "
-	                                 "reply"
-	                               : "no TLS answer to the pipelined "
-	                                 "ClientHello");
+	session_note(&c->sess, c->run.s->carried ? "TLS answered the pipelined "
+	                                           "ClientHello"
+	                       : c->run.resent
+	                           ? "no TLS answer to the pipelined "
+	                             "ClientHello; sent again after the "
+	                             "reply"
+	                           : "no TLS answer to the pipelined "
+	                             "ClientHello");
 }
 
 static void
@@ -531,17 +530,16 @@ conn_start(struct engine *e, struct job job)
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
 	struct endpoint_result *r = &e->results[job.idx];
-	struct tls_pass_run run = {.pass = job.tls_pass,
-	                           .r = r,
-	                           .s = &e->scratch[job.idx],
-	                           .fd = -1,
-	                           .carry = job.pass & PROBE_PASS_CARRY,
-	                           .test = (job.pass & PROBE_PASS_CARRY) &&
-	                                   PROBE_PASS_NUMBER(job.pass) != 0,
-	                           .cfg = e->opt->tls,
-	                           .sni = r->endpoint.host_is_ip
-	                                      ? NULL
-	                                      : r->endpoint.host};
+	struct tls_pass_run run = {
+	    .pass = job.tls_pass,
+	    .r = r,
+	    .s = &e->scratch[job.idx],
+	    .fd = -1,
+	    .carry = job.pass & PROBE_PASS_CARRY,
+	    .test = (job.pass & PROBE_PASS_CARRY) &&
+	            PROBE_PASS_NUMBER(job.pass) != 0,
+	    .cfg = e->opt->tls,
+	    .sni = r->endpoint.host_is_ip ? NULL : r->endpoint.host};
 
 	bool ready = !job.tls_pass || !job.tls_pass->prepare ||
 	             job.tls_pass->prepare(&run);

@@ -300,10 +300,9 @@ finish(struct session *s, enum probe_end how)
 		s->transcript = NULL;
 	} else if (strlen(s->res->transcript) + s->transcript_len <
 	           2 * TRANSCRIPT_MAX) {
-		char *joined =
-		    xasprintf("%s-- pass %d, new connection --\n%s",
-		              s->res->transcript, PROBE_PASS_NUMBER(s->pass),
-		              s->transcript);
+		char *joined = xasprintf(
+		    "%s-- pass %d, new connection --\n%s", s->res->transcript,
+		    PROBE_PASS_NUMBER(s->pass), s->transcript);
 
 		free(s->res->transcript);
 		s->res->transcript = joined;

@@ -165,8 +165,8 @@ hello_answered(struct tls_pass_run *x, const char *why)
 {
 	struct hello_io *h = x->hello;
 	enum tlshello_kind k = h->parser.r.kind;
-	bool tls = k != TLSHELLO_KIND_NONE && k != TLSHELLO_KIND_NOT_TLS &&
-	           !why;
+	bool tls =
+	    k != TLSHELLO_KIND_NONE && k != TLSHELLO_KIND_NOT_TLS && !why;
 
 	h->answered = true;
 	if (x->test) {
@@ -207,9 +207,8 @@ hello_step(struct tls_pass_run *x)
 		x->heard = true;
 		x->nearly = 0;
 		if (st != TLSHELLO_NEED_MORE) {
-			hello_answered(x, st == TLSHELLO_ERROR
-			                      ? h->parser.error
-			                      : NULL);
+			hello_answered(x, st == TLSHELLO_ERROR ? h->parser.error
+			                                       : NULL);
 			return TLS_PASS_DONE;
 		}
 	}
@@ -273,8 +272,6 @@ hello_finish(struct tls_pass_run *x)
 	x->early = NULL;
 	x->nearly = 0;
 }
-
-
 
 /* --- the handshake without SNI ----------------------------------------- */
 
@@ -425,13 +422,18 @@ reneg_decide(struct tls_pass_run *x, enum reneg_outcome how, const char *why)
 /* Did x's handshake show the main handshake's leaf? Only then was it
  * answered as the audit's hellos (which send the name) are. */
 static bool
-same_leaf_as_main(struct tls_pass_run *x)
+same_leaf_as_main(struct tls_pass_run *x, bool leaf_kept)
 {
 	const struct chain_facts *ch = &x->r->tls.chain;
 	struct cert_facts leaf;
 	bool same;
 
-	if (ch->ncerts == 0 || !tls_conn_leaf(x->tls, &leaf))
+	if (ch->ncerts == 0)
+		return false;
+	if (leaf_kept) /* the default certificate is this handshake's */
+		return strcmp(x->r->no_sni.leaf_sha256, ch->certs[0].sha256) ==
+		       0;
+	if (!tls_conn_leaf(x->tls, &leaf))
 		return false;
 	same = leaf.sha256 && strcmp(leaf.sha256, ch->certs[0].sha256) == 0;
 	cert_facts_free(&leaf);
@@ -441,7 +443,7 @@ same_leaf_as_main(struct tls_pass_run *x)
 /* The TLS 1.2 handshake ended; returns true when the renegotiation can
  * start. */
 static bool
-reneg_handshake_done(struct tls_pass_run *x, const char *why)
+reneg_handshake_done(struct tls_pass_run *x, const char *why, bool leaf_kept)
 {
 	char *text = NULL;
 
@@ -457,7 +459,7 @@ reneg_handshake_done(struct tls_pass_run *x, const char *why)
 		free(text);
 		return false;
 	}
-	if (same_leaf_as_main(x))
+	if (same_leaf_as_main(x, leaf_kept))
 		x->s->tls12_suite = tls_suite_by_name(tls_conn_suite(x->tls));
 	x->stage = TLS_PASS_EXCHANGE;
 	return true;
@@ -506,6 +508,7 @@ reneg_step(struct tls_pass_run *x)
 {
 	enum tls_pass_io io;
 	const char *why;
+	bool leaf_kept = false;
 
 	if (x->stage == TLS_PASS_HANDSHAKE) {
 		if (!handshake(x, &io, &why))
@@ -516,8 +519,9 @@ reneg_step(struct tls_pass_run *x)
 				return TLS_PASS_DONE;
 			}
 			x->s->reneg_no_sni = false;
+			leaf_kept = true;
 		}
-		if (!reneg_handshake_done(x, why))
+		if (!reneg_handshake_done(x, why, leaf_kept))
 			return TLS_PASS_DONE;
 		return TLS_PASS_NEW_PHASE;
 	}
@@ -599,8 +603,8 @@ carried_reneg_prepare(struct tls_pass_run *x)
 {
 	x->s->carried = false;
 	reneg_claim(x->r, x->s);
-	x->tls = tls_conn_new_carried_tls12(
-	    x->cfg, x->s->reneg_no_sni ? NULL : x->sni);
+	x->tls = tls_conn_new_carried_tls12(x->cfg,
+	                                    x->s->reneg_no_sni ? NULL : x->sni);
 	if (x->tls)
 		return true;
 	forget_reneg(x);

@@ -82,8 +82,7 @@ struct tls_conn *tls_conn_new_carried_tls12(struct tls_config *cfg,
                                             const char *sni);
 const unsigned char *tls_conn_first_flight(const struct tls_conn *t,
                                            size_t *len);
-void tls_conn_attach(struct tls_conn *t, int fd, unsigned char *pre,
-                     size_t n);
+void tls_conn_attach(struct tls_conn *t, int fd, unsigned char *pre, size_t n);
 /* A carried session received a byte / began with a TLS handshake or
  * alert record. */
 bool tls_conn_heard(const struct tls_conn *t);

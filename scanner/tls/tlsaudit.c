@@ -638,8 +638,8 @@ next_carried(struct tls_audit_plan *pl, struct tlshello_params *p)
 	if (a->aborted || a->depth == TLS_DEPTH_OFF || pl->resume >= 0 ||
 	    a->used >= a->budget)
 		return -1;
-	for (size_t i = 0; i < sizeof(carried_questions) /
-	                           sizeof(carried_questions[0]);
+	for (size_t i = 0;
+	     i < sizeof(carried_questions) / sizeof(carried_questions[0]);
 	     i++) {
 		enum tls_question q = carried_questions[i];
 

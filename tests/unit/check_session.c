@@ -1421,8 +1421,8 @@ END_TEST
  * the STARTTLS reply are handed over as they came. */
 START_TEST(test_carrier_preamble)
 {
-	static const unsigned char hello[] = {0x16, 0x03, 0x01, 0x00, 0x01,
-	                                      0x01};
+	static const unsigned char hello[] = {0x16, 0x03, 0x01,
+	                                      0x00, 0x01, 0x01};
 	static const char answer[] = "\x16\x03\x03\x00\x02\x02\x00";
 	static const struct {
 		const char *service;
@@ -1497,8 +1497,8 @@ START_TEST(test_carrier_preamble)
 		session_io_error(&s, "connection ended");
 		/* an injection test's carrier is in the transcript */
 		if (cases[i].pass)
-			ck_assert_ptr_nonnull(
-			    strstr(res.transcript, "<TLS ClientHello, 6 bytes"));
+			ck_assert_ptr_nonnull(strstr(
+			    res.transcript, "<TLS ClientHello, 6 bytes"));
 		else
 			ck_assert_ptr_null(res.transcript);
 		session_free(&s);
