@@ -4,6 +4,7 @@
  * result; probes/checks/tls_checks.c judges them.
  */
 #include "scanner/tls/passes.h"
+#include "scanner/tls/passes_rows.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -46,10 +47,9 @@ keep_no_sni_leaf(struct tls_pass_run *x)
 	return true;
 }
 
-/* Drives a library handshake. True once it is over, with *why NULL on
- * success; false with *io what to wait for. */
-static bool
-handshake(struct tls_pass_run *x, enum tls_pass_io *io_r, const char **why)
+bool
+tls_pass_handshake(struct tls_pass_run *x, enum tls_pass_io *io_r,
+                   const char **why)
 {
 	enum tls_io io = tls_conn_handshake(x->tls);
 
@@ -65,10 +65,8 @@ handshake(struct tls_pass_run *x, enum tls_pass_io *io_r, const char **why)
 	return true;
 }
 
-/* A library session was created (or not) on the fd: its handshake is
- * the stage finish reports on. */
-static bool
-opened(struct tls_pass_run *x)
+bool
+tls_pass_opened(struct tls_pass_run *x)
 {
 	if (!x->tls)
 		return false;
@@ -308,7 +306,7 @@ no_sni_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
 {
 	(void)sni;
 	x->tls = tls_conn_new(cfg, x->fd, NULL);
-	return opened(x);
+	return tls_pass_opened(x);
 }
 
 /* Keeps the leaf of the handshake (or why there is none) and hangs up. */
@@ -319,7 +317,7 @@ no_sni_step(struct tls_pass_run *x)
 	enum tls_pass_io io;
 	const char *why;
 
-	if (!handshake(x, &io, &why))
+	if (!tls_pass_handshake(x, &io, &why))
 		return io;
 	if (!why && !keep_no_sni_leaf(x))
 		why = "no certificate";
@@ -373,7 +371,7 @@ reneg_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
 {
 	x->tls =
 	    tls_conn_new_tls12(cfg, x->fd, x->s->reneg_no_sni ? NULL : sni);
-	return opened(x);
+	return tls_pass_opened(x);
 }
 
 /* The shared handshake failed (an alert, a close, no certificate): both
@@ -511,7 +509,7 @@ reneg_step(struct tls_pass_run *x)
 	bool leaf_kept = false;
 
 	if (x->stage == TLS_PASS_HANDSHAKE) {
-		if (!handshake(x, &io, &why))
+		if (!tls_pass_handshake(x, &io, &why))
 			return io;
 		if (x->s->reneg_no_sni) {
 			if (why || !keep_no_sni_leaf(x)) {
@@ -626,7 +624,7 @@ carried_reneg_open(struct tls_pass_run *x, struct tls_config *cfg,
 	tls_conn_attach(x->tls, x->fd, x->early, x->nearly);
 	x->early = NULL;
 	x->nearly = 0;
-	return opened(x);
+	return tls_pass_opened(x);
 }
 
 static enum tls_pass_io
@@ -655,84 +653,6 @@ carried_reneg_finish(struct tls_pass_run *x)
 	forget_reneg(x);
 }
 
-/* --- early data (0-RTT) ------------------------------------------------ */
-
-/* An active extra, after the renegotiation: early data with the main
- * session's ticket. */
-static bool
-early_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
-             const struct tls_pass_opts *o)
-{
-	if (o->passive || s->ticket.max_early_data == 0 || !s->ticket.data ||
-	    !r->endpoint.service->probe->early_data || r->early.tried)
-		return false;
-	r->early.tried = true;
-	return true;
-}
-
-static bool
-early_open(struct tls_pass_run *x, struct tls_config *cfg, const char *sni)
-{
-	const char *early = x->r->endpoint.service->probe->early_data;
-
-	x->tls = tls_conn_new_early(cfg, x->fd, sni, &x->s->ticket, early,
-	                            strlen(early));
-	return opened(x);
-}
-
-/* The resumption with early data: what the server made of it. */
-static enum tls_pass_io
-early_step(struct tls_pass_run *x)
-{
-	struct early_data_facts *ed = &x->r->early;
-	enum tls_pass_io io;
-	const char *why;
-
-	if (!handshake(x, &io, &why))
-		return io;
-	if (!why) {
-		ed->resumed = tls_conn_resumed(x->tls);
-		ed->accepted = tls_conn_early_data_accepted(x->tls);
-		if (!ed->resumed)
-			why = "the server did not resume the session";
-	}
-	if (why && !ed->error)
-		ed->error = escape_printable(why, 256);
-	return TLS_PASS_DONE;
-}
-
-static void
-early_finish(struct tls_pass_run *x)
-{
-	struct early_data_facts *ed = &x->r->early;
-
-	tls_conn_free(x->tls);
-	x->tls = NULL;
-	tls_ticket_free(&x->s->ticket); /* used up */
-	if (!ed->resumed && !ed->error)
-		ed->error = xstrdup(x->stage == TLS_PASS_HANDSHAKE
-		                        ? "no TLS handshake within the timeout"
-		                        : "the connection ended before the "
-		                          "handshake");
-}
-
-void
-tls_passes_after_main(struct endpoint_result *r, struct tls_pass_scratch *s,
-                      struct tls_conn *t, const struct tls_pass_opts *o)
-{
-	struct early_data_facts *ed = &r->early;
-
-	/* its TLS 1.3 ticket, if the server sent one while the probe read,
-	 * is what the early-data pass resumes */
-	if (o->depth == TLS_DEPTH_OFF || !r->tls.handshake_done ||
-	    !r->tls.version || strcmp(r->tls.version, "TLS1.3") != 0 ||
-	    ed->checked)
-		return;
-	ed->checked = true;
-	ed->ticket = tls_conn_ticket(t, &s->ticket);
-	ed->max_early_data = s->ticket.max_early_data;
-}
-
 void
 tls_pass_scratch_free(struct tls_pass_scratch *s)
 {
@@ -757,14 +677,6 @@ static const struct tls_pass reneg_pass = {
     .open = reneg_open,
     .step = reneg_step,
     .finish = reneg_finish,
-};
-
-static const struct tls_pass early_pass = {
-    .name = "early-data",
-    .wanted = early_wanted,
-    .open = early_open,
-    .step = early_step,
-    .finish = early_finish,
 };
 
 static const struct tls_pass tls_pass_carried_hello;
@@ -817,5 +729,5 @@ tls_pass_carrier(struct endpoint_result *r, struct tls_pass_scratch *s,
 }
 
 /* the default certificate and the active extras come before the audit */
-const struct tls_pass *const tls_passes[] = {&no_sni_pass, &reneg_pass,
-                                             &early_pass, &hello_pass, NULL};
+const struct tls_pass *const tls_passes[] = {
+    &no_sni_pass, &reneg_pass, &tls_pass_early, &hello_pass, NULL};
