@@ -342,8 +342,6 @@ no_sni_finish(struct tls_pass_run *x)
 
 /* --- client renegotiation ---------------------------------------------- */
 
-/* An active extra, also before the audit: a renegotiation on a TLS 1.2
- * session. */
 /* Claims the renegotiation for the next connection. */
 static void
 reneg_claim(struct endpoint_result *r, struct tls_pass_scratch *s)
@@ -356,6 +354,8 @@ reneg_claim(struct endpoint_result *r, struct tls_pass_scratch *s)
 		r->no_sni.tried = true;
 }
 
+/* An active extra, also before the audit: a renegotiation on a TLS 1.2
+ * session. */
 static bool
 reneg_wanted(struct endpoint_result *r, struct tls_pass_scratch *s,
              const struct tls_pass_opts *o)
