@@ -300,7 +300,12 @@ tlshello_build(uint8_t *out, size_t cap, const struct tlshello_params *p)
 				                 ARRAY_LEN(default_versions),
 				                 1);
 		}
-		if (p->ext & TLSHELLO_EXT_KEY_SHARE)
+		if ((p->ext & TLSHELLO_EXT_KEY_SHARE) && p->key_share_empty) {
+			size_t e = ext_begin(&w, 51);
+
+			wr_u16(&w, 0);
+			wr_patch(&w, e, 2);
+		} else if (p->ext & TLSHELLO_EXT_KEY_SHARE)
 			put_key_share(&w,
 			              p->key_share_group ? p->key_share_group
 			                                 : TLS_GROUP_X25519,

@@ -396,6 +396,8 @@ next_enumeration(struct tls_audit_plan *pl, struct tlshello_params *p)
 		p->ext = TLSHELLO_EXT_DEFAULT;
 		if (v == TLS_VERSION_1_3) {
 			offer_tls13(pl, p);
+			/* the HelloRetryRequest names the suite */
+			p->key_share_empty = true;
 		} else {
 			select_suites(pl, v, 0, TLS_SUITE_TLS13);
 			p->client_version = v;
@@ -664,7 +666,9 @@ answer_one(struct tls_audit_plan *pl, const struct tlshello_result *r,
 		         tls_version_name(r->version),
 		         r->hello_retry ? "HelloRetryRequest"
 		                        : tls_suite_name(r->cipher_suite));
-		if (!r->hello_retry && offered(pl, r->cipher_suite))
+		/* the enumeration's TLS 1.3 hellos ask for a retry */
+		if ((!r->hello_retry || q == TLSQ_ENUMERATE) &&
+		    offered(pl, r->cipher_suite))
 			note_suite(a, r->version, r->cipher_suite);
 	}
 	if (q == TLSQ_ENUMERATE) {

@@ -213,6 +213,10 @@ struct tlshello_params {
 	 * x448/secp* of the right length are produced; the key bytes come
 	 * from the seed (a real x25519 key is any 32 bytes). */
 	uint16_t key_share_group;
+	/* an empty client_shares list instead: the server names its suite
+	 * and group in a HelloRetryRequest, without the signature its
+	 * ServerHello flight would cost (RFC 8446 §4.2.8) */
+	bool key_share_empty;
 	/* TLSHELLO_SEED_LEN bytes: random and key share, so output is
 	 * deterministic for a given seed. NULL = all zero. */
 	const uint8_t *seed;

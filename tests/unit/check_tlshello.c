@@ -656,6 +656,15 @@ START_TEST(test_client_hello_roundtrip)
 		ck_assert_int_eq(tlshello_parse_client_hello(recs, rn - 1, &ch),
 		                 TLSHELLO_NEED_MORE);
 	}
+
+	/* an empty client_shares list asks for a HelloRetryRequest */
+	p.key_share_empty = true;
+	n = tlshello_build(out, sizeof(out), &p);
+	ck_assert_int_eq(tlshello_parse_client_hello(out, n, &ch),
+	                 TLSHELLO_DONE);
+	ck_assert(ch.ext_seen & TLSHELLO_EXT_KEY_SHARE);
+	ck_assert_uint_eq(ch.nkey_shares, 0);
+	ck_assert_uint_eq(ch.ngroups, 6);
 }
 END_TEST
 
