@@ -549,11 +549,15 @@ put_member(FILE *out, cJSON *item)
 		return -1;
 	}
 	/* indent continuation lines one tab, as cJSON_Print of the whole
-	 * document would */
-	for (const char *p = text; *p && rc == 0; p++)
-		if (putc(*p, out) == EOF ||
-		    (*p == '\n' && putc('\t', out) == EOF))
+	 * document would (a line at a time: a fleet's report is large) */
+	for (const char *p = text; *p && rc == 0;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+
+		if (fwrite(p, 1, n, out) != n || (nl && putc('\t', out) == EOF))
 			rc = -1;
+		p += n;
+	}
 	cJSON_free(text);
 	return rc;
 }

@@ -161,6 +161,50 @@ cert_facts_free(struct cert_facts *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void
+cert_facts_copy(struct cert_facts *dst, const struct cert_facts *src)
+{
+	*dst = *src;
+	dst->subject = dup_or_null(src->subject);
+	dst->issuer = dup_or_null(src->issuer);
+	dst->common_name = dup_or_null(src->common_name);
+	dst->serial = dup_or_null(src->serial);
+	dst->sha256 = dup_or_null(src->sha256);
+	dst->sha512 = dup_or_null(src->sha512);
+	dst->spki_sha256 = dup_or_null(src->spki_sha256);
+	dst->spki_sha512 = dup_or_null(src->spki_sha512);
+	dst->key_algorithm = dup_or_null(src->key_algorithm);
+	dst->curve = dup_or_null(src->curve);
+	dst->signature_algorithm = dup_or_null(src->signature_algorithm);
+	strlist_init(&dst->eku);
+	strlist_init(&dst->dns_names);
+	strlist_init(&dst->ip_addresses);
+	strlist_copy(&dst->eku, &src->eku);
+	strlist_copy(&dst->dns_names, &src->dns_names);
+	strlist_copy(&dst->ip_addresses, &src->ip_addresses);
+}
+
+void
+chain_facts_copy(struct chain_facts *dst, const struct chain_facts *src)
+{
+	*dst = *src;
+	dst->certs =
+	    src->ncerts ? xcalloc(src->ncerts, sizeof(*dst->certs)) : NULL;
+	for (size_t i = 0; i < src->ncerts; i++)
+		cert_facts_copy(&dst->certs[i], &src->certs[i]);
+	dst->verify_text = dup_or_null(src->verify_text);
+	dst->missing_issuer = dup_or_null(src->missing_issuer);
+	dst->missing_issuer_key_id = dup_or_null(src->missing_issuer_key_id);
+	dst->aia_ca_issuers = dup_or_null(src->aia_ca_issuers);
+	dst->aia_fetch = dup_or_null(src->aia_fetch);
+}
+
 void
 chain_facts_free(struct chain_facts *c)
 {

@@ -315,6 +315,8 @@ int result_worst_severity(const struct endpoint_result *r);
 
 void cert_facts_free(struct cert_facts *c);
 void chain_facts_free(struct chain_facts *c);
+/* dst (uninitialised) becomes a deep copy of src. */
+void chain_facts_copy(struct chain_facts *dst, const struct chain_facts *src);
 void ocsp_facts_free(struct ocsp_facts *o);
 void no_sni_facts_free(struct no_sni_facts *n);
 void reneg_facts_free(struct reneg_facts *g);

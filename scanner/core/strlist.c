@@ -65,3 +65,10 @@ strlist_has_prefix_ci(const struct strlist *l, const char *prefix)
 			return true;
 	return false;
 }
+
+void
+strlist_copy(struct strlist *dst, const struct strlist *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		strlist_add(dst, src->items[i]);
+}

@@ -24,5 +24,7 @@ bool strlist_has_ci(const struct strlist *l, const char *s);
 /* True when some item starts with prefix (case-insensitive). */
 bool strlist_has_prefix_ci(const struct strlist *l, const char *prefix);
 void strlist_clear(struct strlist *l);
+/* dst (initialised, empty) gets a copy of every item of src. */
+void strlist_copy(struct strlist *dst, const struct strlist *src);
 
 #endif

@@ -16,9 +16,14 @@
 #include <gnutls/x509.h>
 
 #include "scanner/tls/certinfo.h"
+#include "scanner/tls/chaincache.h"
 #include "scanner/core/escape.h"
 #include "scanner/tls/ocspinfo.h"
 #include "scanner/core/xalloc.h"
+
+/* Distinct chains kept per scan: a fleet's few shared ones fit, and a
+ * fleet of self-signed ones costs at most this many copies */
+#define CHAIN_CACHE_MAX 64
 
 /* More warning alerts than any real server sends before its handshake ends */
 #define MAX_WARNING_ALERTS 16
@@ -42,6 +47,7 @@ struct tls_config {
 	gnutls_priority_t priority;
 	gnutls_priority_t tls12_priority;
 	struct certinfo_trust trust;
+	struct chain_cache *chains;
 };
 
 /* The transport of a carried session (tls_conn_new_carried_tls12): its
@@ -83,6 +89,7 @@ tls_config_new(const char *ca_file, char *err, size_t errlen)
 	}
 	if (certinfo_trust_load(&cfg->trust, ca_file, err, errlen) < 0)
 		goto fail;
+	cfg->chains = chain_cache_new(CHAIN_CACHE_MAX);
 	return cfg;
 fail:
 	tls_config_free(cfg);
@@ -108,6 +115,7 @@ tls_config_free(struct tls_config *cfg)
 	if (cfg->tls12_priority)
 		gnutls_priority_deinit(cfg->tls12_priority);
 	certinfo_trust_free(&cfg->trust);
+	chain_cache_free(cfg->chains);
 	free(cfg);
 }
 
@@ -462,7 +470,8 @@ tls_conn_facts(struct tls_conn *t, struct tls_facts *out)
 	    gnutls_ocsp_status_request_get2(s, 0, &staple) >= 0)
 		ocspinfo_read(&staple, certs, certs ? ncerts : 0, &out->ocsp);
 	if (certs && ncerts > 0)
-		certinfo_chain(&t->cfg->trust, certs, ncerts, &out->chain);
+		chain_cache_facts(t->cfg->chains, &t->cfg->trust, certs, ncerts,
+		                  &out->chain);
 }
 
 void
