@@ -41,12 +41,10 @@ plan_audit(struct engine *e, const struct job *job)
 			continue;
 		next.pass = PROBE_PASS_PREAMBLE;
 		next.tls_pass = *p;
-		if (s->pipelines && (*p)->pipelined) {
-			/* the server hands pipelined bytes to TLS: the hello
-			 * goes with the STARTTLS, a round trip sooner */
+		/* the server hands pipelined bytes to TLS: the hello goes
+		 * with the STARTTLS, a round trip sooner */
+		if (s->pipelines && (*p)->first_flight)
 			next.pass |= PROBE_PASS_CARRY;
-			next.tls_pass = (*p)->pipelined;
-		}
 		next.not_before = 0;
 		push_job(e, next);
 		return;

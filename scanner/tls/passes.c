@@ -679,21 +679,8 @@ static const struct tls_pass reneg_pass = {
     .finish = reneg_finish,
 };
 
-static const struct tls_pass tls_pass_carried_hello;
-
 static const struct tls_pass hello_pass = {
     .name = "audit-hello",
-    .wanted = hello_wanted,
-    .prepare = hello_prepare,
-    .open = hello_open,
-    .step = hello_step,
-    .finish = hello_finish,
-    .timeout_why = "no answer to the ClientHello (timeout)",
-    .pipelined = &tls_pass_carried_hello,
-};
-
-static const struct tls_pass tls_pass_carried_hello = {
-    .name = "audit-hello-carried",
     .wanted = hello_wanted,
     .prepare = hello_prepare,
     .open = hello_open,
@@ -722,7 +709,7 @@ tls_pass_carrier(struct endpoint_result *r, struct tls_pass_scratch *s,
 	    !r->tls.handshake_done)
 		return NULL;
 	if (hello_wanted(r, s, o) && tls_audit_has_carrier(s->audit))
-		return &tls_pass_carried_hello;
+		return &hello_pass;
 	if (reneg_due(r, o) && !s->alone)
 		return &carried_reneg_pass;
 	return NULL;

@@ -112,14 +112,13 @@ struct tls_pass {
 	/* x->why when --timeout ends the exchange (NULL: finish knows). */
 	const char *timeout_why;
 	/* After prepare, for a carrier: the first flight the preamble
-	 * pipelines behind STARTTLS. NULL: the row cannot be carried. */
+	 * pipelines behind STARTTLS. NULL: the row cannot be carried, and
+	 * its connections never pipeline (a row that can also goes with
+	 * the STARTTLS of a server that passed a carrier). */
 	const uint8_t *(*first_flight)(struct tls_pass_run *x, size_t *len);
 	/* A carrier's first flight met silence for a moment: true if the
 	 * row sent it again and waits on (NULL: the connection ends). */
 	bool (*carrier_silent)(struct tls_pass_run *x);
-	/* The same row with its first flight pipelined behind STARTTLS, for
-	 * a server that passed an injection test's carrier (NULL: none). */
-	const struct tls_pass *pipelined;
 };
 
 /* The rows, in the order the planner asks them; NULL-terminated. */

@@ -82,10 +82,12 @@ answer(struct tls_audit_plan *pl, struct model *m, const uint8_t *hello,
 	tls_audit_answer(pl, NULL, "connection closed");
 }
 
-/* Runs a whole audit against m (the main handshake negotiated main). */
+/* Runs a whole audit against m (the main handshake negotiated main):
+ * first ncarried hellos carried by injection tests (issue #13), the
+ * first of them without a TLS answer when unask_first. */
 static void
-run_audit(struct tls_audit *a, struct model *m, enum tls_depth depth,
-          uint16_t main)
+run_carried(struct tls_audit *a, struct model *m, enum tls_depth depth,
+            uint16_t main, unsigned ncarried, bool unask_first)
 {
 	struct tls_audit_plan *pl;
 	uint8_t seed[TLSHELLO_SEED_LEN] = {1};
@@ -94,11 +96,35 @@ run_audit(struct tls_audit *a, struct model *m, enum tls_depth depth,
 
 	tls_audit_init(a, depth, 80, main);
 	pl = tls_audit_plan_new(a);
+	if (unask_first) {
+		ck_assert(tls_audit_has_carrier(pl));
+		ck_assert_uint_gt(tls_audit_next_carrier(pl, "mail.example",
+		                                         seed, out,
+		                                         sizeof(out)),
+		                  0);
+		tls_audit_unask(pl);
+		ck_assert_uint_eq(a->used, 0);
+	}
+	for (unsigned i = 0; i < ncarried; i++) {
+		len = tls_audit_next_carrier(pl, "mail.example", seed, out,
+		                             sizeof(out));
+		ck_assert_uint_gt(len, 0);
+		answer(pl, m, out, len);
+	}
+	/* only TLS 1.2 and ALPN may be carried */
+	ck_assert(!tls_audit_has_carrier(pl) || ncarried < 2);
 	while ((len = tls_audit_next(pl, "mail.example", seed, out,
 	                             sizeof(out))) > 0)
 		answer(pl, m, out, len);
 	tls_audit_plan_free(pl);
 	ck_assert_uint_eq(a->used, m->hellos);
+}
+
+static void
+run_audit(struct tls_audit *a, struct model *m, enum tls_depth depth,
+          uint16_t main)
+{
+	run_carried(a, m, depth, main, 0, false);
 }
 
 static const uint16_t modern[] = {0x1301, 0x1302, 0xC02F, 0xC030};
@@ -212,43 +238,6 @@ START_TEST(test_full_depth_enumerates)
 }
 END_TEST
 
-/* The audit with up to ncarried hellos carried by injection tests
- * first (issue #13); unask_first: the first carrier got no TLS answer. */
-static void
-run_carried(struct tls_audit *a, struct model *m, unsigned ncarried,
-            bool unask_first)
-{
-	struct tls_audit_plan *pl;
-	uint8_t seed[TLSHELLO_SEED_LEN] = {1};
-	uint8_t out[2048];
-	size_t len;
-
-	tls_audit_init(a, TLS_DEPTH_QUICK, 80, TLS_VERSION_1_3);
-	pl = tls_audit_plan_new(a);
-	if (unask_first) {
-		ck_assert(tls_audit_has_carrier(pl));
-		ck_assert_uint_gt(tls_audit_next_carrier(pl, "mail.example",
-		                                         seed, out,
-		                                         sizeof(out)),
-		                  0);
-		tls_audit_unask(pl);
-		ck_assert_uint_eq(a->used, 0);
-	}
-	for (unsigned i = 0; i < ncarried; i++) {
-		len = tls_audit_next_carrier(pl, "mail.example", seed, out,
-		                             sizeof(out));
-		ck_assert_uint_gt(len, 0);
-		answer(pl, m, out, len);
-	}
-	/* only TLS 1.2 and ALPN may be carried */
-	ck_assert(!tls_audit_has_carrier(pl) || ncarried < 2);
-	while ((len = tls_audit_next(pl, "mail.example", seed, out,
-	                             sizeof(out))) > 0)
-		answer(pl, m, out, len);
-	tls_audit_plan_free(pl);
-	ck_assert_uint_eq(a->used, m->hellos);
-}
-
 static void
 assert_same_answers(const struct tls_audit *x, const struct tls_audit *y)
 {
@@ -270,12 +259,12 @@ START_TEST(test_carried_questions_same_answers)
 	struct tls_audit plain, carried, unasked;
 
 	run_audit(&plain, &m0, TLS_DEPTH_QUICK, TLS_VERSION_1_3);
-	run_carried(&carried, &m1, 2, false);
+	run_carried(&carried, &m1, TLS_DEPTH_QUICK, TLS_VERSION_1_3, 2, false);
 	assert_same_answers(&plain, &carried);
 	ck_assert_str_eq(carried.q[TLSQ_ALPN].detail,
 	                 "TLS1.3 TLS_AES_128_GCM_SHA256");
 	/* a carrier without a TLS answer leaves no trace */
-	run_carried(&unasked, &m2, 1, true);
+	run_carried(&unasked, &m2, TLS_DEPTH_QUICK, TLS_VERSION_1_3, 1, true);
 	assert_same_answers(&plain, &unasked);
 }
 END_TEST
