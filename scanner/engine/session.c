@@ -70,10 +70,9 @@ session_free(struct session *s)
 /* --- the API probes see (probes/probe.h) --- */
 
 static void
-queue_output(struct session *s, const char *bytes, size_t n, bool crlf)
+queue_bytes(struct session *s, const char *bytes, size_t n, bool crlf)
 {
 	size_t total = n + (crlf ? 2 : 0);
-	char *esc;
 
 	if (s->outlen + total > s->outcap) {
 		s->outcap = s->outlen + total + 256;
@@ -84,7 +83,14 @@ queue_output(struct session *s, const char *bytes, size_t n, bool crlf)
 		memcpy(s->out + s->outlen + n, "\r\n", 2);
 	s->outlen += total;
 	s->phase_seq++;
-	s->transcript_mark = s->transcript_len;
+}
+
+static void
+queue_output(struct session *s, const char *bytes, size_t n, bool crlf)
+{
+	char *esc;
+
+	queue_bytes(s, bytes, n, crlf);
 	esc = escape_bytes(bytes, n, LINE_EVIDENCE_MAX);
 	transcript_add(s, s->tls_active ? "C(tls): " : "C: ", esc);
 	free(esc);
@@ -107,15 +113,13 @@ probe_send_first_flight(struct probe_ctx *c)
 {
 	struct session *s = (struct session *)c;
 	char *what;
-	size_t from = s->outlen;
 
 	if (!s->first_flight)
 		return;
-	queue_output(s, (const char *)s->first_flight, s->first_flight_len,
-	             false);
+	queue_bytes(s, (const char *)s->first_flight, s->first_flight_len,
+	            false);
 	/* the hello is binary: the transcript names it instead */
-	s->transcript_len = s->transcript_mark;
-	what = xasprintf("<TLS ClientHello, %zu bytes%s>", s->outlen - from,
+	what = xasprintf("<TLS ClientHello, %zu bytes%s>", s->first_flight_len,
 	                 s->out_barrier ? ", in a second write" : "");
 	transcript_add(s, "C: ", what);
 	free(what);

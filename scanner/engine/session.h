@@ -43,8 +43,7 @@ struct session {
 	char *transcript;
 	size_t transcript_len;
 	size_t transcript_cap;
-	size_t transcript_mark; /* where the last output's line starts */
-	int pass;               /* PROBE_PASS_MAIN or a probe's own pass */
+	int pass; /* PROBE_PASS_MAIN or a probe's own pass */
 	const struct probe_options *opts;
 	double quiet_wait;  /* > 0: listening for unsolicited data */
 	size_t out_barrier; /* > 0: send only this many bytes first */
