@@ -103,7 +103,8 @@ chain_cache_facts(struct chain_cache *c, const struct certinfo_trust *t,
 		} else {
 			e = &c->v[c->next];
 			chain_facts_free(&e->facts);
-			c->next = (c->next + 1) % c->max;
+			if (++c->next == c->max)
+				c->next = 0;
 		}
 		memcpy(e->key, key, KEY_LEN);
 		chain_facts_copy(&e->facts, out);
