@@ -396,8 +396,9 @@ next_enumeration(struct tls_audit_plan *pl, struct tlshello_params *p)
 		p->ext = TLSHELLO_EXT_DEFAULT;
 		if (v == TLS_VERSION_1_3) {
 			offer_tls13(pl, p);
-			/* the HelloRetryRequest names the suite */
-			p->key_share_empty = true;
+			/* the HelloRetryRequest names the suite, once the
+			 * server showed it answers an empty share so */
+			p->key_share_empty = !pl->share_needed;
 		} else {
 			select_suites(pl, v, 0, TLS_SUITE_TLS13);
 			p->client_version = v;
@@ -674,6 +675,18 @@ answer_one(struct tls_audit_plan *pl, const struct tlshello_result *r,
 	if (q == TLSQ_ENUMERATE) {
 		int slot = version_slot(pl->asking_version);
 
+		if (pl->asking_version == TLS_VERSION_1_3 &&
+		    !pl->share_needed) {
+			if (r && r->hello_retry)
+				pl->retry_seen = true;
+			else if (qr.answer == TLSA_REFUSED && !pl->retry_seen) {
+				/* it may refuse the empty share alone: the
+				 * same offer again, with a share */
+				pl->share_needed = true;
+				a->q[q] = qr;
+				return;
+			}
+		}
 		if (qr.answer != TLSA_ACCEPTED && slot >= 0)
 			a->by_version[slot].complete =
 			    qr.answer == TLSA_REFUSED;

@@ -48,6 +48,10 @@ struct tls_audit_plan {
 	/* per version (by_version's order): a suite the server took in a
 	 * library handshake, 0 if none */
 	uint16_t known[5];
+	/* full depth, TLS 1.3: the server answered an empty key_share with
+	 * a HelloRetryRequest (its refusals count), or refused one before
+	 * it did (the enumeration's hellos carry a share from then on) */
+	bool retry_seen, share_needed;
 };
 
 void tls_audit_init(struct tls_audit *a, enum tls_depth depth, unsigned budget,

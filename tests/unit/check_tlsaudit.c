@@ -23,6 +23,9 @@ struct model {
 	const uint16_t *suites;            /* in the server's list */
 	size_t nsuites;
 	unsigned hellos; /* how many it was sent */
+	/* refuses a TLS 1.3 hello without a key share instead of asking
+	 * for one (RFC 8446 §4.2.8 says it must ask) */
+	bool refuses_empty_share;
 };
 
 static bool
@@ -71,9 +74,14 @@ answer(struct tls_audit_plan *pl, struct model *m, const uint8_t *hello,
 		        (v == TLS_VERSION_1_3) ||
 		    ((s->flags & TLS_SUITE_ECDHE) && !strong_curve(&ch)))
 			continue;
+		if (v == TLS_VERSION_1_3 && ch.nkey_shares == 0 &&
+		    m->refuses_empty_share)
+			break;
 		r.kind = TLSHELLO_KIND_SERVER_HELLO;
 		r.version = v;
 		r.cipher_suite = ch.suites[i];
+		/* no share to use: it names its suite and asks for one */
+		r.hello_retry = v == TLS_VERSION_1_3 && ch.nkey_shares == 0;
 		r.ext_seen = TLSHELLO_EXT_RENEGOTIATION_INFO |
 		             TLSHELLO_EXT_EXTENDED_MASTER_SECRET;
 		tls_audit_answer(pl, &r, NULL);
@@ -238,6 +246,25 @@ START_TEST(test_full_depth_enumerates)
 }
 END_TEST
 
+/* A TLS 1.3 enumeration hello without a key share that is refused
+ * proves nothing until the server has answered one with a retry: the
+ * same offer goes again with a share, and no suite is missed. */
+START_TEST(test_empty_share_refused)
+{
+	struct model m = {TLS_VERSION_1_2, TLS_VERSION_1_3, modern, 4, 0, true};
+	struct tls_audit a, b;
+	struct model m2 = {
+	    TLS_VERSION_1_2, TLS_VERSION_1_3, modern, 4, 0, false};
+
+	run_audit(&a, &m, TLS_DEPTH_FULL, TLS_VERSION_1_3);
+	run_audit(&b, &m2, TLS_DEPTH_FULL, TLS_VERSION_1_3);
+	ck_assert_uint_eq(a.by_version[0].n, b.by_version[0].n);
+	ck_assert(a.by_version[0].complete);
+	/* one more hello: the offer that was refused without a share */
+	ck_assert_uint_eq(a.used, b.used + 1);
+}
+END_TEST
+
 static void
 assert_same_answers(const struct tls_audit *x, const struct tls_audit *y)
 {
@@ -293,6 +320,7 @@ tlsaudit_suite(void)
 	tcase_add_test(tc, test_legacy_group_split);
 	tcase_add_test(tc, test_legacy_versions_split);
 	tcase_add_test(tc, test_full_depth_enumerates);
+	tcase_add_test(tc, test_empty_share_refused);
 	tcase_add_test(tc, test_carried_questions_same_answers);
 	tcase_add_test(tc, test_no_carrier_for_legacy_main);
 	suite_add_tcase(s, tc);
