@@ -45,16 +45,23 @@ carrier_listening(const struct conn *c)
 static void
 conn_new_phase(struct conn *c)
 {
+	double now = loop_now(c->eng->loop);
 	double wait = c->sess.quiet_wait > 0 ? c->sess.quiet_wait
 	                                     : c->eng->opt->timeout_s;
+	double carrier_wait = c->eng->opt->probe.quiet_wait_s / 2;
 
+	c->reply_took = now - c->phase_started;
+	c->phase_started = now;
 	/* the wait starts once the STARTTLS reply is in: a server that
 	 * handed the carried hello to TLS answers it at once, one that did
-	 * not is silent, and a short wait tells them apart */
-	if (carrier_listening(c) && c->eng->opt->probe.quiet_wait_s / 2 < wait)
-		wait = c->eng->opt->probe.quiet_wait_s / 2;
+	 * not is silent, and a short wait tells them apart; a slow server
+	 * (or a loaded machine) gets four times what its reply took */
+	if (4 * c->reply_took > carrier_wait)
+		carrier_wait = 4 * c->reply_took;
+	if (carrier_listening(c) && carrier_wait < wait)
+		wait = carrier_wait;
 
-	c->phase_deadline = loop_now(c->eng->loop) + wait;
+	c->phase_deadline = now + wait;
 	conn_arm(c);
 }
 
@@ -571,6 +578,7 @@ conn_start(struct engine *e, struct job job)
 	c->fd = -1;
 	c->state = CONN_CONNECTING;
 	c->started = loop_clock();
+	c->phase_started = loop_now(e->loop);
 	if (job.pass == PROBE_PASS_MAIN && job.tries == 0)
 		clock_gettime(CLOCK_REALTIME, &c->res->started);
 	loop_timer_init(&c->timer, on_timer, c);
