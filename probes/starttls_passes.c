@@ -12,6 +12,22 @@
 #include "probes/mail.h"
 #include "scanner/core/xalloc.h"
 
+/* Expects the reply to a STARTTLS the caller sends raw, and returns
+ * that command ("TAG STARTTLS" or "STLS") ended by eol. Caller frees. */
+static char *
+raw_starttls(struct probe_ctx *c, int phase, const char *eol)
+{
+	struct mail_conv *m = mail_conv(c);
+	const struct mail_dialect *d = m->d;
+
+	mail_set_phase(c, phase);
+	if (d->tagged)
+		snprintf(m->tag, sizeof(m->tag), "%s", probe_new_tag(c));
+	probe_expect(c, d->reply_end, d->tagged ? m->tag : NULL);
+	return xasprintf("%s%s%s%s", d->tagged ? m->tag : "",
+	                 d->tagged ? " " : "", d->words.starttls, eol);
+}
+
 /* The pipelined STARTTLS of an injection pass. */
 static enum probe_step
 send_injection(struct probe_ctx *c, int pass)
@@ -27,19 +43,17 @@ send_injection(struct probe_ctx *c, int pass)
 		mail_command(c, MAIL_PHASE_INJECT_STARTTLS, line, d->reply_end);
 		free(line);
 		return PROBE_WAIT;
-	case PASS_INJECT_LF:
+	case PASS_INJECT_LF: {
 		/* bare LF: a parser differential (CVE-2022-28220) */
-		mail_set_phase(c, MAIL_PHASE_INJECT_STARTTLS);
-		if (d->tagged)
-			snprintf(m->tag, sizeof(m->tag), "%s",
-			         probe_new_tag(c));
-		line = xasprintf("%s%s%s\n%s\n", d->tagged ? m->tag : "",
-		                 d->tagged ? " " : "", d->words.starttls,
-		                 d->inject.command);
-		probe_expect(c, d->reply_end, d->tagged ? m->tag : NULL);
+		char *starttls =
+		    raw_starttls(c, MAIL_PHASE_INJECT_STARTTLS, "\n");
+
+		line = xasprintf("%s%s\n", starttls, d->inject.command);
 		probe_send_raw(c, line);
+		free(starttls);
 		free(line);
 		return PROBE_WAIT;
+	}
 	default: /* PASS_INJECT_SPLIT */
 		mail_command(c, MAIL_PHASE_INJECT_STARTTLS, d->words.starttls,
 		             d->reply_end);
@@ -56,17 +70,9 @@ send_injection(struct probe_ctx *c, int pass)
 static enum probe_step
 send_carrier(struct probe_ctx *c, int pass)
 {
-	struct mail_conv *m = mail_conv(c);
-	const struct mail_dialect *d = m->d;
-	char *line;
+	char *line = raw_starttls(c, MAIL_PHASE_CARRY_STARTTLS,
+	                          pass == PASS_INJECT_LF ? "\n" : "\r\n");
 
-	mail_set_phase(c, MAIL_PHASE_CARRY_STARTTLS);
-	if (d->tagged)
-		snprintf(m->tag, sizeof(m->tag), "%s", probe_new_tag(c));
-	line = xasprintf("%s%s%s%s", d->tagged ? m->tag : "",
-	                 d->tagged ? " " : "", d->words.starttls,
-	                 pass == PASS_INJECT_LF ? "\n" : "\r\n");
-	probe_expect(c, d->reply_end, d->tagged ? m->tag : NULL);
 	probe_send_raw(c, line);
 	free(line);
 	if (pass == PASS_INJECT_SPLIT)

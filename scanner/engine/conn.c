@@ -48,18 +48,21 @@ conn_new_phase(struct conn *c)
 	double now = loop_now(c->eng->loop);
 	double wait = c->sess.quiet_wait > 0 ? c->sess.quiet_wait
 	                                     : c->eng->opt->timeout_s;
-	double carrier_wait = c->eng->opt->probe.quiet_wait_s / 2;
+	double reply_took = now - c->phase_started;
 
-	c->reply_took = now - c->phase_started;
 	c->phase_started = now;
 	/* the wait starts once the STARTTLS reply is in: a server that
 	 * handed the carried hello to TLS answers it at once, one that did
 	 * not is silent, and a short wait tells them apart; a slow server
 	 * (or a loaded machine) gets four times what its reply took */
-	if (4 * c->reply_took > carrier_wait)
-		carrier_wait = 4 * c->reply_took;
-	if (carrier_listening(c) && carrier_wait < wait)
-		wait = carrier_wait;
+	if (carrier_listening(c)) {
+		double carrier_wait = c->eng->opt->probe.quiet_wait_s / 2;
+
+		if (4 * reply_took > carrier_wait)
+			carrier_wait = 4 * reply_took;
+		if (carrier_wait < wait)
+			wait = carrier_wait;
+	}
 
 	c->phase_deadline = now + wait;
 	conn_arm(c);
@@ -264,13 +267,10 @@ start_tls(struct conn *c)
 static void
 pass_open(struct conn *c)
 {
-	const struct endpoint *ep = &c->res->endpoint;
-	const char *sni = ep->host_is_ip ? NULL : ep->host;
-
 	c->run.fd = c->fd;
 	if (c->run.carry)
 		c->run.nearly = session_take_input(&c->sess, &c->run.early);
-	if (!c->job.tls_pass->open(&c->run, c->eng->opt->tls, sni)) {
+	if (!c->job.tls_pass->open(&c->run, c->run.cfg, c->run.sni)) {
 		handshake_failed(c, "cannot create a TLS session");
 		return;
 	}

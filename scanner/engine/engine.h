@@ -53,7 +53,6 @@ struct conn {
 	struct loop_timer timer;
 	double phase_deadline;
 	double phase_started;
-	double reply_took; /* the last phase's length, when it ended */
 	double budget_deadline;
 	unsigned seen_phase;
 	double started;

@@ -191,6 +191,21 @@ hello_carrier_silent(struct tls_pass_run *x)
 	return true;
 }
 
+/* Feeds n bytes of the answer to the parser; true once it has decided
+ * (and the answer is recorded). */
+static bool
+hello_feed(struct tls_pass_run *x, const uint8_t *p, size_t n)
+{
+	struct hello_io *h = x->hello;
+	int st = tlshello_parser_feed(&h->parser, p, n);
+
+	x->heard = true;
+	if (st == TLSHELLO_NEED_MORE)
+		return false;
+	hello_answered(x, st == TLSHELLO_ERROR ? h->parser.error : NULL);
+	return true;
+}
+
 /* Writes the ClientHello, then feeds the answer to the parser until it
  * has decided. */
 static enum tls_pass_io
@@ -200,15 +215,11 @@ hello_step(struct tls_pass_run *x)
 	uint8_t buf[READ_CHUNK];
 
 	if (x->nearly > 0) {
-		int st = tlshello_parser_feed(&h->parser, x->early, x->nearly);
+		size_t n = x->nearly;
 
-		x->heard = true;
-		x->nearly = 0;
-		if (st != TLSHELLO_NEED_MORE) {
-			hello_answered(x, st == TLSHELLO_ERROR ? h->parser.error
-			                                       : NULL);
+		x->nearly = 0; /* what came behind the STARTTLS reply */
+		if (hello_feed(x, x->early, n))
 			return TLS_PASS_DONE;
-		}
 	}
 
 	while (h->sent < h->len) {
@@ -225,7 +236,6 @@ hello_step(struct tls_pass_run *x)
 	}
 	for (;;) {
 		ssize_t n = recv(x->fd, buf, sizeof(buf), 0);
-		int st;
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return TLS_PASS_WANT_READ;
@@ -237,33 +247,34 @@ hello_step(struct tls_pass_run *x)
 				x->why = "connection closed";
 			return TLS_PASS_DONE;
 		}
-		x->heard = true;
-		st = tlshello_parser_feed(&h->parser, buf, (size_t)n);
-		if (st == TLSHELLO_NEED_MORE)
-			continue;
-		hello_answered(x,
-		               st == TLSHELLO_ERROR ? h->parser.error : NULL);
-		return TLS_PASS_DONE;
+		if (hello_feed(x, buf, (size_t)n))
+			return TLS_PASS_DONE;
+	}
+}
+
+/* The connection ended before the hello had its answer. */
+static void
+hello_unanswered(struct tls_pass_run *x)
+{
+	if (x->test) {
+		/* no TLS answer: the question and the injection test go
+		 * back to connections of their own */
+		x->s->carried = false;
+		tls_audit_unask(x->s->audit);
+	} else if (x->stage == TLS_PASS_EXCHANGE) {
+		/* the peer went away silently */
+		tls_audit_answer(x->s->audit, NULL,
+		                 x->why ? x->why : "connection closed");
+	} else {
+		tls_audit_abort(x->s->audit, "the STARTTLS preamble failed");
 	}
 }
 
 static void
 hello_finish(struct tls_pass_run *x)
 {
-	if (x->hello && !x->hello->answered && x->r->tls_audit && x->test) {
-		/* no TLS answer: the question and the injection test go
-		 * back to connections of their own */
-		x->s->carried = false;
-		tls_audit_unask(x->s->audit);
-	} else if (x->hello && !x->hello->answered && x->r->tls_audit) {
-		/* the preamble failed, or the peer went away silently */
-		if (x->stage == TLS_PASS_EXCHANGE)
-			tls_audit_answer(x->s->audit, NULL,
-			                 x->why ? x->why : "connection closed");
-		else
-			tls_audit_abort(x->s->audit,
-			                "the STARTTLS preamble failed");
-	}
+	if (x->hello && !x->hello->answered && x->r->tls_audit)
+		hello_unanswered(x);
 	free(x->hello);
 	x->hello = NULL;
 	free(x->early);
@@ -395,7 +406,7 @@ forget_reneg(struct tls_pass_run *x)
 
 	free(r->reneg.detail);
 	memset(&r->reneg, 0, sizeof(r->reneg));
-	if (x->s->reneg_no_sni || !r->no_sni.done) {
+	if (!r->no_sni.done) {
 		free(r->no_sni.error);
 		r->no_sni.error = NULL;
 		r->no_sni.tried = false;

@@ -418,6 +418,18 @@ next_enumeration(struct tls_audit_plan *pl, struct tlshello_params *p)
 	return false;
 }
 
+/* Writes the hello p describes, offering the plan's suites. */
+static size_t
+build_offer(const struct tls_audit_plan *pl, struct tlshello_params *p,
+            const char *sni, const uint8_t *seed, uint8_t *out, size_t cap)
+{
+	p->suites = pl->offered;
+	p->nsuites = pl->noffered;
+	p->sni = sni;
+	p->seed = seed;
+	return tlshello_build(out, cap, p);
+}
+
 size_t
 tls_audit_next(struct tls_audit_plan *pl, const char *sni, const uint8_t *seed,
                uint8_t *out, size_t cap)
@@ -462,15 +474,8 @@ tls_audit_next(struct tls_audit_plan *pl, const char *sni, const uint8_t *seed,
 			return 0;
 		}
 		pl->asking = (enum tls_question)q;
-		if (q == TLSQ_SSL2) {
-			len = tlshello_build_sslv2(out, cap, seed);
-		} else {
-			p.suites = pl->offered;
-			p.nsuites = pl->noffered;
-			p.sni = sni;
-			p.seed = seed;
-			len = tlshello_build(out, cap, &p);
-		}
+		len = q == TLSQ_SSL2 ? tlshello_build_sslv2(out, cap, seed)
+		                     : build_offer(pl, &p, sni, seed, out, cap);
 		if (len == 0 && pl->group >= 0) {
 			/* too big for one hello: ask the members alone */
 			pl->group = -1;
@@ -534,11 +539,7 @@ tls_audit_next_carrier(struct tls_audit_plan *pl, const char *sni,
 
 	if (q < 0)
 		return 0;
-	p.suites = pl->offered;
-	p.nsuites = pl->noffered;
-	p.sni = sni;
-	p.seed = seed;
-	len = tlshello_build(out, cap, &p);
+	len = build_offer(pl, &p, sni, seed, out, cap);
 	if (len == 0)
 		return 0;
 	pl->resume = (int)pl->asking;
